@@ -19,547 +19,691 @@ var dcModule = &runtime.Module{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 18,
+			Line: 19,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 20,
+			Line: 21,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 20,
+			Line: 21,
 		},
 		{
 			Col:  27,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 20,
+			Line: 21,
 		},
 		{
 			Col:  39,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 20,
+			Line: 21,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 32,
+			Line: 33,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 32,
+			Line: 33,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 34,
+			Line: 35,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 34,
+			Line: 35,
 		},
 		{
 			Col:  17,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 34,
+			Line: 35,
 		},
 		{
 			Col:  31,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 34,
+			Line: 35,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 45,
+			Line: 46,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 47,
+			Line: 48,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 47,
+			Line: 48,
 		},
 		{
 			Col:  17,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 47,
+			Line: 48,
 		},
 		{
 			Col:  29,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 47,
+			Line: 48,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 58,
+			Line: 59,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 60,
+			Line: 61,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 60,
+			Line: 61,
 		},
 		{
 			Col:  17,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 60,
+			Line: 61,
 		},
 		{
 			Col:  29,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 60,
+			Line: 61,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 71,
+			Line: 72,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 73,
+			Line: 74,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 73,
+			Line: 74,
 		},
 		{
 			Col:  17,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 73,
+			Line: 74,
 		},
 		{
 			Col:  29,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 73,
+			Line: 74,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 85,
+			Line: 86,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 85,
+			Line: 86,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  25,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  37,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 85,
+			Line: 86,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 85,
+			Line: 86,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  25,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  37,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 87,
+			Line: 88,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 99,
+			Line: 100,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 99,
+			Line: 100,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 101,
+			Line: 102,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 101,
+			Line: 102,
 		},
 		{
 			Col:  25,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 101,
+			Line: 102,
 		},
 		{
 			Col:  37,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 101,
+			Line: 102,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 114,
+			Line: 115,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 114,
+			Line: 115,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 116,
+			Line: 117,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 116,
+			Line: 117,
 		},
 		{
 			Col:  23,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 116,
+			Line: 117,
 		},
 		{
 			Col:  33,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 116,
+			Line: 117,
 		},
 		{
 			Col:  51,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 116,
+			Line: 117,
 		},
 		{
 			Col:  61,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 116,
+			Line: 117,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 127,
+			Line: 128,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 129,
+			Line: 130,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 129,
+			Line: 130,
 		},
 		{
 			Col:  14,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 129,
+			Line: 130,
 		},
 		{
 			Col:  26,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 129,
+			Line: 130,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 140,
+			Line: 141,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 142,
+			Line: 143,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 142,
+			Line: 143,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 142,
+			Line: 143,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 142,
+			Line: 143,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 153,
+			Line: 154,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 155,
+			Line: 156,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 155,
+			Line: 156,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 155,
+			Line: 156,
 		},
 		{
 			Col:  19,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 155,
+			Line: 156,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 166,
+			Line: 167,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 168,
+			Line: 169,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 168,
+			Line: 169,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 168,
+			Line: 169,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 168,
+			Line: 169,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 180,
+			Line: 181,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 180,
+			Line: 181,
 		},
 		{
 			Col:  13,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 180,
+			Line: 181,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 180,
+			Line: 181,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 192,
+			Line: 193,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 192,
+			Line: 193,
 		},
 		{
 			Col:  13,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 192,
+			Line: 193,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 192,
+			Line: 193,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 206,
+			Line: 207,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 206,
+			Line: 207,
 		},
 		{
 			Col:  14,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 206,
+			Line: 207,
 		},
 		{
 			Col:  25,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 206,
-		},
-		{
-			Col:  4,
-			File: "linalg.go",
-			Kind: runtime.IndexOutOfRange,
 			Line: 207,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 207,
+			Line: 208,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 208,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 207,
+			Line: 208,
 		},
 		{
 			Col:  23,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 207,
+			Line: 208,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 209,
+			Line: 210,
 		},
 		{
 			Col:  16,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 209,
+			Line: 210,
 		},
 		{
 			Col:  30,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 209,
+			Line: 210,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 221,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 221,
+		},
+		{
+			Col:  15,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 221,
+		},
+		{
+			Col:  21,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 221,
+		},
+		{
+			Col:  29,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 221,
+		},
+		{
+			Col:  35,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 221,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 232,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 232,
+		},
+		{
+			Col:  19,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 232,
+		},
+		{
+			Col:  30,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 232,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 234,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 234,
+		},
+		{
+			Col:  11,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 234,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 245,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 245,
+		},
+		{
+			Col:  20,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 245,
+		},
+		{
+			Col:  31,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 245,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 257,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 259,
+		},
+		{
+			Col:  28,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 259,
+		},
+		{
+			Col:  52,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 259,
+		},
+		{
+			Col:  72,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 259,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 270,
+		},
+		{
+			Col:  25,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 270,
 		},
 		{
 			Col:  3,
@@ -763,229 +907,445 @@ var dcModule = &runtime.Module{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 15,
+			Line: 16,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 17,
+			Line: 18,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 17,
+			Line: 18,
 		},
 		{
 			Col:  15,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 17,
+			Line: 18,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 19,
+			Line: 20,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 19,
+			Line: 20,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 29,
+			Line: 30,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 29,
+			Line: 30,
 		},
 		{
 			Col:  18,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 29,
+			Line: 30,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 41,
+			Line: 42,
 		},
 		{
 			Col:  5,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 43,
+			Line: 44,
 		},
 		{
 			Col:  5,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 43,
+			Line: 44,
 		},
 		{
 			Col:  24,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 43,
+			Line: 44,
 		},
 		{
 			Col:  39,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 43,
+			Line: 44,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 45,
+			Line: 46,
 		},
 		{
 			Col:  22,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 45,
+			Line: 46,
 		},
 		{
 			Col:  11,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 58,
+			Line: 59,
 		},
 		{
 			Col:  23,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 58,
+			Line: 59,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 60,
+			Line: 61,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 71,
 		},
 		{
 			Col:  15,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 71,
 		},
 		{
 			Col:  27,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 70,
+			Line: 71,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 81,
+			Line: 82,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 83,
+			Line: 84,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 83,
+			Line: 84,
 		},
 		{
 			Col:  17,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 83,
+			Line: 84,
 		},
 		{
 			Col:  29,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 83,
+			Line: 84,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  4,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  17,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  29,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 98,
+			Line: 99,
 		},
 		{
 			Col:  14,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 98,
+			Line: 99,
 		},
 		{
 			Col:  25,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 98,
+			Line: 99,
 		},
 		{
 			Col:  3,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 108,
+			Line: 109,
 		},
 		{
 			Col:  14,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 108,
+			Line: 109,
 		},
 		{
 			Col:  25,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 108,
+			Line: 109,
 		},
 		{
 			Col:  34,
 			File: "solvers.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 108,
+			Line: 109,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 124,
+		},
+		{
+			Col:  17,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 124,
+		},
+		{
+			Col:  30,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 124,
+		},
+		{
+			Col:  45,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 124,
+		},
+		{
+			Col:  56,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 124,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 125,
+		},
+		{
+			Col:  17,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 125,
+		},
+		{
+			Col:  30,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 125,
+		},
+		{
+			Col:  41,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 125,
+		},
+		{
+			Col:  52,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 125,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 136,
+		},
+		{
+			Col:  19,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 136,
+		},
+		{
+			Col:  35,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 136,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 147,
+		},
+		{
+			Col:  24,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 147,
+		},
+		{
+			Col:  43,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 147,
+		},
+		{
+			Col:  62,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 147,
+		},
+		{
+			Col:  82,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 147,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 158,
+		},
+		{
+			Col:  16,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 158,
+		},
+		{
+			Col:  29,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 158,
+		},
+		{
+			Col:  44,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 158,
+		},
+		{
+			Col:  55,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 158,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 159,
+		},
+		{
+			Col:  16,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 159,
+		},
+		{
+			Col:  29,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 159,
+		},
+		{
+			Col:  40,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 159,
+		},
+		{
+			Col:  51,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 159,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 169,
+		},
+		{
+			Col:  19,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 169,
+		},
+		{
+			Col:  35,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 169,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  23,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  42,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  59,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  79,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
 		},
 		{
 			Col:  3,
@@ -1372,7 +1732,7 @@ __device__ double dc_sel_f64(double v, const int* bad) {
 	return *bad ? (double)0 : v;
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 extern "C" __global__ void MM2Kernel1(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1381,22 +1741,22 @@ extern "C" __global__ void MM2Kernel1(long long ni, long long nj, long long nk, 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 16 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 16 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 19 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
@@ -1407,25 +1767,25 @@ extern "C" __global__ void MM2Kernel1(long long ni, long long nj, long long nk, 
 	}
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 extern "C" __global__ void MM2Kernel1_fast(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 16 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 16 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 18 "linalg.go"
-		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 19 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
 #line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
 			tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 extern "C" __global__ void MM2Kernel1_aliased(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1434,22 +1794,22 @@ extern "C" __global__ void MM2Kernel1_aliased(long long ni, long long nj, long l
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 16 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 16 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 19 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
@@ -1460,25 +1820,25 @@ extern "C" __global__ void MM2Kernel1_aliased(long long ni, long long nj, long l
 	}
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 extern "C" __global__ void MM2Kernel1_aliased_fast(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 16 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 16 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 18 "linalg.go"
-		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 19 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
 #line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
 			tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 extern "C" __global__ void MM2Kernel2(long long ni, long long nj, long long nl, float beta, const float* __restrict__ tmp, long long tmp_len, const float* __restrict__ c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1488,22 +1848,22 @@ extern "C" __global__ void MM2Kernel2(long long ni, long long nj, long long nl, 
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 30 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 30 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 33 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
@@ -1514,25 +1874,25 @@ extern "C" __global__ void MM2Kernel2(long long ni, long long nj, long long nl, 
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 extern "C" __global__ void MM2Kernel2_fast(long long ni, long long nj, long long nl, float beta, const float* __restrict__ tmp, long long tmp_len, const float* __restrict__ c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 30 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 30 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 32 "linalg.go"
-		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
+	if (i < ni && j < nl) {
 #line 33 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
 #line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
 			d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * c[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 extern "C" __global__ void MM2Kernel2_aliased(long long ni, long long nj, long long nl, float beta, const float* tmp, long long tmp_len, const float* c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1542,22 +1902,22 @@ extern "C" __global__ void MM2Kernel2_aliased(long long ni, long long nj, long l
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 30 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 30 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 33 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
@@ -1568,25 +1928,25 @@ extern "C" __global__ void MM2Kernel2_aliased(long long ni, long long nj, long l
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 extern "C" __global__ void MM2Kernel2_aliased_fast(long long ni, long long nj, long long nl, float beta, const float* tmp, long long tmp_len, const float* c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 30 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 30 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 32 "linalg.go"
-		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
+	if (i < ni && j < nl) {
 #line 33 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
 #line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
 			d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * c[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 extern "C" __global__ void MM3Kernel1(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1595,22 +1955,22 @@ extern "C" __global__ void MM3Kernel1(long long ni, long long nj, long long nk, 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 43 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 43 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 46 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
@@ -1621,25 +1981,25 @@ extern "C" __global__ void MM3Kernel1(long long ni, long long nj, long long nk, 
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 extern "C" __global__ void MM3Kernel1_fast(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 43 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 43 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 45 "linalg.go"
-		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 46 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
 #line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
 			e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 extern "C" __global__ void MM3Kernel1_aliased(long long ni, long long nj, long long nk, const float* a, long long a_len, const float* b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1648,22 +2008,22 @@ extern "C" __global__ void MM3Kernel1_aliased(long long ni, long long nj, long l
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 43 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 43 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 46 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
@@ -1674,25 +2034,25 @@ extern "C" __global__ void MM3Kernel1_aliased(long long ni, long long nj, long l
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 extern "C" __global__ void MM3Kernel1_aliased_fast(long long ni, long long nj, long long nk, const float* a, long long a_len, const float* b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 43 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 43 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 45 "linalg.go"
-		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 46 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
 #line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
 			e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 extern "C" __global__ void MM3Kernel2(long long nj, long long nl, long long nm, const float* __restrict__ c, long long c_len, const float* __restrict__ d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1701,22 +2061,22 @@ extern "C" __global__ void MM3Kernel2(long long nj, long long nl, long long nm, 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 56 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 56 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 59 "linalg.go"
-		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
@@ -1727,25 +2087,25 @@ extern "C" __global__ void MM3Kernel2(long long nj, long long nl, long long nm, 
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 extern "C" __global__ void MM3Kernel2_fast(long long nj, long long nl, long long nm, const float* __restrict__ c, long long c_len, const float* __restrict__ d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 56 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 56 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 58 "linalg.go"
-		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+	if (i < nj && j < nl) {
 #line 59 "linalg.go"
-		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
 #line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
 			f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + c[(long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k)] * d[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 extern "C" __global__ void MM3Kernel2_aliased(long long nj, long long nl, long long nm, const float* c, long long c_len, const float* d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1754,22 +2114,22 @@ extern "C" __global__ void MM3Kernel2_aliased(long long nj, long long nl, long l
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 56 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 56 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 59 "linalg.go"
-		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
@@ -1780,25 +2140,25 @@ extern "C" __global__ void MM3Kernel2_aliased(long long nj, long long nl, long l
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 extern "C" __global__ void MM3Kernel2_aliased_fast(long long nj, long long nl, long long nm, const float* c, long long c_len, const float* d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 56 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 56 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 58 "linalg.go"
-		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+	if (i < nj && j < nl) {
 #line 59 "linalg.go"
-		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
 #line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
 			f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + c[(long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k)] * d[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 extern "C" __global__ void MM3Kernel3(long long ni, long long nj, long long nl, const float* __restrict__ e, long long e_len, const float* __restrict__ f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1807,22 +2167,22 @@ extern "C" __global__ void MM3Kernel3(long long ni, long long nj, long long nl, 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 72 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
@@ -1833,25 +2193,25 @@ extern "C" __global__ void MM3Kernel3(long long ni, long long nj, long long nl, 
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 extern "C" __global__ void MM3Kernel3_fast(long long ni, long long nj, long long nl, const float* __restrict__ e, long long e_len, const float* __restrict__ f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 69 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 71 "linalg.go"
-		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+	if (i < ni && j < nl) {
 #line 72 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
 #line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
 			g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * f[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 extern "C" __global__ void MM3Kernel3_aliased(long long ni, long long nj, long long nl, const float* e, long long e_len, const float* f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1860,22 +2220,22 @@ extern "C" __global__ void MM3Kernel3_aliased(long long ni, long long nj, long l
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 72 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
@@ -1886,25 +2246,25 @@ extern "C" __global__ void MM3Kernel3_aliased(long long ni, long long nj, long l
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 extern "C" __global__ void MM3Kernel3_aliased_fast(long long ni, long long nj, long long nl, const float* e, long long e_len, const float* f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 69 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 69 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 71 "linalg.go"
-		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+	if (i < ni && j < nl) {
 #line 72 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
 #line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
 			g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * f[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float32(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1914,22 +2274,22 @@ extern "C" __global__ void Gemm_float32(long long ni, long long nj, long long nk
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -1940,25 +2300,25 @@ extern "C" __global__ void Gemm_float32(long long ni, long long nj, long long nk
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float32_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float32_aliased(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1968,22 +2328,22 @@ extern "C" __global__ void Gemm_float32_aliased(long long ni, long long nj, long
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -1994,25 +2354,25 @@ extern "C" __global__ void Gemm_float32_aliased(long long ni, long long nj, long
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float32_aliased_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float64(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -2022,22 +2382,22 @@ extern "C" __global__ void Gemm_float64(long long ni, long long nj, long long nk
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
 			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
@@ -2048,25 +2408,25 @@ extern "C" __global__ void Gemm_float64(long long ni, long long nj, long long nk
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float64_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float64_aliased(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -2076,22 +2436,22 @@ extern "C" __global__ void Gemm_float64_aliased(long long ni, long long nj, long
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
 			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
@@ -2102,25 +2462,25 @@ extern "C" __global__ void Gemm_float64_aliased(long long ni, long long nj, long
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 extern "C" __global__ void Gemm_float64_aliased_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 83 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 85 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2130,22 +2490,22 @@ extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float b
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 97 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 97 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 100 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
@@ -2156,25 +2516,25 @@ extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float b
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 extern "C" __global__ void Syrk_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 97 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 97 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 99 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 100 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
 		}
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2184,22 +2544,22 @@ extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha,
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 97 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 97 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 100 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
@@ -2210,25 +2570,25 @@ extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha,
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 extern "C" __global__ void Syrk_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 97 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 97 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 99 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 100 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
 		}
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2240,22 +2600,22 @@ extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float 
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 112 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 115 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
@@ -2266,25 +2626,25 @@ extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float 
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 extern "C" __global__ void Syr2k_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 112 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 114 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 115 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
 		}
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2296,22 +2656,22 @@ extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 112 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 115 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
@@ -2322,25 +2682,25 @@ extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 extern "C" __global__ void Syr2k_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 112 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 112 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 114 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 115 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
 		}
 	}
 }
 
-#line 124 "linalg.go"
+#line 125 "linalg.go"
 extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2349,20 +2709,20 @@ extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 125 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 128 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
@@ -2373,23 +2733,23 @@ extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* 
 	}
 }
 
-#line 124 "linalg.go"
-extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 126 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 127 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 128 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		tmp[i] = 0.0f;
 #line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
 			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
 		}
 	}
 }
 
-#line 124 "linalg.go"
+#line 125 "linalg.go"
 extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2398,20 +2758,20 @@ extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 125 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 128 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
@@ -2422,23 +2782,23 @@ extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 124 "linalg.go"
-extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 126 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 127 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 128 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		tmp[i] = 0.0f;
 #line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
 			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
 		}
 	}
 }
 
-#line 137 "linalg.go"
+#line 138 "linalg.go"
 extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2447,20 +2807,20 @@ extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 138 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 141 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
@@ -2471,23 +2831,23 @@ extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* 
 	}
 }
 
-#line 137 "linalg.go"
-extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 139 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 140 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 141 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		y[j] = 0.0f;
 #line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
 			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
 		}
 	}
 }
 
-#line 137 "linalg.go"
+#line 138 "linalg.go"
 extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2496,20 +2856,20 @@ extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 138 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 141 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
@@ -2520,23 +2880,23 @@ extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 137 "linalg.go"
-extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 139 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 140 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 141 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		y[j] = 0.0f;
 #line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
 			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
 		}
 	}
 }
 
-#line 150 "linalg.go"
+#line 151 "linalg.go"
 extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2545,20 +2905,20 @@ extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 151 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 154 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
@@ -2569,23 +2929,23 @@ extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* 
 	}
 }
 
-#line 150 "linalg.go"
-extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 152 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 153 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 154 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		s[j] = 0.0f;
 #line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 150 "linalg.go"
+#line 151 "linalg.go"
 extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2594,20 +2954,20 @@ extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 151 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 154 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
@@ -2618,23 +2978,23 @@ extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 150 "linalg.go"
-extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 152 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 153 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 154 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		s[j] = 0.0f;
 #line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 163 "linalg.go"
+#line 164 "linalg.go"
 extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2643,20 +3003,20 @@ extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 164 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 167 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
@@ -2667,23 +3027,23 @@ extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* 
 	}
 }
 
-#line 163 "linalg.go"
-extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 165 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 166 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 167 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		q[i] = 0.0f;
 #line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
 			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
 		}
 	}
 }
 
-#line 163 "linalg.go"
+#line 164 "linalg.go"
 extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2692,20 +3052,20 @@ extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 164 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 167 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
@@ -2716,36 +3076,36 @@ extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 163 "linalg.go"
-extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 165 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 166 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 167 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		q[i] = 0.0f;
 #line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
 			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
 		}
 	}
 }
 
-#line 176 "linalg.go"
+#line 177 "linalg.go"
 extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 177 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 179 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
@@ -2756,34 +3116,34 @@ extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, 
 	}
 }
 
-#line 176 "linalg.go"
-extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 178 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 179 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
 			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
 		}
 	}
 }
 
-#line 176 "linalg.go"
+#line 177 "linalg.go"
 extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 177 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 179 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
@@ -2794,34 +3154,34 @@ extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long 
 	}
 }
 
-#line 176 "linalg.go"
-extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 178 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 179 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
 			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
 		}
 	}
 }
 
-#line 188 "linalg.go"
+#line 189 "linalg.go"
 extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 189 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 191 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
@@ -2832,34 +3192,34 @@ extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, 
 	}
 }
 
-#line 188 "linalg.go"
-extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 190 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 191 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
 			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
 		}
 	}
 }
 
-#line 188 "linalg.go"
+#line 189 "linalg.go"
 extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 189 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 191 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
@@ -2870,21 +3230,21 @@ extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long 
 	}
 }
 
-#line 188 "linalg.go"
-extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 190 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 191 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
 			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
 		}
 	}
 }
 
-#line 202 "linalg.go"
+#line 203 "linalg.go"
 extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2900,20 +3260,20 @@ extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const f
 	float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 203 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 205 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 206 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 207 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 207 "linalg.go"
+#line 208 "linalg.go"
 			dc_b6 = 0;
 			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
 			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
@@ -2921,7 +3281,7 @@ extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const f
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		dc_b11 = 0;
 		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
 		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
@@ -2931,25 +3291,25 @@ extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const f
 	}
 }
 
-#line 202 "linalg.go"
-extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 204 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 205 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 206 "linalg.go"
-			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 208 "linalg.go"
 			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
 
-#line 202 "linalg.go"
+#line 203 "linalg.go"
 extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2965,20 +3325,20 @@ extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta,
 	float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 203 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 205 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 206 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 207 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 207 "linalg.go"
+#line 208 "linalg.go"
 			dc_b6 = 0;
 			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
 			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
@@ -2986,7 +3346,7 @@ extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta,
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		dc_b11 = 0;
 		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
 		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
@@ -2996,21 +3356,449 @@ extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta,
 	}
 }
 
-#line 202 "linalg.go"
-extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 204 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 205 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 206 "linalg.go"
-			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 208 "linalg.go"
 			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1(long long n, float* a, long long a_len, const float* __restrict__ v1, long long v1_len, const float* __restrict__ v2, long long v2_len, const float* __restrict__ u1, long long u1_len, const float* __restrict__ u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1_fast(long long n, float* a, long long a_len, const float* __restrict__ v1, long long v1_len, const float* __restrict__ v2, long long v2_len, const float* __restrict__ u1, long long u1_len, const float* __restrict__ u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1_aliased(long long n, float* a, long long a_len, const float* v1, long long v1_len, const float* v2, long long v2_len, const float* u1, long long u1_len, const float* u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1_aliased_fast(long long n, float* a, long long a_len, const float* v1, long long v1_len, const float* v2, long long v2_len, const float* u1, long long u1_len, const float* u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2(long long n, float beta, const float* __restrict__ a, long long a_len, float* x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2_fast(long long n, float beta, const float* __restrict__ a, long long a_len, float* x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2_aliased(long long n, float beta, const float* a, long long a_len, float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2_aliased_fast(long long n, float beta, const float* a, long long a_len, float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3(long long n, float alpha, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3_fast(long long n, float alpha, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3_aliased(long long n, float alpha, const float* a, long long a_len, const float* x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3_aliased_fast(long long n, float alpha, const float* a, long long a_len, const float* x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1(long long nq, long long np, float* sum, long long sum_len, const float* __restrict__ a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1_fast(long long nq, long long np, float* sum, long long sum_len, const float* __restrict__ a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] + a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s)] * c4[(long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p)];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1_aliased(long long nq, long long np, float* sum, long long sum_len, const float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1_aliased_fast(long long nq, long long np, float* sum, long long sum_len, const float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] + a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s)] * c4[(long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p)];
+		}
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2(long long nq, long long np, const float* __restrict__ sum, long long sum_len, float* a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2_fast(long long nq, long long np, const float* __restrict__ sum, long long sum_len, float* a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)];
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2_aliased(long long nq, long long np, const float* sum, long long sum_len, float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2_aliased_fast(long long nq, long long np, const float* sum, long long sum_len, float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)];
 	}
 }
 
@@ -3031,7 +3819,7 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3040,16 +3828,16 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -3091,7 +3879,7 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3100,16 +3888,16 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -3160,7 +3948,7 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 97, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3169,31 +3957,31 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 106, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -3253,7 +4041,7 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 97, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3262,31 +4050,31 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 106, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -3338,15 +4126,15 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -3386,15 +4174,15 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -3436,7 +4224,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3445,7 +4233,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -3454,16 +4242,16 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -3514,7 +4302,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3523,7 +4311,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -3532,16 +4320,16 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -3572,7 +4360,7 @@ extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat
 	}
 }
 
-#line 12 "solvers.go"
+#line 13 "solvers.go"
 extern "C" __global__ void CovarMean(long long m, long long n, float floatN, float* mean, long long mean_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3583,56 +4371,56 @@ extern "C" __global__ void CovarMean(long long m, long long n, float floatN, flo
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 13 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 14 "solvers.go"
-	if (j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 16 "solvers.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 12 "solvers.go"
-extern "C" __global__ void CovarMean_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 13 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void CovarMean_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 14 "solvers.go"
-	if (j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 15 "solvers.go"
-		mean[j] = 0.0f;
+	if (j < m) {
 #line 16 "solvers.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		mean[j] = 0.0f;
 #line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 12 "solvers.go"
+#line 13 "solvers.go"
 extern "C" __global__ void CovarMean_aliased(long long m, long long n, float floatN, float* mean, long long mean_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3643,126 +4431,126 @@ extern "C" __global__ void CovarMean_aliased(long long m, long long n, float flo
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 13 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 14 "solvers.go"
-	if (j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 16 "solvers.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 12 "solvers.go"
-extern "C" __global__ void CovarMean_aliased_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 13 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void CovarMean_aliased_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 14 "solvers.go"
-	if (j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 15 "solvers.go"
-		mean[j] = 0.0f;
+	if (j < m) {
 #line 16 "solvers.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		mean[j] = 0.0f;
 #line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 extern "C" __global__ void CovarReduce(long long m, long long n, const float* __restrict__ mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 27 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 27 "solvers.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 extern "C" __global__ void CovarReduce_fast(long long m, long long n, const float* __restrict__ mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 27 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 27 "solvers.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 extern "C" __global__ void CovarReduce_aliased(long long m, long long n, const float* mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 27 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 27 "solvers.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 extern "C" __global__ void CovarReduce_aliased_fast(long long m, long long n, const float* mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 27 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 27 "solvers.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
 	}
 }
 
-#line 37 "solvers.go"
+#line 38 "solvers.go"
 extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3774,33 +4562,33 @@ extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, l
 	int dc_b8 = 0;
 	float (*dc_p9);
 	int dc_b10 = 0;
-#line 38 "solvers.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "solvers.go"
-		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 42 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 42 "solvers.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -3808,28 +4596,28 @@ extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, l
 	}
 }
 
-#line 37 "solvers.go"
-extern "C" __global__ void CovarCovar_fast(long long m, long long n, float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 38 "solvers.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void CovarCovar_fast(long long m, long long n, float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "solvers.go"
-		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 42 "solvers.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
 #line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
 	}
 }
 
-#line 37 "solvers.go"
+#line 38 "solvers.go"
 extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* symmat, long long symmat_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3841,33 +4629,33 @@ extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* s
 	int dc_b8 = 0;
 	float (*dc_p9);
 	int dc_b10 = 0;
-#line 38 "solvers.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "solvers.go"
-		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 42 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 42 "solvers.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -3875,45 +4663,45 @@ extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* s
 	}
 }
 
-#line 37 "solvers.go"
-extern "C" __global__ void CovarCovar_aliased_fast(long long m, long long n, float* symmat, long long symmat_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 38 "solvers.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void CovarCovar_aliased_fast(long long m, long long n, float* symmat, long long symmat_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 40 "solvers.go"
-		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 42 "solvers.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
 #line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
 	}
 }
 
-#line 54 "solvers.go"
+#line 55 "solvers.go"
 extern "C" __global__ void GramSchmidt1(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 55 "solvers.go"
-	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 57 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
 		float dc_t1 = sqrtf(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -3921,40 +4709,40 @@ extern "C" __global__ void GramSchmidt1(long long ni, long long nj, const float*
 	}
 }
 
-#line 54 "solvers.go"
-extern "C" __global__ void GramSchmidt1_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 55 "solvers.go"
-	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+extern "C" __global__ void GramSchmidt1_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 57 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
 			nrm = nrm + a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)];
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)] = sqrtf(nrm);
 	}
 }
 
-#line 54 "solvers.go"
+#line 55 "solvers.go"
 extern "C" __global__ void GramSchmidt1_aliased(long long ni, long long nj, const float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 55 "solvers.go"
-	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 57 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
 		float dc_t1 = sqrtf(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -3962,85 +4750,85 @@ extern "C" __global__ void GramSchmidt1_aliased(long long ni, long long nj, cons
 	}
 }
 
-#line 54 "solvers.go"
-extern "C" __global__ void GramSchmidt1_aliased_fast(long long ni, long long nj, const float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 55 "solvers.go"
-	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+extern "C" __global__ void GramSchmidt1_aliased_fast(long long ni, long long nj, const float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 57 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
 			nrm = nrm + a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)];
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)] = sqrtf(nrm);
 	}
 }
 
-#line 67 "solvers.go"
+#line 68 "solvers.go"
 extern "C" __global__ void GramSchmidt2(long long ni, long long nj, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 68 "solvers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 69 "solvers.go"
-	if (i < ni) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 67 "solvers.go"
-extern "C" __global__ void GramSchmidt2_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 68 "solvers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void GramSchmidt2_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 69 "solvers.go"
-	if (i < ni) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] = a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] / r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)];
 	}
 }
 
-#line 67 "solvers.go"
+#line 68 "solvers.go"
 extern "C" __global__ void GramSchmidt2_aliased(long long ni, long long nj, const float* a, long long a_len, const float* r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 68 "solvers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 69 "solvers.go"
-	if (i < ni) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 67 "solvers.go"
-extern "C" __global__ void GramSchmidt2_aliased_fast(long long ni, long long nj, const float* a, long long a_len, const float* r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 68 "solvers.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void GramSchmidt2_aliased_fast(long long ni, long long nj, const float* a, long long a_len, const float* r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 69 "solvers.go"
-	if (i < ni) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] = a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] / r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)];
 	}
 }
 
-#line 78 "solvers.go"
+#line 79 "solvers.go"
 extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4054,33 +4842,33 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int dc_b12 = 0;
-#line 79 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 82 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 85 "solvers.go"
-		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -4088,28 +4876,28 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 	}
 }
 
-#line 78 "solvers.go"
-extern "C" __global__ void GramSchmidt3_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 79 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void GramSchmidt3_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 81 "solvers.go"
-		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+	if (j > k && j < nj) {
 #line 82 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
 #line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
 			r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] + q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)];
 		}
-#line 85 "solvers.go"
-		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
 			a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] = a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] - q[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k)] * r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 78 "solvers.go"
+#line 79 "solvers.go"
 extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4123,33 +4911,33 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int dc_b12 = 0;
-#line 79 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 82 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 85 "solvers.go"
-		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -4157,91 +4945,563 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 	}
 }
 
-#line 78 "solvers.go"
-extern "C" __global__ void GramSchmidt3_aliased_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 79 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void GramSchmidt3_aliased_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 81 "solvers.go"
-		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+	if (j > k && j < nj) {
 #line 82 "solvers.go"
-		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
 #line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
 			r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] + q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)];
 		}
-#line 85 "solvers.go"
-		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
 			a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] = a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] - q[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k)] * r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 95 "solvers.go"
+#line 96 "solvers.go"
 extern "C" __global__ void LUKernel1(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 96 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 97 "solvers.go"
-	if (j > k && j < n) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 155, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 156, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 157, &dc_b4)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 179, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 180, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 181, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 95 "solvers.go"
-extern "C" __global__ void LUKernel1_fast(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 96 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void LUKernel1_fast(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 97 "solvers.go"
-	if (j > k && j < n) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
 		a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)] / a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k)];
 	}
 }
 
-#line 105 "solvers.go"
+#line 106 "solvers.go"
 extern "C" __global__ void LUKernel2(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 106 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 106 "solvers.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 107 "solvers.go"
-	if (i > k && j > k && i < n && j < n) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 107 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 158, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 159, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 160, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 161, &dc_b5)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 182, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 184, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 185, &dc_b5)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 105 "solvers.go"
+#line 106 "solvers.go"
 extern "C" __global__ void LUKernel2_fast(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 106 "solvers.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 106 "solvers.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 107 "solvers.go"
-	if (i > k && j > k && i < n && j < n) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 107 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
 		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] - a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k)] * a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)];
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+#line 125 "solvers.go"
+			b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+		}
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+#line 125 "solvers.go"
+			b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+		}
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))];
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))];
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL))] = (x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2))] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL))]) / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2))];
+		}
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL))] = (x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2))] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL))]) / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2))];
+		}
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+#line 159 "solvers.go"
+		b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+#line 159 "solvers.go"
+		b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] = (x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)]) / b[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] = (x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)]) / b[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)];
 	}
 }
 
@@ -4266,8 +5526,8 @@ extern "C" __global__ void Convolution2D(long long ni, long long nj, const float
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4308,8 +5568,8 @@ extern "C" __global__ void Convolution2D_aliased(long long ni, long long nj, con
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4392,8 +5652,8 @@ extern "C" __global__ void Convolution3D(long long ni, long long nj, long long n
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4512,8 +5772,8 @@ extern "C" __global__ void Convolution3D_aliased(long long ni, long long nj, lon
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4589,16 +5849,16 @@ extern "C" __global__ void FdtdStep1(long long nx, long long ny, const float* __
 		if (i == 0LL) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -4621,7 +5881,7 @@ extern "C" __global__ void FdtdStep1_fast(long long nx, long long ny, const floa
 			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -4646,16 +5906,16 @@ extern "C" __global__ void FdtdStep1_aliased(long long nx, long long ny, const f
 		if (i == 0LL) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -4678,7 +5938,7 @@ extern "C" __global__ void FdtdStep1_aliased_fast(long long nx, long long ny, co
 			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -4698,8 +5958,8 @@ extern "C" __global__ void FdtdStep2(long long nx, long long ny, float* ex, long
 	if (i < nx && j < ny && j > 0LL) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4734,8 +5994,8 @@ extern "C" __global__ void FdtdStep2_aliased(long long nx, long long ny, float* 
 	if (i < nx && j < ny && j > 0LL) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4772,8 +6032,8 @@ extern "C" __global__ void FdtdStep3(long long nx, long long ny, const float* __
 	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4810,8 +6070,8 @@ extern "C" __global__ void FdtdStep3_aliased(long long nx, long long ny, const f
 	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4844,8 +6104,8 @@ extern "C" __global__ void Jacobi1DStep(long long n, const float* __restrict__ a
 	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4876,8 +6136,8 @@ extern "C" __global__ void Jacobi1DStep_aliased(long long n, const float* a, lon
 	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4906,8 +6166,8 @@ extern "C" __global__ void Jacobi1DCopy(long long n, float* a, long long a_len, 
 	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4936,8 +6196,8 @@ extern "C" __global__ void Jacobi1DCopy_aliased(long long n, float* a, long long
 	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4972,8 +6232,8 @@ extern "C" __global__ void Jacobi2DStep(long long n, const float* __restrict__ a
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -5010,8 +6270,8 @@ extern "C" __global__ void Jacobi2DStep_aliased(long long n, const float* a, lon
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -5044,8 +6304,8 @@ extern "C" __global__ void Jacobi2DCopy(long long n, float* a, long long a_len, 
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -5078,8 +6338,8 @@ extern "C" __global__ void Jacobi2DCopy_aliased(long long n, float* a, long long
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -5145,7 +6405,7 @@ double dc_sel_f64(double v, const int* bad) {
 }
 #endif // cl_khr_fp64
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 __kernel void MM2Kernel1(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5154,22 +6414,22 @@ __kernel void MM2Kernel1(long ni, long nj, long nk, float alpha, __global float*
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 16 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 16 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 19 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
@@ -5180,25 +6440,25 @@ __kernel void MM2Kernel1(long ni, long nj, long nk, float alpha, __global float*
 	}
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 __kernel void MM2Kernel1_fast(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 16 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 16 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 18 "linalg.go"
-		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 19 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
 #line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
 			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 __kernel void MM2Kernel1_aliased(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5207,22 +6467,22 @@ __kernel void MM2Kernel1_aliased(long ni, long nj, long nk, float alpha, __globa
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 16 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 16 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 19 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
@@ -5233,25 +6493,25 @@ __kernel void MM2Kernel1_aliased(long ni, long nj, long nk, float alpha, __globa
 	}
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 __kernel void MM2Kernel1_aliased_fast(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 16 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 16 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 18 "linalg.go"
-		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 19 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
 #line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
 			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 __kernel void MM2Kernel2(long ni, long nj, long nl, float beta, __global const float* restrict tmp, long tmp_len, __global const float* restrict c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5261,22 +6521,22 @@ __kernel void MM2Kernel2(long ni, long nj, long nl, float beta, __global const f
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 30 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 30 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 33 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
@@ -5287,25 +6547,25 @@ __kernel void MM2Kernel2(long ni, long nj, long nl, float beta, __global const f
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 __kernel void MM2Kernel2_fast(long ni, long nj, long nl, float beta, __global const float* restrict tmp, long tmp_len, __global const float* restrict c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 30 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 30 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 32 "linalg.go"
-		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+	if (i < ni && j < nl) {
 #line 33 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
 #line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
 			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 __kernel void MM2Kernel2_aliased(long ni, long nj, long nl, float beta, __global const float* tmp, long tmp_len, __global const float* c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5315,22 +6575,22 @@ __kernel void MM2Kernel2_aliased(long ni, long nj, long nl, float beta, __global
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 30 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 30 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 33 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
@@ -5341,25 +6601,25 @@ __kernel void MM2Kernel2_aliased(long ni, long nj, long nl, float beta, __global
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 __kernel void MM2Kernel2_aliased_fast(long ni, long nj, long nl, float beta, __global const float* tmp, long tmp_len, __global const float* c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 30 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 30 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 32 "linalg.go"
-		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+	if (i < ni && j < nl) {
 #line 33 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
 #line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
 			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 __kernel void MM3Kernel1(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5368,22 +6628,22 @@ __kernel void MM3Kernel1(long ni, long nj, long nk, __global const float* restri
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 43 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 43 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 46 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
@@ -5394,25 +6654,25 @@ __kernel void MM3Kernel1(long ni, long nj, long nk, __global const float* restri
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 __kernel void MM3Kernel1_fast(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 43 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 43 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 45 "linalg.go"
-		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 46 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
 #line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
 			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 __kernel void MM3Kernel1_aliased(long ni, long nj, long nk, __global const float* a, long a_len, __global const float* b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5421,22 +6681,22 @@ __kernel void MM3Kernel1_aliased(long ni, long nj, long nk, __global const float
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 43 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 43 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 46 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
@@ -5447,25 +6707,25 @@ __kernel void MM3Kernel1_aliased(long ni, long nj, long nk, __global const float
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 __kernel void MM3Kernel1_aliased_fast(long ni, long nj, long nk, __global const float* a, long a_len, __global const float* b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 43 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 43 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 45 "linalg.go"
-		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 46 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
 #line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
 			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 __kernel void MM3Kernel2(long nj, long nl, long nm, __global const float* restrict c, long c_len, __global const float* restrict d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5474,22 +6734,22 @@ __kernel void MM3Kernel2(long nj, long nl, long nm, __global const float* restri
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 56 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 56 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 59 "linalg.go"
-		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
 #line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
@@ -5500,25 +6760,25 @@ __kernel void MM3Kernel2(long nj, long nl, long nm, __global const float* restri
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 __kernel void MM3Kernel2_fast(long nj, long nl, long nm, __global const float* restrict c, long c_len, __global const float* restrict d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 56 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 56 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 58 "linalg.go"
-		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+	if (i < nj && j < nl) {
 #line 59 "linalg.go"
-		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
 #line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
 			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 __kernel void MM3Kernel2_aliased(long nj, long nl, long nm, __global const float* c, long c_len, __global const float* d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5527,22 +6787,22 @@ __kernel void MM3Kernel2_aliased(long nj, long nl, long nm, __global const float
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 56 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 56 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 59 "linalg.go"
-		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
 #line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
@@ -5553,25 +6813,25 @@ __kernel void MM3Kernel2_aliased(long nj, long nl, long nm, __global const float
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 __kernel void MM3Kernel2_aliased_fast(long nj, long nl, long nm, __global const float* c, long c_len, __global const float* d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 56 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 56 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 58 "linalg.go"
-		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+	if (i < nj && j < nl) {
 #line 59 "linalg.go"
-		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
 #line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
 			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 __kernel void MM3Kernel3(long ni, long nj, long nl, __global const float* restrict e, long e_len, __global const float* restrict f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5580,22 +6840,22 @@ __kernel void MM3Kernel3(long ni, long nj, long nl, __global const float* restri
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 69 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 72 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
@@ -5606,25 +6866,25 @@ __kernel void MM3Kernel3(long ni, long nj, long nl, __global const float* restri
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 __kernel void MM3Kernel3_fast(long ni, long nj, long nl, __global const float* restrict e, long e_len, __global const float* restrict f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 69 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 69 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 71 "linalg.go"
-		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+	if (i < ni && j < nl) {
 #line 72 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
 #line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
 			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 __kernel void MM3Kernel3_aliased(long ni, long nj, long nl, __global const float* e, long e_len, __global const float* f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5633,22 +6893,22 @@ __kernel void MM3Kernel3_aliased(long ni, long nj, long nl, __global const float
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 69 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 72 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
@@ -5659,25 +6919,25 @@ __kernel void MM3Kernel3_aliased(long ni, long nj, long nl, __global const float
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 __kernel void MM3Kernel3_aliased_fast(long ni, long nj, long nl, __global const float* e, long e_len, __global const float* f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 69 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 69 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 71 "linalg.go"
-		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+	if (i < ni && j < nl) {
 #line 72 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
 #line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
 			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float32(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5687,22 +6947,22 @@ __kernel void Gemm_float32(long ni, long nj, long nk, float alpha, float beta, _
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -5713,25 +6973,25 @@ __kernel void Gemm_float32(long ni, long nj, long nk, float alpha, float beta, _
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float32_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float32_aliased(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5741,22 +7001,22 @@ __kernel void Gemm_float32_aliased(long ni, long nj, long nk, float alpha, float
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -5767,26 +7027,26 @@ __kernel void Gemm_float32_aliased(long ni, long nj, long nk, float alpha, float
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float32_aliased_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float64(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -5796,22 +7056,22 @@ __kernel void Gemm_float64(long ni, long nj, long nk, double alpha, double beta,
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
 			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
@@ -5822,25 +7082,25 @@ __kernel void Gemm_float64(long ni, long nj, long nk, double alpha, double beta,
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float64_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float64_aliased(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -5850,22 +7110,22 @@ __kernel void Gemm_float64_aliased(long ni, long nj, long nk, double alpha, doub
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
 			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
@@ -5876,26 +7136,26 @@ __kernel void Gemm_float64_aliased(long ni, long nj, long nk, double alpha, doub
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 __kernel void Gemm_float64_aliased_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 83 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 83 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 85 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 #endif // cl_khr_fp64
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5905,22 +7165,22 @@ __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const flo
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 97 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 97 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 100 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
@@ -5931,25 +7191,25 @@ __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const flo
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 __kernel void Syrk_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 97 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 97 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 99 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 100 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5959,22 +7219,22 @@ __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global c
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 97 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 97 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 100 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
@@ -5985,25 +7245,25 @@ __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global c
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 __kernel void Syrk_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 97 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 97 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 99 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 100 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6015,22 +7275,22 @@ __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const fl
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 112 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 112 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 115 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
@@ -6041,25 +7301,25 @@ __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const fl
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 __kernel void Syr2k_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 112 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 112 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 114 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 115 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6071,22 +7331,22 @@ __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global 
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 112 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 112 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 115 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
@@ -6097,25 +7357,25 @@ __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global 
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 __kernel void Syr2k_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 112 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 112 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 114 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 115 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 124 "linalg.go"
+#line 125 "linalg.go"
 __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6124,20 +7384,20 @@ __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 125 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 128 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
@@ -6148,23 +7408,23 @@ __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 124 "linalg.go"
-__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 126 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 127 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 128 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 124 "linalg.go"
+#line 125 "linalg.go"
 __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6173,20 +7433,20 @@ __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 125 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 128 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
@@ -6197,23 +7457,23 @@ __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 124 "linalg.go"
-__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 126 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 127 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 128 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 137 "linalg.go"
+#line 138 "linalg.go"
 __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6222,20 +7482,20 @@ __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 138 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 141 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
@@ -6246,23 +7506,23 @@ __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 137 "linalg.go"
-__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 139 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 140 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 141 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 137 "linalg.go"
+#line 138 "linalg.go"
 __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6271,20 +7531,20 @@ __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 138 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 141 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
@@ -6295,23 +7555,23 @@ __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 137 "linalg.go"
-__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 139 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 140 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 141 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 150 "linalg.go"
+#line 151 "linalg.go"
 __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6320,20 +7580,20 @@ __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 151 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 154 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
@@ -6344,23 +7604,23 @@ __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 150 "linalg.go"
-__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 152 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 153 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 154 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 150 "linalg.go"
+#line 151 "linalg.go"
 __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6369,20 +7629,20 @@ __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 151 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 154 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
@@ -6393,23 +7653,23 @@ __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 150 "linalg.go"
-__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 152 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 153 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 154 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 163 "linalg.go"
+#line 164 "linalg.go"
 __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6418,20 +7678,20 @@ __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 164 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 167 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
@@ -6442,23 +7702,23 @@ __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 163 "linalg.go"
-__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 165 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 166 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 167 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 163 "linalg.go"
+#line 164 "linalg.go"
 __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6467,20 +7727,20 @@ __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 164 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 167 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
@@ -6491,36 +7751,36 @@ __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 163 "linalg.go"
-__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 165 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 166 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 167 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 176 "linalg.go"
+#line 177 "linalg.go"
 __kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 177 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 179 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
@@ -6531,34 +7791,34 @@ __kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, _
 	}
 }
 
-#line 176 "linalg.go"
-__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 178 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 179 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 176 "linalg.go"
+#line 177 "linalg.go"
 __kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 177 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 179 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
@@ -6569,34 +7829,34 @@ __kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __
 	}
 }
 
-#line 176 "linalg.go"
-__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 178 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 179 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 188 "linalg.go"
+#line 189 "linalg.go"
 __kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 189 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 191 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
@@ -6607,34 +7867,34 @@ __kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, _
 	}
 }
 
-#line 188 "linalg.go"
-__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 190 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 191 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 188 "linalg.go"
+#line 189 "linalg.go"
 __kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 189 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 191 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
@@ -6645,21 +7905,21 @@ __kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __
 	}
 }
 
-#line 188 "linalg.go"
-__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 190 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 191 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 202 "linalg.go"
+#line 203 "linalg.go"
 __kernel void Gesummv(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6675,20 +7935,20 @@ __kernel void Gesummv(long n, float alpha, float beta, __global const float* res
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 203 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 205 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 207 "linalg.go"
+#line 208 "linalg.go"
 			dc_b6 = 0;
 			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
 			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
@@ -6696,7 +7956,7 @@ __kernel void Gesummv(long n, float alpha, float beta, __global const float* res
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		dc_b11 = 0;
 		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
 		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
@@ -6706,25 +7966,25 @@ __kernel void Gesummv(long n, float alpha, float beta, __global const float* res
 	}
 }
 
-#line 202 "linalg.go"
-__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 204 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 205 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 206 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 208 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
 
-#line 202 "linalg.go"
+#line 203 "linalg.go"
 __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6740,20 +8000,20 @@ __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const fl
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 203 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 205 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 207 "linalg.go"
+#line 208 "linalg.go"
 			dc_b6 = 0;
 			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
 			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
@@ -6761,7 +8021,7 @@ __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const fl
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		dc_b11 = 0;
 		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
 		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
@@ -6771,21 +8031,449 @@ __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const fl
 	}
 }
 
-#line 202 "linalg.go"
-__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 204 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 205 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 206 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 208 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1(long n, __global float* a, long a_len, __global const float* restrict v1, long v1_len, __global const float* restrict v2, long v2_len, __global const float* restrict u1, long u1_len, __global const float* restrict u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1_fast(long n, __global float* a, long a_len, __global const float* restrict v1, long v1_len, __global const float* restrict v2, long v2_len, __global const float* restrict u1, long u1_len, __global const float* restrict u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1_aliased(long n, __global float* a, long a_len, __global const float* v1, long v1_len, __global const float* v2, long v2_len, __global const float* u1, long u1_len, __global const float* u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1_aliased_fast(long n, __global float* a, long a_len, __global const float* v1, long v1_len, __global const float* v2, long v2_len, __global const float* u1, long u1_len, __global const float* u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2(long n, float beta, __global const float* restrict a, long a_len, __global float* x, long x_len, __global const float* restrict y, long y_len, __global const float* restrict z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2_fast(long n, float beta, __global const float* restrict a, long a_len, __global float* x, long x_len, __global const float* restrict y, long y_len, __global const float* restrict z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long)((ulong)j * (ulong)n + (ulong)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2_aliased(long n, float beta, __global const float* a, long a_len, __global float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2_aliased_fast(long n, float beta, __global const float* a, long a_len, __global float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long)((ulong)j * (ulong)n + (ulong)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3(long n, float alpha, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3_fast(long n, float alpha, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3_aliased(long n, float alpha, __global const float* a, long a_len, __global const float* x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3_aliased_fast(long n, float alpha, __global const float* a, long a_len, __global const float* x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1(long nq, long np, __global float* sum, long sum_len, __global const float* restrict a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long)((ulong)s * (ulong)np + (ulong)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1_fast(long nq, long np, __global float* sum, long sum_len, __global const float* restrict a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] + a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s)] * c4[(long)((ulong)s * (ulong)np + (ulong)p)];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1_aliased(long nq, long np, __global float* sum, long sum_len, __global const float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long)((ulong)s * (ulong)np + (ulong)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1_aliased_fast(long nq, long np, __global float* sum, long sum_len, __global const float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] + a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s)] * c4[(long)((ulong)s * (ulong)np + (ulong)p)];
+		}
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2(long nq, long np, __global const float* restrict sum, long sum_len, __global float* a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2_fast(long nq, long np, __global const float* restrict sum, long sum_len, __global float* a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)];
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2_aliased(long nq, long np, __global const float* sum, long sum_len, __global float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2_aliased_fast(long nq, long np, __global const float* sum, long sum_len, __global float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)];
 	}
 }
 
@@ -6806,7 +8494,7 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6815,16 +8503,16 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -6866,7 +8554,7 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6875,16 +8563,16 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -6936,7 +8624,7 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 97, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6945,31 +8633,31 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 106, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -7029,7 +8717,7 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 97, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7038,31 +8726,31 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 106, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -7114,15 +8802,15 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -7162,15 +8850,15 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -7213,7 +8901,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7222,7 +8910,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -7231,16 +8919,16 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -7291,7 +8979,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7300,7 +8988,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -7309,16 +8997,16 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -7349,7 +9037,7 @@ __kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __g
 	}
 }
 
-#line 12 "solvers.go"
+#line 13 "solvers.go"
 __kernel void CovarMean(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -7360,56 +9048,56 @@ __kernel void CovarMean(long m, long n, float floatN, __global float* mean, long
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 13 "solvers.go"
-	long j = (long)get_global_id(0);
 #line 14 "solvers.go"
-	if (j < m) {
+	long j = (long)get_global_id(0);
 #line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 16 "solvers.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 12 "solvers.go"
-__kernel void CovarMean_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 13 "solvers.go"
-	long j = (long)get_global_id(0);
+__kernel void CovarMean_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 14 "solvers.go"
-	if (j < m) {
+	long j = (long)get_global_id(0);
 #line 15 "solvers.go"
-		mean[j] = 0.0f;
+	if (j < m) {
 #line 16 "solvers.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		mean[j] = 0.0f;
 #line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 12 "solvers.go"
+#line 13 "solvers.go"
 __kernel void CovarMean_aliased(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -7420,126 +9108,126 @@ __kernel void CovarMean_aliased(long m, long n, float floatN, __global float* me
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 13 "solvers.go"
-	long j = (long)get_global_id(0);
 #line 14 "solvers.go"
-	if (j < m) {
+	long j = (long)get_global_id(0);
 #line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 16 "solvers.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 12 "solvers.go"
-__kernel void CovarMean_aliased_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 13 "solvers.go"
-	long j = (long)get_global_id(0);
+__kernel void CovarMean_aliased_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 14 "solvers.go"
-	if (j < m) {
+	long j = (long)get_global_id(0);
 #line 15 "solvers.go"
-		mean[j] = 0.0f;
+	if (j < m) {
 #line 16 "solvers.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		mean[j] = 0.0f;
 #line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 __kernel void CovarReduce(long m, long n, __global const float* restrict mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 27 "solvers.go"
-	long j = (long)get_global_id(0);
-#line 27 "solvers.go"
-	long i = (long)get_global_id(1);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 __kernel void CovarReduce_fast(long m, long n, __global const float* restrict mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 27 "solvers.go"
-	long j = (long)get_global_id(0);
-#line 27 "solvers.go"
-	long i = (long)get_global_id(1);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 __kernel void CovarReduce_aliased(long m, long n, __global const float* mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 27 "solvers.go"
-	long j = (long)get_global_id(0);
-#line 27 "solvers.go"
-	long i = (long)get_global_id(1);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 __kernel void CovarReduce_aliased_fast(long m, long n, __global const float* mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 27 "solvers.go"
-	long j = (long)get_global_id(0);
-#line 27 "solvers.go"
-	long i = (long)get_global_id(1);
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
 	}
 }
 
-#line 37 "solvers.go"
+#line 38 "solvers.go"
 __kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -7551,33 +9239,33 @@ __kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len
 	int dc_b8 = 0;
 	__global float (*dc_p9);
 	int dc_b10 = 0;
-#line 38 "solvers.go"
-	long j1_ = (long)get_global_id(0);
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long j1_ = (long)get_global_id(0);
 #line 40 "solvers.go"
-		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 42 "solvers.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7585,28 +9273,28 @@ __kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len
 	}
 }
 
-#line 37 "solvers.go"
-__kernel void CovarCovar_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 38 "solvers.go"
-	long j1_ = (long)get_global_id(0);
+__kernel void CovarCovar_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long j1_ = (long)get_global_id(0);
 #line 40 "solvers.go"
-		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 42 "solvers.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
 #line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
 }
 
-#line 37 "solvers.go"
+#line 38 "solvers.go"
 __kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long symmat_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -7618,33 +9306,33 @@ __kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long sy
 	int dc_b8 = 0;
 	__global float (*dc_p9);
 	int dc_b10 = 0;
-#line 38 "solvers.go"
-	long j1_ = (long)get_global_id(0);
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long j1_ = (long)get_global_id(0);
 #line 40 "solvers.go"
-		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 42 "solvers.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7652,45 +9340,45 @@ __kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long sy
 	}
 }
 
-#line 37 "solvers.go"
-__kernel void CovarCovar_aliased_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 38 "solvers.go"
-	long j1_ = (long)get_global_id(0);
+__kernel void CovarCovar_aliased_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long j1_ = (long)get_global_id(0);
 #line 40 "solvers.go"
-		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 42 "solvers.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
 #line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
 }
 
-#line 54 "solvers.go"
+#line 55 "solvers.go"
 __kernel void GramSchmidt1(long ni, long nj, __global const float* restrict a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 55 "solvers.go"
-	if ((long)get_global_id(0) == 0L) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if ((long)get_global_id(0) == 0L) {
 #line 57 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -7698,40 +9386,40 @@ __kernel void GramSchmidt1(long ni, long nj, __global const float* restrict a, l
 	}
 }
 
-#line 54 "solvers.go"
-__kernel void GramSchmidt1_fast(long ni, long nj, __global const float* restrict a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 55 "solvers.go"
-	if ((long)get_global_id(0) == 0L) {
+__kernel void GramSchmidt1_fast(long ni, long nj, __global const float* restrict a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if ((long)get_global_id(0) == 0L) {
 #line 57 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
 			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
 	}
 }
 
-#line 54 "solvers.go"
+#line 55 "solvers.go"
 __kernel void GramSchmidt1_aliased(long ni, long nj, __global const float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 55 "solvers.go"
-	if ((long)get_global_id(0) == 0L) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if ((long)get_global_id(0) == 0L) {
 #line 57 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -7739,85 +9427,85 @@ __kernel void GramSchmidt1_aliased(long ni, long nj, __global const float* a, lo
 	}
 }
 
-#line 54 "solvers.go"
-__kernel void GramSchmidt1_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 55 "solvers.go"
-	if ((long)get_global_id(0) == 0L) {
+__kernel void GramSchmidt1_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if ((long)get_global_id(0) == 0L) {
 #line 57 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
 			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
 	}
 }
 
-#line 67 "solvers.go"
+#line 68 "solvers.go"
 __kernel void GramSchmidt2(long ni, long nj, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 68 "solvers.go"
-	long i = (long)get_global_id(0);
 #line 69 "solvers.go"
-	if (i < ni) {
+	long i = (long)get_global_id(0);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 67 "solvers.go"
-__kernel void GramSchmidt2_fast(long ni, long nj, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 68 "solvers.go"
-	long i = (long)get_global_id(0);
+__kernel void GramSchmidt2_fast(long ni, long nj, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 69 "solvers.go"
-	if (i < ni) {
+	long i = (long)get_global_id(0);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
 	}
 }
 
-#line 67 "solvers.go"
+#line 68 "solvers.go"
 __kernel void GramSchmidt2_aliased(long ni, long nj, __global const float* a, long a_len, __global const float* r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 68 "solvers.go"
-	long i = (long)get_global_id(0);
 #line 69 "solvers.go"
-	if (i < ni) {
+	long i = (long)get_global_id(0);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 67 "solvers.go"
-__kernel void GramSchmidt2_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global const float* r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 68 "solvers.go"
-	long i = (long)get_global_id(0);
+__kernel void GramSchmidt2_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global const float* r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 69 "solvers.go"
-	if (i < ni) {
+	long i = (long)get_global_id(0);
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
 	}
 }
 
-#line 78 "solvers.go"
+#line 79 "solvers.go"
 __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -7831,33 +9519,33 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int dc_b12 = 0;
-#line 79 "solvers.go"
-	long j = (long)get_global_id(0);
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long j = (long)get_global_id(0);
 #line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 82 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 85 "solvers.go"
-		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7865,28 +9553,28 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 	}
 }
 
-#line 78 "solvers.go"
-__kernel void GramSchmidt3_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 79 "solvers.go"
-	long j = (long)get_global_id(0);
+__kernel void GramSchmidt3_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long j = (long)get_global_id(0);
 #line 81 "solvers.go"
-		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+	if (j > k && j < nj) {
 #line 82 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
 #line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
 			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
 		}
-#line 85 "solvers.go"
-		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
 			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 78 "solvers.go"
+#line 79 "solvers.go"
 __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -7900,33 +9588,33 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int dc_b12 = 0;
-#line 79 "solvers.go"
-	long j = (long)get_global_id(0);
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long j = (long)get_global_id(0);
 #line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 82 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 85 "solvers.go"
-		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7934,91 +9622,563 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 	}
 }
 
-#line 78 "solvers.go"
-__kernel void GramSchmidt3_aliased_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 79 "solvers.go"
-	long j = (long)get_global_id(0);
+__kernel void GramSchmidt3_aliased_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long j = (long)get_global_id(0);
 #line 81 "solvers.go"
-		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+	if (j > k && j < nj) {
 #line 82 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
 #line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
 			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
 		}
-#line 85 "solvers.go"
-		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
 			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 95 "solvers.go"
+#line 96 "solvers.go"
 __kernel void LUKernel1(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 96 "solvers.go"
-	long j = (long)get_global_id(0);
 #line 97 "solvers.go"
-	if (j > k && j < n) {
+	long j = (long)get_global_id(0);
 #line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 156, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 157, &dc_b4)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 179, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 180, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 181, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 95 "solvers.go"
-__kernel void LUKernel1_fast(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 96 "solvers.go"
-	long j = (long)get_global_id(0);
+__kernel void LUKernel1_fast(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 97 "solvers.go"
-	if (j > k && j < n) {
+	long j = (long)get_global_id(0);
 #line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
 		a[(long)((ulong)k * (ulong)n + (ulong)j)] = a[(long)((ulong)k * (ulong)n + (ulong)j)] / a[(long)((ulong)k * (ulong)n + (ulong)k)];
 	}
 }
 
-#line 105 "solvers.go"
+#line 106 "solvers.go"
 __kernel void LUKernel2(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 106 "solvers.go"
-	long j = (long)get_global_id(0);
-#line 106 "solvers.go"
-	long i = (long)get_global_id(1);
 #line 107 "solvers.go"
-	if (i > k && j > k && i < n && j < n) {
+	long j = (long)get_global_id(0);
+#line 107 "solvers.go"
+	long i = (long)get_global_id(1);
 #line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 158, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 159, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 160, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 161, &dc_b5)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 182, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 184, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 185, &dc_b5)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 105 "solvers.go"
+#line 106 "solvers.go"
 __kernel void LUKernel2_fast(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 106 "solvers.go"
-	long j = (long)get_global_id(0);
-#line 106 "solvers.go"
-	long i = (long)get_global_id(1);
 #line 107 "solvers.go"
-	if (i > k && j > k && i < n && j < n) {
+	long j = (long)get_global_id(0);
+#line 107 "solvers.go"
+	long i = (long)get_global_id(1);
 #line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
 		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] - a[(long)((ulong)i * (ulong)n + (ulong)k)] * a[(long)((ulong)k * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+#line 125 "solvers.go"
+			b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+		}
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+#line 125 "solvers.go"
+			b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+		}
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] = x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))];
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] = x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))];
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL))] = (x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2))] - x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL))]) / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2))];
+		}
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL))] = (x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2))] - x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL))]) / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2))];
+		}
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+#line 159 "solvers.go"
+		b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+#line 159 "solvers.go"
+		b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] = x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] / b[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] = x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] / b[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] = (x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] - x[(long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2)] * a[(long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2)]) / b[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] = (x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] - x[(long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2)] * a[(long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2)]) / b[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)];
 	}
 }
 
@@ -8043,8 +10203,8 @@ __kernel void Convolution2D(long ni, long nj, __global const float* restrict a, 
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8085,8 +10245,8 @@ __kernel void Convolution2D_aliased(long ni, long nj, __global const float* a, l
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8169,8 +10329,8 @@ __kernel void Convolution3D(long ni, long nj, long nk, __global const float* res
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8289,8 +10449,8 @@ __kernel void Convolution3D_aliased(long ni, long nj, long nk, __global const fl
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8366,16 +10526,16 @@ __kernel void FdtdStep1(long nx, long ny, __global const float* restrict fict, l
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -8398,7 +10558,7 @@ __kernel void FdtdStep1_fast(long nx, long ny, __global const float* restrict fi
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -8423,16 +10583,16 @@ __kernel void FdtdStep1_aliased(long nx, long ny, __global const float* fict, lo
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -8455,7 +10615,7 @@ __kernel void FdtdStep1_aliased_fast(long nx, long ny, __global const float* fic
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -8475,8 +10635,8 @@ __kernel void FdtdStep2(long nx, long ny, __global float* ex, long ex_len, __glo
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8511,8 +10671,8 @@ __kernel void FdtdStep2_aliased(long nx, long ny, __global float* ex, long ex_le
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8549,8 +10709,8 @@ __kernel void FdtdStep3(long nx, long ny, __global const float* restrict ex, lon
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8587,8 +10747,8 @@ __kernel void FdtdStep3_aliased(long nx, long ny, __global const float* ex, long
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8621,8 +10781,8 @@ __kernel void Jacobi1DStep(long n, __global const float* restrict a, long a_len,
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8653,8 +10813,8 @@ __kernel void Jacobi1DStep_aliased(long n, __global const float* a, long a_len, 
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8683,8 +10843,8 @@ __kernel void Jacobi1DCopy(long n, __global float* a, long a_len, __global const
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8713,8 +10873,8 @@ __kernel void Jacobi1DCopy_aliased(long n, __global float* a, long a_len, __glob
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8749,8 +10909,8 @@ __kernel void Jacobi2DStep(long n, __global const float* restrict a, long a_len,
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8787,8 +10947,8 @@ __kernel void Jacobi2DStep_aliased(long n, __global const float* a, long a_len, 
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8821,8 +10981,8 @@ __kernel void Jacobi2DCopy(long n, __global float* a, long a_len, __global const
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8855,8 +11015,8 @@ __kernel void Jacobi2DCopy_aliased(long n, __global float* a, long a_len, __glob
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8925,7 +11085,7 @@ float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 kernel void MM2Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], device float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* a [[buffer(6)]], constant long& a_len [[buffer(7)]], device const float* b [[buffer(8)]], constant long& b_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -8934,22 +11094,22 @@ kernel void MM2Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 16 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 16 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 17 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 19 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -8960,25 +11120,25 @@ kernel void MM2Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	}
 }
 
-#line 15 "linalg.go"
+#line 16 "linalg.go"
 kernel void MM2Kernel1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], device float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* a [[buffer(6)]], constant long& a_len [[buffer(7)]], device const float* b [[buffer(8)]], constant long& b_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 16 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 16 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 17 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 17 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 18 "linalg.go"
-		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 19 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
 #line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
 			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 kernel void MM2Kernel2(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device float* d [[buffer(8)]], constant long& d_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -8988,22 +11148,22 @@ kernel void MM2Kernel2(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 30 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 30 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)dc_gid.x;
+#line 31 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 33 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
@@ -9014,25 +11174,25 @@ kernel void MM2Kernel2(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	}
 }
 
-#line 29 "linalg.go"
+#line 30 "linalg.go"
 kernel void MM2Kernel2_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device float* d [[buffer(8)]], constant long& d_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 30 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 30 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 31 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)dc_gid.x;
+#line 31 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 32 "linalg.go"
-		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+	if (i < ni && j < nl) {
 #line 33 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
 #line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
 			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 kernel void MM3Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* e [[buffer(7)]], constant long& e_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9041,22 +11201,22 @@ kernel void MM3Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 43 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 43 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 44 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 46 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -9067,25 +11227,25 @@ kernel void MM3Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	}
 }
 
-#line 42 "linalg.go"
+#line 43 "linalg.go"
 kernel void MM3Kernel1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* e [[buffer(7)]], constant long& e_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 43 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 43 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 44 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 44 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 45 "linalg.go"
-		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+	if (i < ni && j < nj) {
 #line 46 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
 #line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
 			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 kernel void MM3Kernel2(constant long& nj [[buffer(0)]], constant long& nl [[buffer(1)]], constant long& nm [[buffer(2)]], device const float* c [[buffer(3)]], constant long& c_len [[buffer(4)]], device const float* d [[buffer(5)]], constant long& d_len [[buffer(6)]], device float* f [[buffer(7)]], constant long& f_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9094,22 +11254,22 @@ kernel void MM3Kernel2(constant long& nj [[buffer(0)]], constant long& nl [[buff
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 56 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 56 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long j = (long)dc_gid.x;
+#line 57 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 59 "linalg.go"
-		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
 #line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -9120,25 +11280,25 @@ kernel void MM3Kernel2(constant long& nj [[buffer(0)]], constant long& nl [[buff
 	}
 }
 
-#line 55 "linalg.go"
+#line 56 "linalg.go"
 kernel void MM3Kernel2_fast(constant long& nj [[buffer(0)]], constant long& nl [[buffer(1)]], constant long& nm [[buffer(2)]], device const float* c [[buffer(3)]], constant long& c_len [[buffer(4)]], device const float* d [[buffer(5)]], constant long& d_len [[buffer(6)]], device float* f [[buffer(7)]], constant long& f_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 56 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 56 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 57 "linalg.go"
-	if (i < nj && j < nl) {
+	long j = (long)dc_gid.x;
+#line 57 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 58 "linalg.go"
-		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+	if (i < nj && j < nl) {
 #line 59 "linalg.go"
-		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
 #line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
 			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 kernel void MM3Kernel3(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], device const float* e [[buffer(3)]], constant long& e_len [[buffer(4)]], device const float* f [[buffer(5)]], constant long& f_len [[buffer(6)]], device float* g [[buffer(7)]], constant long& g_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9147,22 +11307,22 @@ kernel void MM3Kernel3(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 69 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 69 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)dc_gid.x;
+#line 70 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 72 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -9173,25 +11333,25 @@ kernel void MM3Kernel3(constant long& ni [[buffer(0)]], constant long& nj [[buff
 	}
 }
 
-#line 68 "linalg.go"
+#line 69 "linalg.go"
 kernel void MM3Kernel3_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], device const float* e [[buffer(3)]], constant long& e_len [[buffer(4)]], device const float* f [[buffer(5)]], constant long& f_len [[buffer(6)]], device float* g [[buffer(7)]], constant long& g_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 69 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 69 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 70 "linalg.go"
-	if (i < ni && j < nl) {
+	long j = (long)dc_gid.x;
+#line 70 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 71 "linalg.go"
-		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+	if (i < ni && j < nl) {
 #line 72 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
 #line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
 			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
 		}
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 kernel void Gemm_float32(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9201,22 +11361,22 @@ kernel void Gemm_float32(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 83 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 83 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 84 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
@@ -9227,25 +11387,25 @@ kernel void Gemm_float32(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	}
 }
 
-#line 82 "linalg.go"
+#line 83 "linalg.go"
 kernel void Gemm_float32_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 83 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 83 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 84 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 84 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 85 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 86 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9255,22 +11415,22 @@ kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 97 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 97 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 98 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 100 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
@@ -9281,25 +11441,25 @@ kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	}
 }
 
-#line 96 "linalg.go"
+#line 97 "linalg.go"
 kernel void Syrk_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 97 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 97 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 98 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 98 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 99 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 100 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9311,22 +11471,22 @@ kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 112 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 112 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 113 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 115 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
@@ -9337,25 +11497,25 @@ kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)
 	}
 }
 
-#line 111 "linalg.go"
+#line 112 "linalg.go"
 kernel void Syr2k_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 112 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 112 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 113 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 113 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 114 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 115 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 124 "linalg.go"
+#line 125 "linalg.go"
 kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9364,20 +11524,20 @@ kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 125 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 126 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 128 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -9388,23 +11548,23 @@ kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 124 "linalg.go"
-kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 125 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 126 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 127 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 128 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 137 "linalg.go"
+#line 138 "linalg.go"
 kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9413,20 +11573,20 @@ kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 138 "linalg.go"
-	long j = (long)dc_gid.x;
 #line 139 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 141 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -9437,23 +11597,23 @@ kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 137 "linalg.go"
-kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 138 "linalg.go"
-	long j = (long)dc_gid.x;
+kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 139 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 140 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 141 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 150 "linalg.go"
+#line 151 "linalg.go"
 kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9462,20 +11622,20 @@ kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 151 "linalg.go"
-	long j = (long)dc_gid.x;
 #line 152 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 154 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -9486,23 +11646,23 @@ kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 150 "linalg.go"
-kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 151 "linalg.go"
-	long j = (long)dc_gid.x;
+kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 152 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 153 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 154 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 163 "linalg.go"
+#line 164 "linalg.go"
 kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9511,20 +11671,20 @@ kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 164 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 165 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 167 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
 			dc_b3 = 0;
 			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -9535,36 +11695,36 @@ kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 163 "linalg.go"
-kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 164 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 165 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 166 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 167 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 176 "linalg.go"
+#line 177 "linalg.go"
 kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 177 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 178 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 179 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -9575,34 +11735,34 @@ kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[b
 	}
 }
 
-#line 176 "linalg.go"
-kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 177 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 178 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 179 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 188 "linalg.go"
+#line 189 "linalg.go"
 kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 189 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 190 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 191 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -9613,21 +11773,21 @@ kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[b
 	}
 }
 
-#line 188 "linalg.go"
-kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 189 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 190 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 191 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 202 "linalg.go"
+#line 203 "linalg.go"
 kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9643,20 +11803,20 @@ kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buff
 	device float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 203 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 204 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 205 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
 			dc_b1 = 0;
 			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 207 "linalg.go"
+#line 208 "linalg.go"
 			dc_b6 = 0;
 			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
@@ -9664,7 +11824,7 @@ kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buff
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		dc_b11 = 0;
 		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
@@ -9674,21 +11834,235 @@ kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buff
 	}
 }
 
-#line 202 "linalg.go"
-kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 203 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 204 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 205 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 206 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 208 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 209 "linalg.go"
+#line 210 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 218 "linalg.go"
+kernel void GemverKernel1(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* v1 [[buffer(3)]], constant long& v1_len [[buffer(4)]], device const float* v2 [[buffer(5)]], constant long& v2_len [[buffer(6)]], device const float* u1 [[buffer(7)]], constant long& u1_len [[buffer(8)]], device const float* u2 [[buffer(9)]], constant long& u2_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 219 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+kernel void GemverKernel1_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* v1 [[buffer(3)]], constant long& v1_len [[buffer(4)]], device const float* v2 [[buffer(5)]], constant long& v2_len [[buffer(6)]], device const float* u1 [[buffer(7)]], constant long& u1_len [[buffer(8)]], device const float* u2 [[buffer(9)]], constant long& u2_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 219 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 219 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 228 "linalg.go"
+kernel void GemverKernel2(constant long& n [[buffer(0)]], constant float& beta [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device const float* y [[buffer(6)]], constant long& y_len [[buffer(7)]], device const float* z [[buffer(8)]], constant long& z_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 99, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+kernel void GemverKernel2_fast(constant long& n [[buffer(0)]], constant float& beta [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device const float* y [[buffer(6)]], constant long& y_len [[buffer(7)]], device const float* z [[buffer(8)]], constant long& z_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 229 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long)((ulong)j * (ulong)n + (ulong)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 241 "linalg.go"
+kernel void GemverKernel3(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 106, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+kernel void GemverKernel3_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 242 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+kernel void DoitgenKernel1(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 255 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 108, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 109, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 110, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s), a_len, dc_fault, dc_tag, 111, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long)((ulong)s * (ulong)np + (ulong)p), c4_len, dc_fault, dc_tag, 112, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+kernel void DoitgenKernel1_fast(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 255 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 255 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] + a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s)] * c4[(long)((ulong)s * (ulong)np + (ulong)p)];
+		}
+	}
+}
+
+#line 267 "linalg.go"
+kernel void DoitgenKernel2(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device const float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 268 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), a_len, dc_fault, dc_tag, 113, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 114, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+kernel void DoitgenKernel2_fast(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device const float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 268 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 268 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)];
 	}
 }
 
@@ -9709,7 +12083,7 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -9718,16 +12092,16 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -9772,7 +12146,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -9781,7 +12155,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -9790,16 +12164,16 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -9830,7 +12204,7 @@ kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& sym
 	}
 }
 
-#line 12 "solvers.go"
+#line 13 "solvers.go"
 kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], constant float& floatN [[buffer(2)]], device float* mean [[buffer(3)]], constant long& mean_len [[buffer(4)]], device const float* data [[buffer(5)]], constant long& data_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9841,91 +12215,91 @@ kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(
 	int dc_b7 = 0;
 	device float (*dc_p8);
 	int dc_b9 = 0;
-#line 13 "solvers.go"
-	long j = (long)dc_gid.x;
 #line 14 "solvers.go"
-	if (j < m) {
+	long j = (long)dc_gid.x;
 #line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 16 "solvers.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 151, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 12 "solvers.go"
-kernel void CovarMean_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], constant float& floatN [[buffer(2)]], device float* mean [[buffer(3)]], constant long& mean_len [[buffer(4)]], device const float* data [[buffer(5)]], constant long& data_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 13 "solvers.go"
-	long j = (long)dc_gid.x;
+kernel void CovarMean_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], constant float& floatN [[buffer(2)]], device float* mean [[buffer(3)]], constant long& mean_len [[buffer(4)]], device const float* data [[buffer(5)]], constant long& data_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 14 "solvers.go"
-	if (j < m) {
+	long j = (long)dc_gid.x;
 #line 15 "solvers.go"
-		mean[j] = 0.0f;
+	if (j < m) {
 #line 16 "solvers.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		mean[j] = 0.0f;
 #line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 19 "solvers.go"
+#line 20 "solvers.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 kernel void CovarReduce(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device const float* mean [[buffer(2)]], constant long& mean_len [[buffer(3)]], device float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 27 "solvers.go"
-	long j = (long)dc_gid.x;
-#line 27 "solvers.go"
-	long i = (long)dc_gid.y;
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long j = (long)dc_gid.x;
+#line 28 "solvers.go"
+	long i = (long)dc_gid.y;
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 26 "solvers.go"
+#line 27 "solvers.go"
 kernel void CovarReduce_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device const float* mean [[buffer(2)]], constant long& mean_len [[buffer(3)]], device float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 27 "solvers.go"
-	long j = (long)dc_gid.x;
-#line 27 "solvers.go"
-	long i = (long)dc_gid.y;
 #line 28 "solvers.go"
-	if (i < n && j < m) {
+	long j = (long)dc_gid.x;
+#line 28 "solvers.go"
+	long i = (long)dc_gid.y;
 #line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
 	}
 }
 
-#line 37 "solvers.go"
+#line 38 "solvers.go"
 kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device float* symmat [[buffer(2)]], constant long& symmat_len [[buffer(3)]], device const float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9937,33 +12311,33 @@ kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer
 	int dc_b8 = 0;
 	device float (*dc_p9);
 	int dc_b10 = 0;
-#line 38 "solvers.go"
-	long j1_ = (long)dc_gid.x;
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long j1_ = (long)dc_gid.x;
 #line 40 "solvers.go"
-		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 42 "solvers.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 161, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -9971,45 +12345,45 @@ kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer
 	}
 }
 
-#line 37 "solvers.go"
-kernel void CovarCovar_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device float* symmat [[buffer(2)]], constant long& symmat_len [[buffer(3)]], device const float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 38 "solvers.go"
-	long j1_ = (long)dc_gid.x;
+kernel void CovarCovar_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device float* symmat [[buffer(2)]], constant long& symmat_len [[buffer(3)]], device const float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 39 "solvers.go"
-	if (j1_ < m) {
+	long j1_ = (long)dc_gid.x;
 #line 40 "solvers.go"
-		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	if (j1_ < m) {
 #line 41 "solvers.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 42 "solvers.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
 #line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 45 "solvers.go"
+#line 46 "solvers.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
 }
 
-#line 54 "solvers.go"
+#line 55 "solvers.go"
 kernel void GramSchmidt1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device float (*dc_p4);
-#line 55 "solvers.go"
-	if ((long)dc_gid.x == 0L) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if ((long)dc_gid.x == 0L) {
 #line 57 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 164, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 165, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 166, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -10017,54 +12391,54 @@ kernel void GramSchmidt1(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	}
 }
 
-#line 54 "solvers.go"
-kernel void GramSchmidt1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 55 "solvers.go"
-	if ((long)dc_gid.x == 0L) {
+kernel void GramSchmidt1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 56 "solvers.go"
-		float nrm = 0.0f;
+	if ((long)dc_gid.x == 0L) {
 #line 57 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		float nrm = 0.0f;
 #line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
 			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
 		}
-#line 60 "solvers.go"
+#line 61 "solvers.go"
 		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
 	}
 }
 
-#line 67 "solvers.go"
+#line 68 "solvers.go"
 kernel void GramSchmidt2(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 68 "solvers.go"
-	long i = (long)dc_gid.x;
 #line 69 "solvers.go"
-	if (i < ni) {
+	long i = (long)dc_gid.x;
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 167, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 168, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 169, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 67 "solvers.go"
-kernel void GramSchmidt2_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 68 "solvers.go"
-	long i = (long)dc_gid.x;
+kernel void GramSchmidt2_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 69 "solvers.go"
-	if (i < ni) {
+	long i = (long)dc_gid.x;
 #line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
 		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
 	}
 }
 
-#line 78 "solvers.go"
+#line 79 "solvers.go"
 kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -10078,33 +12452,33 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int dc_b12 = 0;
-#line 79 "solvers.go"
-	long j = (long)dc_gid.x;
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long j = (long)dc_gid.x;
 #line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 170, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 82 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 173, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 174, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 85 "solvers.go"
-		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 177, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 178, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -10112,91 +12486,327 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	}
 }
 
-#line 78 "solvers.go"
-kernel void GramSchmidt3_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 79 "solvers.go"
-	long j = (long)dc_gid.x;
+kernel void GramSchmidt3_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 80 "solvers.go"
-	if (j > k && j < nj) {
+	long j = (long)dc_gid.x;
 #line 81 "solvers.go"
-		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+	if (j > k && j < nj) {
 #line 82 "solvers.go"
-		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
 #line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
 			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
 		}
-#line 85 "solvers.go"
-		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
 			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 95 "solvers.go"
+#line 96 "solvers.go"
 kernel void LUKernel1(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 96 "solvers.go"
-	long j = (long)dc_gid.x;
 #line 97 "solvers.go"
-	if (j > k && j < n) {
+	long j = (long)dc_gid.x;
 #line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 156, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 157, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 179, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 180, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 181, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 95 "solvers.go"
-kernel void LUKernel1_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 96 "solvers.go"
-	long j = (long)dc_gid.x;
+kernel void LUKernel1_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 97 "solvers.go"
-	if (j > k && j < n) {
+	long j = (long)dc_gid.x;
 #line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
 		a[(long)((ulong)k * (ulong)n + (ulong)j)] = a[(long)((ulong)k * (ulong)n + (ulong)j)] / a[(long)((ulong)k * (ulong)n + (ulong)k)];
 	}
 }
 
-#line 105 "solvers.go"
+#line 106 "solvers.go"
 kernel void LUKernel2(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 106 "solvers.go"
-	long j = (long)dc_gid.x;
-#line 106 "solvers.go"
-	long i = (long)dc_gid.y;
 #line 107 "solvers.go"
-	if (i > k && j > k && i < n && j < n) {
+	long j = (long)dc_gid.x;
+#line 107 "solvers.go"
+	long i = (long)dc_gid.y;
 #line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 158, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 159, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 160, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 161, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 182, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 183, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 184, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 185, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 105 "solvers.go"
+#line 106 "solvers.go"
 kernel void LUKernel2_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 106 "solvers.go"
-	long j = (long)dc_gid.x;
-#line 106 "solvers.go"
-	long i = (long)dc_gid.y;
 #line 107 "solvers.go"
-	if (i > k && j > k && i < n && j < n) {
+	long j = (long)dc_gid.x;
+#line 107 "solvers.go"
+	long i = (long)dc_gid.y;
 #line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
 		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] - a[(long)((ulong)i * (ulong)n + (ulong)k)] * a[(long)((ulong)k * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 120 "solvers.go"
+kernel void AdiKernel1(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 186, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 187, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 188, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 189, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 190, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 191, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 192, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 193, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 194, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 195, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+kernel void AdiKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 121 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+#line 125 "solvers.go"
+			b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+		}
+	}
+}
+
+#line 133 "solvers.go"
+kernel void AdiKernel2(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 196, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 197, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), b_len, dc_fault, dc_tag, 198, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+kernel void AdiKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 134 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] = x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))];
+	}
+}
+
+#line 143 "solvers.go"
+kernel void AdiKernel3(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL)), x_len, dc_fault, dc_tag, 199, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 201, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL)), a_len, dc_fault, dc_tag, 202, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+kernel void AdiKernel3_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 144 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL))] = (x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2))] - x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL))]) / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2))];
+		}
+	}
+}
+
+#line 155 "solvers.go"
+kernel void AdiKernel4(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 208, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 209, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 210, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 211, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 212, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 213, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+kernel void AdiKernel4_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 156 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+#line 159 "solvers.go"
+		b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+kernel void AdiKernel5(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 214, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 216, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+kernel void AdiKernel5_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 167 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] = x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] / b[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+kernel void AdiKernel6(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 217, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 218, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 219, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 220, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 221, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+kernel void AdiKernel6_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 177 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] = (x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] - x[(long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2)] * a[(long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2)]) / b[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)];
 	}
 }
 
@@ -10221,8 +12831,8 @@ kernel void Convolution2D(constant long& ni [[buffer(0)]], constant long& nj [[b
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 222, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 223, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 224, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 225, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 226, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 227, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 228, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 229, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 230, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 231, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10305,8 +12915,8 @@ kernel void Convolution3D(constant long& ni [[buffer(0)]], constant long& nj [[b
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 232, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 233, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 234, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 235, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 236, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 237, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 238, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 239, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 240, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 241, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 242, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 243, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 244, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 245, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 246, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 247, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10382,16 +12992,16 @@ kernel void FdtdStep1(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 248, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 250, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 251, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 252, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -10414,7 +13024,7 @@ kernel void FdtdStep1_fast(constant long& nx [[buffer(0)]], constant long& ny [[
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
 	}
 }
@@ -10434,8 +13044,8 @@ kernel void FdtdStep2(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 254, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 255, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 256, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 257, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10472,8 +13082,8 @@ kernel void FdtdStep3(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 258, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 259, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 260, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 261, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 262, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 263, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10506,8 +13116,8 @@ kernel void Jacobi1DStep(constant long& n [[buffer(0)]], device const float* a [
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 265, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 267, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10536,8 +13146,8 @@ kernel void Jacobi1DCopy(constant long& n [[buffer(0)]], device float* a [[buffe
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10572,8 +13182,8 @@ kernel void Jacobi2DStep(constant long& n [[buffer(0)]], device const float* a [
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 270, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 271, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 272, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 273, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 274, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 275, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10606,8 +13216,8 @@ kernel void Jacobi2DCopy(constant long& n [[buffer(0)]], device float* a [[buffe
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 276, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 277, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10628,7 +13238,7 @@ kernel void Jacobi2DCopy_fast(constant long& n [[buffer(0)]], device float* a [[
 }
 
 // Kernels left out: Metal cannot run them.
-// linalg.go:82:52: kernel Gemm_float64: Metal has no float64
+// linalg.go:83:52: kernel Gemm_float64: Metal has no float64
 // polybench.go:38:3: kernel CorrStd: Metal has no float64
 // polybench.go:52:3: kernel CorrReduce: Metal has no float64
 `
@@ -10909,7 +13519,7 @@ var dcKernelGemm_float64 = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,
 	Name:       "Gemm_float64",
-	NotOnMetal: "Metal has no float64 at linalg.go:82:52",
+	NotOnMetal: "Metal has no float64 at linalg.go:83:52",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "ni",
@@ -11290,6 +13900,212 @@ var dcKernelGesummv = &runtime.Kernel{
 		Name:    "y",
 		Size:    4,
 		Written: true,
+	}},
+}
+
+// dcKernelGemverKernel1 describes kernel GemverKernel1; source hash 7e117b6dce54020cce575af2a0b39750.
+var dcKernelGemverKernel1 = &runtime.Kernel{
+	Aliased: "GemverKernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GemverKernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "a",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "v1",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "v2",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "u1",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "u2",
+		Size: 4,
+	}},
+}
+
+// dcKernelGemverKernel2 describes kernel GemverKernel2; source hash ca7fba1e6f2b6459774092af5c7e4298.
+var dcKernelGemverKernel2 = &runtime.Kernel{
+	Aliased: "GemverKernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GemverKernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "beta",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "y",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "z",
+		Size: 4,
+	}},
+}
+
+// dcKernelGemverKernel3 describes kernel GemverKernel3; source hash ad582d6d55f1cbc3954fcda34b597bbb.
+var dcKernelGemverKernel3 = &runtime.Kernel{
+	Aliased: "GemverKernel3_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GemverKernel3",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "alpha",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "x",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "w",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelDoitgenKernel1 describes kernel DoitgenKernel1; source hash a4ebdd873126f057dc917d27f6e33676.
+var dcKernelDoitgenKernel1 = &runtime.Kernel{
+	Aliased: "DoitgenKernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "DoitgenKernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nq",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "np",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "sum",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "c4",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "r",
+		Size: 8,
+	}},
+}
+
+// dcKernelDoitgenKernel2 describes kernel DoitgenKernel2; source hash e2e7e4155d8fb1d2f7cf73cf896014fd.
+var dcKernelDoitgenKernel2 = &runtime.Kernel{
+	Aliased: "DoitgenKernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "DoitgenKernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nq",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "np",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "sum",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "a",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "c4",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "r",
+		Size: 8,
 	}},
 }
 
@@ -11733,6 +14549,230 @@ var dcKernelLUKernel2 = &runtime.Kernel{
 	}, {
 		Kind: runtime.ScalarParam,
 		Name: "k",
+		Size: 8,
+	}},
+}
+
+// dcKernelAdiKernel1 describes kernel AdiKernel1; source hash d2f751ecbba8c688a5876c552eb0d2cd.
+var dcKernelAdiKernel1 = &runtime.Kernel{
+	Aliased: "AdiKernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AdiKernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "b",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelAdiKernel2 describes kernel AdiKernel2; source hash 4e0b44a5cf87b50fbd4d01adbcbdc3a9.
+var dcKernelAdiKernel2 = &runtime.Kernel{
+	Aliased: "AdiKernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AdiKernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelAdiKernel3 describes kernel AdiKernel3; source hash 0a2359f40028a3800e24d7308098c0a7.
+var dcKernelAdiKernel3 = &runtime.Kernel{
+	Aliased: "AdiKernel3_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AdiKernel3",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelAdiKernel4 describes kernel AdiKernel4; source hash a2a346a46c8c0796cca4c541b9f69c58.
+var dcKernelAdiKernel4 = &runtime.Kernel{
+	Aliased: "AdiKernel4_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 4}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AdiKernel4",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "b",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "i1",
+		Size: 8,
+	}},
+}
+
+// dcKernelAdiKernel5 describes kernel AdiKernel5; source hash c05d35bef3797b3018f42f78c6195497.
+var dcKernelAdiKernel5 = &runtime.Kernel{
+	Aliased: "AdiKernel5_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AdiKernel5",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelAdiKernel6 describes kernel AdiKernel6; source hash 8df11a250cd093ea0391def92397a408.
+var dcKernelAdiKernel6 = &runtime.Kernel{
+	Aliased: "AdiKernel6_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AdiKernel6",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "i1",
 		Size: 8,
 	}},
 }
@@ -12325,6 +15365,75 @@ func LaunchGesummv(dev *runtime.Device, g dc.Grid, n int, alpha float32, beta fl
 	return dev.LaunchArgs(dcKernelGesummv, g, &args, dc_run_Gesummv)
 }
 
+// LaunchGemverKernel1 launches kernel GemverKernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGemverKernel1(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], v1 *runtime.Buffer[float32], v2 *runtime.Buffer[float32], u1 *runtime.Buffer[float32], u2 *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, v1)
+	runtime.AddBuffer(&args, v2)
+	runtime.AddBuffer(&args, u1)
+	runtime.AddBuffer(&args, u2)
+	return dev.LaunchArgs(dcKernelGemverKernel1, g, &args, dc_run_GemverKernel1)
+}
+
+// LaunchGemverKernel2 launches kernel GemverKernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGemverKernel2(dev *runtime.Device, g dc.Grid, n int, beta float32, a *runtime.Buffer[float32], x *runtime.Buffer[float32], y *runtime.Buffer[float32], z *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, beta)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	runtime.AddBuffer(&args, z)
+	return dev.LaunchArgs(dcKernelGemverKernel2, g, &args, dc_run_GemverKernel2)
+}
+
+// LaunchGemverKernel3 launches kernel GemverKernel3 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGemverKernel3(dev *runtime.Device, g dc.Grid, n int, alpha float32, a *runtime.Buffer[float32], x *runtime.Buffer[float32], w *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, alpha)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, w)
+	return dev.LaunchArgs(dcKernelGemverKernel3, g, &args, dc_run_GemverKernel3)
+}
+
+// LaunchDoitgenKernel1 launches kernel DoitgenKernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchDoitgenKernel1(dev *runtime.Device, g dc.Grid, nq int, np int, sum *runtime.Buffer[float32], a *runtime.Buffer[float32], c4 *runtime.Buffer[float32], r int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nq)
+	runtime.AddScalar(&args, np)
+	runtime.AddBuffer(&args, sum)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, c4)
+	runtime.AddScalar(&args, r)
+	return dev.LaunchArgs(dcKernelDoitgenKernel1, g, &args, dc_run_DoitgenKernel1)
+}
+
+// LaunchDoitgenKernel2 launches kernel DoitgenKernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchDoitgenKernel2(dev *runtime.Device, g dc.Grid, nq int, np int, sum *runtime.Buffer[float32], a *runtime.Buffer[float32], c4 *runtime.Buffer[float32], r int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nq)
+	runtime.AddScalar(&args, np)
+	runtime.AddBuffer(&args, sum)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, c4)
+	runtime.AddScalar(&args, r)
+	return dev.LaunchArgs(dcKernelDoitgenKernel2, g, &args, dc_run_DoitgenKernel2)
+}
+
 // LaunchCorrMean launches kernel CorrMean over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -12478,6 +15587,80 @@ func LaunchLUKernel2(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[fl
 	runtime.AddBuffer(&args, a)
 	runtime.AddScalar(&args, k)
 	return dev.LaunchArgs(dcKernelLUKernel2, g, &args, dc_run_LUKernel2)
+}
+
+// LaunchAdiKernel1 launches kernel AdiKernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAdiKernel1(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], x *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, x)
+	return dev.LaunchArgs(dcKernelAdiKernel1, g, &args, dc_run_AdiKernel1)
+}
+
+// LaunchAdiKernel2 launches kernel AdiKernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAdiKernel2(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], x *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, x)
+	return dev.LaunchArgs(dcKernelAdiKernel2, g, &args, dc_run_AdiKernel2)
+}
+
+// LaunchAdiKernel3 launches kernel AdiKernel3 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAdiKernel3(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], x *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, x)
+	return dev.LaunchArgs(dcKernelAdiKernel3, g, &args, dc_run_AdiKernel3)
+}
+
+// LaunchAdiKernel4 launches kernel AdiKernel4 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAdiKernel4(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], x *runtime.Buffer[float32], i1 int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, x)
+	runtime.AddScalar(&args, i1)
+	return dev.LaunchArgs(dcKernelAdiKernel4, g, &args, dc_run_AdiKernel4)
+}
+
+// LaunchAdiKernel5 launches kernel AdiKernel5 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAdiKernel5(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], x *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, x)
+	return dev.LaunchArgs(dcKernelAdiKernel5, g, &args, dc_run_AdiKernel5)
+}
+
+// LaunchAdiKernel6 launches kernel AdiKernel6 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAdiKernel6(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], x *runtime.Buffer[float32], i1 int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, x)
+	runtime.AddScalar(&args, i1)
+	return dev.LaunchArgs(dcKernelAdiKernel6, g, &args, dc_run_AdiKernel6)
 }
 
 // LaunchConvolution2D launches kernel Convolution2D over the grid g on dev. Buffers stand for
@@ -14837,17 +18020,611 @@ func dc_chunk_Gesummv(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_GemverKernel1_row runs one row of threads of dc_cpu_GemverKernel1 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_GemverKernel1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, v1 []float32, v2 []float32, u1 []float32, u2 []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			(*cpu.Index(dc_f, 92, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 92, a, int(i*n+j), dc_x, dc_y, dc_z)) + ((*cpu.Index(dc_f, 93, u1, int(i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 94, v1, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 95, u2, int(i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 96, v2, int(j), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
+// dc_cpu_GemverKernel1 runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel1.
+func dc_cpu_GemverKernel1(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, v1 []float32, v2 []float32, u1 []float32, u2 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < n {
+					dc_cpu_GemverKernel1_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, v1, v2, u1, u2, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GemverKernel1_fast_row runs one row of threads of dc_cpu_GemverKernel1_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_GemverKernel1_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, n int, a []float32, v1 []float32, v2 []float32, u1 []float32, u2 []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			a[i*n+j] = a[i*n+j] + (u1[i]*v1[j] + u2[i]*v2[j])
+		}
+	}
+}
+
+// dc_cpu_GemverKernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel1.
+func dc_cpu_GemverKernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, v1 []float32, v2 []float32, u1 []float32, u2 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < n {
+					dc_cpu_GemverKernel1_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, n, a, v1, v2, u1, u2, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_GemverKernel1 runs a launch of kernel GemverKernel1 on the CPU.
+func dc_run_GemverKernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GemverKernel1)
+}
+
+// dc_chunk_GemverKernel1 runs groups [dc_g0, dc_g1) of a launch of kernel GemverKernel1 on the CPU.
+func dc_chunk_GemverKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_GemverKernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_GemverKernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_GemverKernel2_thread runs one thread of dc_cpu_GemverKernel2.
+//
+//go:noinline
+func dc_cpu_GemverKernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, beta float32, a []float32, x []float32, y []float32, z []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			(*cpu.Index(dc_f, 98, x, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 98, x, int(i), dc_x, dc_y, dc_z)) + beta*(*cpu.Index(dc_f, 99, a, int(j*n+i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 100, y, int(j), dc_x, dc_y, dc_z))
+		}
+		(*cpu.Index(dc_f, 102, x, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 102, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 103, z, int(i), dc_x, dc_y, dc_z))
+	}
+}
+
+// dc_cpu_GemverKernel2 runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel2.
+func dc_cpu_GemverKernel2(dc_g dc.Grid, dc_g0, dc_g1 int, n int, beta float32, a []float32, x []float32, y []float32, z []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GemverKernel2_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, n, beta, a, x, y, z, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GemverKernel2_fast_thread runs one thread of dc_cpu_GemverKernel2_fast.
+//
+//go:noinline
+func dc_cpu_GemverKernel2_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, beta float32, a []float32, x []float32, y []float32, z []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		{
+			j := 0
+			if j < n {
+				dc_r1 := x[i]
+				for ; j < n; j++ {
+					dc_r1 += beta * a[j*n+i] * y[j]
+				}
+				x[i] = dc_r1
+			}
+		}
+		x[i] = x[i] + z[i]
+	}
+}
+
+// dc_cpu_GemverKernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel2.
+func dc_cpu_GemverKernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, beta float32, a []float32, x []float32, y []float32, z []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GemverKernel2_fast_thread(dc_gs, dc_ng, dc_x, n, beta, a, x, y, z, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GemverKernel2_aliased_fast_thread runs one thread of dc_cpu_GemverKernel2_aliased_fast.
+//
+//go:noinline
+func dc_cpu_GemverKernel2_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, beta float32, a []float32, x []float32, y []float32, z []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			x[i] = x[i] + beta*a[j*n+i]*y[j]
+		}
+		x[i] = x[i] + z[i]
+	}
+}
+
+// dc_cpu_GemverKernel2_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel2.
+func dc_cpu_GemverKernel2_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, beta float32, a []float32, x []float32, y []float32, z []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GemverKernel2_aliased_fast_thread(dc_gs, dc_ng, dc_x, n, beta, a, x, y, z, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_GemverKernel2 runs a launch of kernel GemverKernel2 on the CPU.
+func dc_run_GemverKernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GemverKernel2)
+}
+
+// dc_chunk_GemverKernel2 runs groups [dc_g0, dc_g1) of a launch of kernel GemverKernel2 on the CPU.
+func dc_chunk_GemverKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_GemverKernel2_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_GemverKernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
+	} else {
+		dc_cpu_GemverKernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_GemverKernel3_thread runs one thread of dc_cpu_GemverKernel3.
+//
+//go:noinline
+func dc_cpu_GemverKernel3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, alpha float32, a []float32, x []float32, w []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			(*cpu.Index(dc_f, 105, w, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, w, int(i), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 106, a, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 107, x, int(j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_GemverKernel3 runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel3.
+func dc_cpu_GemverKernel3(dc_g dc.Grid, dc_g0, dc_g1 int, n int, alpha float32, a []float32, x []float32, w []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 0)
+					dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GemverKernel3_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, n, alpha, a, x, w, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GemverKernel3_fast_thread runs one thread of dc_cpu_GemverKernel3_fast.
+//
+//go:noinline
+func dc_cpu_GemverKernel3_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, alpha float32, a []float32, x []float32, w []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		{
+			j := 0
+			if j < n {
+				dc_r1 := w[i]
+				dc_h1 := i * n
+				for ; j < n; j++ {
+					dc_r1 += alpha * a[dc_h1+j] * x[j]
+				}
+				w[i] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_GemverKernel3_fast runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel3.
+func dc_cpu_GemverKernel3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, alpha float32, a []float32, x []float32, w []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 0)
+					dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GemverKernel3_fast_thread(dc_gs, dc_ng, dc_x, n, alpha, a, x, w, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GemverKernel3_aliased_fast_thread runs one thread of dc_cpu_GemverKernel3_aliased_fast.
+//
+//go:noinline
+func dc_cpu_GemverKernel3_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, alpha float32, a []float32, x []float32, w []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			w[i] = w[i] + alpha*a[i*n+j]*x[j]
+		}
+	}
+}
+
+// dc_cpu_GemverKernel3_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel GemverKernel3.
+func dc_cpu_GemverKernel3_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, alpha float32, a []float32, x []float32, w []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 0)
+					dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GemverKernel3_aliased_fast_thread(dc_gs, dc_ng, dc_x, n, alpha, a, x, w, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_GemverKernel3 runs a launch of kernel GemverKernel3 on the CPU.
+func dc_run_GemverKernel3(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GemverKernel3)
+}
+
+// dc_chunk_GemverKernel3 runs groups [dc_g0, dc_g1) of a launch of kernel GemverKernel3 on the CPU.
+func dc_chunk_GemverKernel3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_GemverKernel3_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		} else {
+			dc_cpu_GemverKernel3_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		}
+	} else {
+		dc_cpu_GemverKernel3(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
+// dc_cpu_DoitgenKernel1_thread runs one thread of dc_cpu_DoitgenKernel1.
+//
+//go:noinline
+func dc_cpu_DoitgenKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	p := dc_x
+	q := dc_y
+	{
+		(*cpu.Index(dc_f, 108, sum, int(r*(nq*np)+q*np+p), dc_x, dc_y, dc_z)) = 0
+		for s := 0; s < np; s++ {
+			(*cpu.Index(dc_f, 109, sum, int(r*(nq*np)+q*np+p), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 110, sum, int(r*(nq*np)+q*np+p), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 111, a, int(r*(nq*np)+q*np+s), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 112, c4, int(s*np+p), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel1 runs every thread of groups [dc_g0, dc_g1) of kernel DoitgenKernel1.
+func dc_cpu_DoitgenKernel1(dc_g dc.Grid, dc_g0, dc_g1 int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nq {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, np)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_DoitgenKernel1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, nq, np, sum, a, c4, r, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel1_fast_thread runs one thread of dc_cpu_DoitgenKernel1_fast.
+//
+//go:noinline
+func dc_cpu_DoitgenKernel1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	p := dc_x
+	q := dc_y
+	{
+		sum[r*(nq*np)+q*np+p] = 0
+		{
+			s := 0
+			if s < np {
+				dc_r1 := sum[r*(nq*np)+q*np+p]
+				dc_h1 := r*(nq*np) + q*np
+				for ; s < np; s++ {
+					dc_r1 += a[dc_h1+s] * c4[s*np+p]
+				}
+				sum[r*(nq*np)+q*np+p] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel DoitgenKernel1.
+func dc_cpu_DoitgenKernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nq {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, np)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_DoitgenKernel1_fast_thread(dc_gs, dc_ng, dc_x, dc_y, nq, np, sum, a, c4, r, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel1_aliased_fast_thread runs one thread of dc_cpu_DoitgenKernel1_aliased_fast.
+//
+//go:noinline
+func dc_cpu_DoitgenKernel1_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	p := dc_x
+	q := dc_y
+	{
+		sum[r*(nq*np)+q*np+p] = 0
+		for s := 0; s < np; s++ {
+			sum[r*(nq*np)+q*np+p] = sum[r*(nq*np)+q*np+p] + a[r*(nq*np)+q*np+s]*c4[s*np+p]
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel1_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel DoitgenKernel1.
+func dc_cpu_DoitgenKernel1_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nq {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, np)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_DoitgenKernel1_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, nq, np, sum, a, c4, r, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_DoitgenKernel1 runs a launch of kernel DoitgenKernel1 on the CPU.
+func dc_run_DoitgenKernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_DoitgenKernel1)
+}
+
+// dc_chunk_DoitgenKernel1 runs groups [dc_g0, dc_g1) of a launch of kernel DoitgenKernel1 on the CPU.
+func dc_chunk_DoitgenKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_DoitgenKernel1_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_DoitgenKernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
+	} else {
+		dc_cpu_DoitgenKernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_DoitgenKernel2_row runs one row of threads of dc_cpu_DoitgenKernel2 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_DoitgenKernel2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, np)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		p := dc_x
+		q := dc_y
+		{
+			(*cpu.Index(dc_f, 113, a, int(r*(nq*np)+q*np+p), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, sum, int(r*(nq*np)+q*np+p), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel2 runs every thread of groups [dc_g0, dc_g1) of kernel DoitgenKernel2.
+func dc_cpu_DoitgenKernel2(dc_g dc.Grid, dc_g0, dc_g1 int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nq {
+					dc_cpu_DoitgenKernel2_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, nq, np, sum, a, c4, r, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel2_fast_row runs one row of threads of dc_cpu_DoitgenKernel2_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_DoitgenKernel2_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, np)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		p := dc_x
+		q := dc_y
+		{
+			a[r*(nq*np)+q*np+p] = sum[r*(nq*np)+q*np+p]
+		}
+	}
+}
+
+// dc_cpu_DoitgenKernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel DoitgenKernel2.
+func dc_cpu_DoitgenKernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nq int, np int, sum []float32, a []float32, c4 []float32, r int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nq {
+					dc_cpu_DoitgenKernel2_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, nq, np, sum, a, c4, r, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_DoitgenKernel2 runs a launch of kernel DoitgenKernel2 on the CPU.
+func dc_run_DoitgenKernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_DoitgenKernel2)
+}
+
+// dc_chunk_DoitgenKernel2 runs groups [dc_g0, dc_g1) of a launch of kernel DoitgenKernel2 on the CPU.
+func dc_chunk_DoitgenKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_DoitgenKernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_DoitgenKernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
 // dc_cpu_CorrMean_thread runs one thread of dc_cpu_CorrMean.
 //
 //go:noinline
 func dc_cpu_CorrMean_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, mean []float32, data []float32, m int, n int, floatN float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 91, mean, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 115, mean, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 93, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 93, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 94, data, int(i*m+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 117, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 117, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 118, data, int(i*m+j), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 96, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 96, mean, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 120, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 120, mean, int(j), dc_x, dc_y, dc_z)) / floatN
 	}
 }
 
@@ -14980,14 +18757,14 @@ func dc_chunk_CorrMean(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CorrStd_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, mean []float32, std []float32, data []float32, m int, n int, floatN float32, eps float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 97, std, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 121, std, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) + ((*cpu.Index(dc_f, 100, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 101, mean, int(j), dc_x, dc_y, dc_z)))*((*cpu.Index(dc_f, 102, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 103, mean, int(j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 123, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, std, int(j), dc_x, dc_y, dc_z)) + ((*cpu.Index(dc_f, 124, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 125, mean, int(j), dc_x, dc_y, dc_z)))*((*cpu.Index(dc_f, 126, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 127, mean, int(j), dc_x, dc_y, dc_z)))
 		}
-		(*cpu.Index(dc_f, 105, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, std, int(j), dc_x, dc_y, dc_z)) / floatN
-		(*cpu.Index(dc_f, 106, std, int(j), dc_x, dc_y, dc_z)) = float32(math.Sqrt(float64((*cpu.Index(dc_f, 107, std, int(j), dc_x, dc_y, dc_z)))))
-		if (*cpu.Index(dc_f, 108, std, int(j), dc_x, dc_y, dc_z)) <= eps {
-			(*cpu.Index(dc_f, 109, std, int(j), dc_x, dc_y, dc_z)) = 1
+		(*cpu.Index(dc_f, 129, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 129, std, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 130, std, int(j), dc_x, dc_y, dc_z)) = float32(math.Sqrt(float64((*cpu.Index(dc_f, 131, std, int(j), dc_x, dc_y, dc_z)))))
+		if (*cpu.Index(dc_f, 132, std, int(j), dc_x, dc_y, dc_z)) <= eps {
+			(*cpu.Index(dc_f, 133, std, int(j), dc_x, dc_y, dc_z)) = 1
 		}
 	}
 }
@@ -15135,8 +18912,8 @@ func dc_cpu_CorrReduce_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, 
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 111, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 111, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 112, mean, int(j), dc_x, dc_y, dc_z))
-			(*cpu.Index(dc_f, 114, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 115, std, int(j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 135, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 135, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 136, mean, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 138, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 138, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 139, std, int(j), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -15222,13 +18999,13 @@ func dc_chunk_CorrReduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CorrCorr_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, symmat []float32, data []float32, m int, n int, dc_f *cpu.Faults) {
 	j1 := dc_x
 	{
-		(*cpu.Index(dc_f, 116, symmat, int(j1*m+j1), dc_x, dc_y, dc_z)) = 1
+		(*cpu.Index(dc_f, 140, symmat, int(j1*m+j1), dc_x, dc_y, dc_z)) = 1
 		for j2 := j1 + 1; j2 < m; j2++ {
-			(*cpu.Index(dc_f, 117, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
+			(*cpu.Index(dc_f, 141, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
 			for i := 0; i < n; i++ {
-				(*cpu.Index(dc_f, 119, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 119, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 120, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 121, data, int(i*m+j2), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 143, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 143, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 144, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 145, data, int(i*m+j2), dc_x, dc_y, dc_z))
 			}
-			(*cpu.Index(dc_f, 122, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 146, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 147, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15367,11 +19144,11 @@ func dc_chunk_CorrCorr(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CovarMean_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 124, mean, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 148, mean, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 126, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 126, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 127, data, int(i*m+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 150, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 150, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 151, data, int(i*m+j), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 129, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 129, mean, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 153, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 153, mean, int(j), dc_x, dc_y, dc_z)) / floatN
 	}
 }
 
@@ -15508,7 +19285,7 @@ func dc_cpu_CovarReduce_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int,
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 131, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 131, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 132, mean, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 155, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 155, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 156, mean, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15592,11 +19369,11 @@ func dc_cpu_CovarCovar_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, m int,
 	j1 := dc_x
 	{
 		for j2 := j1; j2 < m; j2++ {
-			(*cpu.Index(dc_f, 133, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
+			(*cpu.Index(dc_f, 157, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
 			for i := 0; i < n; i++ {
-				(*cpu.Index(dc_f, 135, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 135, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 136, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 137, data, int(i*m+j2), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 159, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 159, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 160, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 161, data, int(i*m+j2), dc_x, dc_y, dc_z))
 			}
-			(*cpu.Index(dc_f, 138, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 139, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 162, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 163, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15734,9 +19511,9 @@ func dc_cpu_GramSchmidt1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni i
 	if dc_x == 0 {
 		var nrm float32
 		for i := 0; i < ni; i++ {
-			nrm += (*cpu.Index(dc_f, 140, a, int(i*nj+k), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 141, a, int(i*nj+k), dc_x, dc_y, dc_z))
+			nrm += (*cpu.Index(dc_f, 164, a, int(i*nj+k), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 165, a, int(i*nj+k), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 142, r, int(k*nj+k), dc_x, dc_y, dc_z)) = dc.Sqrt(nrm)
+		(*cpu.Index(dc_f, 166, r, int(k*nj+k), dc_x, dc_y, dc_z)) = dc.Sqrt(nrm)
 	}
 }
 
@@ -15827,7 +19604,7 @@ func dc_cpu_GramSchmidt2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		i := dc_x
 		{
-			(*cpu.Index(dc_f, 143, q, int(i*nj+k), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 144, a, int(i*nj+k), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 145, r, int(k*nj+k), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 167, q, int(i*nj+k), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 168, a, int(i*nj+k), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 169, r, int(k*nj+k), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15905,12 +19682,12 @@ func dc_chunk_GramSchmidt2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_GramSchmidt3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 146, r, int(k*nj+j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 170, r, int(k*nj+j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < ni; i++ {
-			(*cpu.Index(dc_f, 148, r, int(k*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 148, r, int(k*nj+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 149, q, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 150, a, int(i*nj+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 172, r, int(k*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 172, r, int(k*nj+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 173, q, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 174, a, int(i*nj+j), dc_x, dc_y, dc_z))
 		}
 		for i_1 := 0; i_1 < ni; i_1++ {
-			(*cpu.Index(dc_f, 152, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 152, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 153, q, int(i_1*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 154, r, int(k*nj+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 176, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 176, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 177, q, int(i_1*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 178, r, int(k*nj+j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -16005,7 +19782,7 @@ func dc_cpu_LUKernel1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 155, a, int(k*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 156, a, int(k*n+j), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 157, a, int(k*n+k), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 179, a, int(k*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 180, a, int(k*n+j), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 181, a, int(k*n+k), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -16084,7 +19861,7 @@ func dc_cpu_LUKernel2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 158, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 159, a, int(i*n+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 160, a, int(i*n+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 161, a, int(k*n+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 182, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 183, a, int(i*n+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 184, a, int(i*n+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 185, a, int(k*n+j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -16160,6 +19937,502 @@ func dc_chunk_LUKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
+// dc_cpu_AdiKernel1_thread runs one thread of dc_cpu_AdiKernel1.
+//
+//go:noinline
+func dc_cpu_AdiKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	i1 := dc_x
+	{
+		for i2 := 1; i2 < n; i2++ {
+			(*cpu.Index(dc_f, 186, x, int(i1*n+i2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 187, x, int(i1*n+i2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 188, x, int(i1*n+(i2-1)), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 189, a, int(i1*n+i2), dc_x, dc_y, dc_z))/(*cpu.Index(dc_f, 190, b, int(i1*n+(i2-1)), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 191, b, int(i1*n+i2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 192, b, int(i1*n+i2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 193, a, int(i1*n+i2), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 194, a, int(i1*n+i2), dc_x, dc_y, dc_z))/(*cpu.Index(dc_f, 195, b, int(i1*n+(i2-1)), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AdiKernel1 runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel1.
+func dc_cpu_AdiKernel1(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AdiKernel1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, n, a, b, x, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_AdiKernel1_fast_thread runs one thread of dc_cpu_AdiKernel1_fast.
+//
+//go:noinline
+func dc_cpu_AdiKernel1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	i1 := dc_x
+	{
+		for i2 := 1; i2 < n; i2++ {
+			x[i1*n+i2] = x[i1*n+i2] - x[i1*n+(i2-1)]*a[i1*n+i2]/b[i1*n+(i2-1)]
+			b[i1*n+i2] = b[i1*n+i2] - a[i1*n+i2]*a[i1*n+i2]/b[i1*n+(i2-1)]
+		}
+	}
+}
+
+// dc_cpu_AdiKernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel1.
+func dc_cpu_AdiKernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AdiKernel1_fast_thread(dc_gs, dc_ng, dc_x, n, a, b, x, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_AdiKernel1 runs a launch of kernel AdiKernel1 on the CPU.
+func dc_run_AdiKernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AdiKernel1)
+}
+
+// dc_chunk_AdiKernel1 runs groups [dc_g0, dc_g1) of a launch of kernel AdiKernel1 on the CPU.
+func dc_chunk_AdiKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AdiKernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_AdiKernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_AdiKernel2_row runs one row of threads of dc_cpu_AdiKernel2 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i1 := dc_x
+		{
+			(*cpu.Index(dc_f, 196, x, int(i1*n+(n-1)), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 197, x, int(i1*n+(n-1)), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 198, b, int(i1*n+(n-1)), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AdiKernel2 runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel2.
+func dc_cpu_AdiKernel2(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_AdiKernel2_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, x, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_AdiKernel2_fast_row runs one row of threads of dc_cpu_AdiKernel2_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel2_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i1 := dc_x
+		{
+			x[i1*n+(n-1)] = x[i1*n+(n-1)] / b[i1*n+(n-1)]
+		}
+	}
+}
+
+// dc_cpu_AdiKernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel2.
+func dc_cpu_AdiKernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_AdiKernel2_fast_row(dc_gs, dc_ng, dc_gi, dc_run, n, a, b, x, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_AdiKernel2 runs a launch of kernel AdiKernel2 on the CPU.
+func dc_run_AdiKernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AdiKernel2)
+}
+
+// dc_chunk_AdiKernel2 runs groups [dc_g0, dc_g1) of a launch of kernel AdiKernel2 on the CPU.
+func dc_chunk_AdiKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AdiKernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_AdiKernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_AdiKernel3_thread runs one thread of dc_cpu_AdiKernel3.
+//
+//go:noinline
+func dc_cpu_AdiKernel3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	i1 := dc_x
+	{
+		for i2 := 0; i2 < n-2; i2++ {
+			(*cpu.Index(dc_f, 199, x, int(i1*n+(n-i2-2)), dc_x, dc_y, dc_z)) = ((*cpu.Index(dc_f, 200, x, int(i1*n+(n-2-i2)), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 201, x, int(i1*n+(n-2-i2-1)), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 202, a, int(i1*n+(n-i2-3)), dc_x, dc_y, dc_z))) / (*cpu.Index(dc_f, 203, b, int(i1*n+(n-3-i2)), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AdiKernel3 runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel3.
+func dc_cpu_AdiKernel3(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AdiKernel3_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, n, a, b, x, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_AdiKernel3_fast_thread runs one thread of dc_cpu_AdiKernel3_fast.
+//
+//go:noinline
+func dc_cpu_AdiKernel3_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	i1 := dc_x
+	{
+		for i2 := 0; i2 < n-2; i2++ {
+			x[i1*n+(n-i2-2)] = (x[i1*n+(n-2-i2)] - x[i1*n+(n-2-i2-1)]*a[i1*n+(n-i2-3)]) / b[i1*n+(n-3-i2)]
+		}
+	}
+}
+
+// dc_cpu_AdiKernel3_fast runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel3.
+func dc_cpu_AdiKernel3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AdiKernel3_fast_thread(dc_gs, dc_ng, dc_x, n, a, b, x, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_AdiKernel3 runs a launch of kernel AdiKernel3 on the CPU.
+func dc_run_AdiKernel3(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AdiKernel3)
+}
+
+// dc_chunk_AdiKernel3 runs groups [dc_g0, dc_g1) of a launch of kernel AdiKernel3 on the CPU.
+func dc_chunk_AdiKernel3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AdiKernel3_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_AdiKernel3(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_AdiKernel4_row runs one row of threads of dc_cpu_AdiKernel4 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel4_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i2 := dc_x
+		{
+			(*cpu.Index(dc_f, 204, x, int(i1*n+i2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 205, x, int(i1*n+i2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 206, x, int((i1-1)*n+i2), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 207, a, int(i1*n+i2), dc_x, dc_y, dc_z))/(*cpu.Index(dc_f, 208, b, int((i1-1)*n+i2), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 209, b, int(i1*n+i2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 210, b, int(i1*n+i2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 211, a, int(i1*n+i2), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 212, a, int(i1*n+i2), dc_x, dc_y, dc_z))/(*cpu.Index(dc_f, 213, b, int((i1-1)*n+i2), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AdiKernel4 runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel4.
+func dc_cpu_AdiKernel4(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_AdiKernel4_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, x, i1, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_AdiKernel4_fast_row runs one row of threads of dc_cpu_AdiKernel4_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel4_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i2 := dc_x
+		{
+			x[i1*n+i2] = x[i1*n+i2] - x[(i1-1)*n+i2]*a[i1*n+i2]/b[(i1-1)*n+i2]
+			b[i1*n+i2] = b[i1*n+i2] - a[i1*n+i2]*a[i1*n+i2]/b[(i1-1)*n+i2]
+		}
+	}
+}
+
+// dc_cpu_AdiKernel4_fast runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel4.
+func dc_cpu_AdiKernel4_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_AdiKernel4_fast_row(dc_gs, dc_ng, dc_gi, dc_run, n, a, b, x, i1, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_AdiKernel4 runs a launch of kernel AdiKernel4 on the CPU.
+func dc_run_AdiKernel4(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AdiKernel4)
+}
+
+// dc_chunk_AdiKernel4 runs groups [dc_g0, dc_g1) of a launch of kernel AdiKernel4 on the CPU.
+func dc_chunk_AdiKernel4(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AdiKernel4_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_AdiKernel4(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
+// dc_cpu_AdiKernel5_row runs one row of threads of dc_cpu_AdiKernel5 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel5_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i2 := dc_x
+		{
+			(*cpu.Index(dc_f, 214, x, int((n-1)*n+i2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 215, x, int((n-1)*n+i2), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 216, b, int((n-1)*n+i2), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AdiKernel5 runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel5.
+func dc_cpu_AdiKernel5(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_AdiKernel5_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, x, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_AdiKernel5_fast_row runs one row of threads of dc_cpu_AdiKernel5_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel5_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i2 := dc_x
+		{
+			x[(n-1)*n+i2] = x[(n-1)*n+i2] / b[(n-1)*n+i2]
+		}
+	}
+}
+
+// dc_cpu_AdiKernel5_fast runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel5.
+func dc_cpu_AdiKernel5_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_AdiKernel5_fast_row(dc_gs, dc_ng, dc_gi, dc_run, n, a, b, x, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_AdiKernel5 runs a launch of kernel AdiKernel5 on the CPU.
+func dc_run_AdiKernel5(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AdiKernel5)
+}
+
+// dc_chunk_AdiKernel5 runs groups [dc_g0, dc_g1) of a launch of kernel AdiKernel5 on the CPU.
+func dc_chunk_AdiKernel5(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AdiKernel5_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_AdiKernel5(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_AdiKernel6_row runs one row of threads of dc_cpu_AdiKernel6 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel6_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i2 := dc_x
+		{
+			(*cpu.Index(dc_f, 217, x, int((n-2-i1)*n+i2), dc_x, dc_y, dc_z)) = ((*cpu.Index(dc_f, 218, x, int((n-2-i1)*n+i2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 219, x, int((n-i1-3)*n+i2), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 220, a, int((n-3-i1)*n+i2), dc_x, dc_y, dc_z))) / (*cpu.Index(dc_f, 221, b, int((n-2-i1)*n+i2), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AdiKernel6 runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel6.
+func dc_cpu_AdiKernel6(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_AdiKernel6_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, x, i1, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_AdiKernel6_fast_row runs one row of threads of dc_cpu_AdiKernel6_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_AdiKernel6_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i2 := dc_x
+		{
+			x[(n-2-i1)*n+i2] = (x[(n-2-i1)*n+i2] - x[(n-i1-3)*n+i2]*a[(n-3-i1)*n+i2]) / b[(n-2-i1)*n+i2]
+		}
+	}
+}
+
+// dc_cpu_AdiKernel6_fast runs every thread of groups [dc_g0, dc_g1) of kernel AdiKernel6.
+func dc_cpu_AdiKernel6_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, x []float32, i1 int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_AdiKernel6_fast_row(dc_gs, dc_ng, dc_gi, dc_run, n, a, b, x, i1, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_AdiKernel6 runs a launch of kernel AdiKernel6 on the CPU.
+func dc_run_AdiKernel6(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AdiKernel6)
+}
+
+// dc_chunk_AdiKernel6 runs groups [dc_g0, dc_g1) of a launch of kernel AdiKernel6 on the CPU.
+func dc_chunk_AdiKernel6(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_AdiKernel6_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_AdiKernel6(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
 // dc_cpu_Convolution2D_row runs one row of threads of dc_cpu_Convolution2D across groups [dc_gi, dc_gi+dc_run) of one row of groups.
 //
 //go:noinline
@@ -16170,7 +20443,7 @@ func dc_cpu_Convolution2D_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z in
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 162, b, int(i*nj+j), dc_x, dc_y, dc_z)) = 0.2*(*cpu.Index(dc_f, 163, a, int((i-1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.5*(*cpu.Index(dc_f, 164, a, int((i-1)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.8*(*cpu.Index(dc_f, 165, a, int((i-1)*nj+(j+1)), dc_x, dc_y, dc_z)) + -0.3*(*cpu.Index(dc_f, 166, a, int((i+0)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.6*(*cpu.Index(dc_f, 167, a, int((i+0)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.9*(*cpu.Index(dc_f, 168, a, int((i+0)*nj+(j+1)), dc_x, dc_y, dc_z)) + 0.4*(*cpu.Index(dc_f, 169, a, int((i+1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.7*(*cpu.Index(dc_f, 170, a, int((i+1)*nj+(j+0)), dc_x, dc_y, dc_z)) + 0.1*(*cpu.Index(dc_f, 171, a, int((i+1)*nj+(j+1)), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 222, b, int(i*nj+j), dc_x, dc_y, dc_z)) = 0.2*(*cpu.Index(dc_f, 223, a, int((i-1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.5*(*cpu.Index(dc_f, 224, a, int((i-1)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.8*(*cpu.Index(dc_f, 225, a, int((i-1)*nj+(j+1)), dc_x, dc_y, dc_z)) + -0.3*(*cpu.Index(dc_f, 226, a, int((i+0)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.6*(*cpu.Index(dc_f, 227, a, int((i+0)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.9*(*cpu.Index(dc_f, 228, a, int((i+0)*nj+(j+1)), dc_x, dc_y, dc_z)) + 0.4*(*cpu.Index(dc_f, 229, a, int((i+1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.7*(*cpu.Index(dc_f, 230, a, int((i+1)*nj+(j+0)), dc_x, dc_y, dc_z)) + 0.1*(*cpu.Index(dc_f, 231, a, int((i+1)*nj+(j+1)), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -16275,7 +20548,7 @@ func dc_cpu_Convolution3D_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z in
 		c23 = 7
 		c33 = 10
 		if i < ni-1 && j < nj-1 && k < nk-1 && i > 0 && j > 0 && k > 0 {
-			(*cpu.Index(dc_f, 172, b, int(i*(nk*nj)+j*nk+k), dc_x, dc_y, dc_z)) = c11*(*cpu.Index(dc_f, 173, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 174, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 175, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 176, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 177, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 178, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c12*(*cpu.Index(dc_f, 179, a, int((i+0)*(nk*nj)+(j-1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c22*(*cpu.Index(dc_f, 180, a, int((i+0)*(nk*nj)+(j+0)*nk+(k+0)), dc_x, dc_y, dc_z)) + c32*(*cpu.Index(dc_f, 181, a, int((i+0)*(nk*nj)+(j+1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c11*(*cpu.Index(dc_f, 182, a, int((i-1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 183, a, int((i+1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 184, a, int((i-1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 185, a, int((i+1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 186, a, int((i-1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 187, a, int((i+1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 232, b, int(i*(nk*nj)+j*nk+k), dc_x, dc_y, dc_z)) = c11*(*cpu.Index(dc_f, 233, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 234, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 235, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 236, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 237, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 238, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c12*(*cpu.Index(dc_f, 239, a, int((i+0)*(nk*nj)+(j-1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c22*(*cpu.Index(dc_f, 240, a, int((i+0)*(nk*nj)+(j+0)*nk+(k+0)), dc_x, dc_y, dc_z)) + c32*(*cpu.Index(dc_f, 241, a, int((i+0)*(nk*nj)+(j+1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c11*(*cpu.Index(dc_f, 242, a, int((i-1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 243, a, int((i+1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 244, a, int((i-1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 245, a, int((i+1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 246, a, int((i-1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 247, a, int((i+1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -16379,9 +20652,9 @@ func dc_cpu_FdtdStep1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		i := dc_y
 		{
 			if i == 0 {
-				(*cpu.Index(dc_f, 188, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 189, fict, int(t), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 248, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 249, fict, int(t), dc_x, dc_y, dc_z))
 			} else {
-				(*cpu.Index(dc_f, 190, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 191, ey, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 192, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 193, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
+				(*cpu.Index(dc_f, 250, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 251, ey, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 252, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 253, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
 			}
 		}
 	}
@@ -16420,7 +20693,7 @@ func dc_cpu_FdtdStep1_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z i
 			if i == 0 {
 				ey[i*ny+j] = fict[t]
 			} else {
-				ey[i*ny+j] = ey[i*ny+j] - 0.5*(hz[i*ny+j]-(*cpu.Index(dc_f, 193, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
+				ey[i*ny+j] = ey[i*ny+j] - 0.5*(hz[i*ny+j]-(*cpu.Index(dc_f, 253, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
 			}
 		}
 	}
@@ -16478,7 +20751,7 @@ func dc_cpu_FdtdStep2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 194, ex, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 195, ex, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 196, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 197, hz, int(i*ny+(j-1)), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 254, ex, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 255, ex, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 256, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 257, hz, int(i*ny+(j-1)), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16567,7 +20840,7 @@ func dc_cpu_FdtdStep3_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 198, hz, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 199, hz, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.7*((*cpu.Index(dc_f, 200, ex, int(i*ny+(j+1)), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 201, ex, int(i*ny+j), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 202, ey, int((i+1)*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 203, ey, int(i*ny+j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 258, hz, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 259, hz, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.7*((*cpu.Index(dc_f, 260, ex, int(i*ny+(j+1)), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 261, ex, int(i*ny+j), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 262, ey, int((i+1)*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 263, ey, int(i*ny+j), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16655,7 +20928,7 @@ func dc_cpu_Jacobi1DStep_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		i := dc_x
 		{
-			(*cpu.Index(dc_f, 204, b, int(i), dc_x, dc_y, dc_z)) = 0.33333 * ((*cpu.Index(dc_f, 205, a, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 206, a, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 207, a, int(i+1), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 264, b, int(i), dc_x, dc_y, dc_z)) = 0.33333 * ((*cpu.Index(dc_f, 265, a, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 266, a, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 267, a, int(i+1), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16733,7 +21006,7 @@ func dc_cpu_Jacobi1DCopy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 208, a, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 209, b, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 268, a, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 269, b, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -16812,7 +21085,7 @@ func dc_cpu_Jacobi2DStep_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 		i := dc_y
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 210, b, int(i*n+j), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 211, a, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 212, a, int(i*n+(j-1)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 213, a, int(i*n+(1+j)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 214, a, int((1+i)*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 215, a, int((i-1)*n+j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 270, b, int(i*n+j), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 271, a, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 272, a, int(i*n+(j-1)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 273, a, int(i*n+(1+j)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 274, a, int((1+i)*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 275, a, int((i-1)*n+j), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16898,7 +21171,7 @@ func dc_cpu_Jacobi2DCopy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 		i := dc_y
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 216, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 217, b, int(i*n+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 276, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 277, b, int(i*n+j), dc_x, dc_y, dc_z))
 		}
 	}
 }

@@ -3,8 +3,9 @@ package polybench
 import "github.com/dotcompute/dc"
 
 // The linear-algebra kernels of PolyBench/GPU (2MM, 3MM, GEMM, SYRK, SYR2K,
-// ATAX, BICG, MVT, GESUMMV): one thread per output element, accumulating
-// into global memory in the order of PolyBench's CPU reference. Matrices
+// ATAX, BICG, MVT, GESUMMV, GEMVER, DOITGEN): one thread per output
+// element, accumulating into global memory, mostly in the order of
+// PolyBench's CPU reference. Matrices
 // are row-major; the 2-D kernels take x as the column and y as the row, in
 // 32×8 groups, the 1-D ones run in groups of 256.
 
@@ -207,5 +208,65 @@ func Gesummv(t dc.Thread, n int, alpha, beta float32, a, b, tmp, x, y []float32)
 			y[i] += b[i*n+j] * x[j]
 		}
 		y[i] = alpha*tmp[i] + beta*y[i]
+	}
+}
+
+// GemverKernel1 is GEMVER's rank-2 update A += u1·v1ᵀ + u2·v2ᵀ (A n×n),
+// adding the two products together as PolyBench/GPU's kernel does.
+//
+//dc:kernel
+func GemverKernel1(t dc.Thread, n int, a, v1, v2, u1, u2 []float32) {
+	j, i := t.GlobalX(), t.GlobalY()
+	if i < n && j < n {
+		a[i*n+j] += u1[i]*v1[j] + u2[i]*v2[j]
+	}
+}
+
+// GemverKernel2 is GEMVER's x += beta·Aᵀ·y + z.
+//
+//dc:kernel
+func GemverKernel2(t dc.Thread, n int, beta float32, a, x, y, z []float32) {
+	i := t.GlobalX()
+	if i < n {
+		for j := 0; j < n; j++ {
+			x[i] += beta * a[j*n+i] * y[j]
+		}
+		x[i] += z[i]
+	}
+}
+
+// GemverKernel3 is GEMVER's w += alpha·A·x.
+//
+//dc:kernel
+func GemverKernel3(t dc.Thread, n int, alpha float32, a, x, w []float32) {
+	i := t.GlobalX()
+	if i >= 0 && i < n {
+		for j := 0; j < n; j++ {
+			w[i] += alpha * a[i*n+j] * x[j]
+		}
+	}
+}
+
+// DoitgenKernel1 is DOITGEN's contraction of slice r of the nr×nq×np
+// tensor a with the np×np matrix c4, into the same slice of sum.
+//
+//dc:kernel
+func DoitgenKernel1(t dc.Thread, nq, np int, sum, a, c4 []float32, r int) {
+	p, q := t.GlobalX(), t.GlobalY()
+	if p < np && q < nq {
+		sum[r*(nq*np)+q*np+p] = 0.0
+		for s := 0; s < np; s++ {
+			sum[r*(nq*np)+q*np+p] = sum[r*(nq*np)+q*np+p] + a[r*(nq*np)+q*np+s]*c4[s*np+p]
+		}
+	}
+}
+
+// DoitgenKernel2 copies slice r of sum back into a.
+//
+//dc:kernel
+func DoitgenKernel2(t dc.Thread, nq, np int, sum, a, c4 []float32, r int) {
+	p, q := t.GlobalX(), t.GlobalY()
+	if p < np && q < nq {
+		a[r*(nq*np)+q*np+p] = sum[r*(nq*np)+q*np+p]
 	}
 }

@@ -346,3 +346,91 @@ func TestGesummv(t *testing.T) {
 		kerneltest.Close32(t, dev.Backend()+" y", kerneltest.Read(t, yb), y, rel, 0)
 	}
 }
+
+func TestGemver(t *testing.T) {
+	n := 300
+	alpha, beta := float32(43532), float32(12313)
+	a := kerneltest.Rand32(44, n*n, 0, 1)
+	u1, v1, u2, v2 := kerneltest.Rand32(45, n, 0, 1), kerneltest.Rand32(46, n, 0, 1), kerneltest.Rand32(47, n, 0, 1), kerneltest.Rand32(48, n, 0, 1)
+	y, z := kerneltest.Rand32(49, n, 0, 1), kerneltest.Rand32(50, n, 0, 1)
+	g1, g2 := grid2D(n, n), grid1D(n)
+	wa, x, w := clone(a), make([]float32, n), make([]float32, n)
+	emulate(t, g1, func(th dc.Thread) { GemverKernel1(th, n, wa, v1, v2, u1, u2) })
+	emulate(t, g2, func(th dc.Thread) { GemverKernel2(th, n, beta, wa, x, y, z) })
+	emulate(t, g2, func(th dc.Thread) { GemverKernel3(th, n, alpha, wa, x, w) })
+
+	A, hx, hw := matrix(a, n, n), make([]float32, n), make([]float32, n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			A[i][j] = A[i][j] + u1[i]*v1[j] + u2[i]*v2[j]
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			hx[i] = hx[i] + beta*A[j][i]*y[j]
+		}
+	}
+	for i := 0; i < n; i++ {
+		hx[i] = hx[i] + z[i]
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			hw[i] = hw[i] + alpha*A[i][j]*x[j]
+		}
+	}
+	// The kernel adds u2·v2 to u1·v1 before A, the reference one after the
+	// other; all terms are non-negative, and the 300-term sums stay within
+	// 300·2⁻²⁴ ≈ 2e-5 relative, as in TestAtax.
+	const rel = 4e-5
+	kerneltest.Close32(t, "Emulate vs host: A", wa, flat(A), rel, 0)
+	kerneltest.Close32(t, "Emulate vs host: x", x, hx, rel, 0)
+	kerneltest.Close32(t, "Emulate vs host: w", w, hw, rel, 0)
+	for _, dev := range devices(t) {
+		ab, xb, wb := upload(t, dev, a), zeros(t, dev, n), zeros(t, dev, n)
+		launched(t, dev, LaunchGemverKernel1(dev, g1, n, ab, upload(t, dev, v1), upload(t, dev, v2), upload(t, dev, u1), upload(t, dev, u2)))
+		launched(t, dev, LaunchGemverKernel2(dev, g2, n, beta, ab, xb, upload(t, dev, y), upload(t, dev, z)))
+		launched(t, dev, LaunchGemverKernel3(dev, g2, n, alpha, ab, xb, wb))
+		kerneltest.Close32(t, dev.Backend()+" A", kerneltest.Read(t, ab), wa, rel, 0)
+		kerneltest.Close32(t, dev.Backend()+" x", kerneltest.Read(t, xb), x, rel, 0)
+		kerneltest.Close32(t, dev.Backend()+" w", kerneltest.Read(t, wb), w, rel, 0)
+	}
+}
+
+func TestDoitgen(t *testing.T) {
+	nr, nq, np := 5, 13, 37
+	a, c4 := kerneltest.Rand32(51, nr*nq*np, 0, 1), kerneltest.Rand32(52, np*np, 0, 1)
+	// PolyBench/GPU sizes the grid's y by nr where the kernels index q;
+	// this one covers the nq×np threads of a slice.
+	g := grid2D(np, nq)
+	wa, sum := clone(a), make([]float32, nr*nq*np)
+	for r := 0; r < nr; r++ {
+		emulate(t, g, func(th dc.Thread) { DoitgenKernel1(th, nq, np, sum, wa, c4, r) })
+		emulate(t, g, func(th dc.Thread) { DoitgenKernel2(th, nq, np, sum, wa, c4, r) })
+	}
+
+	ha, hsum := clone(a), make([]float32, nr*nq*np)
+	for r := 0; r < nr; r++ {
+		for q := 0; q < nq; q++ {
+			for p := 0; p < np; p++ {
+				hsum[r*(nq*np)+q*np+p] = 0.0
+				for s := 0; s < np; s++ {
+					hsum[r*(nq*np)+q*np+p] = hsum[r*(nq*np)+q*np+p] + ha[r*(nq*np)+q*np+s]*c4[s*np+p]
+				}
+			}
+			for p := 0; p < np; p++ {
+				ha[r*(nq*np)+q*np+p] = hsum[r*(nq*np)+q*np+p]
+			}
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host: sum", sum, hsum, rel, 0)
+	kerneltest.Close32(t, "Emulate vs host: A", wa, ha, rel, 0)
+	for _, dev := range devices(t) {
+		sb, ab, cb := zeros(t, dev, nr*nq*np), upload(t, dev, a), upload(t, dev, c4)
+		for r := 0; r < nr; r++ {
+			launched(t, dev, LaunchDoitgenKernel1(dev, g, nq, np, sb, ab, cb, r))
+			launched(t, dev, LaunchDoitgenKernel2(dev, g, nq, np, sb, ab, cb, r))
+		}
+		kerneltest.Close32(t, dev.Backend()+" sum", kerneltest.Read(t, sb), sum, rel, 0)
+		kerneltest.Close32(t, dev.Backend()+" A", kerneltest.Read(t, ab), wa, rel, 0)
+	}
+}

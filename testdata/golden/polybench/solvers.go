@@ -2,9 +2,10 @@ package polybench
 
 import "github.com/dotcompute/dc"
 
-// The covariance kernels and the factorisations of PolyBench/GPU (COVAR,
-// GRAMSCHM, LU). The factorisations are driven from the host: one launch
-// of each kernel per column k, as the CUDA versions do.
+// The covariance kernels and the solvers of PolyBench/GPU (COVAR,
+// GRAMSCHM, LU, ADI). The solvers are driven from the host: one launch of
+// each kernel per column k (per row for ADI's column sweep), as the CUDA
+// versions do.
 
 // CovarMean computes the mean of each of the m columns of data (n rows).
 //
@@ -106,5 +107,75 @@ func LUKernel2(t dc.Thread, n int, a []float32, k int) {
 	j, i := t.GlobalX(), t.GlobalY()
 	if i > k && j > k && i < n && j < n {
 		a[i*n+j] = a[i*n+j] - a[i*n+k]*a[k*n+j]
+	}
+}
+
+// The ADI kernels sweep the n×n grids x and b (coefficients a) along the
+// rows, one thread per row (1 to 3), then along the columns, one launch per
+// row with a thread per column (4 to 6).
+
+// AdiKernel1 is the forward sweep along each row.
+//
+//dc:kernel
+func AdiKernel1(t dc.Thread, n int, a, b, x []float32) {
+	i1 := t.GlobalX()
+	if i1 < n {
+		for i2 := 1; i2 < n; i2++ {
+			x[i1*n+i2] = x[i1*n+i2] - x[i1*n+(i2-1)]*a[i1*n+i2]/b[i1*n+(i2-1)]
+			b[i1*n+i2] = b[i1*n+i2] - a[i1*n+i2]*a[i1*n+i2]/b[i1*n+(i2-1)]
+		}
+	}
+}
+
+// AdiKernel2 scales each row's last element.
+//
+//dc:kernel
+func AdiKernel2(t dc.Thread, n int, a, b, x []float32) {
+	i1 := t.GlobalX()
+	if i1 < n {
+		x[i1*n+(n-1)] = x[i1*n+(n-1)] / b[i1*n+(n-1)]
+	}
+}
+
+// AdiKernel3 is the backward sweep along each row.
+//
+//dc:kernel
+func AdiKernel3(t dc.Thread, n int, a, b, x []float32) {
+	i1 := t.GlobalX()
+	if i1 < n {
+		for i2 := 0; i2 < n-2; i2++ {
+			x[i1*n+(n-i2-2)] = (x[i1*n+(n-2-i2)] - x[i1*n+(n-2-i2-1)]*a[i1*n+(n-i2-3)]) / b[i1*n+(n-3-i2)]
+		}
+	}
+}
+
+// AdiKernel4 is the forward step of the column sweep at row i1.
+//
+//dc:kernel
+func AdiKernel4(t dc.Thread, n int, a, b, x []float32, i1 int) {
+	i2 := t.GlobalX()
+	if i2 < n {
+		x[i1*n+i2] = x[i1*n+i2] - x[(i1-1)*n+i2]*a[i1*n+i2]/b[(i1-1)*n+i2]
+		b[i1*n+i2] = b[i1*n+i2] - a[i1*n+i2]*a[i1*n+i2]/b[(i1-1)*n+i2]
+	}
+}
+
+// AdiKernel5 scales the last row.
+//
+//dc:kernel
+func AdiKernel5(t dc.Thread, n int, a, b, x []float32) {
+	i2 := t.GlobalX()
+	if i2 < n {
+		x[(n-1)*n+i2] = x[(n-1)*n+i2] / b[(n-1)*n+i2]
+	}
+}
+
+// AdiKernel6 is the backward step of the column sweep for row n-2-i1.
+//
+//dc:kernel
+func AdiKernel6(t dc.Thread, n int, a, b, x []float32, i1 int) {
+	i2 := t.GlobalX()
+	if i2 < n {
+		x[(n-2-i1)*n+i2] = (x[(n-2-i1)*n+i2] - x[(n-i1-3)*n+i2]*a[(n-3-i1)*n+i2]) / b[(n-2-i1)*n+i2]
 	}
 }

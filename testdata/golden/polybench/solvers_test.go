@@ -161,3 +161,84 @@ func TestLU(t *testing.T) {
 		kerneltest.Close32(t, dev.Backend()+" LU", kerneltest.Read(t, ab), want, rel, abs)
 	}
 }
+
+func TestAdi(t *testing.T) {
+	tsteps, n := 2, 40
+	// PolyBench's own initialisation makes the sweeps divide by numbers
+	// close to what they subtract from, and X grows to 5e7 in two steps,
+	// amplifying every rounding; small coefficients against the diagonal
+	// b keep the sweeps stable.
+	a, b, x := kerneltest.Rand32(53, n*n, 0, 0.1), kerneltest.Rand32(54, n*n, 1, 2), kerneltest.Rand32(55, n*n, 0, 1)
+	g := grid1D(n)
+	wb, wx := clone(b), clone(x)
+	for range tsteps {
+		emulate(t, g, func(th dc.Thread) { AdiKernel1(th, n, a, wb, wx) })
+		emulate(t, g, func(th dc.Thread) { AdiKernel2(th, n, a, wb, wx) })
+		emulate(t, g, func(th dc.Thread) { AdiKernel3(th, n, a, wb, wx) })
+		for i1 := 1; i1 < n; i1++ {
+			emulate(t, g, func(th dc.Thread) { AdiKernel4(th, n, a, wb, wx, i1) })
+		}
+		emulate(t, g, func(th dc.Thread) { AdiKernel5(th, n, a, wb, wx) })
+		for i1 := 0; i1 < n-2; i1++ {
+			emulate(t, g, func(th dc.Thread) { AdiKernel6(th, n, a, wb, wx, i1) })
+		}
+	}
+
+	A, B, X := matrix(a, n, n), matrix(b, n, n), matrix(x, n, n)
+	for range tsteps {
+		for i1 := 0; i1 < n; i1++ {
+			for i2 := 1; i2 < n; i2++ {
+				X[i1][i2] = X[i1][i2] - X[i1][i2-1]*A[i1][i2]/B[i1][i2-1]
+				B[i1][i2] = B[i1][i2] - A[i1][i2]*A[i1][i2]/B[i1][i2-1]
+			}
+		}
+		for i1 := 0; i1 < n; i1++ {
+			X[i1][n-1] = X[i1][n-1] / B[i1][n-1]
+		}
+		for i1 := 0; i1 < n; i1++ {
+			for i2 := 0; i2 < n-2; i2++ {
+				X[i1][n-i2-2] = (X[i1][n-2-i2] - X[i1][n-2-i2-1]*A[i1][n-i2-3]) / B[i1][n-3-i2]
+			}
+		}
+		for i1 := 1; i1 < n; i1++ {
+			for i2 := 0; i2 < n; i2++ {
+				X[i1][i2] = X[i1][i2] - X[i1-1][i2]*A[i1][i2]/B[i1-1][i2]
+				B[i1][i2] = B[i1][i2] - A[i1][i2]*A[i1][i2]/B[i1-1][i2]
+			}
+		}
+		for i2 := 0; i2 < n; i2++ {
+			X[n-1][i2] = X[n-1][i2] / B[n-1][i2]
+		}
+		for i1 := 0; i1 < n-2; i1++ {
+			for i2 := 0; i2 < n; i2++ {
+				X[n-2-i1][i2] = (X[n-2-i1][i2] - X[n-i1-3][i2]*A[n-3-i1][i2]) / B[n-2-i1][i2]
+			}
+		}
+	}
+	// B's updates have no product to fuse with an addition: every backend
+	// must give the same bits. X's backward sweeps (kernels 3 and 6) may
+	// fuse x - x'·a, which moves the result by up to half an ulp of the
+	// product (below 0.1, so 2⁻²⁸) before the division by b ≥ 1, and the
+	// sweeps pass a change on multiplied by a/b < 0.1: the differences stay
+	// below 2⁻²⁴ absolute, however much x - x'·a cancels.
+	const abs = 1.0 / (1 << 24)
+	kerneltest.Equal(t, "Emulate vs host: B", wb, flat(B))
+	kerneltest.Close32(t, "Emulate vs host: X", wx, flat(X), 0, abs)
+	for _, dev := range devices(t) {
+		ab, bb, xb := upload(t, dev, a), upload(t, dev, b), upload(t, dev, x)
+		for range tsteps {
+			launched(t, dev, LaunchAdiKernel1(dev, g, n, ab, bb, xb))
+			launched(t, dev, LaunchAdiKernel2(dev, g, n, ab, bb, xb))
+			launched(t, dev, LaunchAdiKernel3(dev, g, n, ab, bb, xb))
+			for i1 := 1; i1 < n; i1++ {
+				launched(t, dev, LaunchAdiKernel4(dev, g, n, ab, bb, xb, i1))
+			}
+			launched(t, dev, LaunchAdiKernel5(dev, g, n, ab, bb, xb))
+			for i1 := 0; i1 < n-2; i1++ {
+				launched(t, dev, LaunchAdiKernel6(dev, g, n, ab, bb, xb, i1))
+			}
+		}
+		kerneltest.Equal(t, dev.Backend()+" B", kerneltest.Read(t, bb), wb)
+		kerneltest.Close32(t, dev.Backend()+" X", kerneltest.Read(t, xb), wx, 0, abs)
+	}
+}
