@@ -2114,7 +2114,7 @@ __kernel void DoitgenKernel2_aliased_fast(long nq, long np, __global const float
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 __kernel void CorrMean(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2125,20 +2125,20 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -2146,7 +2146,7 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -2156,25 +2156,25 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	}
 }
 
-#line 16 "polybench.go"
-__kernel void CorrMean_fast(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+__kernel void CorrMean_fast(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2185,20 +2185,20 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -2206,7 +2206,7 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -2216,26 +2216,26 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	}
 }
 
-#line 16 "polybench.go"
-__kernel void CorrMean_aliased_fast(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+__kernel void CorrMean_aliased_fast(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 __kernel void CorrStd(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2255,20 +2255,20 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	__global float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -2276,23 +2276,23 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -2303,32 +2303,32 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	}
 }
 
-#line 30 "polybench.go"
-__kernel void CorrStd_fast(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std[j] = 0.0f;
+__kernel void CorrStd_fast(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 38 "polybench.go"
 			std[j] = std[j] + (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]) * (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std[j] = std[j] / floatN;
-#line 38 "polybench.go"
-		std[j] = (float)sqrt((double)std[j]);
-#line 39 "polybench.go"
-		if (std[j] <= eps) {
 #line 40 "polybench.go"
+		std[j] = std[j] / floatN;
+#line 41 "polybench.go"
+		std[j] = (float)sqrt((double)std[j]);
+#line 42 "polybench.go"
+		if (std[j] <= eps) {
+#line 43 "polybench.go"
 			std[j] = 1.0f;
 		}
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2348,20 +2348,20 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	__global float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -2369,23 +2369,23 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -2396,32 +2396,32 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	}
 }
 
-#line 30 "polybench.go"
-__kernel void CorrStd_aliased_fast(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std[j] = 0.0f;
+__kernel void CorrStd_aliased_fast(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 38 "polybench.go"
 			std[j] = std[j] + (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]) * (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std[j] = std[j] / floatN;
-#line 38 "polybench.go"
-		std[j] = (float)sqrt((double)std[j]);
-#line 39 "polybench.go"
-		if (std[j] <= eps) {
 #line 40 "polybench.go"
+		std[j] = std[j] / floatN;
+#line 41 "polybench.go"
+		std[j] = (float)sqrt((double)std[j]);
+#line 42 "polybench.go"
+		if (std[j] <= eps) {
+#line 43 "polybench.go"
 			std[j] = 1.0f;
 		}
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2431,20 +2431,20 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	__global float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -2454,22 +2454,22 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	}
 }
 
-#line 48 "polybench.go"
-__kernel void CorrReduce_fast(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
-	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+__kernel void CorrReduce_fast(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long j = (long)get_global_id(0);
+#line 52 "polybench.go"
+	long i = (long)get_global_id(1);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] / ((float)sqrt((double)floatN) * std[j]);
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2479,20 +2479,20 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	__global float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -2502,23 +2502,23 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	}
 }
 
-#line 48 "polybench.go"
-__kernel void CorrReduce_aliased_fast(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
-	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+__kernel void CorrReduce_aliased_fast(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long j = (long)get_global_id(0);
+#line 52 "polybench.go"
+	long i = (long)get_global_id(1);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] / ((float)sqrt((double)floatN) * std[j]);
 	}
 }
 #endif // cl_khr_fp64
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2532,29 +2532,29 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	int dc_b10 = 0;
 	__global float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -2562,7 +2562,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -2573,30 +2573,30 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	}
 }
 
-#line 59 "polybench.go"
-__kernel void CorrCorr_fast(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+__kernel void CorrCorr_fast(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)get_global_id(0);
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -2610,29 +2610,29 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	int dc_b10 = 0;
 	__global float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -2640,7 +2640,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -2651,24 +2651,24 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	}
 }
 
-#line 59 "polybench.go"
-__kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+__kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)get_global_id(0);
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}

@@ -2110,7 +2110,7 @@ extern "C" __global__ void DoitgenKernel2_aliased_fast(long long nq, long long n
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2121,20 +2121,20 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -2142,7 +2142,7 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -2152,25 +2152,25 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	}
 }
 
-#line 16 "polybench.go"
-extern "C" __global__ void CorrMean_fast(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+extern "C" __global__ void CorrMean_fast(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2181,20 +2181,20 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -2202,7 +2202,7 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -2212,25 +2212,25 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	}
 }
 
-#line 16 "polybench.go"
-extern "C" __global__ void CorrMean_aliased_fast(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+extern "C" __global__ void CorrMean_aliased_fast(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2250,20 +2250,20 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -2271,23 +2271,23 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -2298,32 +2298,32 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	}
 }
 
-#line 30 "polybench.go"
-extern "C" __global__ void CorrStd_fast(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std_[j] = 0.0f;
+extern "C" __global__ void CorrStd_fast(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std_[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 38 "polybench.go"
 			std_[j] = std_[j] + (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]) * (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std_[j] = std_[j] / floatN;
-#line 38 "polybench.go"
-		std_[j] = (float)sqrt((double)std_[j]);
-#line 39 "polybench.go"
-		if (std_[j] <= eps) {
 #line 40 "polybench.go"
+		std_[j] = std_[j] / floatN;
+#line 41 "polybench.go"
+		std_[j] = (float)sqrt((double)std_[j]);
+#line 42 "polybench.go"
+		if (std_[j] <= eps) {
+#line 43 "polybench.go"
 			std_[j] = 1.0f;
 		}
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2343,20 +2343,20 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -2364,23 +2364,23 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -2391,32 +2391,32 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	}
 }
 
-#line 30 "polybench.go"
-extern "C" __global__ void CorrStd_aliased_fast(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std_[j] = 0.0f;
+extern "C" __global__ void CorrStd_aliased_fast(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std_[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 38 "polybench.go"
 			std_[j] = std_[j] + (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]) * (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std_[j] = std_[j] / floatN;
-#line 38 "polybench.go"
-		std_[j] = (float)sqrt((double)std_[j]);
-#line 39 "polybench.go"
-		if (std_[j] <= eps) {
 #line 40 "polybench.go"
+		std_[j] = std_[j] / floatN;
+#line 41 "polybench.go"
+		std_[j] = (float)sqrt((double)std_[j]);
+#line 42 "polybench.go"
+		if (std_[j] <= eps) {
+#line 43 "polybench.go"
 			std_[j] = 1.0f;
 		}
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2426,20 +2426,20 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -2449,22 +2449,22 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	}
 }
 
-#line 48 "polybench.go"
-extern "C" __global__ void CorrReduce_fast(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+extern "C" __global__ void CorrReduce_fast(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "polybench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] / ((float)sqrt((double)floatN) * std_[j]);
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2474,20 +2474,20 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -2497,22 +2497,22 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	}
 }
 
-#line 48 "polybench.go"
-extern "C" __global__ void CorrReduce_aliased_fast(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+extern "C" __global__ void CorrReduce_aliased_fast(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "polybench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] / ((float)sqrt((double)floatN) * std_[j]);
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2526,29 +2526,29 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -2556,7 +2556,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -2567,30 +2567,30 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	}
 }
 
-#line 59 "polybench.go"
-extern "C" __global__ void CorrCorr_fast(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
-	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
-		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
+extern "C" __global__ void CorrCorr_fast(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 64 "polybench.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 65 "polybench.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 67 "polybench.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 69 "polybench.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2604,29 +2604,29 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -2634,7 +2634,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -2645,24 +2645,24 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	}
 }
 
-#line 59 "polybench.go"
-extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
-	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
-		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
+extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 64 "polybench.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 65 "polybench.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 67 "polybench.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 69 "polybench.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
 	}

@@ -709,112 +709,82 @@ var dcModule = &runtime.Module{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 19,
+			Line: 22,
 		},
 		{
 			Col:  4,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 21,
+			Line: 24,
 		},
 		{
 			Col:  4,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 21,
+			Line: 24,
 		},
 		{
 			Col:  15,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 21,
+			Line: 24,
 		},
 		{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 23,
+			Line: 26,
 		},
 		{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 23,
+			Line: 26,
 		},
 		{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 33,
+			Line: 36,
 		},
 		{
 			Col:  4,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 35,
+			Line: 38,
 		},
 		{
 			Col:  4,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 35,
+			Line: 38,
 		},
 		{
 			Col:  15,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 35,
+			Line: 38,
 		},
 		{
 			Col:  29,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 35,
+			Line: 38,
 		},
 		{
 			Col:  41,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 35,
+			Line: 38,
 		},
 		{
 			Col:  55,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 35,
-		},
-		{
-			Col:  3,
-			File: "polybench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 37,
-		},
-		{
-			Col:  3,
-			File: "polybench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 37,
-		},
-		{
-			Col:  3,
-			File: "polybench.go",
-			Kind: runtime.IndexOutOfRange,
 			Line: 38,
 		},
 		{
-			Col:  38,
-			File: "polybench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 38,
-		},
-		{
-			Col:  6,
-			File: "polybench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 39,
-		},
-		{
-			Col:  4,
+			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
 			Line: 40,
@@ -823,85 +793,115 @@ var dcModule = &runtime.Module{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 51,
+			Line: 40,
 		},
 		{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 51,
+			Line: 41,
+		},
+		{
+			Col:  38,
+			File: "polybench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 41,
+		},
+		{
+			Col:  6,
+			File: "polybench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  4,
+			File: "polybench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  3,
+			File: "polybench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
+		},
+		{
+			Col:  3,
+			File: "polybench.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 54,
 		},
 		{
 			Col:  18,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 51,
+			Line: 54,
 		},
 		{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 52,
+			Line: 55,
 		},
 		{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 52,
+			Line: 55,
 		},
 		{
 			Col:  56,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 52,
+			Line: 55,
 		},
 		{
 			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 62,
+			Line: 65,
 		},
 		{
 			Col:  4,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 64,
+			Line: 67,
 		},
 		{
 			Col:  5,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 66,
+			Line: 69,
 		},
 		{
 			Col:  5,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 66,
+			Line: 69,
 		},
 		{
 			Col:  24,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 66,
+			Line: 69,
 		},
 		{
 			Col:  39,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 66,
+			Line: 69,
 		},
 		{
 			Col:  4,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 68,
+			Line: 71,
 		},
 		{
 			Col:  22,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 68,
+			Line: 71,
 		},
 		{
 			Col:  3,
@@ -3802,7 +3802,7 @@ extern "C" __global__ void DoitgenKernel2_aliased_fast(long long nq, long long n
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3813,20 +3813,20 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -3834,7 +3834,7 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -3844,25 +3844,25 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	}
 }
 
-#line 16 "polybench.go"
-extern "C" __global__ void CorrMean_fast(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+extern "C" __global__ void CorrMean_fast(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3873,20 +3873,20 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -3894,7 +3894,7 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -3904,25 +3904,25 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	}
 }
 
-#line 16 "polybench.go"
-extern "C" __global__ void CorrMean_aliased_fast(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+extern "C" __global__ void CorrMean_aliased_fast(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3942,20 +3942,20 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -3963,23 +3963,23 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -3990,32 +3990,32 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	}
 }
 
-#line 30 "polybench.go"
-extern "C" __global__ void CorrStd_fast(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std_[j] = 0.0f;
+extern "C" __global__ void CorrStd_fast(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std_[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 38 "polybench.go"
 			std_[j] = std_[j] + (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]) * (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std_[j] = std_[j] / floatN;
-#line 38 "polybench.go"
-		std_[j] = (float)sqrt((double)std_[j]);
-#line 39 "polybench.go"
-		if (std_[j] <= eps) {
 #line 40 "polybench.go"
+		std_[j] = std_[j] / floatN;
+#line 41 "polybench.go"
+		std_[j] = (float)sqrt((double)std_[j]);
+#line 42 "polybench.go"
+		if (std_[j] <= eps) {
+#line 43 "polybench.go"
 			std_[j] = 1.0f;
 		}
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4035,20 +4035,20 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -4056,23 +4056,23 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -4083,32 +4083,32 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	}
 }
 
-#line 30 "polybench.go"
-extern "C" __global__ void CorrStd_aliased_fast(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std_[j] = 0.0f;
+extern "C" __global__ void CorrStd_aliased_fast(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std_[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 38 "polybench.go"
 			std_[j] = std_[j] + (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]) * (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std_[j] = std_[j] / floatN;
-#line 38 "polybench.go"
-		std_[j] = (float)sqrt((double)std_[j]);
-#line 39 "polybench.go"
-		if (std_[j] <= eps) {
 #line 40 "polybench.go"
+		std_[j] = std_[j] / floatN;
+#line 41 "polybench.go"
+		std_[j] = (float)sqrt((double)std_[j]);
+#line 42 "polybench.go"
+		if (std_[j] <= eps) {
+#line 43 "polybench.go"
 			std_[j] = 1.0f;
 		}
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4118,20 +4118,20 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -4141,22 +4141,22 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	}
 }
 
-#line 48 "polybench.go"
-extern "C" __global__ void CorrReduce_fast(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+extern "C" __global__ void CorrReduce_fast(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "polybench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] / ((float)sqrt((double)floatN) * std_[j]);
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4166,20 +4166,20 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -4189,22 +4189,22 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	}
 }
 
-#line 48 "polybench.go"
-extern "C" __global__ void CorrReduce_aliased_fast(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+extern "C" __global__ void CorrReduce_aliased_fast(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "polybench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] / ((float)sqrt((double)floatN) * std_[j]);
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4218,29 +4218,29 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -4248,7 +4248,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -4259,30 +4259,30 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	}
 }
 
-#line 59 "polybench.go"
-extern "C" __global__ void CorrCorr_fast(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
-	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
-		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
+extern "C" __global__ void CorrCorr_fast(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 64 "polybench.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 65 "polybench.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 67 "polybench.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 69 "polybench.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4296,29 +4296,29 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -4326,7 +4326,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -4337,24 +4337,24 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	}
 }
 
-#line 59 "polybench.go"
-extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
-	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
-		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
+extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 64 "polybench.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 65 "polybench.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 67 "polybench.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 69 "polybench.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
 	}
@@ -8477,7 +8477,7 @@ __kernel void DoitgenKernel2_aliased_fast(long nq, long np, __global const float
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 __kernel void CorrMean(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8488,20 +8488,20 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -8509,7 +8509,7 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -8519,25 +8519,25 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	}
 }
 
-#line 16 "polybench.go"
-__kernel void CorrMean_fast(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+__kernel void CorrMean_fast(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8548,20 +8548,20 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
@@ -8569,7 +8569,7 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
@@ -8579,26 +8579,26 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	}
 }
 
-#line 16 "polybench.go"
-__kernel void CorrMean_aliased_fast(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+__kernel void CorrMean_aliased_fast(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 __kernel void CorrStd(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8618,20 +8618,20 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	__global float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -8639,23 +8639,23 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -8666,32 +8666,32 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	}
 }
 
-#line 30 "polybench.go"
-__kernel void CorrStd_fast(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std[j] = 0.0f;
+__kernel void CorrStd_fast(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 38 "polybench.go"
 			std[j] = std[j] + (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]) * (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std[j] = std[j] / floatN;
-#line 38 "polybench.go"
-		std[j] = (float)sqrt((double)std[j]);
-#line 39 "polybench.go"
-		if (std[j] <= eps) {
 #line 40 "polybench.go"
+		std[j] = std[j] / floatN;
+#line 41 "polybench.go"
+		std[j] = (float)sqrt((double)std[j]);
+#line 42 "polybench.go"
+		if (std[j] <= eps) {
+#line 43 "polybench.go"
 			std[j] = 1.0f;
 		}
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8711,20 +8711,20 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	__global float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
@@ -8732,23 +8732,23 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
 		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
 		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
 		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
 		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
+#line 42 "polybench.go"
 		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 43 "polybench.go"
 			dc_b17 = 0;
 			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
@@ -8759,32 +8759,32 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	}
 }
 
-#line 30 "polybench.go"
-__kernel void CorrStd_aliased_fast(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std[j] = 0.0f;
+__kernel void CorrStd_aliased_fast(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 38 "polybench.go"
 			std[j] = std[j] + (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]) * (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std[j] = std[j] / floatN;
-#line 38 "polybench.go"
-		std[j] = (float)sqrt((double)std[j]);
-#line 39 "polybench.go"
-		if (std[j] <= eps) {
 #line 40 "polybench.go"
+		std[j] = std[j] / floatN;
+#line 41 "polybench.go"
+		std[j] = (float)sqrt((double)std[j]);
+#line 42 "polybench.go"
+		if (std[j] <= eps) {
+#line 43 "polybench.go"
 			std[j] = 1.0f;
 		}
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8794,20 +8794,20 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	__global float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -8817,22 +8817,22 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	}
 }
 
-#line 48 "polybench.go"
-__kernel void CorrReduce_fast(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
-	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+__kernel void CorrReduce_fast(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long j = (long)get_global_id(0);
+#line 52 "polybench.go"
+	long i = (long)get_global_id(1);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] / ((float)sqrt((double)floatN) * std[j]);
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8842,20 +8842,20 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	__global float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
 		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
 		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
@@ -8865,23 +8865,23 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	}
 }
 
-#line 48 "polybench.go"
-__kernel void CorrReduce_aliased_fast(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
-	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+__kernel void CorrReduce_aliased_fast(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long j = (long)get_global_id(0);
+#line 52 "polybench.go"
+	long i = (long)get_global_id(1);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] / ((float)sqrt((double)floatN) * std[j]);
 	}
 }
 #endif // cl_khr_fp64
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8895,29 +8895,29 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	int dc_b10 = 0;
 	__global float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -8925,7 +8925,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -8936,30 +8936,30 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	}
 }
 
-#line 59 "polybench.go"
-__kernel void CorrCorr_fast(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+__kernel void CorrCorr_fast(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)get_global_id(0);
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8973,29 +8973,29 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	int dc_b10 = 0;
 	__global float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
@@ -9003,7 +9003,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
@@ -9014,24 +9014,24 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	}
 }
 
-#line 59 "polybench.go"
-__kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+__kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)get_global_id(0);
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
@@ -12066,7 +12066,7 @@ kernel void DoitgenKernel2_fast(constant long& nq [[buffer(0)]], constant long& 
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -12077,20 +12077,20 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	int dc_b7 = 0;
 	device float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)dc_gid.x;
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -12098,7 +12098,7 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
@@ -12108,25 +12108,25 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	}
 }
 
-#line 16 "polybench.go"
-kernel void CorrMean_fast(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 17 "polybench.go"
-	long j = (long)dc_gid.x;
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+kernel void CorrMean_fast(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)dc_gid.x;
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -12140,29 +12140,29 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	int dc_b10 = 0;
 	device float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)dc_gid.x;
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
@@ -12170,7 +12170,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
@@ -12181,24 +12181,24 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	}
 }
 
-#line 59 "polybench.go"
-kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 60 "polybench.go"
-	long j1_ = (long)dc_gid.x;
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)dc_gid.x;
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
@@ -13239,8 +13239,8 @@ kernel void Jacobi2DCopy_fast(constant long& n [[buffer(0)]], device float* a [[
 
 // Kernels left out: Metal cannot run them.
 // linalg.go:83:52: kernel Gemm_float64: Metal has no float64
-// polybench.go:38:3: kernel CorrStd: Metal has no float64
-// polybench.go:52:3: kernel CorrReduce: Metal has no float64
+// polybench.go:41:3: kernel CorrStd: Metal has no float64
+// polybench.go:55:3: kernel CorrReduce: Metal has no float64
 `
 
 // dcKernelMM2Kernel1 describes kernel MM2Kernel1; source hash 55b46625f4a5637be6e7a8236d137a5d.
@@ -14157,7 +14157,7 @@ var dcKernelCorrStd = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,
 	Name:       "CorrStd",
-	NotOnMetal: "Metal has no float64 at polybench.go:38:3",
+	NotOnMetal: "Metal has no float64 at polybench.go:41:3",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "mean",
@@ -14203,7 +14203,7 @@ var dcKernelCorrReduce = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,
 	Name:       "CorrReduce",
-	NotOnMetal: "Metal has no float64 at polybench.go:52:3",
+	NotOnMetal: "Metal has no float64 at polybench.go:55:3",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "mean",

@@ -1026,7 +1026,7 @@ kernel void DoitgenKernel2_fast(constant long& nq [[buffer(0)]], constant long& 
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -1037,20 +1037,20 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	int dc_b7 = 0;
 	device float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)dc_gid.x;
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -1058,7 +1058,7 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
 		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
@@ -1068,25 +1068,25 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	}
 }
 
-#line 16 "polybench.go"
-kernel void CorrMean_fast(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 17 "polybench.go"
-	long j = (long)dc_gid.x;
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+kernel void CorrMean_fast(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)dc_gid.x;
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -1100,29 +1100,29 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	int dc_b10 = 0;
 	device float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)dc_gid.x;
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
 		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
 			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
 				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
@@ -1130,7 +1130,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
 			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
@@ -1141,24 +1141,24 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	}
 }
 
-#line 59 "polybench.go"
-kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 60 "polybench.go"
-	long j1_ = (long)dc_gid.x;
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)dc_gid.x;
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
@@ -2199,5 +2199,5 @@ kernel void Jacobi2DCopy_fast(constant long& n [[buffer(0)]], device float* a [[
 
 // Kernels left out: Metal cannot run them.
 // linalg.go:83:52: kernel Gemm_float64: Metal has no float64
-// polybench.go:38:3: kernel CorrStd: Metal has no float64
-// polybench.go:52:3: kernel CorrReduce: Metal has no float64
+// polybench.go:41:3: kernel CorrStd: Metal has no float64
+// polybench.go:55:3: kernel CorrReduce: Metal has no float64
