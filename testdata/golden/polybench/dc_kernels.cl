@@ -36,7 +36,2085 @@ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
 
-#line 16 "polybench.go"
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
+#line 16 "linalg.go"
+__kernel void MM2Kernel1(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 17 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 16 "linalg.go"
+__kernel void MM2Kernel1_fast(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 17 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
+			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 16 "linalg.go"
+__kernel void MM2Kernel1_aliased(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 17 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 16 "linalg.go"
+__kernel void MM2Kernel1_aliased_fast(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 17 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 17 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
+			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 30 "linalg.go"
+__kernel void MM2Kernel2(long ni, long nj, long nl, float beta, __global const float* restrict tmp, long tmp_len, __global const float* restrict c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 31 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 30 "linalg.go"
+__kernel void MM2Kernel2_fast(long ni, long nj, long nl, float beta, __global const float* restrict tmp, long tmp_len, __global const float* restrict c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 31 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+#line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
+			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 30 "linalg.go"
+__kernel void MM2Kernel2_aliased(long ni, long nj, long nl, float beta, __global const float* tmp, long tmp_len, __global const float* c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 31 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 30 "linalg.go"
+__kernel void MM2Kernel2_aliased_fast(long ni, long nj, long nl, float beta, __global const float* tmp, long tmp_len, __global const float* c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 31 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 31 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+#line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
+			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 43 "linalg.go"
+__kernel void MM3Kernel1(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 44 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 43 "linalg.go"
+__kernel void MM3Kernel1_fast(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 44 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
+			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 43 "linalg.go"
+__kernel void MM3Kernel1_aliased(long ni, long nj, long nk, __global const float* a, long a_len, __global const float* b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 44 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 43 "linalg.go"
+__kernel void MM3Kernel1_aliased_fast(long ni, long nj, long nk, __global const float* a, long a_len, __global const float* b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 44 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 44 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
+			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 56 "linalg.go"
+__kernel void MM3Kernel2(long nj, long nl, long nm, __global const float* restrict c, long c_len, __global const float* restrict d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 57 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "linalg.go"
+__kernel void MM3Kernel2_fast(long nj, long nl, long nm, __global const float* restrict c, long c_len, __global const float* restrict d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 57 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
+			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 56 "linalg.go"
+__kernel void MM3Kernel2_aliased(long nj, long nl, long nm, __global const float* c, long c_len, __global const float* d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 57 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "linalg.go"
+__kernel void MM3Kernel2_aliased_fast(long nj, long nl, long nm, __global const float* c, long c_len, __global const float* d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 57 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 57 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
+			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 69 "linalg.go"
+__kernel void MM3Kernel3(long ni, long nj, long nl, __global const float* restrict e, long e_len, __global const float* restrict f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 70 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 69 "linalg.go"
+__kernel void MM3Kernel3_fast(long ni, long nj, long nl, __global const float* restrict e, long e_len, __global const float* restrict f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 70 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
+			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 69 "linalg.go"
+__kernel void MM3Kernel3_aliased(long ni, long nj, long nl, __global const float* e, long e_len, __global const float* f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 70 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 69 "linalg.go"
+__kernel void MM3Kernel3_aliased_fast(long ni, long nj, long nl, __global const float* e, long e_len, __global const float* f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 70 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 70 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
+			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+__kernel void Gemm_float32(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+__kernel void Gemm_float32_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+__kernel void Gemm_float32_aliased(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+__kernel void Gemm_float32_aliased_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#ifdef cl_khr_fp64
+#line 83 "linalg.go"
+__kernel void Gemm_float64(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+__kernel void Gemm_float64_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+__kernel void Gemm_float64_aliased(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+__kernel void Gemm_float64_aliased_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 84 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+#endif // cl_khr_fp64
+
+#line 97 "linalg.go"
+__kernel void Syrk(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 98 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 97 "linalg.go"
+__kernel void Syrk_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 98 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
+		}
+	}
+}
+
+#line 97 "linalg.go"
+__kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 98 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 97 "linalg.go"
+__kernel void Syrk_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 98 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 98 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
+		}
+	}
+}
+
+#line 112 "linalg.go"
+__kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 113 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 112 "linalg.go"
+__kernel void Syr2k_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 113 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
+		}
+	}
+}
+
+#line 112 "linalg.go"
+__kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 113 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 112 "linalg.go"
+__kernel void Syr2k_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 113 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 113 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
+		}
+	}
+}
+
+#line 125 "linalg.go"
+__kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 126 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 125 "linalg.go"
+__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 126 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		tmp[i] = 0.0f;
+#line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 125 "linalg.go"
+__kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 126 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 125 "linalg.go"
+__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 126 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		tmp[i] = 0.0f;
+#line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 138 "linalg.go"
+__kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 139 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 138 "linalg.go"
+__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 139 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		y[j] = 0.0f;
+#line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
+			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
+		}
+	}
+}
+
+#line 138 "linalg.go"
+__kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 139 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 138 "linalg.go"
+__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 139 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		y[j] = 0.0f;
+#line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
+			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
+		}
+	}
+}
+
+#line 151 "linalg.go"
+__kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 152 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 151 "linalg.go"
+__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 152 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		s[j] = 0.0f;
+#line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
+		}
+	}
+}
+
+#line 151 "linalg.go"
+__kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 152 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 151 "linalg.go"
+__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 152 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		s[j] = 0.0f;
+#line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
+		}
+	}
+}
+
+#line 164 "linalg.go"
+__kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 165 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 164 "linalg.go"
+__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 165 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		q[i] = 0.0f;
+#line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
+			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
+		}
+	}
+}
+
+#line 164 "linalg.go"
+__kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 165 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 164 "linalg.go"
+__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 165 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		q[i] = 0.0f;
+#line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
+			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
+		}
+	}
+}
+
+#line 177 "linalg.go"
+__kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 178 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 177 "linalg.go"
+__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 178 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
+			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
+		}
+	}
+}
+
+#line 177 "linalg.go"
+__kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 178 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 177 "linalg.go"
+__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 178 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
+			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
+		}
+	}
+}
+
+#line 189 "linalg.go"
+__kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 190 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 189 "linalg.go"
+__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 190 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
+			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
+		}
+	}
+}
+
+#line 189 "linalg.go"
+__kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 190 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 189 "linalg.go"
+__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 190 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
+			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
+		}
+	}
+}
+
+#line 203 "linalg.go"
+__kernel void Gesummv(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 204 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 208 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 210 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 203 "linalg.go"
+__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 204 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 208 "linalg.go"
+			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+#line 210 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 203 "linalg.go"
+__kernel void Gesummv_aliased(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 204 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 208 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 210 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 203 "linalg.go"
+__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 204 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 208 "linalg.go"
+			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+#line 210 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1(long n, __global float* a, long a_len, __global const float* restrict v1, long v1_len, __global const float* restrict v2, long v2_len, __global const float* restrict u1, long u1_len, __global const float* restrict u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1_fast(long n, __global float* a, long a_len, __global const float* restrict v1, long v1_len, __global const float* restrict v2, long v2_len, __global const float* restrict u1, long u1_len, __global const float* restrict u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1_aliased(long n, __global float* a, long a_len, __global const float* v1, long v1_len, __global const float* v2, long v2_len, __global const float* u1, long u1_len, __global const float* u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+__kernel void GemverKernel1_aliased_fast(long n, __global float* a, long a_len, __global const float* v1, long v1_len, __global const float* v2, long v2_len, __global const float* u1, long u1_len, __global const float* u2, long u2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 219 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2(long n, float beta, __global const float* restrict a, long a_len, __global float* x, long x_len, __global const float* restrict y, long y_len, __global const float* restrict z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2_fast(long n, float beta, __global const float* restrict a, long a_len, __global float* x, long x_len, __global const float* restrict y, long y_len, __global const float* restrict z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long)((ulong)j * (ulong)n + (ulong)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2_aliased(long n, float beta, __global const float* a, long a_len, __global float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+__kernel void GemverKernel2_aliased_fast(long n, float beta, __global const float* a, long a_len, __global float* x, long x_len, __global const float* y, long y_len, __global const float* z, long z_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long)((ulong)j * (ulong)n + (ulong)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3(long n, float alpha, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3_fast(long n, float alpha, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3_aliased(long n, float alpha, __global const float* a, long a_len, __global const float* x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+__kernel void GemverKernel3_aliased_fast(long n, float alpha, __global const float* a, long a_len, __global const float* x, long x_len, __global float* w, long w_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1(long nq, long np, __global float* sum, long sum_len, __global const float* restrict a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long)((ulong)s * (ulong)np + (ulong)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1_fast(long nq, long np, __global float* sum, long sum_len, __global const float* restrict a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] + a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s)] * c4[(long)((ulong)s * (ulong)np + (ulong)p)];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1_aliased(long nq, long np, __global float* sum, long sum_len, __global const float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long)((ulong)s * (ulong)np + (ulong)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+__kernel void DoitgenKernel1_aliased_fast(long nq, long np, __global float* sum, long sum_len, __global const float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 255 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] + a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s)] * c4[(long)((ulong)s * (ulong)np + (ulong)p)];
+		}
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2(long nq, long np, __global const float* restrict sum, long sum_len, __global float* a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2_fast(long nq, long np, __global const float* restrict sum, long sum_len, __global float* a, long a_len, __global const float* restrict c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)];
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2_aliased(long nq, long np, __global const float* sum, long sum_len, __global float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+__kernel void DoitgenKernel2_aliased_fast(long nq, long np, __global const float* sum, long sum_len, __global float* a, long a_len, __global const float* c4, long c4_len, long r, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long p = (long)get_global_id(0);
+#line 268 "linalg.go"
+	long q = (long)get_global_id(1);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)];
+	}
+}
+
+#line 19 "polybench.go"
 __kernel void CorrMean(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -47,56 +2125,56 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 16 "polybench.go"
-__kernel void CorrMean_fast(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+__kernel void CorrMean_fast(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -107,57 +2185,57 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	int dc_b7 = 0;
 	__global float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 16 "polybench.go"
-__kernel void CorrMean_aliased_fast(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+__kernel void CorrMean_aliased_fast(__global float* mean, long mean_len, __global const float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 __kernel void CorrStd(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -177,46 +2255,46 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	__global float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 42 "polybench.go"
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
+#line 43 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -225,32 +2303,32 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	}
 }
 
-#line 30 "polybench.go"
-__kernel void CorrStd_fast(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std[j] = 0.0f;
+__kernel void CorrStd_fast(__global const float* restrict mean, long mean_len, __global float* std, long std_len, __global const float* restrict data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 38 "polybench.go"
 			std[j] = std[j] + (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]) * (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std[j] = std[j] / floatN;
-#line 38 "polybench.go"
-		std[j] = (float)sqrt((double)std[j]);
-#line 39 "polybench.go"
-		if (std[j] <= eps) {
 #line 40 "polybench.go"
+		std[j] = std[j] / floatN;
+#line 41 "polybench.go"
+		std[j] = (float)sqrt((double)std[j]);
+#line 42 "polybench.go"
+		if (std[j] <= eps) {
+#line 43 "polybench.go"
 			std[j] = 1.0f;
 		}
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -270,46 +2348,46 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	__global float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 42 "polybench.go"
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
+#line 43 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -318,32 +2396,32 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	}
 }
 
-#line 30 "polybench.go"
-__kernel void CorrStd_aliased_fast(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std[j] = 0.0f;
+__kernel void CorrStd_aliased_fast(__global const float* mean, long mean_len, __global float* std, long std_len, __global const float* data, long data_len, long m, long n, float floatN, float eps, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)get_global_id(0);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 38 "polybench.go"
 			std[j] = std[j] + (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]) * (data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std[j] = std[j] / floatN;
-#line 38 "polybench.go"
-		std[j] = (float)sqrt((double)std[j]);
-#line 39 "polybench.go"
-		if (std[j] <= eps) {
 #line 40 "polybench.go"
+		std[j] = std[j] / floatN;
+#line 41 "polybench.go"
+		std[j] = (float)sqrt((double)std[j]);
+#line 42 "polybench.go"
+		if (std[j] <= eps) {
+#line 43 "polybench.go"
 			std[j] = 1.0f;
 		}
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -353,45 +2431,45 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	__global float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
 	}
 }
 
-#line 48 "polybench.go"
-__kernel void CorrReduce_fast(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
-	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+__kernel void CorrReduce_fast(__global const float* restrict mean, long mean_len, __global const float* restrict std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long j = (long)get_global_id(0);
+#line 52 "polybench.go"
+	long i = (long)get_global_id(1);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] / ((float)sqrt((double)floatN) * std[j]);
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -401,46 +2479,46 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	__global float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
 	}
 }
 
-#line 48 "polybench.go"
-__kernel void CorrReduce_aliased_fast(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long j = (long)get_global_id(0);
-#line 49 "polybench.go"
-	long i = (long)get_global_id(1);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+__kernel void CorrReduce_aliased_fast(__global const float* mean, long mean_len, __global const float* std, long std_len, __global float* data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long j = (long)get_global_id(0);
+#line 52 "polybench.go"
+	long i = (long)get_global_id(1);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] / ((float)sqrt((double)floatN) * std[j]);
 	}
 }
 #endif // cl_khr_fp64
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -454,40 +2532,40 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	int dc_b10 = 0;
 	__global float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -495,30 +2573,30 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	}
 }
 
-#line 59 "polybench.go"
-__kernel void CorrCorr_fast(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+__kernel void CorrCorr_fast(__global float* symmat, long symmat_len, __global const float* restrict data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)get_global_id(0);
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -532,40 +2610,40 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	int dc_b10 = 0;
 	__global float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -573,25 +2651,2024 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	}
 }
 
-#line 59 "polybench.go"
-__kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long j1_ = (long)get_global_id(0);
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+__kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __global const float* data, long data_len, long m, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)get_global_id(0);
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
+	}
+}
+
+#line 13 "solvers.go"
+__kernel void CovarMean(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+#line 14 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 20 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 13 "solvers.go"
+__kernel void CovarMean_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 14 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		mean[j] = 0.0f;
+#line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
+			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
+		}
+#line 20 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 13 "solvers.go"
+__kernel void CovarMean_aliased(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+#line 14 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 20 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 13 "solvers.go"
+__kernel void CovarMean_aliased_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 14 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		mean[j] = 0.0f;
+#line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
+			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
+		}
+#line 20 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 27 "solvers.go"
+__kernel void CovarReduce(long m, long n, __global const float* restrict mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 28 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 27 "solvers.go"
+__kernel void CovarReduce_fast(long m, long n, __global const float* restrict mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 28 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+	}
+}
+
+#line 27 "solvers.go"
+__kernel void CovarReduce_aliased(long m, long n, __global const float* mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 28 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 27 "solvers.go"
+__kernel void CovarReduce_aliased_fast(long m, long n, __global const float* mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 28 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 28 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+	}
+}
+
+#line 38 "solvers.go"
+__kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+#line 39 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 46 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 38 "solvers.go"
+__kernel void CovarCovar_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
+				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
+			}
+#line 46 "solvers.go"
+			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
+		}
+	}
+}
+
+#line 38 "solvers.go"
+__kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long symmat_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+#line 39 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 46 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 38 "solvers.go"
+__kernel void CovarCovar_aliased_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 39 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
+				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
+			}
+#line 46 "solvers.go"
+			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
+		}
+	}
+}
+
+#line 55 "solvers.go"
+__kernel void GramSchmidt1(long ni, long nj, __global const float* restrict a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+#line 56 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
+		}
+#line 61 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
+		float dc_t1 = sqrt(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 55 "solvers.go"
+__kernel void GramSchmidt1_fast(long ni, long nj, __global const float* restrict a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
+		}
+#line 61 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
+	}
+}
+
+#line 55 "solvers.go"
+__kernel void GramSchmidt1_aliased(long ni, long nj, __global const float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+#line 56 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
+		}
+#line 61 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
+		float dc_t1 = sqrt(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 55 "solvers.go"
+__kernel void GramSchmidt1_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
+		}
+#line 61 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
+	}
+}
+
+#line 68 "solvers.go"
+__kernel void GramSchmidt2(long ni, long nj, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 69 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 68 "solvers.go"
+__kernel void GramSchmidt2_fast(long ni, long nj, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 69 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
+	}
+}
+
+#line 68 "solvers.go"
+__kernel void GramSchmidt2_aliased(long ni, long nj, __global const float* a, long a_len, __global const float* r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 69 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 68 "solvers.go"
+__kernel void GramSchmidt2_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global const float* r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 69 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
+	}
+}
+
+#line 79 "solvers.go"
+__kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 80 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 79 "solvers.go"
+__kernel void GramSchmidt3_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 80 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+#line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
+			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
+		}
+#line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
+			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 79 "solvers.go"
+__kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 80 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 79 "solvers.go"
+__kernel void GramSchmidt3_aliased_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 80 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+#line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
+			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
+		}
+#line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
+			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 96 "solvers.go"
+__kernel void LUKernel1(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 97 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 179, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 180, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 181, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 96 "solvers.go"
+__kernel void LUKernel1_fast(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 97 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
+		a[(long)((ulong)k * (ulong)n + (ulong)j)] = a[(long)((ulong)k * (ulong)n + (ulong)j)] / a[(long)((ulong)k * (ulong)n + (ulong)k)];
+	}
+}
+
+#line 106 "solvers.go"
+__kernel void LUKernel2(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 107 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 107 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 182, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 184, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 185, &dc_b5)]), &dc_b5);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 106 "solvers.go"
+__kernel void LUKernel2_fast(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 107 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 107 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] - a[(long)((ulong)i * (ulong)n + (ulong)k)] * a[(long)((ulong)k * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+#line 125 "solvers.go"
+			b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+		}
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+__kernel void AdiKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+#line 125 "solvers.go"
+			b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+		}
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] = x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))];
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+__kernel void AdiKernel2_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] = x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))];
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL))] = (x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2))] - x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL))]) / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2))];
+		}
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+__kernel void AdiKernel3_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long i1 = (long)get_global_id(0);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL))] = (x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2))] - x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL))]) / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2))];
+		}
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+#line 159 "solvers.go"
+		b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+__kernel void AdiKernel4_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+#line 159 "solvers.go"
+		b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] = x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] / b[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+__kernel void AdiKernel5_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] = x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] / b[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6_fast(long n, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] = (x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] - x[(long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2)] * a[(long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2)]) / b[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6_aliased(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+__kernel void AdiKernel6_aliased_fast(long n, __global const float* a, long a_len, __global const float* b, long b_len, __global float* x, long x_len, long i1, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long i2 = (long)get_global_id(0);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] = (x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] - x[(long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2)] * a[(long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2)]) / b[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D(long ni, long nj, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D_fast(long ni, long nj, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		b[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.2f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.5f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.8f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL))] + -0.3f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.6f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.9f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL))] + 0.4f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.7f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL))] + 0.1f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL))];
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D_aliased(long ni, long nj, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		b[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.2f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.5f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.8f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL))] + -0.3f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.6f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.9f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL))] + 0.4f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.7f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL))] + 0.1f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL))];
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D_fast(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		b[(long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k)] = c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c12 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c22 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL))] + c32 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))];
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D_aliased(long ni, long nj, long nk, __global const float* a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D_aliased_fast(long ni, long nj, long nk, __global const float* a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		b[(long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k)] = c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c12 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c22 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL))] + c32 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))];
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1(long nx, long ny, __global const float* restrict fict, long fict_len, __global const float* restrict ex, long ex_len, __global float* ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1_fast(long nx, long ny, __global const float* restrict fict, long fict_len, __global const float* restrict ex, long ex_len, __global float* ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1_aliased(long nx, long ny, __global const float* fict, long fict_len, __global const float* ex, long ex_len, __global float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1_aliased_fast(long nx, long ny, __global const float* fict, long fict_len, __global const float* ex, long ex_len, __global float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2(long nx, long ny, __global float* ex, long ex_len, __global const float* restrict ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2_fast(long nx, long ny, __global float* ex, long ex_len, __global const float* restrict ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		ex[(long)((ulong)i * (ulong)ny + (ulong)j)] = ex[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - hz[(long)((ulong)i * (ulong)ny + ((ulong)j - 1UL))]);
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2_aliased(long nx, long ny, __global float* ex, long ex_len, __global const float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2_aliased_fast(long nx, long ny, __global float* ex, long ex_len, __global const float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		ex[(long)((ulong)i * (ulong)ny + (ulong)j)] = ex[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - hz[(long)((ulong)i * (ulong)ny + ((ulong)j - 1UL))]);
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3(long nx, long ny, __global const float* restrict ex, long ex_len, __global const float* restrict ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3_fast(long nx, long ny, __global const float* restrict ex, long ex_len, __global const float* restrict ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		hz[(long)((ulong)i * (ulong)ny + (ulong)j)] = hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.7f * (ex[(long)((ulong)i * (ulong)ny + ((ulong)j + 1UL))] - ex[(long)((ulong)i * (ulong)ny + (ulong)j)] + ey[(long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j)] - ey[(long)((ulong)i * (ulong)ny + (ulong)j)]);
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3_aliased(long nx, long ny, __global const float* ex, long ex_len, __global const float* ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3_aliased_fast(long nx, long ny, __global const float* ex, long ex_len, __global const float* ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		hz[(long)((ulong)i * (ulong)ny + (ulong)j)] = hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.7f * (ex[(long)((ulong)i * (ulong)ny + ((ulong)j + 1UL))] - ex[(long)((ulong)i * (ulong)ny + (ulong)j)] + ey[(long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j)] - ey[(long)((ulong)i * (ulong)ny + (ulong)j)]);
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long)((ulong)i - 1UL)] + a[i] + a[(long)((ulong)i + 1UL)]);
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long)((ulong)i - 1UL)] + a[i] + a[(long)((ulong)i + 1UL)]);
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy_fast(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy_aliased(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy_aliased_fast(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		b[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.2f * (a[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)n + ((ulong)j - 1UL))] + a[(long)((ulong)i * (ulong)n + (1UL + (ulong)j))] + a[(long)((1UL + (ulong)i) * (ulong)n + (ulong)j)] + a[(long)(((ulong)i - 1UL) * (ulong)n + (ulong)j)]);
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		b[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.2f * (a[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)n + ((ulong)j - 1UL))] + a[(long)((ulong)i * (ulong)n + (1UL + (ulong)j))] + a[(long)((1UL + (ulong)i) * (ulong)n + (ulong)j)] + a[(long)(((ulong)i - 1UL) * (ulong)n + (ulong)j)]);
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy_fast(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = b[(long)((ulong)i * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy_aliased(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy_aliased_fast(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = b[(long)((ulong)i * (ulong)n + (ulong)j)];
 	}
 }

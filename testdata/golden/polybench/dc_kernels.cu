@@ -36,7 +36,2081 @@ __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
 
-#line 16 "polybench.go"
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
+#line 16 "linalg.go"
+extern "C" __global__ void MM2Kernel1(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 17 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 16 "linalg.go"
+extern "C" __global__ void MM2Kernel1_fast(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 17 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
+			tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 16 "linalg.go"
+extern "C" __global__ void MM2Kernel1_aliased(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 17 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 16 "linalg.go"
+extern "C" __global__ void MM2Kernel1_aliased_fast(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 17 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 17 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 20 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 21 "linalg.go"
+			tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 30 "linalg.go"
+extern "C" __global__ void MM2Kernel2(long long ni, long long nj, long long nl, float beta, const float* __restrict__ tmp, long long tmp_len, const float* __restrict__ c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 31 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 30 "linalg.go"
+extern "C" __global__ void MM2Kernel2_fast(long long ni, long long nj, long long nl, float beta, const float* __restrict__ tmp, long long tmp_len, const float* __restrict__ c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 31 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
+#line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
+			d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * c[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 30 "linalg.go"
+extern "C" __global__ void MM2Kernel2_aliased(long long ni, long long nj, long long nl, float beta, const float* tmp, long long tmp_len, const float* c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 31 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 30 "linalg.go"
+extern "C" __global__ void MM2Kernel2_aliased_fast(long long ni, long long nj, long long nl, float beta, const float* tmp, long long tmp_len, const float* c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 31 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 31 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
+#line 34 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 35 "linalg.go"
+			d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * c[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 43 "linalg.go"
+extern "C" __global__ void MM3Kernel1(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 44 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 43 "linalg.go"
+extern "C" __global__ void MM3Kernel1_fast(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 44 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
+			e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 43 "linalg.go"
+extern "C" __global__ void MM3Kernel1_aliased(long long ni, long long nj, long long nk, const float* a, long long a_len, const float* b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 44 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 43 "linalg.go"
+extern "C" __global__ void MM3Kernel1_aliased_fast(long long ni, long long nj, long long nk, const float* a, long long a_len, const float* b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 44 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 47 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 48 "linalg.go"
+			e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 56 "linalg.go"
+extern "C" __global__ void MM3Kernel2(long long nj, long long nl, long long nm, const float* __restrict__ c, long long c_len, const float* __restrict__ d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 57 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "linalg.go"
+extern "C" __global__ void MM3Kernel2_fast(long long nj, long long nl, long long nm, const float* __restrict__ c, long long c_len, const float* __restrict__ d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 57 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
+			f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + c[(long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k)] * d[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 56 "linalg.go"
+extern "C" __global__ void MM3Kernel2_aliased(long long nj, long long nl, long long nm, const float* c, long long c_len, const float* d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 57 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "linalg.go"
+extern "C" __global__ void MM3Kernel2_aliased_fast(long long nj, long long nl, long long nm, const float* c, long long c_len, const float* d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 57 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 60 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 61 "linalg.go"
+			f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + c[(long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k)] * d[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 69 "linalg.go"
+extern "C" __global__ void MM3Kernel3(long long ni, long long nj, long long nl, const float* __restrict__ e, long long e_len, const float* __restrict__ f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 70 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 69 "linalg.go"
+extern "C" __global__ void MM3Kernel3_fast(long long ni, long long nj, long long nl, const float* __restrict__ e, long long e_len, const float* __restrict__ f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 70 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
+			g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * f[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 69 "linalg.go"
+extern "C" __global__ void MM3Kernel3_aliased(long long ni, long long nj, long long nl, const float* e, long long e_len, const float* f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 70 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 69 "linalg.go"
+extern "C" __global__ void MM3Kernel3_aliased_fast(long long ni, long long nj, long long nl, const float* e, long long e_len, const float* f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 70 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 73 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 74 "linalg.go"
+			g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * f[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float32(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float32_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float32_aliased(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float32_aliased_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float64(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float64_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float64_aliased(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+extern "C" __global__ void Gemm_float64_aliased_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 84 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 84 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 87 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 88 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 97 "linalg.go"
+extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 98 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 97 "linalg.go"
+extern "C" __global__ void Syrk_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 98 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
+		}
+	}
+}
+
+#line 97 "linalg.go"
+extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 98 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 97 "linalg.go"
+extern "C" __global__ void Syrk_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 98 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 101 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 102 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
+		}
+	}
+}
+
+#line 112 "linalg.go"
+extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 113 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 112 "linalg.go"
+extern "C" __global__ void Syr2k_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 113 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
+		}
+	}
+}
+
+#line 112 "linalg.go"
+extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 113 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 112 "linalg.go"
+extern "C" __global__ void Syr2k_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 113 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 113 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 116 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 117 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
+		}
+	}
+}
+
+#line 125 "linalg.go"
+extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 126 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 125 "linalg.go"
+extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 126 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		tmp[i] = 0.0f;
+#line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 125 "linalg.go"
+extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 126 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 125 "linalg.go"
+extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 126 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		tmp[i] = 0.0f;
+#line 129 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 130 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 138 "linalg.go"
+extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 139 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 138 "linalg.go"
+extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 139 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		y[j] = 0.0f;
+#line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
+			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
+		}
+	}
+}
+
+#line 138 "linalg.go"
+extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 139 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 138 "linalg.go"
+extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 139 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		y[j] = 0.0f;
+#line 142 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 143 "linalg.go"
+			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
+		}
+	}
+}
+
+#line 151 "linalg.go"
+extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 152 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 151 "linalg.go"
+extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 152 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		s[j] = 0.0f;
+#line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 151 "linalg.go"
+extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 152 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 151 "linalg.go"
+extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 152 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		s[j] = 0.0f;
+#line 155 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 156 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 164 "linalg.go"
+extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 165 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 164 "linalg.go"
+extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 165 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		q[i] = 0.0f;
+#line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
+			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
+		}
+	}
+}
+
+#line 164 "linalg.go"
+extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 165 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 164 "linalg.go"
+extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 165 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		q[i] = 0.0f;
+#line 168 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 169 "linalg.go"
+			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
+		}
+	}
+}
+
+#line 177 "linalg.go"
+extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 178 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 177 "linalg.go"
+extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 178 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
+			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
+		}
+	}
+}
+
+#line 177 "linalg.go"
+extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 178 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 177 "linalg.go"
+extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 178 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 181 "linalg.go"
+			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
+		}
+	}
+}
+
+#line 189 "linalg.go"
+extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 190 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 189 "linalg.go"
+extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 190 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
+			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
+		}
+	}
+}
+
+#line 189 "linalg.go"
+extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 190 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 189 "linalg.go"
+extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 190 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 193 "linalg.go"
+			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
+		}
+	}
+}
+
+#line 203 "linalg.go"
+extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 204 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 207 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 208 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 210 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 203 "linalg.go"
+extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 204 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 208 "linalg.go"
+			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+#line 210 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 203 "linalg.go"
+extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 204 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 207 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 208 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 210 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 203 "linalg.go"
+extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 204 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 208 "linalg.go"
+			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+#line 210 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1(long long n, float* a, long long a_len, const float* __restrict__ v1, long long v1_len, const float* __restrict__ v2, long long v2_len, const float* __restrict__ u1, long long u1_len, const float* __restrict__ u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1_fast(long long n, float* a, long long a_len, const float* __restrict__ v1, long long v1_len, const float* __restrict__ v2, long long v2_len, const float* __restrict__ u1, long long u1_len, const float* __restrict__ u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1_aliased(long long n, float* a, long long a_len, const float* v1, long long v1_len, const float* v2, long long v2_len, const float* u1, long long u1_len, const float* u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+extern "C" __global__ void GemverKernel1_aliased_fast(long long n, float* a, long long a_len, const float* v1, long long v1_len, const float* v2, long long v2_len, const float* u1, long long u1_len, const float* u2, long long u2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 219 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 219 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2(long long n, float beta, const float* __restrict__ a, long long a_len, float* x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2_fast(long long n, float beta, const float* __restrict__ a, long long a_len, float* x, long long x_len, const float* __restrict__ y, long long y_len, const float* __restrict__ z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2_aliased(long long n, float beta, const float* a, long long a_len, float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 99, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+extern "C" __global__ void GemverKernel2_aliased_fast(long long n, float beta, const float* a, long long a_len, float* x, long long x_len, const float* y, long long y_len, const float* z, long long z_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 229 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3(long long n, float alpha, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3_fast(long long n, float alpha, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3_aliased(long long n, float alpha, const float* a, long long a_len, const float* x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+extern "C" __global__ void GemverKernel3_aliased_fast(long long n, float alpha, const float* a, long long a_len, const float* x, long long x_len, float* w, long long w_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 242 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 243 "linalg.go"
+	if (i >= 0LL && i < n) {
+#line 244 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1(long long nq, long long np, float* sum, long long sum_len, const float* __restrict__ a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1_fast(long long nq, long long np, float* sum, long long sum_len, const float* __restrict__ a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] + a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s)] * c4[(long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p)];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1_aliased(long long nq, long long np, float* sum, long long sum_len, const float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 108, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 109, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 110, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s), a_len, dc_fault, dc_tag, 111, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p), c4_len, dc_fault, dc_tag, 112, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+extern "C" __global__ void DoitgenKernel1_aliased_fast(long long nq, long long np, float* sum, long long sum_len, const float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 255 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 255 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long long s = 0LL; s < np; s = (long long)((unsigned long long)s + 1ULL)) {
+#line 259 "linalg.go"
+			sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] + a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)s)] * c4[(long long)((unsigned long long)s * (unsigned long long)np + (unsigned long long)p)];
+		}
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2(long long nq, long long np, const float* __restrict__ sum, long long sum_len, float* a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2_fast(long long nq, long long np, const float* __restrict__ sum, long long sum_len, float* a, long long a_len, const float* __restrict__ c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)];
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2_aliased(long long nq, long long np, const float* sum, long long sum_len, float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), a_len, dc_fault, dc_tag, 113, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p), sum_len, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+extern "C" __global__ void DoitgenKernel2_aliased_fast(long long nq, long long np, const float* sum, long long sum_len, float* a, long long a_len, const float* c4, long long c4_len, long long r, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 268 "linalg.go"
+	long long p = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 268 "linalg.go"
+	long long q = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)] = sum[(long long)((unsigned long long)r * ((unsigned long long)nq * (unsigned long long)np) + (unsigned long long)q * (unsigned long long)np + (unsigned long long)p)];
+	}
+}
+
+#line 19 "polybench.go"
 extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -47,56 +2121,56 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 16 "polybench.go"
-extern "C" __global__ void CorrMean_fast(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+extern "C" __global__ void CorrMean_fast(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 16 "polybench.go"
+#line 19 "polybench.go"
 extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -107,56 +2181,56 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	int dc_b7 = 0;
 	float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 16 "polybench.go"
-extern "C" __global__ void CorrMean_aliased_fast(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 17 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+extern "C" __global__ void CorrMean_aliased_fast(float* mean, long long mean_len, const float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 20 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -176,46 +2250,46 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 42 "polybench.go"
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
+#line 43 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -224,32 +2298,32 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	}
 }
 
-#line 30 "polybench.go"
-extern "C" __global__ void CorrStd_fast(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std_[j] = 0.0f;
+extern "C" __global__ void CorrStd_fast(const float* __restrict__ mean, long long mean_len, float* std_, long long std__len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std_[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 38 "polybench.go"
 			std_[j] = std_[j] + (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]) * (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std_[j] = std_[j] / floatN;
-#line 38 "polybench.go"
-		std_[j] = (float)sqrt((double)std_[j]);
-#line 39 "polybench.go"
-		if (std_[j] <= eps) {
 #line 40 "polybench.go"
+		std_[j] = std_[j] / floatN;
+#line 41 "polybench.go"
+		std_[j] = (float)sqrt((double)std_[j]);
+#line 42 "polybench.go"
+		if (std_[j] <= eps) {
+#line 43 "polybench.go"
 			std_[j] = 1.0f;
 		}
 	}
 }
 
-#line 30 "polybench.go"
+#line 33 "polybench.go"
 extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -269,46 +2343,46 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	int dc_b16 = 0;
 	int dc_b17 = 0;
 	float (*dc_p18);
-#line 31 "polybench.go"
+#line 34 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
+#line 35 "polybench.go"
 	if (j < m) {
-#line 33 "polybench.go"
+#line 36 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 121, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 34 "polybench.go"
+#line 37 "polybench.go"
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 35 "polybench.go"
+#line 38 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 123, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 124, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 125, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 126, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 127, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 37 "polybench.go"
+#line 40 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 129, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
-#line 38 "polybench.go"
+#line 41 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 130, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 131, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
-#line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
-#line 40 "polybench.go"
+#line 42 "polybench.go"
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 132, &dc_b16)]), &dc_b16) <= eps) {
+#line 43 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 133, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -317,32 +2391,32 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	}
 }
 
-#line 30 "polybench.go"
-extern "C" __global__ void CorrStd_aliased_fast(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 31 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 32 "polybench.go"
-	if (j < m) {
 #line 33 "polybench.go"
-		std_[j] = 0.0f;
+extern "C" __global__ void CorrStd_aliased_fast(const float* mean, long long mean_len, float* std_, long long std__len, const float* data, long long data_len, long long m, long long n, float floatN, float eps, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 34 "polybench.go"
-		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 35 "polybench.go"
+	if (j < m) {
+#line 36 "polybench.go"
+		std_[j] = 0.0f;
+#line 37 "polybench.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 38 "polybench.go"
 			std_[j] = std_[j] + (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]) * (data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j]);
 		}
-#line 37 "polybench.go"
-		std_[j] = std_[j] / floatN;
-#line 38 "polybench.go"
-		std_[j] = (float)sqrt((double)std_[j]);
-#line 39 "polybench.go"
-		if (std_[j] <= eps) {
 #line 40 "polybench.go"
+		std_[j] = std_[j] / floatN;
+#line 41 "polybench.go"
+		std_[j] = (float)sqrt((double)std_[j]);
+#line 42 "polybench.go"
+		if (std_[j] <= eps) {
+#line 43 "polybench.go"
 			std_[j] = 1.0f;
 		}
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -352,45 +2426,45 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
 	}
 }
 
-#line 48 "polybench.go"
-extern "C" __global__ void CorrReduce_fast(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+extern "C" __global__ void CorrReduce_fast(const float* __restrict__ mean, long long mean_len, const float* __restrict__ std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "polybench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] / ((float)sqrt((double)floatN) * std_[j]);
 	}
 }
 
-#line 48 "polybench.go"
+#line 51 "polybench.go"
 extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -400,45 +2474,45 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	float (*dc_p6);
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
+#line 52 "polybench.go"
 	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
+#line 53 "polybench.go"
 	if (i < n && j < m) {
-#line 51 "polybench.go"
+#line 54 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 135, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 136, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 52 "polybench.go"
+#line 55 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 138, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 139, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
 	}
 }
 
-#line 48 "polybench.go"
-extern "C" __global__ void CorrReduce_aliased_fast(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 49 "polybench.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 49 "polybench.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 50 "polybench.go"
-	if (i < n && j < m) {
 #line 51 "polybench.go"
-		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+extern "C" __global__ void CorrReduce_aliased_fast(const float* mean, long long mean_len, const float* std_, long long std__len, float* data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 52 "polybench.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 52 "polybench.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 53 "polybench.go"
+	if (i < n && j < m) {
+#line 54 "polybench.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+#line 55 "polybench.go"
 		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] / ((float)sqrt((double)floatN) * std_[j]);
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -452,40 +2526,40 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -493,30 +2567,30 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	}
 }
 
-#line 59 "polybench.go"
-extern "C" __global__ void CorrCorr_fast(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
-	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
-		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
+extern "C" __global__ void CorrCorr_fast(float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 64 "polybench.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 65 "polybench.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 67 "polybench.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 69 "polybench.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -530,40 +2604,40 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	int dc_b10 = 0;
 	float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 145, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -571,25 +2645,2024 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	}
 }
 
-#line 59 "polybench.go"
-extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 60 "polybench.go"
-	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 61 "polybench.go"
-	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
-		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
+extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat_len, const float* data, long long data_len, long long m, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 63 "polybench.go"
-		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 64 "polybench.go"
-			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 65 "polybench.go"
-			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+		symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 67 "polybench.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 69 "polybench.go"
 				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
+	}
+}
+
+#line 13 "solvers.go"
+extern "C" __global__ void CovarMean(long long m, long long n, float floatN, float* mean, long long mean_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+#line 14 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 20 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 13 "solvers.go"
+extern "C" __global__ void CovarMean_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 14 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		mean[j] = 0.0f;
+#line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
+			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
+		}
+#line 20 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 13 "solvers.go"
+extern "C" __global__ void CovarMean_aliased(long long m, long long n, float floatN, float* mean, long long mean_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+#line 14 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 151, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 20 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 13 "solvers.go"
+extern "C" __global__ void CovarMean_aliased_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 14 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		mean[j] = 0.0f;
+#line 17 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 18 "solvers.go"
+			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
+		}
+#line 20 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 27 "solvers.go"
+extern "C" __global__ void CovarReduce(long long m, long long n, const float* __restrict__ mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 28 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 27 "solvers.go"
+extern "C" __global__ void CovarReduce_fast(long long m, long long n, const float* __restrict__ mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 28 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+	}
+}
+
+#line 27 "solvers.go"
+extern "C" __global__ void CovarReduce_aliased(long long m, long long n, const float* mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 28 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 155, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 27 "solvers.go"
+extern "C" __global__ void CovarReduce_aliased_fast(long long m, long long n, const float* mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 28 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 28 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+	}
+}
+
+#line 38 "solvers.go"
+extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+#line 39 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 42 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 46 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 38 "solvers.go"
+extern "C" __global__ void CovarCovar_fast(long long m, long long n, float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 42 "solvers.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
+				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
+			}
+#line 46 "solvers.go"
+			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
+		}
+	}
+}
+
+#line 38 "solvers.go"
+extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* symmat, long long symmat_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+#line 39 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 42 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 46 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 38 "solvers.go"
+extern "C" __global__ void CovarCovar_aliased_fast(long long m, long long n, float* symmat, long long symmat_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 39 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 42 "solvers.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 43 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 44 "solvers.go"
+				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
+			}
+#line 46 "solvers.go"
+			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
+		}
+	}
+}
+
+#line 55 "solvers.go"
+extern "C" __global__ void GramSchmidt1(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+#line 56 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
+		}
+#line 61 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
+		float dc_t1 = sqrtf(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 55 "solvers.go"
+extern "C" __global__ void GramSchmidt1_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
+			nrm = nrm + a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)];
+		}
+#line 61 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)] = sqrtf(nrm);
+	}
+}
+
+#line 55 "solvers.go"
+extern "C" __global__ void GramSchmidt1_aliased(long long ni, long long nj, const float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+#line 56 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 164, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 165, &dc_b2)]), &dc_b2);
+		}
+#line 61 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 166, &dc_b3)];
+		float dc_t1 = sqrtf(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 55 "solvers.go"
+extern "C" __global__ void GramSchmidt1_aliased_fast(long long ni, long long nj, const float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 59 "solvers.go"
+			nrm = nrm + a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)];
+		}
+#line 61 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)] = sqrtf(nrm);
+	}
+}
+
+#line 68 "solvers.go"
+extern "C" __global__ void GramSchmidt2(long long ni, long long nj, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 69 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 68 "solvers.go"
+extern "C" __global__ void GramSchmidt2_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 69 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] = a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] / r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)];
+	}
+}
+
+#line 68 "solvers.go"
+extern "C" __global__ void GramSchmidt2_aliased(long long ni, long long nj, const float* a, long long a_len, const float* r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 69 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 167, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 168, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 169, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 68 "solvers.go"
+extern "C" __global__ void GramSchmidt2_aliased_fast(long long ni, long long nj, const float* a, long long a_len, const float* r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 69 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] = a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] / r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)];
+	}
+}
+
+#line 79 "solvers.go"
+extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 80 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 79 "solvers.go"
+extern "C" __global__ void GramSchmidt3_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 80 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
+			r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] + q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)];
+		}
+#line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
+			a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] = a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] - q[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k)] * r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 79 "solvers.go"
+extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 80 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 170, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 172, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 173, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 174, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 176, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 177, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 178, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 79 "solvers.go"
+extern "C" __global__ void GramSchmidt3_aliased_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 80 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 83 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 84 "solvers.go"
+			r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] + q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)];
+		}
+#line 86 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 87 "solvers.go"
+			a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] = a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] - q[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k)] * r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 96 "solvers.go"
+extern "C" __global__ void LUKernel1(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 97 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 179, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 180, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 181, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 96 "solvers.go"
+extern "C" __global__ void LUKernel1_fast(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 97 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
+		a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)] / a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k)];
+	}
+}
+
+#line 106 "solvers.go"
+extern "C" __global__ void LUKernel2(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 107 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 107 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 182, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 184, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 185, &dc_b5)]), &dc_b5);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 106 "solvers.go"
+extern "C" __global__ void LUKernel2_fast(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 107 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 107 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] - a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k)] * a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)];
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+#line 125 "solvers.go"
+			b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+		}
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 186, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 187, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 188, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 189, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 190, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 191, &dc_b7)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 192, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 193, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 194, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL)), b_len, dc_fault, dc_tag, 195, &dc_b12)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+extern "C" __global__ void AdiKernel1_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 121 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long long i2 = 1LL; i2 < n; i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 124 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+#line 125 "solvers.go"
+			b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)i2 - 1ULL))];
+		}
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))];
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 196, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), x_len, dc_fault, dc_tag, 197, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL)), b_len, dc_fault, dc_tag, 198, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+extern "C" __global__ void AdiKernel2_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 134 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))] / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 1ULL))];
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL))] = (x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2))] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL))]) / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2))];
+		}
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL)), x_len, dc_fault, dc_tag, 199, &dc_b1)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL)), x_len, dc_fault, dc_tag, 201, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL)), a_len, dc_fault, dc_tag, 202, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+extern "C" __global__ void AdiKernel3_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 144 "solvers.go"
+	long long i1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long long i2 = 0LL; i2 < (long long)((unsigned long long)n - 2ULL); i2 = (long long)((unsigned long long)i2 + 1ULL)) {
+#line 147 "solvers.go"
+			x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 2ULL))] = (x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2))] - x[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 2ULL - (unsigned long long)i2 - 1ULL))] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - (unsigned long long)i2 - 3ULL))]) / b[(long long)((unsigned long long)i1 * (unsigned long long)n + ((unsigned long long)n - 3ULL - (unsigned long long)i2))];
+		}
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+#line 159 "solvers.go"
+		b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 209, &dc_b7)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 210, &dc_b9)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 212, &dc_b11)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 213, &dc_b12)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+extern "C" __global__ void AdiKernel4_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 156 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+#line 159 "solvers.go"
+		b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] = b[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] - a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)((unsigned long long)i1 * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)i1 - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 214, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+extern "C" __global__ void AdiKernel5_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 167 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] = x[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)] / b[(long long)(((unsigned long long)n - 1ULL) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6_fast(long long n, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] = (x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)]) / b[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6_aliased(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 217, &dc_b1)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 218, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2), x_len, dc_fault, dc_tag, 219, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), a_len, dc_fault, dc_tag, 220, &dc_b5)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2), b_len, dc_fault, dc_tag, 221, &dc_b6)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+extern "C" __global__ void AdiKernel6_aliased_fast(long long n, const float* a, long long a_len, const float* b, long long b_len, float* x, long long x_len, long long i1, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 177 "solvers.go"
+	long long i2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] = (x[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)] - x[(long long)(((unsigned long long)n - (unsigned long long)i1 - 3ULL) * (unsigned long long)n + (unsigned long long)i2)] * a[(long long)(((unsigned long long)n - 3ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)]) / b[(long long)(((unsigned long long)n - 2ULL - (unsigned long long)i1) * (unsigned long long)n + (unsigned long long)i2)];
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.2f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.5f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.8f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + -0.3f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.6f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.9f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + 0.4f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.7f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + 0.1f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))];
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D_aliased(long long ni, long long nj, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 222, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 223, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 226, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 227, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 228, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 229, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 230, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 231, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D_aliased_fast(long long ni, long long nj, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.2f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.5f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.8f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + -0.3f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.6f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.9f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + 0.4f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.7f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + 0.1f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))];
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D_fast(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		b[(long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k)] = c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c12 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c22 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c32 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))];
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D_aliased(long long ni, long long nj, long long nk, const float* a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 232, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 233, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 234, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 235, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 236, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 238, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 239, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 240, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 241, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 242, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 243, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 244, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 245, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 246, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 247, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D_aliased_fast(long long ni, long long nj, long long nk, const float* a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		b[(long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k)] = c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c12 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c22 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c32 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))];
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1(long long nx, long long ny, const float* __restrict__ fict, long long fict_len, const float* __restrict__ ex, long long ex_len, float* ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1_fast(long long nx, long long ny, const float* __restrict__ fict, long long fict_len, const float* __restrict__ ex, long long ex_len, float* ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1_aliased(long long nx, long long ny, const float* fict, long long fict_len, const float* ex, long long ex_len, float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 248, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 250, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 251, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 252, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1_aliased_fast(long long nx, long long ny, const float* fict, long long fict_len, const float* ex, long long ex_len, float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 253, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2(long long nx, long long ny, float* ex, long long ex_len, const float* __restrict__ ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2_fast(long long nx, long long ny, float* ex, long long ex_len, const float* __restrict__ ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - hz[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL))]);
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2_aliased(long long nx, long long ny, float* ex, long long ex_len, const float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 254, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 255, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 256, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 257, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2_aliased_fast(long long nx, long long ny, float* ex, long long ex_len, const float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - hz[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL))]);
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3(long long nx, long long ny, const float* __restrict__ ex, long long ex_len, const float* __restrict__ ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3_fast(long long nx, long long ny, const float* __restrict__ ex, long long ex_len, const float* __restrict__ ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.7f * (ex[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL))] - ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] + ey[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j)] - ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)]);
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3_aliased(long long nx, long long ny, const float* ex, long long ex_len, const float* ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 258, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 259, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 260, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 261, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 262, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 263, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3_aliased_fast(long long nx, long long ny, const float* ex, long long ex_len, const float* ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.7f * (ex[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL))] - ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] + ey[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j)] - ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)]);
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long long)((unsigned long long)i - 1ULL)] + a[i] + a[(long long)((unsigned long long)i + 1ULL)]);
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 265, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 267, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long long)((unsigned long long)i - 1ULL)] + a[i] + a[(long long)((unsigned long long)i + 1ULL)]);
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy_fast(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy_aliased(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy_aliased_fast(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.2f * (a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL))] + a[(long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j))] + a[(long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j)] + a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j)]);
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 270, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 271, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 272, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 273, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 274, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 275, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.2f * (a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL))] + a[(long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j))] + a[(long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j)] + a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j)]);
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy_fast(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)];
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy_aliased(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 276, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 277, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy_aliased_fast(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)];
 	}
 }

@@ -45,7 +45,988 @@ float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
 }
 
-#line 16 "polybench.go"
+#line 16 "linalg.go"
+kernel void MM2Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], device float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* a [[buffer(6)]], constant long& a_len [[buffer(7)]], device const float* b [[buffer(8)]], constant long& b_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 17 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 17 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 16 "linalg.go"
+kernel void MM2Kernel1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], device float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* a [[buffer(6)]], constant long& a_len [[buffer(7)]], device const float* b [[buffer(8)]], constant long& b_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 17 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 17 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 18 "linalg.go"
+	if (i < ni && j < nj) {
+#line 19 "linalg.go"
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 20 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 21 "linalg.go"
+			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 30 "linalg.go"
+kernel void MM2Kernel2(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device float* d [[buffer(8)]], constant long& d_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 31 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 31 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 30 "linalg.go"
+kernel void MM2Kernel2_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device float* d [[buffer(8)]], constant long& d_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 31 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 31 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 32 "linalg.go"
+	if (i < ni && j < nl) {
+#line 33 "linalg.go"
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+#line 34 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 35 "linalg.go"
+			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 43 "linalg.go"
+kernel void MM3Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* e [[buffer(7)]], constant long& e_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 44 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 44 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 43 "linalg.go"
+kernel void MM3Kernel1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* e [[buffer(7)]], constant long& e_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 44 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 44 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 45 "linalg.go"
+	if (i < ni && j < nj) {
+#line 46 "linalg.go"
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 47 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 48 "linalg.go"
+			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 56 "linalg.go"
+kernel void MM3Kernel2(constant long& nj [[buffer(0)]], constant long& nl [[buffer(1)]], constant long& nm [[buffer(2)]], device const float* c [[buffer(3)]], constant long& c_len [[buffer(4)]], device const float* d [[buffer(5)]], constant long& d_len [[buffer(6)]], device float* f [[buffer(7)]], constant long& f_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 57 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 57 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "linalg.go"
+kernel void MM3Kernel2_fast(constant long& nj [[buffer(0)]], constant long& nl [[buffer(1)]], constant long& nm [[buffer(2)]], device const float* c [[buffer(3)]], constant long& c_len [[buffer(4)]], device const float* d [[buffer(5)]], constant long& d_len [[buffer(6)]], device float* f [[buffer(7)]], constant long& f_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 57 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 57 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 58 "linalg.go"
+	if (i < nj && j < nl) {
+#line 59 "linalg.go"
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 60 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 61 "linalg.go"
+			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 69 "linalg.go"
+kernel void MM3Kernel3(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], device const float* e [[buffer(3)]], constant long& e_len [[buffer(4)]], device const float* f [[buffer(5)]], constant long& f_len [[buffer(6)]], device float* g [[buffer(7)]], constant long& g_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 70 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 70 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 69 "linalg.go"
+kernel void MM3Kernel3_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], device const float* e [[buffer(3)]], constant long& e_len [[buffer(4)]], device const float* f [[buffer(5)]], constant long& f_len [[buffer(6)]], device float* g [[buffer(7)]], constant long& g_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 70 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 70 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 71 "linalg.go"
+	if (i < ni && j < nl) {
+#line 72 "linalg.go"
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 73 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 74 "linalg.go"
+			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 83 "linalg.go"
+kernel void Gemm_float32(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 84 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 84 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 83 "linalg.go"
+kernel void Gemm_float32_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 84 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 84 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 85 "linalg.go"
+	if (i < ni && j < nj) {
+#line 86 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 87 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 88 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 97 "linalg.go"
+kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 98 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 98 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 97 "linalg.go"
+kernel void Syrk_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 98 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 98 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 99 "linalg.go"
+	if (i < ni && j < ni) {
+#line 100 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 101 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 102 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
+		}
+	}
+}
+
+#line 112 "linalg.go"
+kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 113 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 113 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 112 "linalg.go"
+kernel void Syr2k_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 113 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 113 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 114 "linalg.go"
+	if (i < ni && j < ni) {
+#line 115 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 116 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 117 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
+		}
+	}
+}
+
+#line 125 "linalg.go"
+kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 126 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 125 "linalg.go"
+kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 126 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 127 "linalg.go"
+	if (i < nx) {
+#line 128 "linalg.go"
+		tmp[i] = 0.0f;
+#line 129 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 130 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 138 "linalg.go"
+kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 139 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 138 "linalg.go"
+kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 139 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 140 "linalg.go"
+	if (j < ny) {
+#line 141 "linalg.go"
+		y[j] = 0.0f;
+#line 142 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 143 "linalg.go"
+			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
+		}
+	}
+}
+
+#line 151 "linalg.go"
+kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 152 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 151 "linalg.go"
+kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 152 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 153 "linalg.go"
+	if (j < ny) {
+#line 154 "linalg.go"
+		s[j] = 0.0f;
+#line 155 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 156 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
+		}
+	}
+}
+
+#line 164 "linalg.go"
+kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 165 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 164 "linalg.go"
+kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 165 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 166 "linalg.go"
+	if (i < nx) {
+#line 167 "linalg.go"
+		q[i] = 0.0f;
+#line 168 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 169 "linalg.go"
+			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
+		}
+	}
+}
+
+#line 177 "linalg.go"
+kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 178 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 177 "linalg.go"
+kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 178 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 179 "linalg.go"
+	if (i < n) {
+#line 180 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 181 "linalg.go"
+			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
+		}
+	}
+}
+
+#line 189 "linalg.go"
+kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 190 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 189 "linalg.go"
+kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 190 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 191 "linalg.go"
+	if (i < n) {
+#line 192 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 193 "linalg.go"
+			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
+		}
+	}
+}
+
+#line 203 "linalg.go"
+kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	device float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 204 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 208 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 210 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 203 "linalg.go"
+kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 204 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 205 "linalg.go"
+	if (i < n) {
+#line 206 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 207 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 208 "linalg.go"
+			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+#line 210 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 218 "linalg.go"
+kernel void GemverKernel1(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* v1 [[buffer(3)]], constant long& v1_len [[buffer(4)]], device const float* v2 [[buffer(5)]], constant long& v2_len [[buffer(6)]], device const float* u1 [[buffer(7)]], constant long& u1_len [[buffer(8)]], device const float* u2 [[buffer(9)]], constant long& u2_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 219 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 219 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 92, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (dc_sel_f32((dc_b4 = 0, u1[dc_ix(i, u1_len, dc_fault, dc_tag, 93, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, v1[dc_ix(j, v1_len, dc_fault, dc_tag, 94, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, u2[dc_ix(i, u2_len, dc_fault, dc_tag, 95, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, v2[dc_ix(j, v2_len, dc_fault, dc_tag, 96, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 218 "linalg.go"
+kernel void GemverKernel1_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* v1 [[buffer(3)]], constant long& v1_len [[buffer(4)]], device const float* v2 [[buffer(5)]], constant long& v2_len [[buffer(6)]], device const float* u1 [[buffer(7)]], constant long& u1_len [[buffer(8)]], device const float* u2 [[buffer(9)]], constant long& u2_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 219 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 219 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 220 "linalg.go"
+	if (i < n && j < n) {
+#line 221 "linalg.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] + (u1[i] * v1[j] + u2[i] * v2[j]);
+	}
+}
+
+#line 228 "linalg.go"
+kernel void GemverKernel2(constant long& n [[buffer(0)]], constant float& beta [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device const float* y [[buffer(6)]], constant long& y_len [[buffer(7)]], device const float* z [[buffer(8)]], constant long& z_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+#line 229 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 98, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + beta * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 99, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 100, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+#line 234 "linalg.go"
+		dc_b6 = 0;
+		dc_p7 = &x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b8 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 102, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, z[dc_ix(i, z_len, dc_fault, dc_tag, 103, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		if (!dc_b6) {
+			*dc_p7 = dc_t2;
+		}
+	}
+}
+
+#line 228 "linalg.go"
+kernel void GemverKernel2_fast(constant long& n [[buffer(0)]], constant float& beta [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device const float* y [[buffer(6)]], constant long& y_len [[buffer(7)]], device const float* z [[buffer(8)]], constant long& z_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 229 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 230 "linalg.go"
+	if (i < n) {
+#line 231 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 232 "linalg.go"
+			x[i] = x[i] + beta * a[(long)((ulong)j * (ulong)n + (ulong)i)] * y[j];
+		}
+#line 234 "linalg.go"
+		x[i] = x[i] + z[i];
+	}
+}
+
+#line 241 "linalg.go"
+kernel void GemverKernel3(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 242 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(i, w_len, dc_fault, dc_tag, 105, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + alpha * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 106, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 107, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 241 "linalg.go"
+kernel void GemverKernel3_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 242 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 243 "linalg.go"
+	if (i >= 0L && i < n) {
+#line 244 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 245 "linalg.go"
+			w[i] = w[i] + alpha * a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 254 "linalg.go"
+kernel void DoitgenKernel1(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 255 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 255 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 108, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 109, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 110, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s), a_len, dc_fault, dc_tag, 111, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, c4[dc_ix((long)((ulong)s * (ulong)np + (ulong)p), c4_len, dc_fault, dc_tag, 112, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 254 "linalg.go"
+kernel void DoitgenKernel1_fast(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 255 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 255 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 256 "linalg.go"
+	if (p < np && q < nq) {
+#line 257 "linalg.go"
+		sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = 0.0f;
+#line 258 "linalg.go"
+		for (long s = 0L; s < np; s = (long)((ulong)s + 1UL)) {
+#line 259 "linalg.go"
+			sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] + a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)s)] * c4[(long)((ulong)s * (ulong)np + (ulong)p)];
+		}
+	}
+}
+
+#line 267 "linalg.go"
+kernel void DoitgenKernel2(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device const float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 268 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 268 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), a_len, dc_fault, dc_tag, 113, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, sum[dc_ix((long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p), sum_len, dc_fault, dc_tag, 114, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 267 "linalg.go"
+kernel void DoitgenKernel2_fast(constant long& nq [[buffer(0)]], constant long& np [[buffer(1)]], device const float* sum [[buffer(2)]], constant long& sum_len [[buffer(3)]], device float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* c4 [[buffer(6)]], constant long& c4_len [[buffer(7)]], constant long& r [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 268 "linalg.go"
+	long p = (long)dc_gid.x;
+#line 268 "linalg.go"
+	long q = (long)dc_gid.y;
+#line 269 "linalg.go"
+	if (p < np && q < nq) {
+#line 270 "linalg.go"
+		a[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)] = sum[(long)((ulong)r * ((ulong)nq * (ulong)np) + (ulong)q * (ulong)np + (ulong)p)];
+	}
+}
+
+#line 19 "polybench.go"
 kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -56,56 +1037,56 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	int dc_b7 = 0;
 	device float (*dc_p8);
 	int dc_b9 = 0;
-#line 17 "polybench.go"
+#line 20 "polybench.go"
 	long j = (long)dc_gid.x;
-#line 18 "polybench.go"
+#line 21 "polybench.go"
 	if (j < m) {
-#line 19 "polybench.go"
+#line 22 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 115, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 20 "polybench.go"
+#line 23 "polybench.go"
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 21 "polybench.go"
+#line 24 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 3, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 117, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 118, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	}
 }
 
-#line 16 "polybench.go"
-kernel void CorrMean_fast(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 17 "polybench.go"
-	long j = (long)dc_gid.x;
-#line 18 "polybench.go"
-	if (j < m) {
 #line 19 "polybench.go"
-		mean[j] = 0.0f;
+kernel void CorrMean_fast(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 20 "polybench.go"
-		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+	long j = (long)dc_gid.x;
 #line 21 "polybench.go"
+	if (j < m) {
+#line 22 "polybench.go"
+		mean[j] = 0.0f;
+#line 23 "polybench.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 24 "polybench.go"
 			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
 		}
-#line 23 "polybench.go"
+#line 26 "polybench.go"
 		mean[j] = mean[j] / floatN;
 	}
 }
 
-#line 59 "polybench.go"
+#line 62 "polybench.go"
 kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -119,40 +1100,40 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	int dc_b10 = 0;
 	device float (*dc_p11);
 	int dc_b12 = 0;
-#line 60 "polybench.go"
+#line 63 "polybench.go"
 	long j1_ = (long)dc_gid.x;
-#line 61 "polybench.go"
+#line 64 "polybench.go"
 	if (j1_ < (long)((ulong)m - 1UL)) {
-#line 62 "polybench.go"
+#line 65 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 63 "polybench.go"
+#line 66 "polybench.go"
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
-#line 64 "polybench.go"
+#line 67 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 141, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
-#line 65 "polybench.go"
+#line 68 "polybench.go"
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
-#line 66 "polybench.go"
+#line 69 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 30, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 143, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 144, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 145, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 146, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 147, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -160,29 +1141,1063 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	}
 }
 
-#line 59 "polybench.go"
-kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 60 "polybench.go"
-	long j1_ = (long)dc_gid.x;
-#line 61 "polybench.go"
-	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
-		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
+kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& symmat_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 63 "polybench.go"
-		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+	long j1_ = (long)dc_gid.x;
 #line 64 "polybench.go"
-			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 65 "polybench.go"
-			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+		symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j1_)] = 1.0f;
 #line 66 "polybench.go"
+		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 67 "polybench.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 68 "polybench.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 69 "polybench.go"
 				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
 			}
-#line 68 "polybench.go"
+#line 71 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
 	}
 }
 
+#line 13 "solvers.go"
+kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], constant float& floatN [[buffer(2)]], device float* mean [[buffer(3)]], constant long& mean_len [[buffer(4)]], device const float* data [[buffer(5)]], constant long& data_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+#line 14 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 148, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 150, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 151, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 20 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 153, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 13 "solvers.go"
+kernel void CovarMean_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], constant float& floatN [[buffer(2)]], device float* mean [[buffer(3)]], constant long& mean_len [[buffer(4)]], device const float* data [[buffer(5)]], constant long& data_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 14 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 15 "solvers.go"
+	if (j < m) {
+#line 16 "solvers.go"
+		mean[j] = 0.0f;
+#line 17 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 18 "solvers.go"
+			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
+		}
+#line 20 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 27 "solvers.go"
+kernel void CovarReduce(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device const float* mean [[buffer(2)]], constant long& mean_len [[buffer(3)]], device float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 28 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 28 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 155, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 156, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 27 "solvers.go"
+kernel void CovarReduce_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device const float* mean [[buffer(2)]], constant long& mean_len [[buffer(3)]], device float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 28 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 28 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 29 "solvers.go"
+	if (i < n && j < m) {
+#line 30 "solvers.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+	}
+}
+
+#line 38 "solvers.go"
+kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device float* symmat [[buffer(2)]], constant long& symmat_len [[buffer(3)]], device const float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device float (*dc_p9);
+	int dc_b10 = 0;
+#line 39 "solvers.go"
+	long j1_ = (long)dc_gid.x;
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 157, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 159, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 160, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 161, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 46 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 162, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 163, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 38 "solvers.go"
+kernel void CovarCovar_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device float* symmat [[buffer(2)]], constant long& symmat_len [[buffer(3)]], device const float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 39 "solvers.go"
+	long j1_ = (long)dc_gid.x;
+#line 40 "solvers.go"
+	if (j1_ < m) {
+#line 41 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 42 "solvers.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 43 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 44 "solvers.go"
+				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
+			}
+#line 46 "solvers.go"
+			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
+		}
+	}
+}
+
+#line 55 "solvers.go"
+kernel void GramSchmidt1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device float (*dc_p4);
+#line 56 "solvers.go"
+	if ((long)dc_gid.x == 0L) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 164, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 165, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		}
+#line 61 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 166, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = sqrt(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 55 "solvers.go"
+kernel void GramSchmidt1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 56 "solvers.go"
+	if ((long)dc_gid.x == 0L) {
+#line 57 "solvers.go"
+		float nrm = 0.0f;
+#line 58 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 59 "solvers.go"
+			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
+		}
+#line 61 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
+	}
+}
+
+#line 68 "solvers.go"
+kernel void GramSchmidt2(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 69 "solvers.go"
+	long i = (long)dc_gid.x;
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 167, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 168, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 169, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 68 "solvers.go"
+kernel void GramSchmidt2_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 69 "solvers.go"
+	long i = (long)dc_gid.x;
+#line 70 "solvers.go"
+	if (i < ni) {
+#line 71 "solvers.go"
+		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
+	}
+}
+
+#line 79 "solvers.go"
+kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 80 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 170, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 172, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 173, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 174, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 176, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 177, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 178, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 79 "solvers.go"
+kernel void GramSchmidt3_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 80 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 81 "solvers.go"
+	if (j > k && j < nj) {
+#line 82 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+#line 83 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 84 "solvers.go"
+			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
+		}
+#line 86 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 87 "solvers.go"
+			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 96 "solvers.go"
+kernel void LUKernel1(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 97 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 179, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 180, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 181, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 96 "solvers.go"
+kernel void LUKernel1_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 97 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 98 "solvers.go"
+	if (j > k && j < n) {
+#line 99 "solvers.go"
+		a[(long)((ulong)k * (ulong)n + (ulong)j)] = a[(long)((ulong)k * (ulong)n + (ulong)j)] / a[(long)((ulong)k * (ulong)n + (ulong)k)];
+	}
+}
+
+#line 106 "solvers.go"
+kernel void LUKernel2(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 107 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 107 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 182, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 183, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 184, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 185, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 106 "solvers.go"
+kernel void LUKernel2_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 107 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 107 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 108 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 109 "solvers.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] - a[(long)((ulong)i * (ulong)n + (ulong)k)] * a[(long)((ulong)k * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 120 "solvers.go"
+kernel void AdiKernel1(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 121 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 186, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 187, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 188, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 189, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 190, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 125 "solvers.go"
+			dc_b7 = 0;
+			dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 191, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 192, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 193, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 194, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL)), b_len, dc_fault, dc_tag, 195, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			if (!dc_b7) {
+				*dc_p8 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 120 "solvers.go"
+kernel void AdiKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 121 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 122 "solvers.go"
+	if (i1 < n) {
+#line 123 "solvers.go"
+		for (long i2 = 1L; i2 < n; i2 = (long)((ulong)i2 + 1UL)) {
+#line 124 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+#line 125 "solvers.go"
+			b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)((ulong)i1 * (ulong)n + ((ulong)i2 - 1UL))];
+		}
+	}
+}
+
+#line 133 "solvers.go"
+kernel void AdiKernel2(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 134 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 196, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), x_len, dc_fault, dc_tag, 197, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL)), b_len, dc_fault, dc_tag, 198, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 133 "solvers.go"
+kernel void AdiKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 134 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 135 "solvers.go"
+	if (i1 < n) {
+#line 136 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] = x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))] / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 1UL))];
+	}
+}
+
+#line 143 "solvers.go"
+kernel void AdiKernel3(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 144 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL)), x_len, dc_fault, dc_tag, 199, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2)), x_len, dc_fault, dc_tag, 200, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL)), x_len, dc_fault, dc_tag, 201, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL)), a_len, dc_fault, dc_tag, 202, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2)), b_len, dc_fault, dc_tag, 203, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 143 "solvers.go"
+kernel void AdiKernel3_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 144 "solvers.go"
+	long i1 = (long)dc_gid.x;
+#line 145 "solvers.go"
+	if (i1 < n) {
+#line 146 "solvers.go"
+		for (long i2 = 0L; i2 < (long)((ulong)n - 2UL); i2 = (long)((ulong)i2 + 1UL)) {
+#line 147 "solvers.go"
+			x[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 2UL))] = (x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2))] - x[(long)((ulong)i1 * (ulong)n + ((ulong)n - 2UL - (ulong)i2 - 1UL))] * a[(long)((ulong)i1 * (ulong)n + ((ulong)n - (ulong)i2 - 3UL))]) / b[(long)((ulong)i1 * (ulong)n + ((ulong)n - 3UL - (ulong)i2))];
+		}
+	}
+}
+
+#line 155 "solvers.go"
+kernel void AdiKernel4(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 156 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 208, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 159 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 209, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 210, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) - dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 211, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)((ulong)i1 * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 212, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) / dc_sel_f32((dc_b12 = 0, b[dc_ix((long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 213, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 155 "solvers.go"
+kernel void AdiKernel4_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 156 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 157 "solvers.go"
+	if (i2 < n) {
+#line 158 "solvers.go"
+		x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = x[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - x[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+#line 159 "solvers.go"
+		b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] = b[(long)((ulong)i1 * (ulong)n + (ulong)i2)] - a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] * a[(long)((ulong)i1 * (ulong)n + (ulong)i2)] / b[(long)(((ulong)i1 - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 166 "solvers.go"
+kernel void AdiKernel5(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 167 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 214, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, b[dc_ix((long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 216, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 166 "solvers.go"
+kernel void AdiKernel5_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 167 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 168 "solvers.go"
+	if (i2 < n) {
+#line 169 "solvers.go"
+		x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] = x[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)] / b[(long)(((ulong)n - 1UL) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 176 "solvers.go"
+kernel void AdiKernel6(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+#line 177 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 217, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = (dc_sel_f32((dc_b3 = 0, x[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 218, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, x[dc_ix((long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2), x_len, dc_fault, dc_tag, 219, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2), a_len, dc_fault, dc_tag, 220, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)) / dc_sel_f32((dc_b6 = 0, b[dc_ix((long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2), b_len, dc_fault, dc_tag, 221, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 176 "solvers.go"
+kernel void AdiKernel6_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device float* x [[buffer(5)]], constant long& x_len [[buffer(6)]], constant long& i1 [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 177 "solvers.go"
+	long i2 = (long)dc_gid.x;
+#line 178 "solvers.go"
+	if (i2 < n) {
+#line 179 "solvers.go"
+		x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] = (x[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)] - x[(long)(((ulong)n - (ulong)i1 - 3UL) * (ulong)n + (ulong)i2)] * a[(long)(((ulong)n - 3UL - (ulong)i1) * (ulong)n + (ulong)i2)]) / b[(long)(((ulong)n - 2UL - (ulong)i1) * (ulong)n + (ulong)i2)];
+	}
+}
+
+#line 15 "stencils.go"
+kernel void Convolution2D(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 16 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 222, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 223, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 224, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 225, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 226, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 227, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 228, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 229, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 230, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 231, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+kernel void Convolution2D_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 16 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 16 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		b[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.2f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.5f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.8f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL))] + -0.3f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.6f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.9f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL))] + 0.4f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.7f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL))] + 0.1f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL))];
+	}
+}
+
+#line 34 "stencils.go"
+kernel void Convolution3D(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], constant long& i [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long k = (long)dc_gid.x;
+#line 35 "stencils.go"
+	long j = (long)dc_gid.y;
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 232, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 233, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 234, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 235, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 236, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 237, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 238, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 239, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 240, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 241, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 242, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 243, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 244, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 245, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 246, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 247, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+kernel void Convolution3D_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], constant long& i [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 35 "stencils.go"
+	long k = (long)dc_gid.x;
+#line 35 "stencils.go"
+	long j = (long)dc_gid.y;
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		b[(long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k)] = c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c12 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c22 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL))] + c32 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))];
+	}
+}
+
+#line 56 "stencils.go"
+kernel void FdtdStep1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* fict [[buffer(2)]], constant long& fict_len [[buffer(3)]], device const float* ex [[buffer(4)]], constant long& ex_len [[buffer(5)]], device float* ey [[buffer(6)]], constant long& ey_len [[buffer(7)]], device const float* hz [[buffer(8)]], constant long& hz_len [[buffer(9)]], constant long& t [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 57 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 248, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 249, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 250, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 251, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 252, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+kernel void FdtdStep1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* fict [[buffer(2)]], constant long& fict_len [[buffer(3)]], device const float* ex [[buffer(4)]], constant long& ex_len [[buffer(5)]], device float* ey [[buffer(6)]], constant long& ey_len [[buffer(7)]], device const float* hz [[buffer(8)]], constant long& hz_len [[buffer(9)]], constant long& t [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 57 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 253, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+		}
+	}
+}
+
+#line 70 "stencils.go"
+kernel void FdtdStep2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device const float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 71 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 254, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 255, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 256, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 257, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+kernel void FdtdStep2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device const float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 71 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 71 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		ex[(long)((ulong)i * (ulong)ny + (ulong)j)] = ex[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - hz[(long)((ulong)i * (ulong)ny + ((ulong)j - 1UL))]);
+	}
+}
+
+#line 80 "stencils.go"
+kernel void FdtdStep3(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 81 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 258, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 259, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 260, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 261, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 262, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 263, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+kernel void FdtdStep3_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 81 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 81 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		hz[(long)((ulong)i * (ulong)ny + (ulong)j)] = hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.7f * (ex[(long)((ulong)i * (ulong)ny + ((ulong)j + 1UL))] - ex[(long)((ulong)i * (ulong)ny + (ulong)j)] + ey[(long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j)] - ey[(long)((ulong)i * (ulong)ny + (ulong)j)]);
+	}
+}
+
+#line 91 "stencils.go"
+kernel void Jacobi1DStep(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long i = (long)dc_gid.x;
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 264, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 265, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 266, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 267, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+kernel void Jacobi1DStep_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 92 "stencils.go"
+	long i = (long)dc_gid.x;
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long)((ulong)i - 1UL)] + a[i] + a[(long)((ulong)i + 1UL)]);
+	}
+}
+
+#line 101 "stencils.go"
+kernel void Jacobi1DCopy(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 268, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 269, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+kernel void Jacobi1DCopy_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 102 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 112 "stencils.go"
+kernel void Jacobi2DStep(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 113 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 270, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 271, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 272, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 273, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 274, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 275, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+kernel void Jacobi2DStep_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 113 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 113 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		b[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.2f * (a[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)n + ((ulong)j - 1UL))] + a[(long)((ulong)i * (ulong)n + (1UL + (ulong)j))] + a[(long)((1UL + (ulong)i) * (ulong)n + (ulong)j)] + a[(long)(((ulong)i - 1UL) * (ulong)n + (ulong)j)]);
+	}
+}
+
+#line 122 "stencils.go"
+kernel void Jacobi2DCopy(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 123 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 276, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 277, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+kernel void Jacobi2DCopy_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 123 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 123 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = b[(long)((ulong)i * (ulong)n + (ulong)j)];
+	}
+}
+
 // Kernels left out: Metal cannot run them.
-// polybench.go:38:3: kernel CorrStd: Metal has no float64
-// polybench.go:52:3: kernel CorrReduce: Metal has no float64
+// linalg.go:83:52: kernel Gemm_float64: Metal has no float64
+// polybench.go:41:3: kernel CorrStd: Metal has no float64
+// polybench.go:55:3: kernel CorrReduce: Metal has no float64

@@ -1,7 +1,10 @@
-// Package polybench is a golden case: the correlation kernels of
-// PolyBench/GPU written in the dialect the way their CUDA versions are
-// written, accumulating into global memory in loops (mean, standard
-// deviation through math.Sqrt on float64, the symmetric correlation matrix).
+// Package polybench is a golden case: the kernels of PolyBench/GPU (the
+// CUDA version by Grauer-Gray et al.) written in the dialect the way their
+// CUDA versions are written, kernel by kernel, accumulating into global
+// memory in loops, and launched as the CUDA host code launches them. This
+// file holds the correlation kernels (mean, standard deviation through
+// math.Sqrt on float64, the symmetric correlation matrix); linalg.go,
+// stencils.go and solvers.go the rest of the suite.
 package polybench
 
 import (
