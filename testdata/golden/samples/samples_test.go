@@ -1,0 +1,838 @@
+package samples
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/dotcompute/dc"
+	"github.com/dotcompute/dc/internal/kerneltest"
+	"github.com/dotcompute/dc/runtime"
+)
+
+// Every kernel runs on every device and is compared with dc.Emulate, and
+// the Emulate result with a plain-Go computation of the same quantity
+// written the way a host reference is (no shared memory, no blocking).
+
+// devices returns kerneltest.Devices and names them in the test log.
+func devices(t *testing.T) []*runtime.Device {
+	t.Helper()
+	devs := kerneltest.Devices(t)
+	names := make([]string, len(devs))
+	for i, d := range devs {
+		names[i] = d.Backend()
+	}
+	t.Logf("devices: %v", names)
+	return devs
+}
+
+func grid(gx, gy, sx, sy int) dc.Grid {
+	return dc.Grid{Groups: dc.Dim3{X: gx, Y: gy, Z: 1}, GroupSize: dc.Dim3{X: sx, Y: sy, Z: 1}}
+}
+
+func emulate(t *testing.T, g dc.Grid, body func(th dc.Thread)) {
+	t.Helper()
+	if err := dc.Emulate(g, body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func launched(t *testing.T, dev *runtime.Device, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", dev.Backend(), err)
+	}
+}
+
+func TestVectorAdd(t *testing.T) {
+	n := 1000
+	a, b := kerneltest.Rand32(1, n, -1, 1), kerneltest.Rand32(2, n, -1, 1)
+	g := grid(4, 1, 256, 1)
+	want := make([]float32, n)
+	emulate(t, g, func(th dc.Thread) { VectorAdd(th, a, b, want, n) })
+	host := make([]float32, n)
+	for i := range n {
+		host[i] = a[i] + b[i]
+	}
+	kerneltest.Equal(t, "Emulate vs host", want, host)
+	for _, dev := range devices(t) {
+		cb := kerneltest.Upload(t, dev, make([]float32, n))
+		launched(t, dev, LaunchVectorAdd(dev, g, kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, b), cb, n))
+		kerneltest.Equal(t, dev.Backend()+" VectorAdd", kerneltest.Read(t, cb), want)
+	}
+}
+
+// reduction is one of the reduction sample's kernels, with its Go body,
+// its launcher and the number of inputs each group sums.
+type reduction[T int32 | float32] struct {
+	name   string
+	body   func(dc.Thread, []T, []T, int)
+	launch func(*runtime.Device, dc.Grid, *runtime.Buffer[T], *runtime.Buffer[T], int) error
+	per    int
+}
+
+func reductions[T int32 | float32]() []reduction[T] {
+	return []reduction[T]{
+		{"reduce0", Reduce0[T], LaunchReduce0[T], RedBlock},
+		{"reduce1", Reduce1[T], LaunchReduce1[T], RedBlock},
+		{"reduce2", Reduce2[T], LaunchReduce2[T], RedBlock},
+		{"reduce3", Reduce3[T], LaunchReduce3[T], 2 * RedBlock},
+		{"reduce4", Reduce4[T], LaunchReduce4[T], 2 * RedBlock},
+		{"reduce5", Reduce5[T], LaunchReduce5[T], 2 * RedBlock},
+	}
+}
+
+// testReductions runs every reduction kernel over in and checks each
+// group's partial sum against the host's sum of the group's inputs.
+func testReductions[T int32 | float32](t *testing.T, in []T, same func(t testing.TB, name string, got, want []T) bool) {
+	devs := devices(t)
+	n := len(in)
+	for _, r := range reductions[T]() {
+		groups := (n + r.per - 1) / r.per
+		g := grid(groups, 1, RedBlock, 1)
+		want := make([]T, groups)
+		emulate(t, g, func(th dc.Thread) { r.body(th, in, want, n) })
+		host := make([]T, groups)
+		for gr := range groups {
+			var s float64
+			for i := gr * r.per; i < min(n, (gr+1)*r.per); i++ {
+				s += float64(in[i])
+			}
+			host[gr] = T(s)
+		}
+		same(t, "Emulate vs host "+r.name, want, host)
+		for _, dev := range devs {
+			ob := kerneltest.Upload(t, dev, make([]T, groups))
+			launched(t, dev, r.launch(dev, g, kerneltest.Upload(t, dev, in), ob, n))
+			same(t, dev.Backend()+" "+r.name, kerneltest.Read(t, ob), want)
+		}
+	}
+}
+
+func TestReductions(t *testing.T) {
+	n := 5000 // not a multiple of a group's inputs
+	t.Run("int32", func(t *testing.T) {
+		testReductions(t, kerneltest.RandInts[int32](3, n, -1000, 1000), kerneltest.Equal[int32])
+	})
+	t.Run("float32", func(t *testing.T) {
+		testReductions(t, kerneltest.Rand32(4, n, -1, 1), func(t testing.TB, name string, got, want []float32) bool {
+			t.Helper()
+			return kerneltest.Close32(t, name, got, want, 1e-5, 1e-5)
+		})
+	})
+}
+
+func TestSimpleAtomics(t *testing.T) {
+	g := grid(4, 1, 64, 1)
+	nt := int32(256)
+	initO := []int32{0, 0, 0, 1 << 30, 0, 0, 0, 0xff, 0, 0xff}
+	initU := []uint32{0, 0}
+	// check tests the sample's computeGold conditions: exact values where
+	// the order of the threads does not matter, ranges where it does.
+	check := func(name string, o []int32, u []uint32) {
+		t.Helper()
+		and, xor := int32(0xff), int32(0xff)
+		for tid := range nt {
+			and &= 2*tid + 7
+			xor ^= tid
+		}
+		exact := map[int]int32{0: 10 * nt, 2: nt - 1, 3: 0, 7: and, 8: -1, 9: xor}
+		for i, w := range exact {
+			if o[i] != w {
+				t.Errorf("%s: slot %d = %d, want %d", name, i, o[i], w)
+			}
+		}
+		if o[1] < 0 || o[1] >= nt {
+			t.Errorf("%s: exchange left %d, not a thread index", name, o[1])
+		}
+		if o[6] < 0 || o[6] >= nt {
+			t.Errorf("%s: compare-and-swap left %d, not a thread index", name, o[6])
+		}
+		if w := uint32(nt) % 18; u[0] != w {
+			t.Errorf("%s: atomicInc gave %d, want %d", name, u[0], w)
+		}
+		if w := (138 - uint32(nt)%138) % 138; u[1] != w {
+			t.Errorf("%s: atomicDec gave %d, want %d", name, u[1], w)
+		}
+	}
+	o, u := slices.Clone(initO), slices.Clone(initU)
+	emulate(t, g, func(th dc.Thread) { SimpleAtomics(th, o, u) })
+	check("Emulate", o, u)
+	for _, dev := range devices(t) {
+		ob, ub := kerneltest.Upload(t, dev, initO), kerneltest.Upload(t, dev, initU)
+		launched(t, dev, LaunchSimpleAtomics(dev, g, ob, ub))
+		check(dev.Backend(), kerneltest.Read(t, ob), kerneltest.Read(t, ub))
+	}
+}
+
+// normals returns n standard normal samples (Box-Muller).
+func normals(seed uint64, n int) []float32 {
+	r := kerneltest.Rand(seed)
+	out := make([]float32, n)
+	for i := range out {
+		u1, u2 := 1-r.Float64(), r.Float64()
+		out[i] = float32(math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2))
+	}
+	return out
+}
+
+func TestMonteCarlo(t *testing.T) {
+	optionN, pathN := 5, 1000
+	samples := normals(5, pathN)
+	opts := make([]MCOption, optionN)
+	r := kerneltest.Rand(6)
+	for i := range opts {
+		s, x, tt := 5+25*r.Float64(), 1+99*r.Float64(), 0.25+9.75*r.Float64()
+		rate, vol := 0.06, 0.10
+		opts[i] = MCOption{float32(s), float32(x), float32((rate - 0.5*vol*vol) * tt), float32(vol * math.Sqrt(tt))}
+	}
+	g := grid(3, 1, MCThreads, 1) // fewer groups than options
+	want := make([]MCValue, optionN)
+	emulate(t, g, func(th dc.Thread) { MonteCarloOneBlockPerOption(th, samples, opts, want, pathN, optionN) })
+	for i, o := range opts {
+		var sum, sum2 float64
+		for _, z := range samples {
+			v := max(float64(o.S)*math.Exp(float64(o.MuByT)+float64(o.VBySqrtT)*float64(z))-float64(o.X), 0)
+			sum += v
+			sum2 += v * v
+		}
+		kerneltest.Close64(t, "Emulate vs host", []float64{float64(want[i].Expected), float64(want[i].Confidence)}, []float64{sum, sum2}, 1e-4, 1e-3)
+	}
+	for _, dev := range devices(t) {
+		cb := kerneltest.Upload(t, dev, make([]MCValue, optionN))
+		launched(t, dev, LaunchMonteCarloOneBlockPerOption(dev, g, kerneltest.Upload(t, dev, samples), kerneltest.Upload(t, dev, opts), cb, pathN, optionN))
+		got := kerneltest.Read(t, cb)
+		for i := range got {
+			kerneltest.Close32(t, dev.Backend()+" MonteCarlo", []float32{got[i].Expected, got[i].Confidence}, []float32{want[i].Expected, want[i].Confidence}, 1e-5, 1e-5)
+		}
+	}
+}
+
+// invCND is the inverse of the standard normal CDF at (x+0.5)/2^32, from
+// package math.
+func invCND(x uint32) float64 {
+	p := (float64(x) + 0.5) / (1 << 32)
+	if p > 0.5 {
+		return math.Sqrt2 * math.Erfcinv(2*(1-p))
+	}
+	return -math.Sqrt2 * math.Erfcinv(2*p)
+}
+
+func TestInverseCND(t *testing.T) {
+	pathN := 1000
+	in := kerneltest.RandInts[uint32](7, pathN, 0, math.MaxUint32)
+	copy(in, []uint32{0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff})
+	g := grid(2, 1, 128, 1) // fewer threads than points
+	distance := ^uint32(0) / uint32(pathN+1)
+	for _, c := range []struct {
+		name  string
+		input []uint32
+	}{{"input", in}, {"spaced", nil}} {
+		want := make([]float32, pathN)
+		emulate(t, g, func(th dc.Thread) { InverseCND(th, want, c.input, uint32(pathN)) })
+		host := make([]float64, pathN)
+		for i := range host {
+			x := uint32(i+1) * distance
+			if c.input != nil {
+				x = c.input[i]
+			}
+			host[i] = invCND(x)
+		}
+		got64 := make([]float64, pathN)
+		for i, v := range want {
+			got64[i] = float64(v)
+		}
+		// Moro's approximation in float32: a few 1e-6 near the centre,
+		// and the float32 rounding of x moves p by up to 2^-25 relative.
+		kerneltest.Close64(t, "Emulate vs host "+c.name, got64, host, 1e-4, 1e-5)
+		for _, dev := range devices(t) {
+			ob := kerneltest.Upload(t, dev, make([]float32, pathN))
+			launched(t, dev, LaunchInverseCND(dev, g, ob, kerneltest.Upload(t, dev, c.input), uint32(pathN)))
+			kerneltest.Close32(t, dev.Backend()+" InverseCND "+c.name, kerneltest.Read(t, ob), want, 1e-5, 1e-6)
+		}
+	}
+}
+
+func TestFWT(t *testing.T) {
+	const log4N, batch = 5, 2
+	n := 1 << (2 * log4N) // 1024
+	in := kerneltest.Rand32(8, batch*n, -1, 1)
+	g := grid(n/4/64, batch, 64, 1)
+	// The radix-4 stages from the widest stride down, ping-ponging.
+	emu := func(src []float32) []float32 {
+		a, b := slices.Clone(src), make([]float32, len(src))
+		for stride := n / 4; stride >= 1; stride /= 4 {
+			emulate(t, g, func(th dc.Thread) { FWTBatch2(th, b, a, stride) })
+			a, b = b, a
+		}
+		return a
+	}
+	want := emu(in)
+	host := make([]float32, batch*n)
+	for v := range batch {
+		for k := range n {
+			s := 0.0
+			for j := range n {
+				x := float64(in[v*n+j])
+				if bits.OnesCount(uint(j&k))%2 == 1 {
+					x = -x
+				}
+				s += x
+			}
+			host[v*n+k] = float32(s)
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host transform", want, host, 1e-5, 1e-4)
+	mod := kerneltest.Rand32(9, n, -1, 1)
+	wantMod := slices.Clone(want[:n])
+	gm := grid(2, 1, 128, 1)
+	emulate(t, gm, func(th dc.Thread) { FWTModulate(th, wantMod, mod, n) })
+	hostMod := make([]float32, n)
+	for i := range n {
+		hostMod[i] = float32(float64(want[i]) * float64(mod[i]) / float64(n))
+	}
+	kerneltest.Close32(t, "Emulate vs host modulate", wantMod, hostMod, 1e-6, 1e-7)
+	for _, dev := range devices(t) {
+		a, b := kerneltest.Upload(t, dev, in), kerneltest.Upload(t, dev, make([]float32, batch*n))
+		for stride := n / 4; stride >= 1; stride /= 4 {
+			launched(t, dev, LaunchFWTBatch2(dev, g, b, a, stride))
+			a, b = b, a
+		}
+		kerneltest.Close32(t, dev.Backend()+" FWTBatch2", kerneltest.Read(t, a), want, 1e-6, 1e-6)
+		ab := kerneltest.Upload(t, dev, want[:n])
+		launched(t, dev, LaunchFWTModulate(dev, gm, ab, kerneltest.Upload(t, dev, mod), n))
+		kerneltest.Close32(t, dev.Backend()+" FWTModulate", kerneltest.Read(t, ab), wantMod, 1e-6, 1e-7)
+	}
+}
+
+// visibleFrom marks the points no earlier point rises above.
+func visibleFrom(angles []float32) []bool {
+	vis := make([]bool, len(angles))
+	best := float32(math.Inf(-1))
+	for i, a := range angles {
+		vis[i] = a >= best
+		best = max(best, a)
+	}
+	return vis
+}
+
+func TestLineOfSight(t *testing.T) {
+	n := 300 // a partial last group
+	heights := make([]float32, n)
+	r := kerneltest.Rand(10)
+	h := 10.0
+	for i := range heights {
+		h += 4 * (r.Float64() - 0.45)
+		heights[i] = float32(h)
+	}
+	const h0, delta = 12, 0.5
+	groups := (n + LOSGroup - 1) / LOSGroup
+	g := grid(groups, 1, LOSGroup, 1)
+	angles, scanned, gmax, vis := make([]float32, n), make([]float32, n), make([]float32, groups), make([]bool, n)
+	emulate(t, g, func(th dc.Thread) { LOSAngles(th, angles, heights, h0, delta) })
+	emulate(t, g, func(th dc.Thread) { LOSScanMax(th, scanned, gmax, angles) })
+	emulate(t, g, func(th dc.Thread) { LOSVisible(th, vis, scanned, gmax, angles) })
+	host := make([]float64, n)
+	got := make([]float64, n)
+	for i := range n {
+		host[i] = math.Atan2(float64(heights[i])-h0, float64(i+1)*delta)
+		got[i] = float64(angles[i])
+	}
+	kerneltest.Close64(t, "Emulate vs host angles", got, host, 1e-6, 1e-7)
+	kerneltest.Equal(t, "Emulate vs host visibility", vis, visibleFrom(angles))
+	for _, dev := range devices(t) {
+		hb, ab := kerneltest.Upload(t, dev, heights), kerneltest.Upload(t, dev, make([]float32, n))
+		sb, gb, vb := kerneltest.Upload(t, dev, make([]float32, n)), kerneltest.Upload(t, dev, make([]float32, groups)), kerneltest.Upload(t, dev, make([]bool, n))
+		launched(t, dev, LaunchLOSAngles(dev, g, ab, hb, h0, delta))
+		launched(t, dev, LaunchLOSScanMax(dev, g, sb, gb, ab))
+		launched(t, dev, LaunchLOSVisible(dev, g, vb, sb, gb, ab))
+		devAngles := kerneltest.Read(t, ab)
+		kerneltest.Close32(t, dev.Backend()+" angles", devAngles, angles, 1e-6, 1e-7)
+		kerneltest.Equal(t, dev.Backend()+" visibility", kerneltest.Read(t, vb), visibleFrom(devAngles))
+	}
+}
+
+// bfsGraph is a random graph in Rodinia's layout.
+func bfsGraph(seed uint64, n int) ([]BFSNode, []int32) {
+	r := kerneltest.Rand(seed)
+	nodes := make([]BFSNode, n)
+	var edges []int32
+	for i := range nodes {
+		k := r.IntN(4)
+		nodes[i] = BFSNode{int32(len(edges)), int32(k)}
+		for range k {
+			edges = append(edges, int32(r.IntN(n)))
+		}
+	}
+	return nodes, edges
+}
+
+func TestBFS(t *testing.T) {
+	n := 1000
+	nodes, edges := bfsGraph(11, n)
+	g := grid((n+MaxThreadsPerBlock-1)/MaxThreadsPerBlock, 1, MaxThreadsPerBlock, 1)
+	start := func() (mask, updating, visited []bool, cost []int32) {
+		mask, updating, visited, cost = make([]bool, n), make([]bool, n), make([]bool, n), make([]int32, n)
+		for i := range cost {
+			cost[i] = -1
+		}
+		mask[0], visited[0], cost[0] = true, true, 0
+		return
+	}
+	mask, updating, visited, want := start()
+	rounds := 0
+	for over := []bool{true}; over[0]; rounds++ {
+		over[0] = false
+		emulate(t, g, func(th dc.Thread) { BFSKernel(th, nodes, edges, mask, updating, visited, want, n) })
+		emulate(t, g, func(th dc.Thread) { BFSKernel2(th, mask, updating, visited, over, n) })
+	}
+	// Host: breadth-first search with a queue.
+	host := make([]int32, n)
+	for i := range host {
+		host[i] = -1
+	}
+	host[0] = 0
+	for queue := []int{0}; len(queue) > 0; queue = queue[1:] {
+		v := queue[0]
+		for _, e := range edges[nodes[v].Starting : nodes[v].Starting+nodes[v].NoOfEdges] {
+			if host[e] < 0 {
+				host[e] = host[v] + 1
+				queue = append(queue, int(e))
+			}
+		}
+	}
+	kerneltest.Equal(t, "Emulate vs host", want, host)
+	t.Logf("%d rounds", rounds)
+	for _, dev := range devices(t) {
+		mask, updating, visited, cost := start()
+		nb, eb := kerneltest.Upload(t, dev, nodes), kerneltest.Upload(t, dev, edges)
+		mb, ub, vb, cb := kerneltest.Upload(t, dev, mask), kerneltest.Upload(t, dev, updating), kerneltest.Upload(t, dev, visited), kerneltest.Upload(t, dev, cost)
+		ob := kerneltest.Upload(t, dev, []bool{false})
+		devRounds := 0
+		for over := []bool{true}; over[0]; devRounds++ {
+			if err := ob.Write([]bool{false}); err != nil {
+				t.Fatal(err)
+			}
+			launched(t, dev, LaunchBFSKernel(dev, g, nb, eb, mb, ub, vb, cb, n))
+			launched(t, dev, LaunchBFSKernel2(dev, g, mb, ub, vb, ob, n))
+			if err := ob.Read(over); err != nil {
+				t.Fatal(err)
+			}
+			if devRounds > n {
+				t.Fatalf("%s: no end after %d rounds", dev.Backend(), devRounds)
+			}
+		}
+		if devRounds != rounds {
+			t.Errorf("%s: %d rounds, Emulate took %d", dev.Backend(), devRounds, rounds)
+		}
+		kerneltest.Equal(t, dev.Backend()+" BFS cost", kerneltest.Read(t, cb), want)
+	}
+}
+
+func TestEuclid(t *testing.T) {
+	n := 1000
+	r := kerneltest.Rand(12)
+	locs := make([]LatLong, n)
+	for i := range locs {
+		locs[i] = LatLong{float32(180*r.Float64() - 90), float32(360*r.Float64() - 180)}
+	}
+	g := grid(4, 4, 64, 1) // 2-D grid of 1-D groups, as nn launches
+	const lat, lng = 30, 90
+	want := make([]float32, n)
+	emulate(t, g, func(th dc.Thread) { Euclid(th, locs, want, n, lat, lng) })
+	host := make([]float32, n)
+	for i, l := range locs {
+		host[i] = float32(math.Hypot(lat-float64(l.Lat), lng-float64(l.Lng)))
+	}
+	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-6, 1e-6)
+	for _, dev := range devices(t) {
+		db := kerneltest.Upload(t, dev, make([]float32, n))
+		launched(t, dev, LaunchEuclid(dev, g, kerneltest.Upload(t, dev, locs), db, n, lat, lng))
+		kerneltest.Close32(t, dev.Backend()+" Euclid", kerneltest.Read(t, db), want, 1e-6, 1e-6)
+	}
+}
+
+func TestNW2(t *testing.T) {
+	const penalty = 10
+	blockWidth := 4
+	n := blockWidth*NWB + 1
+	ref := kerneltest.RandInts[int32](13, n*n, -10, 10)
+	// Host: the whole score matrix by its recurrence.
+	host := make([]int32, n*n)
+	for i := range n {
+		host[i*n], host[i] = int32(-i*penalty), int32(-i*penalty)
+	}
+	for r := 1; r < n; r++ {
+		for c := 1; c < n; c++ {
+			host[r*n+c] = max(host[(r-1)*n+c-1]+ref[r*n+c], host[r*n+c-1]-penalty, host[(r-1)*n+c]-penalty)
+		}
+	}
+	// The first kernel's half (blocks above the anti-diagonal) comes from
+	// the host; NW2 fills the rest.
+	mat0 := slices.Clone(host)
+	for r := 1; r < n; r++ {
+		for c := 1; c < n; c++ {
+			if (r-1)/NWB+(c-1)/NWB >= blockWidth {
+				mat0[r*n+c] = 0
+			}
+		}
+	}
+	want := slices.Clone(mat0)
+	for i := blockWidth - 1; i >= 1; i-- {
+		emulate(t, grid(i, 1, NWB, 1), func(th dc.Thread) { NW2(th, ref, want, n, penalty, i, blockWidth) })
+	}
+	kerneltest.Equal(t, "Emulate vs host", want, host)
+	for _, dev := range devices(t) {
+		rb, mb := kerneltest.Upload(t, dev, ref), kerneltest.Upload(t, dev, mat0)
+		for i := blockWidth - 1; i >= 1; i-- {
+			launched(t, dev, LaunchNW2(dev, grid(i, 1, NWB, 1), rb, mb, n, penalty, i, blockWidth))
+		}
+		kerneltest.Equal(t, dev.Backend()+" NW2", kerneltest.Read(t, mb), want)
+	}
+}
+
+func TestHotspot3D(t *testing.T) {
+	nx, ny, nz := 32, 16, 8
+	size := nx * ny * nz
+	power := kerneltest.Rand32(14, size, 0, 1)
+	temp := kerneltest.Rand32(15, size, 300, 340)
+	g := grid(nx/16, ny/8, 16, 8)
+	const sdc, ce, cw, cn, cs, ct, cb, cc = 0.3, 0.1, 0.11, 0.12, 0.09, 0.08, 0.07, 0.4
+	run := func(step func(p, in, out []float32)) []float32 {
+		a, b := slices.Clone(temp), make([]float32, size)
+		for range 2 {
+			step(power, a, b)
+			a, b = b, a
+		}
+		return a
+	}
+	want := run(func(p, in, out []float32) {
+		emulate(t, g, func(th dc.Thread) { Hotspot3D(th, p, in, out, sdc, nx, ny, nz, ce, cw, cn, cs, ct, cb, cc) })
+	})
+	host := run(func(p, in, out []float32) {
+		at := func(x, y, z int) float64 {
+			x, y, z = min(max(x, 0), nx-1), min(max(y, 0), ny-1), min(max(z, 0), nz-1)
+			return float64(in[x+y*nx+z*nx*ny])
+		}
+		for z := range nz {
+			for y := range ny {
+				for x := range nx {
+					c := x + y*nx + z*nx*ny
+					v := cc*at(x, y, z) + cw*at(x-1, y, z) + ce*at(x+1, y, z) + cs*at(x, y+1, z) + cn*at(x, y-1, z) +
+						cb*at(x, y, z-1) + ct*at(x, y, z+1) + sdc*float64(p[c]) + ct*80
+					out[c] = float32(v)
+				}
+			}
+		}
+	})
+	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-5, 1e-4)
+	for _, dev := range devices(t) {
+		pb, a, b := kerneltest.Upload(t, dev, power), kerneltest.Upload(t, dev, temp), kerneltest.Upload(t, dev, make([]float32, size))
+		for range 2 {
+			launched(t, dev, LaunchHotspot3D(dev, g, pb, a, b, sdc, nx, ny, nz, ce, cw, cn, cs, ct, cb, cc))
+			a, b = b, a
+		}
+		kerneltest.Close32(t, dev.Backend()+" Hotspot3D", kerneltest.Read(t, a), want, 1e-6, 1e-4)
+	}
+}
+
+// cfdHost is euler3d's step in float64: the step factors, then RK stages
+// of flux and time step.
+type cfdHost struct {
+	nelr    int
+	ese     []int32
+	normals []float64
+	ff      FarField
+}
+
+type cfdState struct {
+	density, energy float64
+	m               [3]float64
+}
+
+func (h cfdHost) state(v []float64, i int) cfdState {
+	return cfdState{v[i+VarDensity*h.nelr], v[i+VarDensityEnergy*h.nelr], [3]float64{v[i+VarMomentum*h.nelr], v[i+(VarMomentum+1)*h.nelr], v[i+(VarMomentum+2)*h.nelr]}}
+}
+
+// derived returns the velocity, speed squared, pressure and speed of
+// sound of s.
+func (s cfdState) derived() (vel [3]float64, speedSqd, pressure, sound float64) {
+	for k := range 3 {
+		vel[k] = s.m[k] / s.density
+		speedSqd += vel[k] * vel[k]
+	}
+	pressure = (Gamma - 1) * (s.energy - 0.5*s.density*speedSqd)
+	sound = math.Sqrt(Gamma * pressure / s.density)
+	return
+}
+
+// flux returns the flux contributions: fm[a][b] is the flux of momentum
+// a along axis b, fe that of the density energy.
+func (s cfdState) flux() (fm [3][3]float64, fe [3]float64) {
+	vel, _, p, _ := s.derived()
+	for a := range 3 {
+		for b := range 3 {
+			fm[a][b] = vel[a] * s.m[b]
+			if a == b {
+				fm[a][b] += p
+			}
+		}
+		fe[a] = vel[a] * (s.energy + p)
+	}
+	return
+}
+
+func (h cfdHost) fluxes(v []float64) []float64 {
+	out := make([]float64, NVar*h.nelr)
+	f3 := func(f Float3) [3]float64 { return [3]float64{float64(f.X), float64(f.Y), float64(f.Z)} }
+	for i := range h.nelr {
+		si := h.state(v, i)
+		_, sqdI, pI, soundI := si.derived()
+		fmI, feI := si.flux()
+		var fd, fde float64
+		var fmo [3]float64
+		for j := range NNB {
+			nb := int(h.ese[i+j*h.nelr])
+			var normal [3]float64
+			for k := range 3 {
+				normal[k] = h.normals[i+(j+k*NNB)*h.nelr]
+			}
+			nlen := math.Sqrt(normal[0]*normal[0] + normal[1]*normal[1] + normal[2]*normal[2])
+			switch {
+			case nb >= 0:
+				sn := h.state(v, nb)
+				_, sqdN, _, soundN := sn.derived()
+				fmN, feN := sn.flux()
+				factor := -nlen * 0.2 * 0.5 * (math.Sqrt(sqdI) + math.Sqrt(sqdN) + soundI + soundN)
+				fd += factor * (si.density - sn.density)
+				fde += factor * (si.energy - sn.energy)
+				for a := range 3 {
+					fmo[a] += factor * (si.m[a] - sn.m[a])
+				}
+				for b := range 3 {
+					factor := 0.5 * normal[b]
+					fd += factor * (sn.m[b] + si.m[b])
+					fde += factor * (feN[b] + feI[b])
+					for a := range 3 {
+						fmo[a] += factor * (fmN[a][b] + fmI[a][b])
+					}
+				}
+			case nb == -1:
+				for a := range 3 {
+					fmo[a] += normal[a] * pI
+				}
+			case nb == -2:
+				ffm := [3][3]float64{f3(h.ff.MomentumX), f3(h.ff.MomentumY), f3(h.ff.MomentumZ)}
+				ffe := f3(h.ff.DensityEnergy)
+				for b := range 3 {
+					factor := 0.5 * normal[b]
+					fd += factor * (float64(h.ff.Variables[VarMomentum+b]) + si.m[b])
+					fde += factor * (ffe[b] + feI[b])
+					for a := range 3 {
+						fmo[a] += factor * (ffm[a][b] + fmI[a][b])
+					}
+				}
+			}
+		}
+		out[i+VarDensity*h.nelr] = fd
+		for a := range 3 {
+			out[i+(VarMomentum+a)*h.nelr] = fmo[a]
+		}
+		out[i+VarDensityEnergy*h.nelr] = fde
+	}
+	return out
+}
+
+func to64(xs []float32) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+func to32(xs []float64) []float32 {
+	out := make([]float32, len(xs))
+	for i, x := range xs {
+		out[i] = float32(x)
+	}
+	return out
+}
+
+func TestCFD(t *testing.T) {
+	nelr := 256
+	r := kerneltest.Rand(16)
+	vars := make([]float32, NVar*nelr)
+	for i := range nelr {
+		vars[i+VarDensity*nelr] = float32(1 + r.Float64())
+		for k := range 3 {
+			vars[i+(VarMomentum+k)*nelr] = float32(r.Float64() - 0.5)
+		}
+		vars[i+VarDensityEnergy*nelr] = float32(2 + r.Float64())
+	}
+	ese := make([]int32, NNB*nelr)
+	for i := range ese {
+		switch k := r.IntN(10); {
+		case k == 0:
+			ese[i] = -1
+		case k == 1:
+			ese[i] = -2
+		default:
+			ese[i] = int32(r.IntN(nelr))
+		}
+	}
+	normals := kerneltest.Rand32(17, 3*NNB*nelr, -1, 1)
+	areas := kerneltest.Rand32(18, nelr, 0.5, 2)
+	ff := FarField{Variables: [NVar]float32{1.4, 0.3, 0.1, -0.2, 2.5}, MomentumX: Float3{1.1, 0.2, 0.3}, MomentumY: Float3{0.2, 1.2, -0.1}, MomentumZ: Float3{0.3, -0.1, 0.9}, DensityEnergy: Float3{0.5, 0.2, -0.4}}
+	g := grid(nelr/64, 1, 64, 1)
+	// One iteration of euler3d's main loop.
+	stepE, fluxE, varsE := make([]float32, nelr), make([]float32, NVar*nelr), slices.Clone(vars)
+	emulate(t, g, func(th dc.Thread) { CFDStepFactor(th, nelr, varsE, areas, stepE) })
+	for j := range RK {
+		emulate(t, g, func(th dc.Thread) { CFDFlux(th, nelr, ese, normals, varsE, fluxE, ff) })
+		emulate(t, g, func(th dc.Thread) { CFDTimeStep(th, j, nelr, vars, varsE, stepE, fluxE) })
+	}
+	h := cfdHost{nelr, ese, to64(normals), ff}
+	v0 := to64(vars)
+	step := make([]float64, nelr)
+	for i := range nelr {
+		_, sqd, _, sound := h.state(v0, i).derived()
+		step[i] = 0.5 / (math.Sqrt(float64(areas[i])) * (math.Sqrt(sqd) + sound))
+	}
+	kerneltest.Close32(t, "Emulate vs host step factors", stepE, to32(step), 1e-5, 1e-6)
+	v := slices.Clone(v0)
+	for j := range RK {
+		fl := h.fluxes(v)
+		for i := range nelr {
+			for k := range NVar {
+				v[i+k*nelr] = v0[i+k*nelr] + step[i]/float64(RK+1-j)*fl[i+k*nelr]
+			}
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host variables", varsE, to32(v), 1e-4, 1e-5)
+	for _, dev := range devices(t) {
+		vb, ob := kerneltest.Upload(t, dev, vars), kerneltest.Upload(t, dev, vars)
+		sb, fb := kerneltest.Upload(t, dev, make([]float32, nelr)), kerneltest.Upload(t, dev, make([]float32, NVar*nelr))
+		eb, nb, ab := kerneltest.Upload(t, dev, ese), kerneltest.Upload(t, dev, normals), kerneltest.Upload(t, dev, areas)
+		launched(t, dev, LaunchCFDStepFactor(dev, g, nelr, vb, ab, sb))
+		for j := range RK {
+			launched(t, dev, LaunchCFDFlux(dev, g, nelr, eb, nb, vb, fb, ff))
+			launched(t, dev, LaunchCFDTimeStep(dev, g, j, nelr, ob, vb, sb, fb))
+		}
+		kerneltest.Close32(t, dev.Backend()+" step factors", kerneltest.Read(t, sb), stepE, 1e-6, 1e-7)
+		kerneltest.Close32(t, dev.Backend()+" variables", kerneltest.Read(t, vb), varsE, 1e-5, 1e-6)
+	}
+}
+
+func TestParticleFilter(t *testing.T) {
+	n := 500
+	weights := kerneltest.Rand64(19, n, 0.1, 1)
+	total := 0.0
+	for _, w := range weights {
+		total += w
+	}
+	partial := []float64{total / 4, total / 2, total / 4} // three groups' sums
+	arrayX, arrayY := kerneltest.Rand64(20, n, 0, 100), kerneltest.Rand64(21, n, 0, 100)
+	seed := kerneltest.RandInts[int32](22, n, 1, math.MaxInt32)
+	gOne := grid(1, 1, 512, 1) // normalize_weights_kernel is right in one group only
+	gIdx := grid(2, 1, 256, 1)
+	type result struct {
+		weights, cdf, u, xj, yj []float64
+		seed                    []int32
+	}
+	emu := result{slices.Clone(weights), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), slices.Clone(seed)}
+	ps := slices.Clone(partial)
+	emulate(t, grid(1, 1, 32, 1), func(th dc.Thread) { PFSum(th, ps, len(ps)) })
+	emulate(t, gOne, func(th dc.Thread) { PFNormalize(th, emu.weights, n, ps, emu.cdf, emu.u, emu.seed) })
+	emulate(t, gIdx, func(th dc.Thread) { PFFindIndex(th, arrayX, arrayY, emu.cdf, emu.u, emu.xj, emu.yj, n) })
+	// Host: particlefilter's serial resampling.
+	sum := partial[0] + partial[1] + partial[2]
+	host := result{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), slices.Clone(seed)}
+	for i, w := range weights {
+		host.weights[i] = w / sum
+	}
+	c := 0.0
+	for i, w := range host.weights {
+		c += w
+		host.cdf[i] = c
+	}
+	host.seed[0] = int32((int64(LCGA)*int64(seed[0]) + LCGC) % (1 << 32)) // int32 wrap-around
+	host.seed[0] %= LCGM
+	u0 := math.Abs(float64(host.seed[0])/LCGM) / float64(n)
+	for i := range n {
+		host.u[i] = u0 + float64(i)/float64(n)
+		j := sort.SearchFloat64s(host.cdf, host.u[i])
+		j = min(j, n-1)
+		host.xj[i], host.yj[i] = arrayX[j], arrayY[j]
+	}
+	kerneltest.Close64(t, "Emulate vs host weights", emu.weights, host.weights, 1e-14, 0)
+	kerneltest.Close64(t, "Emulate vs host CDF", emu.cdf, host.cdf, 1e-12, 0)
+	kerneltest.Close64(t, "Emulate vs host u", emu.u, host.u, 1e-12, 0)
+	kerneltest.Equal(t, "Emulate vs host seed", emu.seed, host.seed)
+	kerneltest.Equal(t, "Emulate vs host xj", emu.xj, host.xj)
+	kerneltest.Equal(t, "Emulate vs host yj", emu.yj, host.yj)
+	for _, dev := range devices(t) {
+		kerneltest.NeedFloat64(t, dev)
+		psb := kerneltest.Upload(t, dev, partial)
+		wb, cb, ub := kerneltest.Upload(t, dev, weights), kerneltest.Upload(t, dev, make([]float64, n)), kerneltest.Upload(t, dev, make([]float64, n))
+		xb, yb, sb := kerneltest.Upload(t, dev, make([]float64, n)), kerneltest.Upload(t, dev, make([]float64, n)), kerneltest.Upload(t, dev, seed)
+		launched(t, dev, LaunchPFSum(dev, grid(1, 1, 32, 1), psb, len(partial)))
+		launched(t, dev, LaunchPFNormalize(dev, gOne, wb, n, psb, cb, ub, sb))
+		launched(t, dev, LaunchPFFindIndex(dev, gIdx, kerneltest.Upload(t, dev, arrayX), kerneltest.Upload(t, dev, arrayY), cb, ub, xb, yb, n))
+		name := dev.Backend()
+		kerneltest.Equal(t, name+" weights", kerneltest.Read(t, wb), emu.weights)
+		kerneltest.Equal(t, name+" CDF", kerneltest.Read(t, cb), emu.cdf)
+		kerneltest.Equal(t, name+" u", kerneltest.Read(t, ub), emu.u)
+		kerneltest.Equal(t, name+" seed", kerneltest.Read(t, sb), emu.seed)
+		kerneltest.Equal(t, name+" xj", kerneltest.Read(t, xb), emu.xj)
+		kerneltest.Equal(t, name+" yj", kerneltest.Read(t, yb), emu.yj)
+	}
+}
+
+func TestBucketCount(t *testing.T) {
+	size := 3000
+	input := kerneltest.Rand32(23, size, 0, 1)
+	sorted := slices.Sorted(slices.Values(input))
+	pivots := make([]float32, Divisions-1)
+	for i := range pivots {
+		pivots[i] = sorted[(i+1)*size/Divisions]
+	}
+	groups, lsize := 4, 128 // a grid-stride loop: 512 threads for 3000 elements
+	g := grid(groups, 1, lsize, 1)
+	// check verifies the sample's contract: each element's bucket is the
+	// number of pivots not above it, each group's counts are its elements'
+	// per bucket, and the slots of one group's bucket are 0..count-1.
+	check := func(name string, indice []int32, offsets []uint32) {
+		t.Helper()
+		slots := make([][]int, groups*Divisions)
+		for tid, e := range input {
+			b := sort.Search(len(pivots), func(i int) bool { return pivots[i] > e })
+			if got := int(indice[tid] & (Divisions - 1)); got != b {
+				t.Fatalf("%s: element %d (%g) in bucket %d, want %d", name, tid, e, got, b)
+			}
+			gid := tid / lsize % groups
+			slots[gid*Divisions+b] = append(slots[gid*Divisions+b], int(indice[tid]>>LogDivisions))
+		}
+		for k, s := range slots {
+			slices.Sort(s)
+			for i, v := range s {
+				if v != i {
+					t.Fatalf("%s: group %d bucket %d has slots %v, want 0..%d", name, k/Divisions, k%Divisions, s, len(s)-1)
+				}
+			}
+			if int(offsets[k]) != len(s) {
+				t.Fatalf("%s: group %d bucket %d counts %d, want %d", name, k/Divisions, k%Divisions, offsets[k], len(s))
+			}
+		}
+	}
+	indice, offsets := make([]int32, size), make([]uint32, groups*Divisions)
+	emulate(t, g, func(th dc.Thread) { BucketCount(th, input, indice, offsets, pivots, size) })
+	check("Emulate", indice, offsets)
+	for _, dev := range devices(t) {
+		ib, ob := kerneltest.Upload(t, dev, make([]int32, size)), kerneltest.Upload(t, dev, make([]uint32, groups*Divisions))
+		launched(t, dev, LaunchBucketCount(dev, g, kerneltest.Upload(t, dev, input), ib, ob, kerneltest.Upload(t, dev, pivots), size))
+		check(dev.Backend(), kerneltest.Read(t, ib), kerneltest.Read(t, ob))
+	}
+}
