@@ -28,19 +28,21 @@ var unsupported = map[string]string{
 // themselves or step by a parameter, which the group form cannot prove
 // positive.
 var lockstep = map[string]int{
-	"gridstride.Hist":         1,
-	"gridstride.Sums":         1,
-	"gridstride.Strides":      2,
-	"gridstride.Tail":         1,
-	"gridstride.Wrap":         1,
-	"faults.StrideSum":        1,
-	"cpubench.Histogram":      1,
-	"atomics.Histogram":       2,
-	"reduce.Reduce_float32":   1,
-	"reduce.Reduce_float64":   1,
-	"cudasamples.Histogram64": 1,
-	"cudasamples.FWTBatch1":   2,
-	"ports.ScalarProd":        2,
+	"gridstride.Hist":                     1,
+	"gridstride.Sums":                     1,
+	"gridstride.Strides":                  2,
+	"gridstride.Tail":                     1,
+	"gridstride.Wrap":                     1,
+	"faults.StrideSum":                    1,
+	"cpubench.Histogram":                  1,
+	"atomics.Histogram":                   2,
+	"reduce.Reduce_float32":               1,
+	"reduce.Reduce_float64":               1,
+	"cudasamples.Histogram64":             1,
+	"cudasamples.FWTBatch1":               2,
+	"ports.ScalarProd":                    2,
+	"samples.MonteCarloOneBlockPerOption": 1,
+	"samples.BucketCount":                 3,
 }
 
 // lockstepLoops returns the number of loops of group code b that run
