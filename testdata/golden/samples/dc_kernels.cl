@@ -4,6 +4,12 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+#ifdef cl_khr_fp64
+long dc_cvtf64_i64(double x) {
+	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long)x : (-9223372036854775807L - 1);
+}
+#endif // cl_khr_fp64
+
 void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
 	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
 		return;
@@ -99,6 +105,10 @@ uint dc_sel_u32(uint v, const int* bad) {
 	return *bad ? (uint)0 : v;
 }
 
+uchar dc_sel_u8(uchar v, const int* bad) {
+	return *bad ? (uchar)0 : v;
+}
+
 int dc_shl_i32(int x, ulong n) {
 	return n >= 32 ? 0 : (int)((uint)x << n);
 }
@@ -171,6 +181,12 @@ _Static_assert((20 + sizeof(Float3) + __alignof__(Float3) - 1) / __alignof__(Flo
 _Static_assert((32 + sizeof(Float3) + __alignof__(Float3) - 1) / __alignof__(Float3) * __alignof__(Float3) == 44, "dc: offset of FarField.MomentumZ differs from Go");
 _Static_assert((44 + sizeof(Float3) + __alignof__(Float3) - 1) / __alignof__(Float3) * __alignof__(Float3) == 56, "dc: offset of FarField.DensityEnergy differs from Go");
 
+typedef struct QRNGTable {
+	uint T[3][31];
+} QRNGTable;
+_Static_assert(sizeof(QRNGTable) == 372, "dc: size of QRNGTable differs from Go");
+_Static_assert(__alignof__(QRNGTable) == 4, "dc: alignment of QRNGTable differs from Go");
+
 MCOption dc_sel_MCOption(MCOption v, const int* bad) {
 	if (*bad) {
 		MCOption z = {0};
@@ -208,272 +224,310 @@ typedef struct dc_ret_computeFluxContribution {
 	Float3 r3;
 } dc_ret_computeFluxContribution;
 
-#line 232 "samples.go"
+#line 237 "samples.go"
 uint uatomicInc(__global uint* s, long s_len, long i, uint limit, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
-#line 233 "samples.go"
+#line 238 "samples.go"
 	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
-#line 234 "samples.go"
+#line 239 "samples.go"
 	for (;;) {
-#line 235 "samples.go"
+#line 240 "samples.go"
 		uint next = old + 1u;
-#line 236 "samples.go"
+#line 241 "samples.go"
 		if (old >= limit) {
-#line 237 "samples.go"
+#line 242 "samples.go"
 			next = 0u;
 		}
-#line 239 "samples.go"
+#line 244 "samples.go"
 		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
-#line 240 "samples.go"
+#line 245 "samples.go"
 		if (got == old) {
-#line 241 "samples.go"
+#line 246 "samples.go"
 			return old;
 		}
-#line 243 "samples.go"
+#line 248 "samples.go"
 		old = got;
 	}
 }
 
-#line 249 "samples.go"
+#line 254 "samples.go"
 uint uatomicDec(__global uint* s, long s_len, long i, uint limit, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
-#line 250 "samples.go"
+#line 255 "samples.go"
 	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
-#line 251 "samples.go"
+#line 256 "samples.go"
 	for (;;) {
-#line 252 "samples.go"
+#line 257 "samples.go"
 		uint next = old - 1u;
-#line 253 "samples.go"
+#line 258 "samples.go"
 		if (old == 0u || old > limit) {
-#line 254 "samples.go"
+#line 259 "samples.go"
 			next = limit;
 		}
-#line 256 "samples.go"
+#line 261 "samples.go"
 		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
-#line 257 "samples.go"
+#line 262 "samples.go"
 		if (got == old) {
-#line 258 "samples.go"
+#line 263 "samples.go"
 			return old;
 		}
-#line 260 "samples.go"
+#line 265 "samples.go"
 		old = got;
 	}
 }
 
-#line 266 "samples.go"
+#line 271 "samples.go"
 int uatomicBits(__global int* s, long s_len, long i, int v, long op, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
-#line 267 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
-#line 268 "samples.go"
-	for (;;) {
-#line 269 "samples.go"
-		int next = 0;
-#line 270 "samples.go"
-		switch (op) {
-#line 271 "samples.go"
-		case 0L: {
 #line 272 "samples.go"
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
+#line 273 "samples.go"
+	for (;;) {
+#line 274 "samples.go"
+		int next = 0;
+#line 275 "samples.go"
+		switch (op) {
+#line 276 "samples.go"
+		case 0L: {
+#line 277 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 273 "samples.go"
+#line 278 "samples.go"
 		case 1L: {
-#line 274 "samples.go"
+#line 279 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 275 "samples.go"
+#line 280 "samples.go"
 		default: {
-#line 276 "samples.go"
+#line 281 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 278 "samples.go"
+#line 283 "samples.go"
 			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomic_cmpxchg(dc_p3, old, next));
-#line 278 "samples.go"
+#line 283 "samples.go"
 			if (got != old) {
-#line 279 "samples.go"
+#line 284 "samples.go"
 				old = got;
-#line 280 "samples.go"
+#line 285 "samples.go"
 				continue;
 			}
 		}
-#line 282 "samples.go"
+#line 287 "samples.go"
 		return old;
 	}
 }
 
-#line 320 "samples.go"
+#line 325 "samples.go"
 float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
-#line 321 "samples.go"
+#line 326 "samples.go"
 	float callValue = s * exp(muByT + vBySqrtT * r) - x;
-#line 322 "samples.go"
+#line 327 "samples.go"
 	if (callValue > 0.0f) {
-#line 323 "samples.go"
+#line 328 "samples.go"
 		return callValue;
 	}
-#line 325 "samples.go"
+#line 330 "samples.go"
 	return 0.0f;
 }
 
-#line 366 "samples.go"
+#line 371 "samples.go"
 float moroInvCND(uint x) {
-#line 386 "samples.go"
+#line 391 "samples.go"
 	float z = 0.0f;
-#line 387 "samples.go"
+#line 392 "samples.go"
 	uchar negate = false;
-#line 388 "samples.go"
+#line 393 "samples.go"
 	if (x >= 2147483648u) {
-#line 389 "samples.go"
+#line 394 "samples.go"
 		x = 4294967295u - x;
-#line 390 "samples.go"
+#line 395 "samples.go"
 		negate = true;
 	}
-#line 394 "samples.go"
+#line 399 "samples.go"
 	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
-#line 395 "samples.go"
+#line 400 "samples.go"
 	float p2 = p1 - 0.5f;
-#line 396 "samples.go"
+#line 401 "samples.go"
 	if (p2 > (-0.42f)) {
-#line 397 "samples.go"
+#line 402 "samples.go"
 		z = p2 * p2;
-#line 398 "samples.go"
+#line 403 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 400 "samples.go"
+#line 405 "samples.go"
 		z = log(-log(p1));
-#line 401 "samples.go"
+#line 406 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 403 "samples.go"
+#line 408 "samples.go"
 	if (negate) {
-#line 404 "samples.go"
+#line 409 "samples.go"
 		return -z;
 	}
-#line 406 "samples.go"
+#line 411 "samples.go"
 	return z;
 }
 
-#line 596 "samples.go"
+#line 601 "samples.go"
 int maximum(int a, int b, int c) {
-#line 597 "samples.go"
+#line 602 "samples.go"
 	int k = a;
-#line 598 "samples.go"
+#line 603 "samples.go"
 	if (b > k) {
-#line 599 "samples.go"
+#line 604 "samples.go"
 		k = b;
 	}
-#line 601 "samples.go"
+#line 606 "samples.go"
 	if (c > k) {
-#line 602 "samples.go"
+#line 607 "samples.go"
 		k = c;
 	}
-#line 604 "samples.go"
+#line 609 "samples.go"
 	return k;
 }
 
-#line 749 "samples.go"
+#line 754 "samples.go"
 dc_ret_loadVariables loadVariables(__global const float* variables, long variables_len, long i, long nelr, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 750 "samples.go"
+#line 755 "samples.go"
 	Float3 m = (Float3){dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3)};
-#line 751 "samples.go"
+#line 756 "samples.go"
 	return (dc_ret_loadVariables){dc_sel_f32((dc_b4 = 0, variables[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5)]), &dc_b5)};
 }
 
-#line 723 "samples.go"
+#line 728 "samples.go"
 Float3 computeVelocity(float density, Float3 momentum) {
-#line 724 "samples.go"
+#line 729 "samples.go"
 	return (Float3){momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 727 "samples.go"
+#line 732 "samples.go"
 float computeSpeedSqd(Float3 v) {
-#line 727 "samples.go"
+#line 732 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 729 "samples.go"
+#line 734 "samples.go"
 float computePressure(float density, float densityEnergy, float speedSqd) {
-#line 730 "samples.go"
+#line 735 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 733 "samples.go"
+#line 738 "samples.go"
 float computeSpeedOfSound(float density, float pressure) {
-#line 734 "samples.go"
+#line 739 "samples.go"
 	return sqrt(1.4f * pressure / density);
 }
 
-#line 739 "samples.go"
-dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 739 "samples.go"
-	Float3 fx = {0};
-#line 739 "samples.go"
-	Float3 fy = {0};
-#line 739 "samples.go"
-	Float3 fz = {0};
-#line 739 "samples.go"
-	Float3 fe = {0};
-#line 740 "samples.go"
-	fx = (Float3){velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
-#line 741 "samples.go"
-	fy = (Float3){fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
-#line 742 "samples.go"
-	fz = (Float3){fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
-#line 743 "samples.go"
-	float dep = densityEnergy + pressure;
 #line 744 "samples.go"
-	fe = (Float3){velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 744 "samples.go"
+	Float3 fx = {0};
+#line 744 "samples.go"
+	Float3 fy = {0};
+#line 744 "samples.go"
+	Float3 fz = {0};
+#line 744 "samples.go"
+	Float3 fe = {0};
 #line 745 "samples.go"
+	fx = (Float3){velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
+#line 746 "samples.go"
+	fy = (Float3){fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+#line 747 "samples.go"
+	fz = (Float3){fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+#line 748 "samples.go"
+	float dep = densityEnergy + pressure;
+#line 749 "samples.go"
+	fe = (Float3){velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 750 "samples.go"
 	return (dc_ret_computeFluxContribution){fx, fy, fz, fe};
 }
 
 #ifdef cl_khr_fp64
-#line 875 "samples.go"
+#line 880 "samples.go"
 double randu(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
 	int dc_b4 = 0;
-#line 876 "samples.go"
+#line 881 "samples.go"
 	int num = (int)(1103515245u * (uint)dc_sel_i32((dc_b1 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1) + 12345u);
-#line 877 "samples.go"
+#line 882 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &seed[dc_ix(index, seed_len, dc_fault, dc_tag, 12, &dc_b2)];
 	int dc_t1 = num % 2147483647;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 878 "samples.go"
+#line 883 "samples.go"
 	return fabs((double)dc_sel_i32((dc_b4 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) / 2.147483647e+09);
+}
+
+#line 1007 "samples.go"
+double randn(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
+#line 1008 "samples.go"
+	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
+#line 1009 "samples.go"
+	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
+#line 1010 "samples.go"
+	double cosine = cos(6.283185307179586 * v);
+#line 1011 "samples.go"
+	double rt = -2.0 * log(u);
+#line 1012 "samples.go"
+	return sqrt(rt) * cosine;
+}
+
+#line 1017 "samples.go"
+long roundHalfUp(double value) {
+#line 1018 "samples.go"
+	long n = dc_cvtf64_i64(value);
+#line 1019 "samples.go"
+	if (value - (double)n < 0.5) {
+#line 1020 "samples.go"
+		return n;
+	}
+#line 1022 "samples.go"
+	return (long)((ulong)n + 1UL);
 }
 #endif // cl_khr_fp64
 
-#line 20 "samples.go"
+#line 1025 "samples.go"
+long absInt(long x) {
+#line 1026 "samples.go"
+	if (x < 0L) {
+#line 1027 "samples.go"
+		return (long)(-(ulong)x);
+	}
+#line 1029 "samples.go"
+	return x;
+}
+
+#line 25 "samples.go"
 __kernel void VectorAdd(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 21 "samples.go"
+#line 26 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 22 "samples.go"
+#line 27 "samples.go"
 	if (i < numElements) {
-#line 23 "samples.go"
+#line 28 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
@@ -483,28 +537,28 @@ __kernel void VectorAdd(__global const float* restrict a, long a_len, __global c
 	}
 }
 
-#line 20 "samples.go"
+#line 25 "samples.go"
 __kernel void VectorAdd_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 21 "samples.go"
+#line 26 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 22 "samples.go"
+#line 27 "samples.go"
 	if (i < numElements) {
-#line 23 "samples.go"
+#line 28 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 20 "samples.go"
+#line 25 "samples.go"
 __kernel void VectorAdd_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 21 "samples.go"
+#line 26 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 22 "samples.go"
+#line 27 "samples.go"
 	if (i < numElements) {
-#line 23 "samples.go"
+#line 28 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
@@ -514,18 +568,18 @@ __kernel void VectorAdd_aliased(__global const float* a, long a_len, __global co
 	}
 }
 
-#line 20 "samples.go"
+#line 25 "samples.go"
 __kernel void VectorAdd_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 21 "samples.go"
+#line 26 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 22 "samples.go"
+#line 27 "samples.go"
 	if (i < numElements) {
-#line 23 "samples.go"
+#line 28 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 35 "samples.go"
+#line 40 "samples.go"
 __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -539,17 +593,17 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global int (*dc_p12);
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local int sh0[128];
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local int* sdata = sh0;
-#line 37 "samples.go"
+#line 42 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
+#line 43 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
+#line 44 "samples.go"
 	if (i < n) {
-#line 40 "samples.go"
+#line 45 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3);
@@ -557,7 +611,7 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4)];
 		int dc_t2 = 0;
@@ -565,13 +619,13 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 23, &dc_b10)]), &dc_b10));
@@ -579,12 +633,12 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 24, &dc_b11)];
 		int dc_t4 = sdata[0];
@@ -594,44 +648,44 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 35 "samples.go"
-__kernel void Reduce0_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 36 "samples.go"
-	__local int sh0[128];
-#line 36 "samples.go"
-	__local int* sdata = sh0;
-#line 37 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
-	if (i < n) {
 #line 40 "samples.go"
+__kernel void Reduce0_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 41 "samples.go"
+	__local int sh0[128];
+#line 41 "samples.go"
+	__local int* sdata = sh0;
+#line 42 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 43 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 44 "samples.go"
+	if (i < n) {
+#line 45 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 35 "samples.go"
+#line 40 "samples.go"
 __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -645,17 +699,17 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global int (*dc_p12);
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local int sh0[128];
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local int* sdata = sh0;
-#line 37 "samples.go"
+#line 42 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
+#line 43 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
+#line 44 "samples.go"
 	if (i < n) {
-#line 40 "samples.go"
+#line 45 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3);
@@ -663,7 +717,7 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4)];
 		int dc_t2 = 0;
@@ -671,13 +725,13 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 23, &dc_b10)]), &dc_b10));
@@ -685,12 +739,12 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 24, &dc_b11)];
 		int dc_t4 = sdata[0];
@@ -700,44 +754,44 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 35 "samples.go"
-__kernel void Reduce0_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 36 "samples.go"
-	__local int sh0[128];
-#line 36 "samples.go"
-	__local int* sdata = sh0;
-#line 37 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
-	if (i < n) {
 #line 40 "samples.go"
+__kernel void Reduce0_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 41 "samples.go"
+	__local int sh0[128];
+#line 41 "samples.go"
+	__local int* sdata = sh0;
+#line 42 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 43 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 44 "samples.go"
+	if (i < n) {
+#line 45 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 35 "samples.go"
+#line 40 "samples.go"
 __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -751,17 +805,17 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local float sh1[128];
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local float* sdata = sh1;
-#line 37 "samples.go"
+#line 42 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
+#line 43 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
+#line 44 "samples.go"
 	if (i < n) {
-#line 40 "samples.go"
+#line 45 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3)]), &dc_b3);
@@ -769,7 +823,7 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t2 = 0.0f;
@@ -777,13 +831,13 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 31, &dc_b10)]), &dc_b10);
@@ -791,12 +845,12 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 32, &dc_b11)];
 		float dc_t4 = sdata[0];
@@ -806,44 +860,44 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 35 "samples.go"
-__kernel void Reduce0_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 36 "samples.go"
-	__local float sh1[128];
-#line 36 "samples.go"
-	__local float* sdata = sh1;
-#line 37 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
-	if (i < n) {
 #line 40 "samples.go"
+__kernel void Reduce0_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 41 "samples.go"
+	__local float sh1[128];
+#line 41 "samples.go"
+	__local float* sdata = sh1;
+#line 42 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 43 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 44 "samples.go"
+	if (i < n) {
+#line 45 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 35 "samples.go"
+#line 40 "samples.go"
 __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -857,17 +911,17 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local float sh1[128];
-#line 36 "samples.go"
+#line 41 "samples.go"
 	__local float* sdata = sh1;
-#line 37 "samples.go"
+#line 42 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
+#line 43 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
+#line 44 "samples.go"
 	if (i < n) {
-#line 40 "samples.go"
+#line 45 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3)]), &dc_b3);
@@ -875,7 +929,7 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t2 = 0.0f;
@@ -883,13 +937,13 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 31, &dc_b10)]), &dc_b10);
@@ -897,12 +951,12 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 32, &dc_b11)];
 		float dc_t4 = sdata[0];
@@ -912,44 +966,44 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 35 "samples.go"
-__kernel void Reduce0_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 36 "samples.go"
-	__local float sh1[128];
-#line 36 "samples.go"
-	__local float* sdata = sh1;
-#line 37 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 38 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 39 "samples.go"
-	if (i < n) {
 #line 40 "samples.go"
+__kernel void Reduce0_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 41 "samples.go"
+	__local float sh1[128];
+#line 41 "samples.go"
+	__local float* sdata = sh1;
+#line 42 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 43 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 44 "samples.go"
+	if (i < n) {
+#line 45 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -960,37 +1014,37 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 61 "samples.go"
-	__local int sh2[128];
-#line 61 "samples.go"
-	__local int* sdata = sh2;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	int v = 0;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local int sh2[128];
+#line 66 "samples.go"
+	__local int* sdata = sh2;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	int v = 0;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1)]), &dc_b1);
 	}
-#line 68 "samples.go"
+#line 73 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 69 "samples.go"
+#line 74 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
+#line 75 "samples.go"
 	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
+#line 76 "samples.go"
 		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
+#line 77 "samples.go"
 		if (index < (ulong)(long)get_local_size(0)) {
-#line 73 "samples.go"
+#line 78 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4)];
 			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7));
@@ -998,12 +1052,12 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 38, &dc_b8)];
 		int dc_t3 = sdata[0];
@@ -1013,38 +1067,38 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 61 "samples.go"
-	__local int sh2[128];
-#line 61 "samples.go"
-	__local int* sdata = sh2;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	int v = 0;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local int sh2[128];
+#line 66 "samples.go"
+	__local int* sdata = sh2;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	int v = 0;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = gIdata[i];
 	}
-#line 68 "samples.go"
-	sdata[tid] = v;
-#line 69 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
-		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
 #line 73 "samples.go"
+	sdata[tid] = v;
+#line 74 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 75 "samples.go"
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+#line 76 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 77 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 78 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1)];
 			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4)]), &dc_b4));
@@ -1052,17 +1106,17 @@ __kernel void Reduce1_int32_fast(__global const int* restrict gIdata, long gIdat
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1073,37 +1127,37 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 61 "samples.go"
-	__local int sh2[128];
-#line 61 "samples.go"
-	__local int* sdata = sh2;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	int v = 0;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local int sh2[128];
+#line 66 "samples.go"
+	__local int* sdata = sh2;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	int v = 0;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1)]), &dc_b1);
 	}
-#line 68 "samples.go"
+#line 73 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 69 "samples.go"
+#line 74 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
+#line 75 "samples.go"
 	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
+#line 76 "samples.go"
 		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
+#line 77 "samples.go"
 		if (index < (ulong)(long)get_local_size(0)) {
-#line 73 "samples.go"
+#line 78 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4)];
 			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7));
@@ -1111,12 +1165,12 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 38, &dc_b8)];
 		int dc_t3 = sdata[0];
@@ -1126,38 +1180,38 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 61 "samples.go"
-	__local int sh2[128];
-#line 61 "samples.go"
-	__local int* sdata = sh2;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	int v = 0;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local int sh2[128];
+#line 66 "samples.go"
+	__local int* sdata = sh2;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	int v = 0;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = gIdata[i];
 	}
-#line 68 "samples.go"
-	sdata[tid] = v;
-#line 69 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
-		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
 #line 73 "samples.go"
+	sdata[tid] = v;
+#line 74 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 75 "samples.go"
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+#line 76 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 77 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 78 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1)];
 			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4)]), &dc_b4));
@@ -1165,17 +1219,17 @@ __kernel void Reduce1_int32_aliased_fast(__global const int* gIdata, long gIdata
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1186,37 +1240,37 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 61 "samples.go"
-	__local float sh3[128];
-#line 61 "samples.go"
-	__local float* sdata = sh3;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	float v = 0.0f;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local float sh3[128];
+#line 66 "samples.go"
+	__local float* sdata = sh3;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	float v = 0.0f;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1);
 	}
-#line 68 "samples.go"
+#line 73 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 69 "samples.go"
+#line 74 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
+#line 75 "samples.go"
 	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
+#line 76 "samples.go"
 		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
+#line 77 "samples.go"
 		if (index < (ulong)(long)get_local_size(0)) {
-#line 73 "samples.go"
+#line 78 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7)]), &dc_b7);
@@ -1224,12 +1278,12 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 44, &dc_b8)];
 		float dc_t3 = sdata[0];
@@ -1239,38 +1293,38 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 61 "samples.go"
-	__local float sh3[128];
-#line 61 "samples.go"
-	__local float* sdata = sh3;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	float v = 0.0f;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local float sh3[128];
+#line 66 "samples.go"
+	__local float* sdata = sh3;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	float v = 0.0f;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = gIdata[i];
 	}
-#line 68 "samples.go"
-	sdata[tid] = v;
-#line 69 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
-		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
 #line 73 "samples.go"
+	sdata[tid] = v;
+#line 74 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 75 "samples.go"
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+#line 76 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 77 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 78 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
@@ -1278,17 +1332,17 @@ __kernel void Reduce1_float32_fast(__global const float* restrict gIdata, long g
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1299,37 +1353,37 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 61 "samples.go"
-	__local float sh3[128];
-#line 61 "samples.go"
-	__local float* sdata = sh3;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	float v = 0.0f;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local float sh3[128];
+#line 66 "samples.go"
+	__local float* sdata = sh3;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	float v = 0.0f;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1);
 	}
-#line 68 "samples.go"
+#line 73 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 69 "samples.go"
+#line 74 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
+#line 75 "samples.go"
 	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
+#line 76 "samples.go"
 		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
+#line 77 "samples.go"
 		if (index < (ulong)(long)get_local_size(0)) {
-#line 73 "samples.go"
+#line 78 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7)]), &dc_b7);
@@ -1337,12 +1391,12 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 44, &dc_b8)];
 		float dc_t3 = sdata[0];
@@ -1352,38 +1406,38 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 __kernel void Reduce1_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 61 "samples.go"
-	__local float sh3[128];
-#line 61 "samples.go"
-	__local float* sdata = sh3;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 64 "samples.go"
-	float v = 0.0f;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	__local float sh3[128];
+#line 66 "samples.go"
+	__local float* sdata = sh3;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)get_local_id(0);
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 69 "samples.go"
+	float v = 0.0f;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = gIdata[i];
 	}
-#line 68 "samples.go"
-	sdata[tid] = v;
-#line 69 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 70 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
-#line 71 "samples.go"
-		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
 #line 73 "samples.go"
+	sdata[tid] = v;
+#line 74 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 75 "samples.go"
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+#line 76 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 77 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 78 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
@@ -1391,17 +1445,17 @@ __kernel void Reduce1_float32_aliased_fast(__global const float* gIdata, long gI
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1414,24 +1468,24 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global int (*dc_p11);
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local int sh4[128];
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local int* sdata = sh4;
-#line 88 "samples.go"
+#line 93 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
+#line 94 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
+#line 95 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 91 "samples.go"
+#line 96 "samples.go"
 	if (i < n) {
-#line 92 "samples.go"
+#line 97 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5)]), &dc_b5);
@@ -1439,13 +1493,13 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9));
@@ -1453,12 +1507,12 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 51, &dc_b10)];
 		int dc_t4 = sdata[0];
@@ -1468,44 +1522,44 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 87 "samples.go"
-	__local int sh4[128];
-#line 87 "samples.go"
-	__local int* sdata = sh4;
-#line 88 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
-	sdata[tid] = 0;
-#line 91 "samples.go"
-	if (i < n) {
 #line 92 "samples.go"
+	__local int sh4[128];
+#line 92 "samples.go"
+	__local int* sdata = sh4;
+#line 93 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 94 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 95 "samples.go"
+	sdata[tid] = 0;
+#line 96 "samples.go"
+	if (i < n) {
+#line 97 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b1)]), &dc_b1));
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1518,24 +1572,24 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global int (*dc_p11);
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local int sh4[128];
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local int* sdata = sh4;
-#line 88 "samples.go"
+#line 93 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
+#line 94 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
+#line 95 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 91 "samples.go"
+#line 96 "samples.go"
 	if (i < n) {
-#line 92 "samples.go"
+#line 97 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5)]), &dc_b5);
@@ -1543,13 +1597,13 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9));
@@ -1557,12 +1611,12 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 51, &dc_b10)];
 		int dc_t4 = sdata[0];
@@ -1572,44 +1626,44 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 87 "samples.go"
-	__local int sh4[128];
-#line 87 "samples.go"
-	__local int* sdata = sh4;
-#line 88 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
-	sdata[tid] = 0;
-#line 91 "samples.go"
-	if (i < n) {
 #line 92 "samples.go"
+	__local int sh4[128];
+#line 92 "samples.go"
+	__local int* sdata = sh4;
+#line 93 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 94 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 95 "samples.go"
+	sdata[tid] = 0;
+#line 96 "samples.go"
+	if (i < n) {
+#line 97 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b1)]), &dc_b1));
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1622,24 +1676,24 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global float (*dc_p11);
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local float sh5[128];
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local float* sdata = sh5;
-#line 88 "samples.go"
+#line 93 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
+#line 94 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
+#line 95 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 91 "samples.go"
+#line 96 "samples.go"
 	if (i < n) {
-#line 92 "samples.go"
+#line 97 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5);
@@ -1647,13 +1701,13 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b9)]), &dc_b9);
@@ -1661,12 +1715,12 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 58, &dc_b10)];
 		float dc_t4 = sdata[0];
@@ -1676,44 +1730,44 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 87 "samples.go"
-	__local float sh5[128];
-#line 87 "samples.go"
-	__local float* sdata = sh5;
-#line 88 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
-	sdata[tid] = 0.0f;
-#line 91 "samples.go"
-	if (i < n) {
 #line 92 "samples.go"
+	__local float sh5[128];
+#line 92 "samples.go"
+	__local float* sdata = sh5;
+#line 93 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 94 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 95 "samples.go"
+	sdata[tid] = 0.0f;
+#line 96 "samples.go"
+	if (i < n) {
+#line 97 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1726,24 +1780,24 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global float (*dc_p11);
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local float sh5[128];
-#line 87 "samples.go"
+#line 92 "samples.go"
 	__local float* sdata = sh5;
-#line 88 "samples.go"
+#line 93 "samples.go"
 	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
+#line 94 "samples.go"
 	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
+#line 95 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 91 "samples.go"
+#line 96 "samples.go"
 	if (i < n) {
-#line 92 "samples.go"
+#line 97 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5);
@@ -1751,13 +1805,13 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b9)]), &dc_b9);
@@ -1765,12 +1819,12 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 58, &dc_b10)];
 		float dc_t4 = sdata[0];
@@ -1780,44 +1834,44 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 __kernel void Reduce2_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 87 "samples.go"
-	__local float sh5[128];
-#line 87 "samples.go"
-	__local float* sdata = sh5;
-#line 88 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 89 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 90 "samples.go"
-	sdata[tid] = 0.0f;
-#line 91 "samples.go"
-	if (i < n) {
 #line 92 "samples.go"
+	__local float sh5[128];
+#line 92 "samples.go"
+	__local float* sdata = sh5;
+#line 93 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 94 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 95 "samples.go"
+	sdata[tid] = 0.0f;
+#line 96 "samples.go"
+	if (i < n) {
+#line 97 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1828,42 +1882,42 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 	__local int (*dc_p7);
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 111 "samples.go"
-	__local int sh6[128];
-#line 111 "samples.go"
-	__local int* sdata = sh6;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	int mySum = 0;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local int sh6[128];
+#line 116 "samples.go"
+	__local int* sdata = sh6;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	int mySum = 0;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1);
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 60, &dc_b2)]), &dc_b2));
 	}
-#line 121 "samples.go"
+#line 126 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 122 "samples.go"
+#line 127 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
+#line 128 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
+#line 129 "samples.go"
 		if (tid < s) {
-#line 125 "samples.go"
+#line 130 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
-#line 126 "samples.go"
+#line 131 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6)];
 			int dc_t2 = mySum;
@@ -1871,12 +1925,12 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 64, &dc_b8)];
 		int dc_t3 = mySum;
@@ -1886,53 +1940,53 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 111 "samples.go"
-	__local int sh6[128];
-#line 111 "samples.go"
-	__local int* sdata = sh6;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	int mySum = 0;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local int sh6[128];
+#line 116 "samples.go"
+	__local int* sdata = sh6;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	int mySum = 0;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))]);
 	}
-#line 121 "samples.go"
-	sdata[tid] = mySum;
-#line 122 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
-		if (tid < s) {
-#line 125 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
 #line 126 "samples.go"
+	sdata[tid] = mySum;
+#line 127 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 128 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 129 "samples.go"
+		if (tid < s) {
+#line 130 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+#line 131 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1943,42 +1997,42 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 	__local int (*dc_p7);
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 111 "samples.go"
-	__local int sh6[128];
-#line 111 "samples.go"
-	__local int* sdata = sh6;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	int mySum = 0;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local int sh6[128];
+#line 116 "samples.go"
+	__local int* sdata = sh6;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	int mySum = 0;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1);
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 60, &dc_b2)]), &dc_b2));
 	}
-#line 121 "samples.go"
+#line 126 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 122 "samples.go"
+#line 127 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
+#line 128 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
+#line 129 "samples.go"
 		if (tid < s) {
-#line 125 "samples.go"
+#line 130 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
-#line 126 "samples.go"
+#line 131 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6)];
 			int dc_t2 = mySum;
@@ -1986,12 +2040,12 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 64, &dc_b8)];
 		int dc_t3 = mySum;
@@ -2001,53 +2055,53 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 111 "samples.go"
-	__local int sh6[128];
-#line 111 "samples.go"
-	__local int* sdata = sh6;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	int mySum = 0;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local int sh6[128];
+#line 116 "samples.go"
+	__local int* sdata = sh6;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	int mySum = 0;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))]);
 	}
-#line 121 "samples.go"
-	sdata[tid] = mySum;
-#line 122 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
-		if (tid < s) {
-#line 125 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
 #line 126 "samples.go"
+	sdata[tid] = mySum;
+#line 127 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 128 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 129 "samples.go"
+		if (tid < s) {
+#line 130 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+#line 131 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2058,42 +2112,42 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 	__local float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 111 "samples.go"
-	__local float sh7[128];
-#line 111 "samples.go"
-	__local float* sdata = sh7;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	float mySum = 0.0f;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local float sh7[128];
+#line 116 "samples.go"
+	__local float* sdata = sh7;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	float mySum = 0.0f;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1);
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 66, &dc_b2)]), &dc_b2);
 	}
-#line 121 "samples.go"
+#line 126 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 122 "samples.go"
+#line 127 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
+#line 128 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
+#line 129 "samples.go"
 		if (tid < s) {
-#line 125 "samples.go"
+#line 130 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
-#line 126 "samples.go"
+#line 131 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2101,12 +2155,12 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 70, &dc_b8)];
 		float dc_t3 = mySum;
@@ -2116,53 +2170,53 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 111 "samples.go"
-	__local float sh7[128];
-#line 111 "samples.go"
-	__local float* sdata = sh7;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	float mySum = 0.0f;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local float sh7[128];
+#line 116 "samples.go"
+	__local float* sdata = sh7;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	float mySum = 0.0f;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))];
 	}
-#line 121 "samples.go"
-	sdata[tid] = mySum;
-#line 122 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
-		if (tid < s) {
-#line 125 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 #line 126 "samples.go"
+	sdata[tid] = mySum;
+#line 127 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 128 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 129 "samples.go"
+		if (tid < s) {
+#line 130 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+#line 131 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2173,42 +2227,42 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 	__local float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 111 "samples.go"
-	__local float sh7[128];
-#line 111 "samples.go"
-	__local float* sdata = sh7;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	float mySum = 0.0f;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local float sh7[128];
+#line 116 "samples.go"
+	__local float* sdata = sh7;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	float mySum = 0.0f;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1);
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 66, &dc_b2)]), &dc_b2);
 	}
-#line 121 "samples.go"
+#line 126 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 122 "samples.go"
+#line 127 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
+#line 128 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
+#line 129 "samples.go"
 		if (tid < s) {
-#line 125 "samples.go"
+#line 130 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
-#line 126 "samples.go"
+#line 131 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2216,12 +2270,12 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 70, &dc_b8)];
 		float dc_t3 = mySum;
@@ -2231,53 +2285,53 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 __kernel void Reduce3_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 111 "samples.go"
-	__local float sh7[128];
-#line 111 "samples.go"
-	__local float* sdata = sh7;
-#line 112 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
-#line 114 "samples.go"
-	float mySum = 0.0f;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	__local float sh7[128];
+#line 116 "samples.go"
+	__local float* sdata = sh7;
+#line 117 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+#line 119 "samples.go"
+	float mySum = 0.0f;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))];
 	}
-#line 121 "samples.go"
-	sdata[tid] = mySum;
-#line 122 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
-		if (tid < s) {
-#line 125 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
 #line 126 "samples.go"
+	sdata[tid] = mySum;
+#line 127 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 128 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 129 "samples.go"
+		if (tid < s) {
+#line 130 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+#line 131 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2289,42 +2343,42 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 141 "samples.go"
-	__local int sh8[128];
-#line 141 "samples.go"
-	__local int* sdata = sh8;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	int mySum = 0;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local int sh8[128];
+#line 146 "samples.go"
+	__local int* sdata = sh8;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	int mySum = 0;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2)]), &dc_b2));
 	}
-#line 151 "samples.go"
+#line 156 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 152 "samples.go"
+#line 157 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
+#line 158 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
+#line 159 "samples.go"
 		if (tid < s) {
-#line 155 "samples.go"
+#line 160 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
-#line 156 "samples.go"
+#line 161 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2332,24 +2386,24 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 158 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 160 "samples.go"
+#line 165 "samples.go"
 	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 161 "samples.go"
+#line 166 "samples.go"
 		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
+#line 167 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
-#line 163 "samples.go"
+#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 170 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 167 "samples.go"
+#line 172 "samples.go"
 	if (tid == 0L) {
-#line 168 "samples.go"
+#line 173 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 77, &dc_b9)];
 		int dc_t3 = mySum;
@@ -2359,65 +2413,65 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 141 "samples.go"
-	__local int sh8[128];
-#line 141 "samples.go"
-	__local int* sdata = sh8;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	int mySum = 0;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local int sh8[128];
+#line 146 "samples.go"
+	__local int* sdata = sh8;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	int mySum = 0;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 151 "samples.go"
-	sdata[tid] = mySum;
-#line 152 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
-		if (tid < s) {
-#line 155 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 156 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 157 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+#line 159 "samples.go"
+		if (tid < s) {
 #line 160 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 161 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 163 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 165 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 166 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
 #line 168 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 170 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 172 "samples.go"
+	if (tid == 0L) {
+#line 173 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2429,42 +2483,42 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 141 "samples.go"
-	__local int sh8[128];
-#line 141 "samples.go"
-	__local int* sdata = sh8;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	int mySum = 0;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local int sh8[128];
+#line 146 "samples.go"
+	__local int* sdata = sh8;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	int mySum = 0;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2)]), &dc_b2));
 	}
-#line 151 "samples.go"
+#line 156 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 152 "samples.go"
+#line 157 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
+#line 158 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
+#line 159 "samples.go"
 		if (tid < s) {
-#line 155 "samples.go"
+#line 160 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
-#line 156 "samples.go"
+#line 161 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2472,24 +2526,24 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 158 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 160 "samples.go"
+#line 165 "samples.go"
 	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 161 "samples.go"
+#line 166 "samples.go"
 		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
+#line 167 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
-#line 163 "samples.go"
+#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 170 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 167 "samples.go"
+#line 172 "samples.go"
 	if (tid == 0L) {
-#line 168 "samples.go"
+#line 173 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 77, &dc_b9)];
 		int dc_t3 = mySum;
@@ -2499,65 +2553,65 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 141 "samples.go"
-	__local int sh8[128];
-#line 141 "samples.go"
-	__local int* sdata = sh8;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	int mySum = 0;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local int sh8[128];
+#line 146 "samples.go"
+	__local int* sdata = sh8;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	int mySum = 0;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 151 "samples.go"
-	sdata[tid] = mySum;
-#line 152 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
-		if (tid < s) {
-#line 155 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 156 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 157 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+#line 159 "samples.go"
+		if (tid < s) {
 #line 160 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 161 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 163 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 165 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 166 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
 #line 168 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 170 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 172 "samples.go"
+	if (tid == 0L) {
+#line 173 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2569,42 +2623,42 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 141 "samples.go"
-	__local float sh9[128];
-#line 141 "samples.go"
-	__local float* sdata = sh9;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	float mySum = 0.0f;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local float sh9[128];
+#line 146 "samples.go"
+	__local float* sdata = sh9;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	float mySum = 0.0f;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1)]), &dc_b1);
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2)]), &dc_b2);
 	}
-#line 151 "samples.go"
+#line 156 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 152 "samples.go"
+#line 157 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
+#line 158 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
+#line 159 "samples.go"
 		if (tid < s) {
-#line 155 "samples.go"
+#line 160 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
-#line 156 "samples.go"
+#line 161 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2612,24 +2666,24 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 158 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 160 "samples.go"
+#line 165 "samples.go"
 	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 161 "samples.go"
+#line 166 "samples.go"
 		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
+#line 167 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
-#line 163 "samples.go"
+#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 170 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 167 "samples.go"
+#line 172 "samples.go"
 	if (tid == 0L) {
-#line 168 "samples.go"
+#line 173 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 84, &dc_b9)];
 		float dc_t3 = mySum;
@@ -2639,65 +2693,65 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 141 "samples.go"
-	__local float sh9[128];
-#line 141 "samples.go"
-	__local float* sdata = sh9;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	float mySum = 0.0f;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local float sh9[128];
+#line 146 "samples.go"
+	__local float* sdata = sh9;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	float mySum = 0.0f;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 151 "samples.go"
-	sdata[tid] = mySum;
-#line 152 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
-		if (tid < s) {
-#line 155 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 156 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 157 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+#line 159 "samples.go"
+		if (tid < s) {
 #line 160 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 161 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 163 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 165 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 166 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
 #line 168 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 170 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 172 "samples.go"
+	if (tid == 0L) {
+#line 173 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2709,42 +2763,42 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 141 "samples.go"
-	__local float sh9[128];
-#line 141 "samples.go"
-	__local float* sdata = sh9;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	float mySum = 0.0f;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local float sh9[128];
+#line 146 "samples.go"
+	__local float* sdata = sh9;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	float mySum = 0.0f;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1)]), &dc_b1);
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2)]), &dc_b2);
 	}
-#line 151 "samples.go"
+#line 156 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 152 "samples.go"
+#line 157 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
+#line 158 "samples.go"
 	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
+#line 159 "samples.go"
 		if (tid < s) {
-#line 155 "samples.go"
+#line 160 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
-#line 156 "samples.go"
+#line 161 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2752,24 +2806,24 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 158 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 160 "samples.go"
+#line 165 "samples.go"
 	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 161 "samples.go"
+#line 166 "samples.go"
 		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
+#line 167 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
-#line 163 "samples.go"
+#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 170 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 167 "samples.go"
+#line 172 "samples.go"
 	if (tid == 0L) {
-#line 168 "samples.go"
+#line 173 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 84, &dc_b9)];
 		float dc_t3 = mySum;
@@ -2779,65 +2833,65 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 __kernel void Reduce4_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 141 "samples.go"
-	__local float sh9[128];
-#line 141 "samples.go"
-	__local float* sdata = sh9;
-#line 142 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 144 "samples.go"
-	float mySum = 0.0f;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	__local float sh9[128];
+#line 146 "samples.go"
+	__local float* sdata = sh9;
+#line 147 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 149 "samples.go"
+	float mySum = 0.0f;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 151 "samples.go"
-	sdata[tid] = mySum;
-#line 152 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 153 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
-		if (tid < s) {
-#line 155 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 156 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 157 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+#line 159 "samples.go"
+		if (tid < s) {
 #line 160 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 161 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 163 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 163 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 165 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 166 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
 #line 168 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 170 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 172 "samples.go"
+	if (tid == 0L) {
+#line 173 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 177 "samples.go"
+#line 182 "samples.go"
 __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2852,42 +2906,42 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global int (*dc_p13);
-#line 178 "samples.go"
-	__local int sh10[128];
-#line 178 "samples.go"
-	__local int* sdata = sh10;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	int mySum = 0;
-#line 182 "samples.go"
-	if (i < n) {
 #line 183 "samples.go"
+	__local int sh10[128];
+#line 183 "samples.go"
+	__local int* sdata = sh10;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	int mySum = 0;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2)]), &dc_b2));
 	}
-#line 188 "samples.go"
+#line 193 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 189 "samples.go"
+#line 194 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
+#line 195 "samples.go"
 	if (false) {
-#line 191 "samples.go"
+#line 196 "samples.go"
 		if (tid < 256L) {
-#line 192 "samples.go"
+#line 197 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
-#line 193 "samples.go"
+#line 198 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2895,60 +2949,60 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
-	if (false) {
-#line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 94, &dc_b12)];
 		int dc_t3 = mySum;
@@ -2958,100 +3012,100 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 177 "samples.go"
-__kernel void Reduce5_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 178 "samples.go"
-	__local int sh10[128];
-#line 178 "samples.go"
-	__local int* sdata = sh10;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	int mySum = 0;
 #line 182 "samples.go"
-	if (i < n) {
+__kernel void Reduce5_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 183 "samples.go"
+	__local int sh10[128];
+#line 183 "samples.go"
+	__local int* sdata = sh10;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	int mySum = 0;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 188 "samples.go"
-	sdata[tid] = mySum;
-#line 189 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
-	if (false) {
-#line 191 "samples.go"
-		if (tid < 256L) {
-#line 192 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
 #line 193 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 194 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
 	if (false) {
+#line 196 "samples.go"
+		if (tid < 256L) {
+#line 197 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
 #line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+			sdata[tid] = mySum;
+		}
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 177 "samples.go"
+#line 182 "samples.go"
 __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3066,42 +3120,42 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global int (*dc_p13);
-#line 178 "samples.go"
-	__local int sh10[128];
-#line 178 "samples.go"
-	__local int* sdata = sh10;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	int mySum = 0;
-#line 182 "samples.go"
-	if (i < n) {
 #line 183 "samples.go"
+	__local int sh10[128];
+#line 183 "samples.go"
+	__local int* sdata = sh10;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	int mySum = 0;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2)]), &dc_b2));
 	}
-#line 188 "samples.go"
+#line 193 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 189 "samples.go"
+#line 194 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
+#line 195 "samples.go"
 	if (false) {
-#line 191 "samples.go"
+#line 196 "samples.go"
 		if (tid < 256L) {
-#line 192 "samples.go"
+#line 197 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
-#line 193 "samples.go"
+#line 198 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6)];
 			int dc_t2 = mySum;
@@ -3109,60 +3163,60 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
-	if (false) {
-#line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 94, &dc_b12)];
 		int dc_t3 = mySum;
@@ -3172,100 +3226,100 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 177 "samples.go"
-__kernel void Reduce5_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 178 "samples.go"
-	__local int sh10[128];
-#line 178 "samples.go"
-	__local int* sdata = sh10;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	int mySum = 0;
 #line 182 "samples.go"
-	if (i < n) {
+__kernel void Reduce5_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 183 "samples.go"
+	__local int sh10[128];
+#line 183 "samples.go"
+	__local int* sdata = sh10;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	int mySum = 0;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 188 "samples.go"
-	sdata[tid] = mySum;
-#line 189 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
-	if (false) {
-#line 191 "samples.go"
-		if (tid < 256L) {
-#line 192 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
 #line 193 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 194 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
 	if (false) {
+#line 196 "samples.go"
+		if (tid < 256L) {
+#line 197 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
 #line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+			sdata[tid] = mySum;
+		}
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 177 "samples.go"
+#line 182 "samples.go"
 __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3280,42 +3334,42 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 178 "samples.go"
-	__local float sh11[128];
-#line 178 "samples.go"
-	__local float* sdata = sh11;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	float mySum = 0.0f;
-#line 182 "samples.go"
-	if (i < n) {
 #line 183 "samples.go"
+	__local float sh11[128];
+#line 183 "samples.go"
+	__local float* sdata = sh11;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	float mySum = 0.0f;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1)]), &dc_b1);
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2)]), &dc_b2);
 	}
-#line 188 "samples.go"
+#line 193 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 189 "samples.go"
+#line 194 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
+#line 195 "samples.go"
 	if (false) {
-#line 191 "samples.go"
+#line 196 "samples.go"
 		if (tid < 256L) {
-#line 192 "samples.go"
+#line 197 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
-#line 193 "samples.go"
+#line 198 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6)];
 			float dc_t2 = mySum;
@@ -3323,60 +3377,60 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
-	if (false) {
-#line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 104, &dc_b12)];
 		float dc_t3 = mySum;
@@ -3386,100 +3440,100 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 177 "samples.go"
-__kernel void Reduce5_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 178 "samples.go"
-	__local float sh11[128];
-#line 178 "samples.go"
-	__local float* sdata = sh11;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	float mySum = 0.0f;
 #line 182 "samples.go"
-	if (i < n) {
+__kernel void Reduce5_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 183 "samples.go"
+	__local float sh11[128];
+#line 183 "samples.go"
+	__local float* sdata = sh11;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	float mySum = 0.0f;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 188 "samples.go"
-	sdata[tid] = mySum;
-#line 189 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
-	if (false) {
-#line 191 "samples.go"
-		if (tid < 256L) {
-#line 192 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
 #line 193 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 194 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
 	if (false) {
+#line 196 "samples.go"
+		if (tid < 256L) {
+#line 197 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
 #line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+			sdata[tid] = mySum;
+		}
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 177 "samples.go"
+#line 182 "samples.go"
 __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3494,42 +3548,42 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 178 "samples.go"
-	__local float sh11[128];
-#line 178 "samples.go"
-	__local float* sdata = sh11;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	float mySum = 0.0f;
-#line 182 "samples.go"
-	if (i < n) {
 #line 183 "samples.go"
+	__local float sh11[128];
+#line 183 "samples.go"
+	__local float* sdata = sh11;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	float mySum = 0.0f;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1)]), &dc_b1);
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2)]), &dc_b2);
 	}
-#line 188 "samples.go"
+#line 193 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 189 "samples.go"
+#line 194 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
+#line 195 "samples.go"
 	if (false) {
-#line 191 "samples.go"
+#line 196 "samples.go"
 		if (tid < 256L) {
-#line 192 "samples.go"
+#line 197 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
-#line 193 "samples.go"
+#line 198 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6)];
 			float dc_t2 = mySum;
@@ -3537,60 +3591,60 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
-	if (false) {
-#line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 104, &dc_b12)];
 		float dc_t3 = mySum;
@@ -3600,100 +3654,100 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 177 "samples.go"
-__kernel void Reduce5_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 178 "samples.go"
-	__local float sh11[128];
-#line 178 "samples.go"
-	__local float* sdata = sh11;
-#line 179 "samples.go"
-	long tid = (long)get_local_id(0);
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
-#line 181 "samples.go"
-	float mySum = 0.0f;
 #line 182 "samples.go"
-	if (i < n) {
+__kernel void Reduce5_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 183 "samples.go"
+	__local float sh11[128];
+#line 183 "samples.go"
+	__local float* sdata = sh11;
+#line 184 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+#line 186 "samples.go"
+	float mySum = 0.0f;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 188 "samples.go"
-	sdata[tid] = mySum;
-#line 189 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 190 "samples.go"
-	if (false) {
-#line 191 "samples.go"
-		if (tid < 256L) {
-#line 192 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
 #line 193 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 194 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 197 "samples.go"
 	if (false) {
+#line 196 "samples.go"
+		if (tid < 256L) {
+#line 197 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
 #line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+			sdata[tid] = mySum;
+		}
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 202 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 209 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 216 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 291 "samples.go"
+#line 296 "samples.go"
 __kernel void SimpleAtomics(__global int* gOdata, long gOdata_len, __global uint* gUdata, long gUdata_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -3706,58 +3760,58 @@ __kernel void SimpleAtomics(__global int* gOdata, long gOdata_len, __global uint
 	int dc_b9 = 0;
 	__global int (*dc_p10);
 	int dc_b11 = 0;
-#line 292 "samples.go"
-	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 293 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 10));
-#line 294 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, tid));
-#line 295 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5)]), dc_b5 ? (int)0 : atomic_max(dc_p6, tid));
-#line 296 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, tid));
 #line 297 "samples.go"
-	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 298 "samples.go"
-	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 10));
 #line 299 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9)]), dc_b9 ? (int)0 : atomic_cmpxchg(dc_p10, (int)((uint)tid - 1u), tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, tid));
 #line 300 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5)]), dc_b5 ? (int)0 : atomic_max(dc_p6, tid));
 #line 301 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11))), &dc_b11), 1L, dc_fault, dc_tag);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, tid));
 #line 302 "samples.go"
+	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+#line 303 "samples.go"
+	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+#line 304 "samples.go"
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9)]), dc_b9 ? (int)0 : atomic_cmpxchg(dc_p10, (int)((uint)tid - 1u), tid));
+#line 305 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+#line 306 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11))), &dc_b11), 1L, dc_fault, dc_tag);
+#line 307 "samples.go"
 	uatomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag);
 }
 
-#line 291 "samples.go"
+#line 296 "samples.go"
 __kernel void SimpleAtomics_fast(__global int* gOdata, long gOdata_len, __global uint* gUdata, long gUdata_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 292 "samples.go"
-	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 293 "samples.go"
-	atomic_add(&gOdata[0], 10);
-#line 294 "samples.go"
-	atomic_xchg(&gOdata[1], tid);
-#line 295 "samples.go"
-	atomic_max(&gOdata[2], tid);
-#line 296 "samples.go"
-	atomic_min(&gOdata[3], tid);
 #line 297 "samples.go"
-	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 298 "samples.go"
-	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+	atomic_add(&gOdata[0], 10);
 #line 299 "samples.go"
-	atomic_cmpxchg(&gOdata[6], (int)((uint)tid - 1u), tid);
+	atomic_xchg(&gOdata[1], tid);
 #line 300 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+	atomic_max(&gOdata[2], tid);
 #line 301 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1))), &dc_b1), 1L, dc_fault, dc_tag);
+	atomic_min(&gOdata[3], tid);
 #line 302 "samples.go"
+	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+#line 303 "samples.go"
+	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+#line 304 "samples.go"
+	atomic_cmpxchg(&gOdata[6], (int)((uint)tid - 1u), tid);
+#line 305 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+#line 306 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1))), &dc_b1), 1L, dc_fault, dc_tag);
+#line 307 "samples.go"
 	uatomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag);
 }
 
-#line 334 "samples.go"
+#line 339 "samples.go"
 __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3765,53 +3819,53 @@ __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global MCValue (*dc_p6);
-#line 335 "samples.go"
-	__local float sh12[128];
-#line 336 "samples.go"
-	__local float sh13[128];
-#line 335 "samples.go"
-	__local float* sSumCall = sh12;
-#line 336 "samples.go"
-	__local float* sSum2Call = sh13;
-#line 337 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
-#line 338 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
-#line 339 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 340 "samples.go"
-			MCValue sum = {0};
+	__local float sh12[128];
 #line 341 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+	__local float sh13[128];
+#line 340 "samples.go"
+	__local float* sSumCall = sh12;
+#line 341 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 343 "samples.go"
-				sum.Expected = sum.Expected + v;
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 344 "samples.go"
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+#line 345 "samples.go"
+			MCValue sum = {0};
+#line 346 "samples.go"
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+#line 347 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 348 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 349 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 346 "samples.go"
+#line 351 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 347 "samples.go"
+#line 352 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 349 "samples.go"
+#line 354 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 350 "samples.go"
+#line 355 "samples.go"
 		for (long s = 64L; s > 0L; s = s >> 1) {
-#line 351 "samples.go"
+#line 356 "samples.go"
 			if ((long)get_local_id(0) < s) {
-#line 352 "samples.go"
+#line 357 "samples.go"
 				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
-#line 353 "samples.go"
+#line 358 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b4)]), &dc_b4);
 			}
-#line 355 "samples.go"
+#line 360 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 357 "samples.go"
+#line 362 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 358 "samples.go"
+#line 363 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -3819,63 +3873,63 @@ __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 360 "samples.go"
+#line 365 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 334 "samples.go"
+#line 339 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global MCValue (*dc_p3);
-#line 335 "samples.go"
-	__local float sh12[128];
-#line 336 "samples.go"
-	__local float sh13[128];
-#line 335 "samples.go"
-	__local float* sSumCall = sh12;
-#line 336 "samples.go"
-	__local float* sSum2Call = sh13;
-#line 337 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
-#line 338 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
-#line 339 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 340 "samples.go"
-			MCValue sum = {0};
+	__local float sh12[128];
 #line 341 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+	__local float sh13[128];
+#line 340 "samples.go"
+	__local float* sSumCall = sh12;
+#line 341 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 343 "samples.go"
-				sum.Expected = sum.Expected + v;
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 344 "samples.go"
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+#line 345 "samples.go"
+			MCValue sum = {0};
+#line 346 "samples.go"
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+#line 347 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 348 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 349 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 346 "samples.go"
+#line 351 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 347 "samples.go"
+#line 352 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 349 "samples.go"
+#line 354 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 350 "samples.go"
+#line 355 "samples.go"
 		for (long s = 64L; s > 0L; s = s >> 1) {
-#line 351 "samples.go"
+#line 356 "samples.go"
 			if ((long)get_local_id(0) < s) {
-#line 352 "samples.go"
+#line 357 "samples.go"
 				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
-#line 353 "samples.go"
+#line 358 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + sSum2Call[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
 			}
-#line 355 "samples.go"
+#line 360 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 357 "samples.go"
+#line 362 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 358 "samples.go"
+#line 363 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -3883,12 +3937,12 @@ __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict sa
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 360 "samples.go"
+#line 365 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 334 "samples.go"
+#line 339 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3896,53 +3950,53 @@ __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples,
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global MCValue (*dc_p6);
-#line 335 "samples.go"
-	__local float sh12[128];
-#line 336 "samples.go"
-	__local float sh13[128];
-#line 335 "samples.go"
-	__local float* sSumCall = sh12;
-#line 336 "samples.go"
-	__local float* sSum2Call = sh13;
-#line 337 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
-#line 338 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
-#line 339 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 340 "samples.go"
-			MCValue sum = {0};
+	__local float sh12[128];
 #line 341 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+	__local float sh13[128];
+#line 340 "samples.go"
+	__local float* sSumCall = sh12;
+#line 341 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 343 "samples.go"
-				sum.Expected = sum.Expected + v;
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 344 "samples.go"
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+#line 345 "samples.go"
+			MCValue sum = {0};
+#line 346 "samples.go"
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+#line 347 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 348 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 349 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 346 "samples.go"
+#line 351 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 347 "samples.go"
+#line 352 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 349 "samples.go"
+#line 354 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 350 "samples.go"
+#line 355 "samples.go"
 		for (long s = 64L; s > 0L; s = s >> 1) {
-#line 351 "samples.go"
+#line 356 "samples.go"
 			if ((long)get_local_id(0) < s) {
-#line 352 "samples.go"
+#line 357 "samples.go"
 				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
-#line 353 "samples.go"
+#line 358 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b4)]), &dc_b4);
 			}
-#line 355 "samples.go"
+#line 360 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 357 "samples.go"
+#line 362 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 358 "samples.go"
+#line 363 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -3950,63 +4004,63 @@ __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples,
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 360 "samples.go"
+#line 365 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 334 "samples.go"
+#line 339 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global MCValue (*dc_p3);
-#line 335 "samples.go"
-	__local float sh12[128];
-#line 336 "samples.go"
-	__local float sh13[128];
-#line 335 "samples.go"
-	__local float* sSumCall = sh12;
-#line 336 "samples.go"
-	__local float* sSum2Call = sh13;
-#line 337 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
-#line 338 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
-#line 339 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 340 "samples.go"
-			MCValue sum = {0};
+	__local float sh12[128];
 #line 341 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+	__local float sh13[128];
+#line 340 "samples.go"
+	__local float* sSumCall = sh12;
+#line 341 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 343 "samples.go"
-				sum.Expected = sum.Expected + v;
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 344 "samples.go"
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+#line 345 "samples.go"
+			MCValue sum = {0};
+#line 346 "samples.go"
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+#line 347 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 348 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 349 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 346 "samples.go"
+#line 351 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 347 "samples.go"
+#line 352 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 349 "samples.go"
+#line 354 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 350 "samples.go"
+#line 355 "samples.go"
 		for (long s = 64L; s > 0L; s = s >> 1) {
-#line 351 "samples.go"
+#line 356 "samples.go"
 			if ((long)get_local_id(0) < s) {
-#line 352 "samples.go"
+#line 357 "samples.go"
 				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
-#line 353 "samples.go"
+#line 358 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + sSum2Call[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
 			}
-#line 355 "samples.go"
+#line 360 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 357 "samples.go"
+#line 362 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 358 "samples.go"
+#line 363 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -4014,12 +4068,12 @@ __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* sam
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 360 "samples.go"
+#line 365 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 414 "samples.go"
+#line 419 "samples.go"
 __kernel void InverseCND(__global float* output, long output_len, __global const uint* restrict input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4027,17 +4081,17 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 415 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
-#line 416 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 417 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
-#line 418 "samples.go"
-	if (input_len > 0L) {
-#line 419 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
 #line 420 "samples.go"
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
+#line 421 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 422 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 423 "samples.go"
+	if (input_len > 0L) {
+#line 424 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 425 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4)]), &dc_b4));
@@ -4046,9 +4100,9 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 			}
 		}
 	} else {
-#line 423 "samples.go"
+#line 428 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 424 "samples.go"
+#line 429 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4059,24 +4113,24 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 	}
 }
 
-#line 414 "samples.go"
+#line 419 "samples.go"
 __kernel void InverseCND_fast(__global float* output, long output_len, __global const uint* restrict input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 415 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
-#line 416 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 417 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
-#line 418 "samples.go"
-	if (input_len > 0L) {
-#line 419 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
 #line 420 "samples.go"
+	uint distance_ = 4294967295u / (pathN + 1u);
+#line 421 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 422 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 423 "samples.go"
+	if (input_len > 0L) {
+#line 424 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 425 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3));
@@ -4085,9 +4139,9 @@ __kernel void InverseCND_fast(__global float* output, long output_len, __global 
 			}
 		}
 	} else {
-#line 423 "samples.go"
+#line 428 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 424 "samples.go"
+#line 429 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4098,7 +4152,7 @@ __kernel void InverseCND_fast(__global float* output, long output_len, __global 
 	}
 }
 
-#line 414 "samples.go"
+#line 419 "samples.go"
 __kernel void InverseCND_aliased(__global float* output, long output_len, __global const uint* input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4106,17 +4160,17 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 415 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
-#line 416 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 417 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
-#line 418 "samples.go"
-	if (input_len > 0L) {
-#line 419 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
 #line 420 "samples.go"
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
+#line 421 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 422 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 423 "samples.go"
+	if (input_len > 0L) {
+#line 424 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 425 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4)]), &dc_b4));
@@ -4125,9 +4179,9 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 			}
 		}
 	} else {
-#line 423 "samples.go"
+#line 428 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 424 "samples.go"
+#line 429 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4138,24 +4192,24 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 	}
 }
 
-#line 414 "samples.go"
+#line 419 "samples.go"
 __kernel void InverseCND_aliased_fast(__global float* output, long output_len, __global const uint* input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 415 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
-#line 416 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 417 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
-#line 418 "samples.go"
-	if (input_len > 0L) {
-#line 419 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
 #line 420 "samples.go"
+	uint distance_ = 4294967295u / (pathN + 1u);
+#line 421 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 422 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 423 "samples.go"
+	if (input_len > 0L) {
+#line 424 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 425 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3));
@@ -4164,9 +4218,9 @@ __kernel void InverseCND_aliased_fast(__global float* output, long output_len, _
 			}
 		}
 	} else {
-#line 423 "samples.go"
+#line 428 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 424 "samples.go"
+#line 429 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4177,7 +4231,7 @@ __kernel void InverseCND_aliased_fast(__global float* output, long output_len, _
 	}
 }
 
-#line 434 "samples.go"
+#line 439 "samples.go"
 __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global const float* restrict dInput, long dInput_len, long stride, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4191,72 +4245,72 @@ __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global cons
 	__global float (*dc_p10);
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 435 "samples.go"
+#line 440 "samples.go"
 	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 436 "samples.go"
+#line 441 "samples.go"
 	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
-#line 437 "samples.go"
+#line 442 "samples.go"
 	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 438 "samples.go"
+#line 443 "samples.go"
 	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 439 "samples.go"
+#line 444 "samples.go"
 	long lo = pos & (long)((ulong)stride - 1UL);
-#line 440 "samples.go"
+#line 445 "samples.go"
 	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
-#line 441 "samples.go"
+#line 446 "samples.go"
 	long i1 = (long)((ulong)i0 + (ulong)stride);
-#line 442 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
-#line 443 "samples.go"
-	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 444 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
-#line 444 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
-#line 444 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
-#line 444 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
-#line 445 "samples.go"
-	float tmp = d0 + d2;
-#line 445 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 445 "samples.go"
-	d0 = tmp;
-#line 445 "samples.go"
-	d2 = tmp_1;
-#line 446 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 446 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 446 "samples.go"
-	d1 = tmp_2;
-#line 446 "samples.go"
-	d3 = tmp_3;
 #line 447 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 448 "samples.go"
+	long i3 = (long)((ulong)i2 + (ulong)stride);
+#line 449 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
+#line 449 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
+#line 449 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
+#line 449 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
+#line 450 "samples.go"
+	float tmp = d0 + d2;
+#line 450 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 450 "samples.go"
+	d0 = tmp;
+#line 450 "samples.go"
+	d2 = tmp_1;
+#line 451 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 451 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 451 "samples.go"
+	d1 = tmp_2;
+#line 451 "samples.go"
+	d3 = tmp_3;
+#line 452 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 447 "samples.go"
+#line 452 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 448 "samples.go"
+#line 453 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 448 "samples.go"
+#line 453 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11)];
 	float dc_t4 = d2 - d3;
@@ -4265,7 +4319,7 @@ __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global cons
 	}
 }
 
-#line 434 "samples.go"
+#line 439 "samples.go"
 __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __global const float* dInput, long dInput_len, long stride, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4279,72 +4333,72 @@ __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __glo
 	__global float (*dc_p10);
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 435 "samples.go"
+#line 440 "samples.go"
 	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 436 "samples.go"
+#line 441 "samples.go"
 	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
-#line 437 "samples.go"
+#line 442 "samples.go"
 	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 438 "samples.go"
+#line 443 "samples.go"
 	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 439 "samples.go"
+#line 444 "samples.go"
 	long lo = pos & (long)((ulong)stride - 1UL);
-#line 440 "samples.go"
+#line 445 "samples.go"
 	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
-#line 441 "samples.go"
+#line 446 "samples.go"
 	long i1 = (long)((ulong)i0 + (ulong)stride);
-#line 442 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
-#line 443 "samples.go"
-	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 444 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
-#line 444 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
-#line 444 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
-#line 444 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
-#line 445 "samples.go"
-	float tmp = d0 + d2;
-#line 445 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 445 "samples.go"
-	d0 = tmp;
-#line 445 "samples.go"
-	d2 = tmp_1;
-#line 446 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 446 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 446 "samples.go"
-	d1 = tmp_2;
-#line 446 "samples.go"
-	d3 = tmp_3;
 #line 447 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 448 "samples.go"
+	long i3 = (long)((ulong)i2 + (ulong)stride);
+#line 449 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
+#line 449 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
+#line 449 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
+#line 449 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
+#line 450 "samples.go"
+	float tmp = d0 + d2;
+#line 450 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 450 "samples.go"
+	d0 = tmp;
+#line 450 "samples.go"
+	d2 = tmp_1;
+#line 451 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 451 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 451 "samples.go"
+	d1 = tmp_2;
+#line 451 "samples.go"
+	d3 = tmp_3;
+#line 452 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 447 "samples.go"
+#line 452 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 448 "samples.go"
+#line 453 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 448 "samples.go"
+#line 453 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11)];
 	float dc_t4 = d2 - d3;
@@ -4353,21 +4407,21 @@ __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __glo
 	}
 }
 
-#line 455 "samples.go"
+#line 460 "samples.go"
 __kernel void FWTModulate(__global float* dA, long dA_len, __global const float* restrict dB, long dB_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 456 "samples.go"
+#line 461 "samples.go"
 	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 457 "samples.go"
+#line 462 "samples.go"
 	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
-#line 458 "samples.go"
+#line 463 "samples.go"
 	float rcpN = 1.0f / (float)n;
-#line 459 "samples.go"
+#line 464 "samples.go"
 	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
-#line 460 "samples.go"
+#line 465 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4) * rcpN);
@@ -4377,21 +4431,21 @@ __kernel void FWTModulate(__global float* dA, long dA_len, __global const float*
 	}
 }
 
-#line 455 "samples.go"
+#line 460 "samples.go"
 __kernel void FWTModulate_aliased(__global float* dA, long dA_len, __global const float* dB, long dB_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 456 "samples.go"
+#line 461 "samples.go"
 	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 457 "samples.go"
+#line 462 "samples.go"
 	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
-#line 458 "samples.go"
+#line 463 "samples.go"
 	float rcpN = 1.0f / (float)n;
-#line 459 "samples.go"
+#line 464 "samples.go"
 	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
-#line 460 "samples.go"
+#line 465 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4) * rcpN);
@@ -4401,69 +4455,69 @@ __kernel void FWTModulate_aliased(__global float* dA, long dA_len, __global cons
 	}
 }
 
-#line 472 "samples.go"
+#line 477 "samples.go"
 __kernel void LOSAngles(__global float* angles, long angles_len, __global const float* restrict heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 473 "samples.go"
+#line 478 "samples.go"
 		long i = (long)get_global_id(0);
-#line 473 "samples.go"
+#line 478 "samples.go"
 		if (i < angles_len) {
-#line 474 "samples.go"
+#line 479 "samples.go"
 			float dist = (float)(long)((ulong)i + 1UL) * delta;
-#line 475 "samples.go"
+#line 480 "samples.go"
 			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 472 "samples.go"
+#line 477 "samples.go"
 __kernel void LOSAngles_fast(__global float* angles, long angles_len, __global const float* restrict heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 473 "samples.go"
+#line 478 "samples.go"
 		long i = (long)get_global_id(0);
-#line 473 "samples.go"
+#line 478 "samples.go"
 		if (i < angles_len) {
-#line 474 "samples.go"
+#line 479 "samples.go"
 			float dist = (float)(long)((ulong)i + 1UL) * delta;
-#line 475 "samples.go"
+#line 480 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 472 "samples.go"
+#line 477 "samples.go"
 __kernel void LOSAngles_aliased(__global float* angles, long angles_len, __global const float* heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 473 "samples.go"
+#line 478 "samples.go"
 		long i = (long)get_global_id(0);
-#line 473 "samples.go"
+#line 478 "samples.go"
 		if (i < angles_len) {
-#line 474 "samples.go"
+#line 479 "samples.go"
 			float dist = (float)(long)((ulong)i + 1UL) * delta;
-#line 475 "samples.go"
+#line 480 "samples.go"
 			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 472 "samples.go"
+#line 477 "samples.go"
 __kernel void LOSAngles_aliased_fast(__global float* angles, long angles_len, __global const float* heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 473 "samples.go"
+#line 478 "samples.go"
 		long i = (long)get_global_id(0);
-#line 473 "samples.go"
+#line 478 "samples.go"
 		if (i < angles_len) {
-#line 474 "samples.go"
+#line 479 "samples.go"
 			float dist = (float)(long)((ulong)i + 1UL) * delta;
-#line 475 "samples.go"
+#line 480 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 484 "samples.go"
+#line 489 "samples.go"
 __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4474,56 +4528,56 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 	__global float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float sh14[2][64];
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long l = (long)get_local_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long i = (long)get_global_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long n = angles_len;
-#line 487 "samples.go"
+#line 492 "samples.go"
 	float v = -4.0f;
-#line 488 "samples.go"
+#line 493 "samples.go"
 	if (i < n) {
-#line 489 "samples.go"
+#line 494 "samples.go"
 		v = angles[i];
 	}
-#line 491 "samples.go"
+#line 496 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 492 "samples.go"
+#line 497 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 493 "samples.go"
+#line 498 "samples.go"
 	long in = 0L;
-#line 494 "samples.go"
+#line 499 "samples.go"
 	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
-#line 495 "samples.go"
+#line 500 "samples.go"
 		if (l >= off) {
-#line 496 "samples.go"
+#line 501 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3));
 		}
-#line 498 "samples.go"
+#line 503 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 499 "samples.go"
+#line 504 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 500 "samples.go"
+#line 505 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 502 "samples.go"
+#line 507 "samples.go"
 	if (i < n) {
-#line 503 "samples.go"
+#line 508 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6)];
 		float dc_t3 = v;
@@ -4531,9 +4585,9 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 505 "samples.go"
+#line 510 "samples.go"
 	if (l == 63L) {
-#line 506 "samples.go"
+#line 511 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 140, &dc_b8)];
 		float dc_t4 = v;
@@ -4543,66 +4597,66 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 	}
 }
 
-#line 484 "samples.go"
+#line 489 "samples.go"
 __kernel void LOSScanMax_fast(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local float (*dc_p3);
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float sh14[2][64];
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long l = (long)get_local_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long i = (long)get_global_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long n = angles_len;
-#line 487 "samples.go"
+#line 492 "samples.go"
 	float v = -4.0f;
-#line 488 "samples.go"
+#line 493 "samples.go"
 	if (i < n) {
-#line 489 "samples.go"
+#line 494 "samples.go"
 		v = angles[i];
 	}
-#line 491 "samples.go"
-	s[0][l] = v;
-#line 492 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 493 "samples.go"
-	long in = 0L;
-#line 494 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
-#line 495 "samples.go"
-		if (l >= off) {
 #line 496 "samples.go"
+	s[0][l] = v;
+#line 497 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 498 "samples.go"
+	long in = 0L;
+#line 499 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 500 "samples.go"
+		if (l >= off) {
+#line 501 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 498 "samples.go"
+#line 503 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 499 "samples.go"
+#line 504 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 500 "samples.go"
+#line 505 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 502 "samples.go"
+#line 507 "samples.go"
 	if (i < n) {
-#line 503 "samples.go"
+#line 508 "samples.go"
 		scanned[i] = v;
 	}
-#line 505 "samples.go"
+#line 510 "samples.go"
 	if (l == 63L) {
-#line 506 "samples.go"
+#line 511 "samples.go"
 		groupMax[(long)get_group_id(0)] = v;
 	}
 }
 
-#line 484 "samples.go"
+#line 489 "samples.go"
 __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4613,56 +4667,56 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 	__global float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float sh14[2][64];
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long l = (long)get_local_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long i = (long)get_global_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long n = angles_len;
-#line 487 "samples.go"
+#line 492 "samples.go"
 	float v = -4.0f;
-#line 488 "samples.go"
+#line 493 "samples.go"
 	if (i < n) {
-#line 489 "samples.go"
+#line 494 "samples.go"
 		v = angles[i];
 	}
-#line 491 "samples.go"
+#line 496 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 492 "samples.go"
+#line 497 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 493 "samples.go"
+#line 498 "samples.go"
 	long in = 0L;
-#line 494 "samples.go"
+#line 499 "samples.go"
 	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
-#line 495 "samples.go"
+#line 500 "samples.go"
 		if (l >= off) {
-#line 496 "samples.go"
+#line 501 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3));
 		}
-#line 498 "samples.go"
+#line 503 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 499 "samples.go"
+#line 504 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 500 "samples.go"
+#line 505 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 502 "samples.go"
+#line 507 "samples.go"
 	if (i < n) {
-#line 503 "samples.go"
+#line 508 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6)];
 		float dc_t3 = v;
@@ -4670,9 +4724,9 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 505 "samples.go"
+#line 510 "samples.go"
 	if (l == 63L) {
-#line 506 "samples.go"
+#line 511 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 140, &dc_b8)];
 		float dc_t4 = v;
@@ -4682,95 +4736,95 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 	}
 }
 
-#line 484 "samples.go"
+#line 489 "samples.go"
 __kernel void LOSScanMax_aliased_fast(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local float (*dc_p3);
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float sh14[2][64];
-#line 485 "samples.go"
+#line 490 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long l = (long)get_local_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long i = (long)get_global_id(0);
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long n = angles_len;
-#line 487 "samples.go"
+#line 492 "samples.go"
 	float v = -4.0f;
-#line 488 "samples.go"
+#line 493 "samples.go"
 	if (i < n) {
-#line 489 "samples.go"
+#line 494 "samples.go"
 		v = angles[i];
 	}
-#line 491 "samples.go"
-	s[0][l] = v;
-#line 492 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 493 "samples.go"
-	long in = 0L;
-#line 494 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
-#line 495 "samples.go"
-		if (l >= off) {
 #line 496 "samples.go"
+	s[0][l] = v;
+#line 497 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 498 "samples.go"
+	long in = 0L;
+#line 499 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 500 "samples.go"
+		if (l >= off) {
+#line 501 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 498 "samples.go"
+#line 503 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 499 "samples.go"
+#line 504 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 500 "samples.go"
+#line 505 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 502 "samples.go"
+#line 507 "samples.go"
 	if (i < n) {
-#line 503 "samples.go"
+#line 508 "samples.go"
 		scanned[i] = v;
 	}
-#line 505 "samples.go"
+#line 510 "samples.go"
 	if (l == 63L) {
-#line 506 "samples.go"
+#line 511 "samples.go"
 		groupMax[(long)get_group_id(0)] = v;
 	}
 }
 
-#line 516 "samples.go"
+#line 521 "samples.go"
 __kernel void LOSVisible(__global uchar* visible, long visible_len, __global const float* restrict scanned, long scanned_len, __global const float* restrict groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global uchar (*dc_p4);
-#line 517 "samples.go"
+#line 522 "samples.go"
 	long i = (long)get_global_id(0);
-#line 518 "samples.go"
+#line 523 "samples.go"
 	if (i >= angles_len) {
-#line 519 "samples.go"
+#line 524 "samples.go"
 		return;
 	}
-#line 521 "samples.go"
+#line 526 "samples.go"
 	float before = -4.0f;
-#line 522 "samples.go"
+#line 527 "samples.go"
 	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
-#line 523 "samples.go"
+#line 528 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 525 "samples.go"
+#line 530 "samples.go"
 		long l = (long)get_local_id(0);
-#line 525 "samples.go"
+#line 530 "samples.go"
 		if (l > 0L) {
-#line 526 "samples.go"
+#line 531 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 528 "samples.go"
+#line 533 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 143, &dc_b3)];
 	uchar dc_t1 = angles[i] >= before;
@@ -4779,66 +4833,66 @@ __kernel void LOSVisible(__global uchar* visible, long visible_len, __global con
 	}
 }
 
-#line 516 "samples.go"
+#line 521 "samples.go"
 __kernel void LOSVisible_fast(__global uchar* visible, long visible_len, __global const float* restrict scanned, long scanned_len, __global const float* restrict groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 517 "samples.go"
+#line 522 "samples.go"
 	long i = (long)get_global_id(0);
-#line 518 "samples.go"
+#line 523 "samples.go"
 	if (i >= angles_len) {
-#line 519 "samples.go"
+#line 524 "samples.go"
 		return;
 	}
-#line 521 "samples.go"
+#line 526 "samples.go"
 	float before = -4.0f;
-#line 522 "samples.go"
+#line 527 "samples.go"
 	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
-#line 523 "samples.go"
+#line 528 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 525 "samples.go"
+#line 530 "samples.go"
 		long l = (long)get_local_id(0);
-#line 525 "samples.go"
+#line 530 "samples.go"
 		if (l > 0L) {
-#line 526 "samples.go"
+#line 531 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 528 "samples.go"
+#line 533 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 516 "samples.go"
+#line 521 "samples.go"
 __kernel void LOSVisible_aliased(__global uchar* visible, long visible_len, __global const float* scanned, long scanned_len, __global const float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global uchar (*dc_p4);
-#line 517 "samples.go"
+#line 522 "samples.go"
 	long i = (long)get_global_id(0);
-#line 518 "samples.go"
+#line 523 "samples.go"
 	if (i >= angles_len) {
-#line 519 "samples.go"
+#line 524 "samples.go"
 		return;
 	}
-#line 521 "samples.go"
+#line 526 "samples.go"
 	float before = -4.0f;
-#line 522 "samples.go"
+#line 527 "samples.go"
 	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
-#line 523 "samples.go"
+#line 528 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 525 "samples.go"
+#line 530 "samples.go"
 		long l = (long)get_local_id(0);
-#line 525 "samples.go"
+#line 530 "samples.go"
 		if (l > 0L) {
-#line 526 "samples.go"
+#line 531 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 528 "samples.go"
+#line 533 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 143, &dc_b3)];
 	uchar dc_t1 = angles[i] >= before;
@@ -4847,37 +4901,37 @@ __kernel void LOSVisible_aliased(__global uchar* visible, long visible_len, __gl
 	}
 }
 
-#line 516 "samples.go"
+#line 521 "samples.go"
 __kernel void LOSVisible_aliased_fast(__global uchar* visible, long visible_len, __global const float* scanned, long scanned_len, __global const float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 517 "samples.go"
+#line 522 "samples.go"
 	long i = (long)get_global_id(0);
-#line 518 "samples.go"
+#line 523 "samples.go"
 	if (i >= angles_len) {
-#line 519 "samples.go"
+#line 524 "samples.go"
 		return;
 	}
-#line 521 "samples.go"
+#line 526 "samples.go"
 	float before = -4.0f;
-#line 522 "samples.go"
+#line 527 "samples.go"
 	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
-#line 523 "samples.go"
+#line 528 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 525 "samples.go"
+#line 530 "samples.go"
 		long l = (long)get_local_id(0);
-#line 525 "samples.go"
+#line 530 "samples.go"
 		if (l > 0L) {
-#line 526 "samples.go"
+#line 531 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 528 "samples.go"
+#line 533 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 546 "samples.go"
+#line 551 "samples.go"
 __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphNodes_len, __global const int* restrict graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* restrict graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4890,33 +4944,33 @@ __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphN
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global uchar (*dc_p11);
-#line 547 "samples.go"
+#line 552 "samples.go"
 	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 548 "samples.go"
+#line 553 "samples.go"
 	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
-#line 549 "samples.go"
+#line 554 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2)];
 		uchar dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 550 "samples.go"
+#line 555 "samples.go"
 		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
-#line 551 "samples.go"
+#line 556 "samples.go"
 		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
-#line 552 "samples.go"
+#line 557 "samples.go"
 			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
-#line 553 "samples.go"
+#line 558 "samples.go"
 			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
-#line 554 "samples.go"
+#line 559 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7)];
 				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 555 "samples.go"
+#line 560 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10)];
 				uchar dc_t3 = true;
@@ -4928,7 +4982,7 @@ __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphN
 	}
 }
 
-#line 546 "samples.go"
+#line 551 "samples.go"
 __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long graphNodes_len, __global const int* restrict graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* restrict graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4936,28 +4990,28 @@ __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long g
 	__global int (*dc_p4);
 	int dc_b5 = 0;
 	__global uchar (*dc_p6);
-#line 547 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 548 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
-#line 549 "samples.go"
-		graphMask[tid] = false;
-#line 550 "samples.go"
-		BFSNode node = graphNodes[tid];
-#line 551 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 552 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 553 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
+		graphMask[tid] = false;
+#line 555 "samples.go"
+		BFSNode node = graphNodes[tid];
+#line 556 "samples.go"
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+#line 557 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+#line 558 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+#line 559 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 555 "samples.go"
+#line 560 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5)];
 				uchar dc_t2 = true;
@@ -4969,7 +5023,7 @@ __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long g
 	}
 }
 
-#line 546 "samples.go"
+#line 551 "samples.go"
 __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNodes_len, __global const int* graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4982,33 +5036,33 @@ __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNo
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global uchar (*dc_p11);
-#line 547 "samples.go"
+#line 552 "samples.go"
 	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 548 "samples.go"
+#line 553 "samples.go"
 	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
-#line 549 "samples.go"
+#line 554 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2)];
 		uchar dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 550 "samples.go"
+#line 555 "samples.go"
 		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
-#line 551 "samples.go"
+#line 556 "samples.go"
 		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
-#line 552 "samples.go"
+#line 557 "samples.go"
 			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
-#line 553 "samples.go"
+#line 558 "samples.go"
 			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
-#line 554 "samples.go"
+#line 559 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7)];
 				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 555 "samples.go"
+#line 560 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10)];
 				uchar dc_t3 = true;
@@ -5020,7 +5074,7 @@ __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNo
 	}
 }
 
-#line 546 "samples.go"
+#line 551 "samples.go"
 __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long graphNodes_len, __global const int* graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5028,28 +5082,28 @@ __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long gr
 	__global int (*dc_p4);
 	int dc_b5 = 0;
 	__global uchar (*dc_p6);
-#line 547 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 548 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
-#line 549 "samples.go"
-		graphMask[tid] = false;
-#line 550 "samples.go"
-		BFSNode node = graphNodes[tid];
-#line 551 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 552 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 553 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
+		graphMask[tid] = false;
+#line 555 "samples.go"
+		BFSNode node = graphNodes[tid];
+#line 556 "samples.go"
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+#line 557 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+#line 558 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+#line 559 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 555 "samples.go"
+#line 560 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5)];
 				uchar dc_t2 = true;
@@ -5061,7 +5115,7 @@ __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long gr
 	}
 }
 
-#line 565 "samples.go"
+#line 570 "samples.go"
 __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5072,32 +5126,32 @@ __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global
 	__global uchar (*dc_p7);
 	int dc_b8 = 0;
 	__global uchar (*dc_p9);
-#line 566 "samples.go"
+#line 571 "samples.go"
 	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 567 "samples.go"
+#line 572 "samples.go"
 	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1)) {
-#line 568 "samples.go"
+#line 573 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 153, &dc_b2)];
 		uchar dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 569 "samples.go"
+#line 574 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 154, &dc_b4)];
 		uchar dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 570 "samples.go"
+#line 575 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 155, &dc_b6)];
 		uchar dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 571 "samples.go"
+#line 576 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b8)];
 		uchar dc_t4 = false;
@@ -5107,35 +5161,35 @@ __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global
 	}
 }
 
-#line 565 "samples.go"
-__kernel void BFSKernel2_fast(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 566 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 567 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
-#line 568 "samples.go"
-		graphMask[tid] = true;
-#line 569 "samples.go"
-		graphVisited[tid] = true;
 #line 570 "samples.go"
-		over[0] = true;
+__kernel void BFSKernel2_fast(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 571 "samples.go"
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
+#line 572 "samples.go"
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
+#line 573 "samples.go"
+		graphMask[tid] = true;
+#line 574 "samples.go"
+		graphVisited[tid] = true;
+#line 575 "samples.go"
+		over[0] = true;
+#line 576 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 584 "samples.go"
+#line 589 "samples.go"
 __kernel void Euclid(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 585 "samples.go"
+#line 590 "samples.go"
 	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
-#line 586 "samples.go"
+#line 591 "samples.go"
 	if (globalID < numRecords) {
-#line 587 "samples.go"
+#line 592 "samples.go"
 		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
-#line 588 "samples.go"
+#line 593 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -5145,31 +5199,31 @@ __kernel void Euclid(__global const LatLong* restrict dLocations, long dLocation
 	}
 }
 
-#line 584 "samples.go"
+#line 589 "samples.go"
 __kernel void Euclid_fast(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 585 "samples.go"
+#line 590 "samples.go"
 	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
-#line 586 "samples.go"
+#line 591 "samples.go"
 	if (globalID < numRecords) {
-#line 587 "samples.go"
+#line 592 "samples.go"
 		LatLong loc = dLocations[globalID];
-#line 588 "samples.go"
+#line 593 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 584 "samples.go"
+#line 589 "samples.go"
 __kernel void Euclid_aliased(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 585 "samples.go"
+#line 590 "samples.go"
 	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
-#line 586 "samples.go"
+#line 591 "samples.go"
 	if (globalID < numRecords) {
-#line 587 "samples.go"
+#line 592 "samples.go"
 		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
-#line 588 "samples.go"
+#line 593 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -5179,20 +5233,20 @@ __kernel void Euclid_aliased(__global const LatLong* dLocations, long dLocations
 	}
 }
 
-#line 584 "samples.go"
+#line 589 "samples.go"
 __kernel void Euclid_aliased_fast(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 585 "samples.go"
+#line 590 "samples.go"
 	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
-#line 586 "samples.go"
+#line 591 "samples.go"
 	if (globalID < numRecords) {
-#line 587 "samples.go"
+#line 592 "samples.go"
 		LatLong loc = dLocations[globalID];
-#line 588 "samples.go"
+#line 593 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 612 "samples.go"
+#line 617 "samples.go"
 __kernel void NW2(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -5221,35 +5275,35 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 	int dc_b25 = 0;
 	__global int (*dc_p26);
 	int dc_b27 = 0;
-#line 621 "samples.go"
+#line 626 "samples.go"
 	__local int sh15[17][17];
-#line 622 "samples.go"
+#line 627 "samples.go"
 	__local int sh16[16][16];
-#line 613 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 613 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 614 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 615 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 616 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 617 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 618 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+	long bx = (long)get_group_id(0);
+#line 618 "samples.go"
+	long tx = (long)get_local_id(0);
 #line 619 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
 #line 620 "samples.go"
-	long indexNW = base;
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
 #line 621 "samples.go"
-	__local int (*temp)[17] = sh15;
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 622 "samples.go"
-	__local int (*ref)[16] = sh16;
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 623 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
 #line 624 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 625 "samples.go"
+	long indexNW = base;
+#line 626 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 627 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 628 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 629 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3)]), &dc_b3);
@@ -5257,11 +5311,11 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 626 "samples.go"
+#line 631 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 627 "samples.go"
+#line 632 "samples.go"
 	if (tx == 0L) {
-#line 628 "samples.go"
+#line 633 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 162, &dc_b6)]), &dc_b6);
@@ -5269,33 +5323,33 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 630 "samples.go"
+#line 635 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 163, &dc_b7)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 164, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 631 "samples.go"
+#line 636 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 165, &dc_b10)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 166, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 632 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 633 "samples.go"
-	int p = (int)penalty;
-#line 634 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
-#line 635 "samples.go"
-		if (tx <= m) {
-#line 636 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 636 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 637 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 638 "samples.go"
+	int p = (int)penalty;
+#line 639 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 640 "samples.go"
+		if (tx <= m) {
+#line 641 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 641 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 642 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13)];
 			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 169, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 171, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 174, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 175, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18)]), &dc_b18) - (uint)p));
@@ -5303,18 +5357,18 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 639 "samples.go"
+#line 644 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 641 "samples.go"
+#line 646 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 642 "samples.go"
+#line 647 "samples.go"
 		if (tx <= m_1) {
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long y_1 = (long)(16UL - (ulong)tx);
-#line 644 "samples.go"
+#line 649 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19)];
 			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 179, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 181, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24)]), &dc_b24) - (uint)p));
@@ -5322,12 +5376,12 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 646 "samples.go"
+#line 651 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 648 "samples.go"
+#line 653 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 649 "samples.go"
+#line 654 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 187, &dc_b25)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 188, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27)]), &dc_b27);
@@ -5337,90 +5391,90 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 	}
 }
 
-#line 612 "samples.go"
-__kernel void NW2_fast(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 621 "samples.go"
-	__local int sh15[17][17];
-#line 622 "samples.go"
-	__local int sh16[16][16];
-#line 613 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 613 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 614 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 615 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 616 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 617 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+__kernel void NW2_fast(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 626 "samples.go"
+	__local int sh15[17][17];
+#line 627 "samples.go"
+	__local int sh16[16][16];
 #line 618 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+	long bx = (long)get_group_id(0);
+#line 618 "samples.go"
+	long tx = (long)get_local_id(0);
 #line 619 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
 #line 620 "samples.go"
-	long indexNW = base;
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
 #line 621 "samples.go"
-	__local int (*temp)[17] = sh15;
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 622 "samples.go"
-	__local int (*ref)[16] = sh16;
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 623 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
 #line 624 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 625 "samples.go"
+	long indexNW = base;
+#line 626 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 627 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 628 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 629 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 626 "samples.go"
+#line 631 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 627 "samples.go"
+#line 632 "samples.go"
 	if (tx == 0L) {
-#line 628 "samples.go"
+#line 633 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 630 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
-#line 631 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
-#line 632 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 633 "samples.go"
-	int p = (int)penalty;
-#line 634 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 635 "samples.go"
-		if (tx <= m) {
+	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 636 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 636 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 637 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 638 "samples.go"
+	int p = (int)penalty;
+#line 639 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 640 "samples.go"
+		if (tx <= m) {
+#line 641 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 641 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 642 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 639 "samples.go"
+#line 644 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 641 "samples.go"
+#line 646 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 642 "samples.go"
+#line 647 "samples.go"
 		if (tx <= m_1) {
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long y_1 = (long)(16UL - (ulong)tx);
-#line 644 "samples.go"
+#line 649 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 646 "samples.go"
+#line 651 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 648 "samples.go"
+#line 653 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 649 "samples.go"
+#line 654 "samples.go"
 		matrix[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 612 "samples.go"
+#line 617 "samples.go"
 __kernel void NW2_aliased(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -5449,35 +5503,35 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 	int dc_b25 = 0;
 	__global int (*dc_p26);
 	int dc_b27 = 0;
-#line 621 "samples.go"
+#line 626 "samples.go"
 	__local int sh15[17][17];
-#line 622 "samples.go"
+#line 627 "samples.go"
 	__local int sh16[16][16];
-#line 613 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 613 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 614 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 615 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 616 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 617 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 618 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+	long bx = (long)get_group_id(0);
+#line 618 "samples.go"
+	long tx = (long)get_local_id(0);
 #line 619 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
 #line 620 "samples.go"
-	long indexNW = base;
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
 #line 621 "samples.go"
-	__local int (*temp)[17] = sh15;
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 622 "samples.go"
-	__local int (*ref)[16] = sh16;
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 623 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
 #line 624 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 625 "samples.go"
+	long indexNW = base;
+#line 626 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 627 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 628 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 629 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3)]), &dc_b3);
@@ -5485,11 +5539,11 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 626 "samples.go"
+#line 631 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 627 "samples.go"
+#line 632 "samples.go"
 	if (tx == 0L) {
-#line 628 "samples.go"
+#line 633 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 162, &dc_b6)]), &dc_b6);
@@ -5497,33 +5551,33 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 630 "samples.go"
+#line 635 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 163, &dc_b7)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 164, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 631 "samples.go"
+#line 636 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 165, &dc_b10)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 166, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 632 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 633 "samples.go"
-	int p = (int)penalty;
-#line 634 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
-#line 635 "samples.go"
-		if (tx <= m) {
-#line 636 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 636 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 637 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 638 "samples.go"
+	int p = (int)penalty;
+#line 639 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 640 "samples.go"
+		if (tx <= m) {
+#line 641 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 641 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 642 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13)];
 			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 169, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 171, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 174, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 175, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18)]), &dc_b18) - (uint)p));
@@ -5531,18 +5585,18 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 639 "samples.go"
+#line 644 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 641 "samples.go"
+#line 646 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 642 "samples.go"
+#line 647 "samples.go"
 		if (tx <= m_1) {
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long y_1 = (long)(16UL - (ulong)tx);
-#line 644 "samples.go"
+#line 649 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19)];
 			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 179, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 181, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24)]), &dc_b24) - (uint)p));
@@ -5550,12 +5604,12 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 646 "samples.go"
+#line 651 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 648 "samples.go"
+#line 653 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 649 "samples.go"
+#line 654 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 187, &dc_b25)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 188, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27)]), &dc_b27);
@@ -5565,90 +5619,90 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 	}
 }
 
-#line 612 "samples.go"
-__kernel void NW2_aliased_fast(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 621 "samples.go"
-	__local int sh15[17][17];
-#line 622 "samples.go"
-	__local int sh16[16][16];
-#line 613 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 613 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 614 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 615 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 616 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 617 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+__kernel void NW2_aliased_fast(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 626 "samples.go"
+	__local int sh15[17][17];
+#line 627 "samples.go"
+	__local int sh16[16][16];
 #line 618 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+	long bx = (long)get_group_id(0);
+#line 618 "samples.go"
+	long tx = (long)get_local_id(0);
 #line 619 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
 #line 620 "samples.go"
-	long indexNW = base;
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
 #line 621 "samples.go"
-	__local int (*temp)[17] = sh15;
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 622 "samples.go"
-	__local int (*ref)[16] = sh16;
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 623 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
 #line 624 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 625 "samples.go"
+	long indexNW = base;
+#line 626 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 627 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 628 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 629 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 626 "samples.go"
+#line 631 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 627 "samples.go"
+#line 632 "samples.go"
 	if (tx == 0L) {
-#line 628 "samples.go"
+#line 633 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 630 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
-#line 631 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
-#line 632 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 633 "samples.go"
-	int p = (int)penalty;
-#line 634 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 635 "samples.go"
-		if (tx <= m) {
+	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 636 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 636 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 637 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 638 "samples.go"
+	int p = (int)penalty;
+#line 639 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 640 "samples.go"
+		if (tx <= m) {
+#line 641 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 641 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 642 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 639 "samples.go"
+#line 644 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 641 "samples.go"
+#line 646 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 642 "samples.go"
+#line 647 "samples.go"
 		if (tx <= m_1) {
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long y_1 = (long)(16UL - (ulong)tx);
-#line 644 "samples.go"
+#line 649 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 646 "samples.go"
+#line 651 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 648 "samples.go"
+#line 653 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 649 "samples.go"
+#line 654 "samples.go"
 		matrix[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 658 "samples.go"
+#line 663 "samples.go"
 __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global const float* restrict tIn, long tIn_len, __global float* tOut, long tOut_len, float sdc, long nx, long ny, long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5674,106 +5728,106 @@ __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global c
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 660 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 661 "samples.go"
-	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
-#line 662 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
-#line 663 "samples.go"
-	long xy = (long)((ulong)nx * (ulong)ny);
-#line 664 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 664 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 664 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 664 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
 #line 665 "samples.go"
-	if (i == 0L) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 666 "samples.go"
+	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+#line 667 "samples.go"
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+#line 668 "samples.go"
+	long xy = (long)((ulong)nx * (ulong)ny);
+#line 669 "samples.go"
+	long w = (long)((ulong)c - 1UL);
+#line 669 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 669 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 669 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
+#line 670 "samples.go"
+	if (i == 0L) {
+#line 671 "samples.go"
 		w = c;
 	}
-#line 668 "samples.go"
+#line 673 "samples.go"
 	if (i == (long)((ulong)nx - 1UL)) {
-#line 669 "samples.go"
+#line 674 "samples.go"
 		e = c;
 	}
-#line 671 "samples.go"
+#line 676 "samples.go"
 	if (j == 0L) {
-#line 672 "samples.go"
+#line 677 "samples.go"
 		n = c;
 	}
-#line 674 "samples.go"
+#line 679 "samples.go"
 	if (j == (long)((ulong)ny - 1UL)) {
-#line 675 "samples.go"
+#line 680 "samples.go"
 		s = c;
 	}
-#line 677 "samples.go"
+#line 682 "samples.go"
 	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
-#line 678 "samples.go"
+#line 683 "samples.go"
 	float temp2 = temp1;
-#line 679 "samples.go"
+#line 684 "samples.go"
 	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
-#line 680 "samples.go"
+#line 685 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 681 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
-#line 682 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
-#line 683 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
-#line 684 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
-#line 685 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
 #line 686 "samples.go"
-	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+	c = (long)((ulong)c + (ulong)xy);
 #line 687 "samples.go"
-		float tmp = temp2;
-#line 687 "samples.go"
-		float tmp_1 = temp3;
-#line 687 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
-#line 687 "samples.go"
-		temp1 = tmp;
-#line 687 "samples.go"
-		temp2 = tmp_1;
-#line 687 "samples.go"
-		temp3 = tmp_2;
+	w = (long)((ulong)w + (ulong)xy);
 #line 688 "samples.go"
+	e = (long)((ulong)e + (ulong)xy);
+#line 689 "samples.go"
+	n = (long)((ulong)n + (ulong)xy);
+#line 690 "samples.go"
+	s = (long)((ulong)s + (ulong)xy);
+#line 691 "samples.go"
+	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+#line 692 "samples.go"
+		float tmp = temp2;
+#line 692 "samples.go"
+		float tmp_1 = temp3;
+#line 692 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
+#line 692 "samples.go"
+		temp1 = tmp;
+#line 692 "samples.go"
+		temp2 = tmp_1;
+#line 692 "samples.go"
+		temp3 = tmp_2;
+#line 693 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 689 "samples.go"
+#line 694 "samples.go"
 		c = (long)((ulong)c + (ulong)xy);
-#line 690 "samples.go"
+#line 695 "samples.go"
 		w = (long)((ulong)w + (ulong)xy);
-#line 691 "samples.go"
+#line 696 "samples.go"
 		e = (long)((ulong)e + (ulong)xy);
-#line 692 "samples.go"
+#line 697 "samples.go"
 		n = (long)((ulong)n + (ulong)xy);
-#line 693 "samples.go"
+#line 698 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 695 "samples.go"
+#line 700 "samples.go"
 	float tmp_3 = temp2;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	float tmp_4 = temp3;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	temp1 = tmp_3;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	temp2 = tmp_4;
-#line 696 "samples.go"
+#line 701 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24)]), &dc_b24) + ct * 80.0f;
@@ -5782,7 +5836,7 @@ __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global c
 	}
 }
 
-#line 658 "samples.go"
+#line 663 "samples.go"
 __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global const float* tIn, long tIn_len, __global float* tOut, long tOut_len, float sdc, long nx, long ny, long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5808,106 +5862,106 @@ __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global co
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 660 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 661 "samples.go"
-	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
-#line 662 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
-#line 663 "samples.go"
-	long xy = (long)((ulong)nx * (ulong)ny);
-#line 664 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 664 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 664 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 664 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
 #line 665 "samples.go"
-	if (i == 0L) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 666 "samples.go"
+	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+#line 667 "samples.go"
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+#line 668 "samples.go"
+	long xy = (long)((ulong)nx * (ulong)ny);
+#line 669 "samples.go"
+	long w = (long)((ulong)c - 1UL);
+#line 669 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 669 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 669 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
+#line 670 "samples.go"
+	if (i == 0L) {
+#line 671 "samples.go"
 		w = c;
 	}
-#line 668 "samples.go"
+#line 673 "samples.go"
 	if (i == (long)((ulong)nx - 1UL)) {
-#line 669 "samples.go"
+#line 674 "samples.go"
 		e = c;
 	}
-#line 671 "samples.go"
+#line 676 "samples.go"
 	if (j == 0L) {
-#line 672 "samples.go"
+#line 677 "samples.go"
 		n = c;
 	}
-#line 674 "samples.go"
+#line 679 "samples.go"
 	if (j == (long)((ulong)ny - 1UL)) {
-#line 675 "samples.go"
+#line 680 "samples.go"
 		s = c;
 	}
-#line 677 "samples.go"
+#line 682 "samples.go"
 	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
-#line 678 "samples.go"
+#line 683 "samples.go"
 	float temp2 = temp1;
-#line 679 "samples.go"
+#line 684 "samples.go"
 	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
-#line 680 "samples.go"
+#line 685 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 681 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
-#line 682 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
-#line 683 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
-#line 684 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
-#line 685 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
 #line 686 "samples.go"
-	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+	c = (long)((ulong)c + (ulong)xy);
 #line 687 "samples.go"
-		float tmp = temp2;
-#line 687 "samples.go"
-		float tmp_1 = temp3;
-#line 687 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
-#line 687 "samples.go"
-		temp1 = tmp;
-#line 687 "samples.go"
-		temp2 = tmp_1;
-#line 687 "samples.go"
-		temp3 = tmp_2;
+	w = (long)((ulong)w + (ulong)xy);
 #line 688 "samples.go"
+	e = (long)((ulong)e + (ulong)xy);
+#line 689 "samples.go"
+	n = (long)((ulong)n + (ulong)xy);
+#line 690 "samples.go"
+	s = (long)((ulong)s + (ulong)xy);
+#line 691 "samples.go"
+	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+#line 692 "samples.go"
+		float tmp = temp2;
+#line 692 "samples.go"
+		float tmp_1 = temp3;
+#line 692 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
+#line 692 "samples.go"
+		temp1 = tmp;
+#line 692 "samples.go"
+		temp2 = tmp_1;
+#line 692 "samples.go"
+		temp3 = tmp_2;
+#line 693 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 689 "samples.go"
+#line 694 "samples.go"
 		c = (long)((ulong)c + (ulong)xy);
-#line 690 "samples.go"
+#line 695 "samples.go"
 		w = (long)((ulong)w + (ulong)xy);
-#line 691 "samples.go"
+#line 696 "samples.go"
 		e = (long)((ulong)e + (ulong)xy);
-#line 692 "samples.go"
+#line 697 "samples.go"
 		n = (long)((ulong)n + (ulong)xy);
-#line 693 "samples.go"
+#line 698 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 695 "samples.go"
+#line 700 "samples.go"
 	float tmp_3 = temp2;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	float tmp_4 = temp3;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	temp1 = tmp_3;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	temp2 = tmp_4;
-#line 696 "samples.go"
+#line 701 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24)]), &dc_b24) + ct * 80.0f;
@@ -5916,33 +5970,33 @@ __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global co
 	}
 }
 
-#line 757 "samples.go"
+#line 762 "samples.go"
 __kernel void CFDStepFactor(long nelr, __global const float* restrict variables, long variables_len, __global const float* restrict areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 758 "samples.go"
+#line 763 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float density = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	Float3 momentum = {0};
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float densityEnergy = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 760 "samples.go"
+#line 765 "samples.go"
 	Float3 velocity = computeVelocity(density, momentum);
-#line 761 "samples.go"
+#line 766 "samples.go"
 	float speedSqd = computeSpeedSqd(velocity);
-#line 762 "samples.go"
+#line 767 "samples.go"
 	float pressure = computePressure(density, densityEnergy, speedSqd);
-#line 763 "samples.go"
+#line 768 "samples.go"
 	float speedOfSound = computeSpeedOfSound(density, pressure);
-#line 764 "samples.go"
+#line 769 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1)];
 	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
@@ -5951,60 +6005,60 @@ __kernel void CFDStepFactor(long nelr, __global const float* restrict variables,
 	}
 }
 
-#line 757 "samples.go"
+#line 762 "samples.go"
 __kernel void CFDStepFactor_fast(long nelr, __global const float* restrict variables, long variables_len, __global const float* restrict areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 758 "samples.go"
+#line 763 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float density = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	Float3 momentum = {0};
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float densityEnergy = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 760 "samples.go"
+#line 765 "samples.go"
 	Float3 velocity = computeVelocity(density, momentum);
-#line 761 "samples.go"
+#line 766 "samples.go"
 	float speedSqd = computeSpeedSqd(velocity);
-#line 762 "samples.go"
+#line 767 "samples.go"
 	float pressure = computePressure(density, densityEnergy, speedSqd);
-#line 763 "samples.go"
+#line 768 "samples.go"
 	float speedOfSound = computeSpeedOfSound(density, pressure);
-#line 764 "samples.go"
+#line 769 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 757 "samples.go"
+#line 762 "samples.go"
 __kernel void CFDStepFactor_aliased(long nelr, __global const float* variables, long variables_len, __global const float* areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 758 "samples.go"
+#line 763 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float density = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	Float3 momentum = {0};
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float densityEnergy = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 760 "samples.go"
+#line 765 "samples.go"
 	Float3 velocity = computeVelocity(density, momentum);
-#line 761 "samples.go"
+#line 766 "samples.go"
 	float speedSqd = computeSpeedSqd(velocity);
-#line 762 "samples.go"
+#line 767 "samples.go"
 	float pressure = computePressure(density, densityEnergy, speedSqd);
-#line 763 "samples.go"
+#line 768 "samples.go"
 	float speedOfSound = computeSpeedOfSound(density, pressure);
-#line 764 "samples.go"
+#line 769 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1)];
 	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
@@ -6013,34 +6067,34 @@ __kernel void CFDStepFactor_aliased(long nelr, __global const float* variables, 
 	}
 }
 
-#line 757 "samples.go"
+#line 762 "samples.go"
 __kernel void CFDStepFactor_aliased_fast(long nelr, __global const float* variables, long variables_len, __global const float* areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 758 "samples.go"
+#line 763 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float density = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	Float3 momentum = {0};
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float densityEnergy = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 760 "samples.go"
+#line 765 "samples.go"
 	Float3 velocity = computeVelocity(density, momentum);
-#line 761 "samples.go"
+#line 766 "samples.go"
 	float speedSqd = computeSpeedSqd(velocity);
-#line 762 "samples.go"
+#line 767 "samples.go"
 	float pressure = computePressure(density, densityEnergy, speedSqd);
-#line 763 "samples.go"
+#line 768 "samples.go"
 	float speedOfSound = computeSpeedOfSound(density, pressure);
-#line 764 "samples.go"
+#line 769 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 772 "samples.go"
+#line 777 "samples.go"
 __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* restrict normals, long normals_len, __global const float* restrict variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6056,217 +6110,217 @@ __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundin
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	__global float (*dc_p14);
-#line 774 "samples.go"
+#line 779 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	Float3 momentumI = {0};
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 776 "samples.go"
+#line 781 "samples.go"
 	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 777 "samples.go"
+#line 782 "samples.go"
 	float speedSqdI = computeSpeedSqd(velocityI);
-#line 778 "samples.go"
+#line 783 "samples.go"
 	float speedI = sqrt(speedSqdI);
-#line 779 "samples.go"
+#line 784 "samples.go"
 	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
-#line 780 "samples.go"
+#line 785 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fxI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fyI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fzI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 feI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 782 "samples.go"
-	float fluxDensity = 0.0f;
-#line 782 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 783 "samples.go"
-	Float3 fluxMomentum = {0};
-#line 784 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
-#line 785 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
-#line 786 "samples.go"
-		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
 #line 787 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+	float fluxDensity = 0.0f;
+#line 787 "samples.go"
+	float fluxDensityEnergy = 0.0f;
+#line 788 "samples.go"
+	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 790 "samples.go"
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+#line 791 "samples.go"
+		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
+#line 792 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 794 "samples.go"
 		if (nb >= 0L) {
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			Float3 momentumNB = {0};
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 791 "samples.go"
+#line 796 "samples.go"
 			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 792 "samples.go"
+#line 797 "samples.go"
 			float speedSqdNB = computeSpeedSqd(velocityNB);
-#line 793 "samples.go"
+#line 798 "samples.go"
 			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
-#line 794 "samples.go"
+#line 799 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fxNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fyNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fzNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 feNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 797 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 798 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
-#line 799 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
-#line 800 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
-#line 801 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 802 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
+#line 803 "samples.go"
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			factor = 0.5f * normal.X;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 805 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 806 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 807 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
-#line 808 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 809 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			factor = 0.5f * normal.X;
 #line 810 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 811 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 812 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 813 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 814 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 815 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			factor = 0.5f * normal.Y;
 #line 816 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 817 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 818 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 819 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 821 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			factor = 0.5f * normal.Z;
 #line 822 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 823 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 824 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 826 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 827 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-1L)) {
 #line 828 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 829 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 830 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 831 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+		} else if (nb == (-2L)) {
 #line 832 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 833 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 834 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 835 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 836 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 837 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 838 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 839 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 840 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 841 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 842 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 844 "samples.go"
+			factor_1 = 0.5f * normal.Z;
+#line 845 "samples.go"
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+#line 846 "samples.go"
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+#line 847 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 848 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 849 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 847 "samples.go"
+#line 852 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 848 "samples.go"
+#line 853 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 849 "samples.go"
+#line 854 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 850 "samples.go"
+#line 855 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 851 "samples.go"
+#line 856 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
@@ -6275,203 +6329,203 @@ __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundin
 	}
 }
 
-#line 772 "samples.go"
+#line 777 "samples.go"
 __kernel void CFDFlux_fast(long nelr, __global const int* restrict elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* restrict normals, long normals_len, __global const float* restrict variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 774 "samples.go"
+#line 779 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	Float3 momentumI = {0};
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 776 "samples.go"
+#line 781 "samples.go"
 	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 777 "samples.go"
+#line 782 "samples.go"
 	float speedSqdI = computeSpeedSqd(velocityI);
-#line 778 "samples.go"
+#line 783 "samples.go"
 	float speedI = sqrt(speedSqdI);
-#line 779 "samples.go"
+#line 784 "samples.go"
 	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
-#line 780 "samples.go"
+#line 785 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fxI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fyI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fzI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 feI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 782 "samples.go"
-	float fluxDensity = 0.0f;
-#line 782 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 783 "samples.go"
-	Float3 fluxMomentum = {0};
-#line 784 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
-#line 785 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
-#line 786 "samples.go"
-		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
 #line 787 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+	float fluxDensity = 0.0f;
+#line 787 "samples.go"
+	float fluxDensityEnergy = 0.0f;
+#line 788 "samples.go"
+	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 790 "samples.go"
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+#line 791 "samples.go"
+		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+#line 792 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 794 "samples.go"
 		if (nb >= 0L) {
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			Float3 momentumNB = {0};
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 791 "samples.go"
+#line 796 "samples.go"
 			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 792 "samples.go"
+#line 797 "samples.go"
 			float speedSqdNB = computeSpeedSqd(velocityNB);
-#line 793 "samples.go"
+#line 798 "samples.go"
 			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
-#line 794 "samples.go"
+#line 799 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fxNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fyNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fzNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 feNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 797 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 798 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
-#line 799 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
-#line 800 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
-#line 801 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 802 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
+#line 803 "samples.go"
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			factor = 0.5f * normal.X;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 805 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 806 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 807 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
-#line 808 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 809 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			factor = 0.5f * normal.X;
 #line 810 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 811 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 812 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 813 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 814 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 815 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			factor = 0.5f * normal.Y;
 #line 816 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 817 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 818 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 819 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 821 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			factor = 0.5f * normal.Z;
 #line 822 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 823 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 824 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 826 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 827 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-1L)) {
 #line 828 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 829 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 830 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 831 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+		} else if (nb == (-2L)) {
 #line 832 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 833 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 834 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 835 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 836 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 837 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 838 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 839 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 840 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 841 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 842 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 844 "samples.go"
+			factor_1 = 0.5f * normal.Z;
+#line 845 "samples.go"
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+#line 846 "samples.go"
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+#line 847 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 848 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 849 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 847 "samples.go"
+#line 852 "samples.go"
 	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
-#line 848 "samples.go"
+#line 853 "samples.go"
 	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
-#line 849 "samples.go"
+#line 854 "samples.go"
 	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
-#line 850 "samples.go"
+#line 855 "samples.go"
 	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
-#line 851 "samples.go"
+#line 856 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 772 "samples.go"
+#line 777 "samples.go"
 __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* normals, long normals_len, __global const float* variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6487,217 +6541,217 @@ __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurrounding
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	__global float (*dc_p14);
-#line 774 "samples.go"
+#line 779 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	Float3 momentumI = {0};
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 776 "samples.go"
+#line 781 "samples.go"
 	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 777 "samples.go"
+#line 782 "samples.go"
 	float speedSqdI = computeSpeedSqd(velocityI);
-#line 778 "samples.go"
+#line 783 "samples.go"
 	float speedI = sqrt(speedSqdI);
-#line 779 "samples.go"
+#line 784 "samples.go"
 	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
-#line 780 "samples.go"
+#line 785 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fxI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fyI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fzI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 feI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 782 "samples.go"
-	float fluxDensity = 0.0f;
-#line 782 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 783 "samples.go"
-	Float3 fluxMomentum = {0};
-#line 784 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
-#line 785 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
-#line 786 "samples.go"
-		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
 #line 787 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+	float fluxDensity = 0.0f;
+#line 787 "samples.go"
+	float fluxDensityEnergy = 0.0f;
+#line 788 "samples.go"
+	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 790 "samples.go"
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+#line 791 "samples.go"
+		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
+#line 792 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 794 "samples.go"
 		if (nb >= 0L) {
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			Float3 momentumNB = {0};
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 791 "samples.go"
+#line 796 "samples.go"
 			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 792 "samples.go"
+#line 797 "samples.go"
 			float speedSqdNB = computeSpeedSqd(velocityNB);
-#line 793 "samples.go"
+#line 798 "samples.go"
 			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
-#line 794 "samples.go"
+#line 799 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fxNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fyNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fzNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 feNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 797 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 798 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
-#line 799 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
-#line 800 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
-#line 801 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 802 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
+#line 803 "samples.go"
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			factor = 0.5f * normal.X;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 805 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 806 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 807 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
-#line 808 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 809 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			factor = 0.5f * normal.X;
 #line 810 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 811 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 812 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 813 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 814 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 815 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			factor = 0.5f * normal.Y;
 #line 816 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 817 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 818 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 819 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 821 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			factor = 0.5f * normal.Z;
 #line 822 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 823 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 824 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 826 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 827 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-1L)) {
 #line 828 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 829 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 830 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 831 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+		} else if (nb == (-2L)) {
 #line 832 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 833 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 834 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 835 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 836 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 837 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 838 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 839 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 840 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 841 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 842 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 844 "samples.go"
+			factor_1 = 0.5f * normal.Z;
+#line 845 "samples.go"
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+#line 846 "samples.go"
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+#line 847 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 848 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 849 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 847 "samples.go"
+#line 852 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 848 "samples.go"
+#line 853 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 849 "samples.go"
+#line 854 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 850 "samples.go"
+#line 855 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 851 "samples.go"
+#line 856 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
@@ -6706,216 +6760,216 @@ __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurrounding
 	}
 }
 
-#line 772 "samples.go"
+#line 777 "samples.go"
 __kernel void CFDFlux_aliased_fast(long nelr, __global const int* elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* normals, long normals_len, __global const float* variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 774 "samples.go"
+#line 779 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	Float3 momentumI = {0};
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 776 "samples.go"
+#line 781 "samples.go"
 	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 777 "samples.go"
+#line 782 "samples.go"
 	float speedSqdI = computeSpeedSqd(velocityI);
-#line 778 "samples.go"
+#line 783 "samples.go"
 	float speedI = sqrt(speedSqdI);
-#line 779 "samples.go"
+#line 784 "samples.go"
 	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
-#line 780 "samples.go"
+#line 785 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fxI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fyI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fzI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 feI = {0};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 782 "samples.go"
-	float fluxDensity = 0.0f;
-#line 782 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 783 "samples.go"
-	Float3 fluxMomentum = {0};
-#line 784 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
-#line 785 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
-#line 786 "samples.go"
-		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
 #line 787 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+	float fluxDensity = 0.0f;
+#line 787 "samples.go"
+	float fluxDensityEnergy = 0.0f;
+#line 788 "samples.go"
+	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 790 "samples.go"
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+#line 791 "samples.go"
+		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+#line 792 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 794 "samples.go"
 		if (nb >= 0L) {
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			Float3 momentumNB = {0};
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 791 "samples.go"
+#line 796 "samples.go"
 			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 792 "samples.go"
+#line 797 "samples.go"
 			float speedSqdNB = computeSpeedSqd(velocityNB);
-#line 793 "samples.go"
+#line 798 "samples.go"
 			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
-#line 794 "samples.go"
+#line 799 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fxNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fyNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fzNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 feNB = {0};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 797 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 798 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
-#line 799 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
-#line 800 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
-#line 801 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 802 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
+#line 803 "samples.go"
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			factor = 0.5f * normal.X;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 805 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 806 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 807 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
-#line 808 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 809 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			factor = 0.5f * normal.X;
 #line 810 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 811 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 812 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 813 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 814 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 815 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			factor = 0.5f * normal.Y;
 #line 816 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 817 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 818 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 819 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 821 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			factor = 0.5f * normal.Z;
 #line 822 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 823 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 824 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 826 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 827 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-1L)) {
 #line 828 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 829 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 830 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 831 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+		} else if (nb == (-2L)) {
 #line 832 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 833 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 834 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 835 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 836 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 837 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 838 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 839 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 840 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 841 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 842 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 844 "samples.go"
+			factor_1 = 0.5f * normal.Z;
+#line 845 "samples.go"
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+#line 846 "samples.go"
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+#line 847 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 848 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 849 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 847 "samples.go"
+#line 852 "samples.go"
 	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
-#line 848 "samples.go"
+#line 853 "samples.go"
 	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
-#line 849 "samples.go"
+#line 854 "samples.go"
 	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
-#line 850 "samples.go"
+#line 855 "samples.go"
 	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
-#line 851 "samples.go"
+#line 856 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 858 "samples.go"
+#line 863 "samples.go"
 __kernel void CFDTimeStep(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 859 "samples.go"
+#line 864 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 860 "samples.go"
+#line 865 "samples.go"
 	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
-#line 861 "samples.go"
+#line 866 "samples.go"
 	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
-#line 862 "samples.go"
+#line 867 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5);
@@ -6925,33 +6979,33 @@ __kernel void CFDTimeStep(long j, long nelr, __global const float* restrict oldV
 	}
 }
 
-#line 858 "samples.go"
+#line 863 "samples.go"
 __kernel void CFDTimeStep_fast(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 859 "samples.go"
+#line 864 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 860 "samples.go"
+#line 865 "samples.go"
 	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
-#line 861 "samples.go"
+#line 866 "samples.go"
 	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
-#line 862 "samples.go"
+#line 867 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
-#line 858 "samples.go"
+#line 863 "samples.go"
 __kernel void CFDTimeStep_aliased(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 859 "samples.go"
+#line 864 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 860 "samples.go"
+#line 865 "samples.go"
 	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
-#line 861 "samples.go"
+#line 866 "samples.go"
 	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
-#line 862 "samples.go"
+#line 867 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5);
@@ -6961,39 +7015,39 @@ __kernel void CFDTimeStep_aliased(long j, long nelr, __global const float* oldVa
 	}
 }
 
-#line 858 "samples.go"
+#line 863 "samples.go"
 __kernel void CFDTimeStep_aliased_fast(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 859 "samples.go"
+#line 864 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 860 "samples.go"
+#line 865 "samples.go"
 	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
-#line 861 "samples.go"
+#line 866 "samples.go"
 	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
-#line 862 "samples.go"
+#line 867 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 885 "samples.go"
+#line 890 "samples.go"
 __kernel void PFSum(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global double (*dc_p3);
-#line 886 "samples.go"
+#line 891 "samples.go"
 	if ((long)get_global_id(0) == 0L) {
-#line 887 "samples.go"
+#line 892 "samples.go"
 		double sum = 0.0;
 		{
-#line 888 "samples.go"
+#line 893 "samples.go"
 			long tmp = numGroups;
-#line 888 "samples.go"
+#line 893 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 889 "samples.go"
+#line 894 "samples.go"
 				sum = sum + dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(x, partialSums_len, dc_fault, dc_tag, 226, &dc_b1)]), &dc_b1);
 			}
 		}
-#line 891 "samples.go"
+#line 896 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 227, &dc_b2)];
 		double dc_t1 = sum;
@@ -7003,27 +7057,27 @@ __kernel void PFSum(__global double* partialSums, long partialSums_len, long num
 	}
 }
 
-#line 885 "samples.go"
+#line 890 "samples.go"
 __kernel void PFSum_fast(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 886 "samples.go"
+#line 891 "samples.go"
 	if ((long)get_global_id(0) == 0L) {
-#line 887 "samples.go"
+#line 892 "samples.go"
 		double sum = 0.0;
 		{
-#line 888 "samples.go"
+#line 893 "samples.go"
 			long tmp = numGroups;
-#line 888 "samples.go"
+#line 893 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 889 "samples.go"
+#line 894 "samples.go"
 				sum = sum + partialSums[x];
 			}
 		}
-#line 891 "samples.go"
+#line 896 "samples.go"
 		partialSums[0] = sum;
 	}
 }
 
-#line 902 "samples.go"
+#line 907 "samples.go"
 __kernel void PFNormalize(__global double* weights, long weights_len, long nParticles, __global const double* restrict partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7041,22 +7095,22 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	__global double (*dc_p16);
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double sh17[2];
-#line 903 "samples.go"
+#line 908 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double* shared = sh17;
-#line 905 "samples.go"
+#line 910 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 906 "samples.go"
+#line 911 "samples.go"
 		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b1)]), &dc_b1);
 	}
-#line 908 "samples.go"
+#line 913 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 909 "samples.go"
+#line 914 "samples.go"
 	if (i < nParticles) {
-#line 910 "samples.go"
+#line 915 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 229, &dc_b2)];
 		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b4)]), &dc_b4) / shared[1];
@@ -7064,20 +7118,20 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 912 "samples.go"
+#line 917 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 913 "samples.go"
+#line 918 "samples.go"
 	if (i == 0L) {
-#line 914 "samples.go"
+#line 919 "samples.go"
 		dc_b5 = 0;
 		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 231, &dc_b5)];
 		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 232, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 915 "samples.go"
+#line 920 "samples.go"
 		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
-#line 916 "samples.go"
+#line 921 "samples.go"
 			dc_b8 = 0;
 			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 233, &dc_b8)];
 			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 234, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 235, &dc_b11)]), &dc_b11);
@@ -7085,7 +7139,7 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 918 "samples.go"
+#line 923 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 236, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
@@ -7093,18 +7147,18 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 920 "samples.go"
+#line 925 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 921 "samples.go"
+#line 926 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 922 "samples.go"
+#line 927 "samples.go"
 		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b14)]), &dc_b14);
 	}
-#line 924 "samples.go"
+#line 929 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 925 "samples.go"
+#line 930 "samples.go"
 	if (i < nParticles) {
-#line 926 "samples.go"
+#line 931 "samples.go"
 		dc_b15 = 0;
 		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 238, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
@@ -7114,57 +7168,57 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 	}
 }
 
-#line 902 "samples.go"
+#line 907 "samples.go"
 __kernel void PFNormalize_fast(__global double* weights, long weights_len, long nParticles, __global const double* restrict partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double sh17[2];
-#line 903 "samples.go"
+#line 908 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double* shared = sh17;
-#line 905 "samples.go"
+#line 910 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 906 "samples.go"
+#line 911 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 908 "samples.go"
+#line 913 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 909 "samples.go"
+#line 914 "samples.go"
 	if (i < nParticles) {
-#line 910 "samples.go"
+#line 915 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 912 "samples.go"
+#line 917 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 913 "samples.go"
+#line 918 "samples.go"
 	if (i == 0L) {
-#line 914 "samples.go"
+#line 919 "samples.go"
 		cdf[0] = weights[0];
-#line 915 "samples.go"
+#line 920 "samples.go"
 		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
-#line 916 "samples.go"
+#line 921 "samples.go"
 			cdf[x] = weights[x] + cdf[(long)((ulong)x - 1UL)];
 		}
-#line 918 "samples.go"
+#line 923 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 920 "samples.go"
+#line 925 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 921 "samples.go"
+#line 926 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 922 "samples.go"
+#line 927 "samples.go"
 		shared[0] = u[0];
 	}
-#line 924 "samples.go"
+#line 929 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 925 "samples.go"
+#line 930 "samples.go"
 	if (i < nParticles) {
-#line 926 "samples.go"
+#line 931 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 902 "samples.go"
+#line 907 "samples.go"
 __kernel void PFNormalize_aliased(__global double* weights, long weights_len, long nParticles, __global const double* partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7182,22 +7236,22 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	__global double (*dc_p16);
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double sh17[2];
-#line 903 "samples.go"
+#line 908 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double* shared = sh17;
-#line 905 "samples.go"
+#line 910 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 906 "samples.go"
+#line 911 "samples.go"
 		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b1)]), &dc_b1);
 	}
-#line 908 "samples.go"
+#line 913 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 909 "samples.go"
+#line 914 "samples.go"
 	if (i < nParticles) {
-#line 910 "samples.go"
+#line 915 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 229, &dc_b2)];
 		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b4)]), &dc_b4) / shared[1];
@@ -7205,20 +7259,20 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 912 "samples.go"
+#line 917 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 913 "samples.go"
+#line 918 "samples.go"
 	if (i == 0L) {
-#line 914 "samples.go"
+#line 919 "samples.go"
 		dc_b5 = 0;
 		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 231, &dc_b5)];
 		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 232, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 915 "samples.go"
+#line 920 "samples.go"
 		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
-#line 916 "samples.go"
+#line 921 "samples.go"
 			dc_b8 = 0;
 			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 233, &dc_b8)];
 			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 234, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 235, &dc_b11)]), &dc_b11);
@@ -7226,7 +7280,7 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 918 "samples.go"
+#line 923 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 236, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
@@ -7234,18 +7288,18 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 920 "samples.go"
+#line 925 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 921 "samples.go"
+#line 926 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 922 "samples.go"
+#line 927 "samples.go"
 		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b14)]), &dc_b14);
 	}
-#line 924 "samples.go"
+#line 929 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 925 "samples.go"
+#line 930 "samples.go"
 	if (i < nParticles) {
-#line 926 "samples.go"
+#line 931 "samples.go"
 		dc_b15 = 0;
 		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 238, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
@@ -7255,57 +7309,57 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 	}
 }
 
-#line 902 "samples.go"
+#line 907 "samples.go"
 __kernel void PFNormalize_aliased_fast(__global double* weights, long weights_len, long nParticles, __global const double* partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double sh17[2];
-#line 903 "samples.go"
+#line 908 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 904 "samples.go"
+#line 909 "samples.go"
 	__local double* shared = sh17;
-#line 905 "samples.go"
+#line 910 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 906 "samples.go"
+#line 911 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 908 "samples.go"
+#line 913 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 909 "samples.go"
+#line 914 "samples.go"
 	if (i < nParticles) {
-#line 910 "samples.go"
+#line 915 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 912 "samples.go"
+#line 917 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 913 "samples.go"
+#line 918 "samples.go"
 	if (i == 0L) {
-#line 914 "samples.go"
+#line 919 "samples.go"
 		cdf[0] = weights[0];
-#line 915 "samples.go"
+#line 920 "samples.go"
 		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
-#line 916 "samples.go"
+#line 921 "samples.go"
 			cdf[x] = weights[x] + cdf[(long)((ulong)x - 1UL)];
 		}
-#line 918 "samples.go"
+#line 923 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 920 "samples.go"
+#line 925 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 921 "samples.go"
+#line 926 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 922 "samples.go"
+#line 927 "samples.go"
 		shared[0] = u[0];
 	}
-#line 924 "samples.go"
+#line 929 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 925 "samples.go"
+#line 930 "samples.go"
 	if (i < nParticles) {
-#line 926 "samples.go"
+#line 931 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 934 "samples.go"
+#line 939 "samples.go"
 __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_len, __global const double* restrict arrayY, long arrayY_len, __global const double* restrict cdf, long cdf_len, __global const double* restrict u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7315,39 +7369,39 @@ __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_le
 	int dc_b6 = 0;
 	__global double (*dc_p7);
 	int dc_b8 = 0;
-#line 935 "samples.go"
+#line 940 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 936 "samples.go"
+#line 941 "samples.go"
 	if (i < nParticles) {
-#line 937 "samples.go"
+#line 942 "samples.go"
 		long index = -1L;
 		{
-#line 938 "samples.go"
+#line 943 "samples.go"
 			long tmp = nParticles;
-#line 938 "samples.go"
+#line 943 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 939 "samples.go"
+#line 944 "samples.go"
 				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
-#line 940 "samples.go"
+#line 945 "samples.go"
 					index = x;
-#line 941 "samples.go"
+#line 946 "samples.go"
 					break;
 				}
 			}
 		}
-#line 944 "samples.go"
+#line 949 "samples.go"
 		if (index == (-1L)) {
-#line 945 "samples.go"
+#line 950 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 947 "samples.go"
+#line 952 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 241, &dc_b3)];
 		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 948 "samples.go"
+#line 953 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 243, &dc_b6)];
 		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b8)]), &dc_b8);
@@ -7355,49 +7409,49 @@ __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_le
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 950 "samples.go"
+#line 955 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 934 "samples.go"
+#line 939 "samples.go"
 __kernel void PFFindIndex_fast(__global const double* restrict arrayX, long arrayX_len, __global const double* restrict arrayY, long arrayY_len, __global const double* restrict cdf, long cdf_len, __global const double* restrict u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 935 "samples.go"
+#line 940 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 936 "samples.go"
+#line 941 "samples.go"
 	if (i < nParticles) {
-#line 937 "samples.go"
+#line 942 "samples.go"
 		long index = -1L;
 		{
-#line 938 "samples.go"
+#line 943 "samples.go"
 			long tmp = nParticles;
-#line 938 "samples.go"
+#line 943 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 939 "samples.go"
+#line 944 "samples.go"
 				if (cdf[x] >= u[i]) {
-#line 940 "samples.go"
+#line 945 "samples.go"
 					index = x;
-#line 941 "samples.go"
+#line 946 "samples.go"
 					break;
 				}
 			}
 		}
-#line 944 "samples.go"
+#line 949 "samples.go"
 		if (index == (-1L)) {
-#line 945 "samples.go"
+#line 950 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 947 "samples.go"
+#line 952 "samples.go"
 		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b1)]), &dc_b1);
-#line 948 "samples.go"
+#line 953 "samples.go"
 		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b2)]), &dc_b2);
 	}
-#line 950 "samples.go"
+#line 955 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 934 "samples.go"
+#line 939 "samples.go"
 __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len, __global const double* arrayY, long arrayY_len, __global const double* cdf, long cdf_len, __global const double* u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7407,39 +7461,39 @@ __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len
 	int dc_b6 = 0;
 	__global double (*dc_p7);
 	int dc_b8 = 0;
-#line 935 "samples.go"
+#line 940 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 936 "samples.go"
+#line 941 "samples.go"
 	if (i < nParticles) {
-#line 937 "samples.go"
+#line 942 "samples.go"
 		long index = -1L;
 		{
-#line 938 "samples.go"
+#line 943 "samples.go"
 			long tmp = nParticles;
-#line 938 "samples.go"
+#line 943 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 939 "samples.go"
+#line 944 "samples.go"
 				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
-#line 940 "samples.go"
+#line 945 "samples.go"
 					index = x;
-#line 941 "samples.go"
+#line 946 "samples.go"
 					break;
 				}
 			}
 		}
-#line 944 "samples.go"
+#line 949 "samples.go"
 		if (index == (-1L)) {
-#line 945 "samples.go"
+#line 950 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 947 "samples.go"
+#line 952 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 241, &dc_b3)];
 		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 948 "samples.go"
+#line 953 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 243, &dc_b6)];
 		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b8)]), &dc_b8);
@@ -7447,50 +7501,50 @@ __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 950 "samples.go"
+#line 955 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 934 "samples.go"
+#line 939 "samples.go"
 __kernel void PFFindIndex_aliased_fast(__global const double* arrayX, long arrayX_len, __global const double* arrayY, long arrayY_len, __global const double* cdf, long cdf_len, __global const double* u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 935 "samples.go"
+#line 940 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 936 "samples.go"
+#line 941 "samples.go"
 	if (i < nParticles) {
-#line 937 "samples.go"
+#line 942 "samples.go"
 		long index = -1L;
 		{
-#line 938 "samples.go"
+#line 943 "samples.go"
 			long tmp = nParticles;
-#line 938 "samples.go"
+#line 943 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 939 "samples.go"
+#line 944 "samples.go"
 				if (cdf[x] >= u[i]) {
-#line 940 "samples.go"
+#line 945 "samples.go"
 					index = x;
-#line 941 "samples.go"
+#line 946 "samples.go"
 					break;
 				}
 			}
 		}
-#line 944 "samples.go"
+#line 949 "samples.go"
 		if (index == (-1L)) {
-#line 945 "samples.go"
+#line 950 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 947 "samples.go"
+#line 952 "samples.go"
 		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b1)]), &dc_b1);
-#line 948 "samples.go"
+#line 953 "samples.go"
 		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b2)]), &dc_b2);
 	}
-#line 950 "samples.go"
+#line 955 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 #endif // cl_khr_fp64
 
-#line 966 "samples.go"
+#line 971 "samples.go"
 __kernel void BucketCount(__global const float* restrict input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* restrict pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7501,56 +7555,56 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 	__local uint (*dc_p7);
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint sh18[64];
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint* sOffset = sh18;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gid = (long)get_group_id(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gsize = (long)get_num_groups(0);
-#line 970 "samples.go"
+#line 975 "samples.go"
 	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
-#line 971 "samples.go"
+#line 976 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 973 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 974 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
-#line 975 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
-#line 976 "samples.go"
-		long idx = 31L;
-#line 977 "samples.go"
-		long jump = 16L;
 #line 978 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 979 "samples.go"
-		for (; jump >= 1L; ) {
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-			if (elem < piv) {
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 981 "samples.go"
+		long idx = 31L;
+#line 982 "samples.go"
+		long jump = 16L;
+#line 983 "samples.go"
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+#line 984 "samples.go"
+		for (; jump >= 1L; ) {
+#line 985 "samples.go"
+			if (elem < piv) {
+#line 986 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 983 "samples.go"
+#line 988 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 985 "samples.go"
+#line 990 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 986 "samples.go"
+#line 991 "samples.go"
 			jump = jump / 2L;
 		}
-#line 988 "samples.go"
+#line 993 "samples.go"
 		if (elem >= piv) {
-#line 989 "samples.go"
+#line 994 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 991 "samples.go"
+#line 996 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7558,13 +7612,13 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 993 "samples.go"
+#line 998 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 994 "samples.go"
+#line 999 "samples.go"
 	long prefixBase = (long)((ulong)gid * 64UL);
-#line 995 "samples.go"
+#line 1000 "samples.go"
 	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
-#line 996 "samples.go"
+#line 1001 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
@@ -7574,7 +7628,7 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 	}
 }
 
-#line 966 "samples.go"
+#line 971 "samples.go"
 __kernel void BucketCount_fast(__global const float* restrict input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* restrict pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7583,56 +7637,56 @@ __kernel void BucketCount_fast(__global const float* restrict input, long input_
 	__global int (*dc_p5);
 	int dc_b6 = 0;
 	__local uint (*dc_p7);
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint sh18[64];
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint* sOffset = sh18;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gid = (long)get_group_id(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gsize = (long)get_num_groups(0);
-#line 970 "samples.go"
+#line 975 "samples.go"
 	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
-#line 971 "samples.go"
+#line 976 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 973 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 974 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
-#line 975 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
-#line 976 "samples.go"
-		long idx = 31L;
-#line 977 "samples.go"
-		long jump = 16L;
 #line 978 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 979 "samples.go"
-		for (; jump >= 1L; ) {
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-			if (elem < piv) {
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 981 "samples.go"
+		long idx = 31L;
+#line 982 "samples.go"
+		long jump = 16L;
+#line 983 "samples.go"
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+#line 984 "samples.go"
+		for (; jump >= 1L; ) {
+#line 985 "samples.go"
+			if (elem < piv) {
+#line 986 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 983 "samples.go"
+#line 988 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 985 "samples.go"
+#line 990 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 986 "samples.go"
+#line 991 "samples.go"
 			jump = jump / 2L;
 		}
-#line 988 "samples.go"
+#line 993 "samples.go"
 		if (elem >= piv) {
-#line 989 "samples.go"
+#line 994 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 991 "samples.go"
+#line 996 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7640,18 +7694,18 @@ __kernel void BucketCount_fast(__global const float* restrict input, long input_
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 993 "samples.go"
+#line 998 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 994 "samples.go"
+#line 999 "samples.go"
 	long prefixBase = (long)((ulong)gid * 64UL);
-#line 995 "samples.go"
+#line 1000 "samples.go"
 	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
-#line 996 "samples.go"
+#line 1001 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 966 "samples.go"
+#line 971 "samples.go"
 __kernel void BucketCount_aliased(__global const float* input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7662,56 +7716,56 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 	__local uint (*dc_p7);
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint sh18[64];
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint* sOffset = sh18;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gid = (long)get_group_id(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gsize = (long)get_num_groups(0);
-#line 970 "samples.go"
+#line 975 "samples.go"
 	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
-#line 971 "samples.go"
+#line 976 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 973 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 974 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
-#line 975 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
-#line 976 "samples.go"
-		long idx = 31L;
-#line 977 "samples.go"
-		long jump = 16L;
 #line 978 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 979 "samples.go"
-		for (; jump >= 1L; ) {
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-			if (elem < piv) {
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 981 "samples.go"
+		long idx = 31L;
+#line 982 "samples.go"
+		long jump = 16L;
+#line 983 "samples.go"
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+#line 984 "samples.go"
+		for (; jump >= 1L; ) {
+#line 985 "samples.go"
+			if (elem < piv) {
+#line 986 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 983 "samples.go"
+#line 988 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 985 "samples.go"
+#line 990 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 986 "samples.go"
+#line 991 "samples.go"
 			jump = jump / 2L;
 		}
-#line 988 "samples.go"
+#line 993 "samples.go"
 		if (elem >= piv) {
-#line 989 "samples.go"
+#line 994 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 991 "samples.go"
+#line 996 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7719,13 +7773,13 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 993 "samples.go"
+#line 998 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 994 "samples.go"
+#line 999 "samples.go"
 	long prefixBase = (long)((ulong)gid * 64UL);
-#line 995 "samples.go"
+#line 1000 "samples.go"
 	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
-#line 996 "samples.go"
+#line 1001 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
@@ -7735,7 +7789,7 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 	}
 }
 
-#line 966 "samples.go"
+#line 971 "samples.go"
 __kernel void BucketCount_aliased_fast(__global const float* input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7744,56 +7798,56 @@ __kernel void BucketCount_aliased_fast(__global const float* input, long input_l
 	__global int (*dc_p5);
 	int dc_b6 = 0;
 	__local uint (*dc_p7);
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint sh18[64];
-#line 967 "samples.go"
+#line 972 "samples.go"
 	__local uint* sOffset = sh18;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gid = (long)get_group_id(0);
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gsize = (long)get_num_groups(0);
-#line 970 "samples.go"
+#line 975 "samples.go"
 	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
-#line 971 "samples.go"
+#line 976 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 973 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 974 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
-#line 975 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
-#line 976 "samples.go"
-		long idx = 31L;
-#line 977 "samples.go"
-		long jump = 16L;
 #line 978 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 979 "samples.go"
-		for (; jump >= 1L; ) {
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-			if (elem < piv) {
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 981 "samples.go"
+		long idx = 31L;
+#line 982 "samples.go"
+		long jump = 16L;
+#line 983 "samples.go"
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+#line 984 "samples.go"
+		for (; jump >= 1L; ) {
+#line 985 "samples.go"
+			if (elem < piv) {
+#line 986 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 983 "samples.go"
+#line 988 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 985 "samples.go"
+#line 990 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 986 "samples.go"
+#line 991 "samples.go"
 			jump = jump / 2L;
 		}
-#line 988 "samples.go"
+#line 993 "samples.go"
 		if (elem >= piv) {
-#line 989 "samples.go"
+#line 994 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 991 "samples.go"
+#line 996 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7801,13 +7855,679 @@ __kernel void BucketCount_aliased_fast(__global const float* input, long input_l
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 993 "samples.go"
+#line 998 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 994 "samples.go"
+#line 999 "samples.go"
 	long prefixBase = (long)((ulong)gid * 64UL);
-#line 995 "samples.go"
+#line 1000 "samples.go"
 	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
-#line 996 "samples.go"
+#line 1001 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
+	}
+}
+
+#ifdef cl_khr_fp64
+#line 1042 "samples.go"
+__kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* restrict xj, long xj_len, __global const double* restrict yj, long yj_len, __global int* ind, long ind_len, __global const int* restrict objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* restrict img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	__global double (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	__global double (*dc_p24);
+	int dc_b25 = 0;
+	__global double (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	__local double (*dc_p30);
+	int dc_b31 = 0;
+	__local double (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__local double (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	__global double (*dc_p39);
+#line 1045 "samples.go"
+	__local double sh19[128];
+#line 1044 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1045 "samples.go"
+	__local double* buffer = sh19;
+#line 1046 "samples.go"
+	if (i < nParticles) {
+#line 1047 "samples.go"
+		dc_b1 = 0;
+		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 251, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 1048 "samples.go"
+		dc_b4 = 0;
+		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 253, &dc_b4)];
+		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 254, &dc_b6)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 1049 "samples.go"
+		dc_b7 = 0;
+		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 255, &dc_b7)];
+		double dc_t3 = 1.0 / (double)nParticles;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+#line 1050 "samples.go"
+		dc_b9 = 0;
+		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b9)];
+		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		if (!dc_b9) {
+			*dc_p10 = dc_t4;
+		}
+#line 1051 "samples.go"
+		dc_b12 = 0;
+		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b12)];
+		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		if (!dc_b12) {
+			*dc_p13 = dc_t5;
+		}
+	}
+#line 1053 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1054 "samples.go"
+	if (i < nParticles) {
+		{
+#line 1055 "samples.go"
+			long tmp = countOnes;
+#line 1055 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1056 "samples.go"
+				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
+#line 1057 "samples.go"
+				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
+#line 1058 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1059 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1060 "samples.go"
+					v = 0;
+				}
+#line 1062 "samples.go"
+				dc_b19 = 0;
+				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 264, &dc_b19)];
+				int dc_t6 = v;
+				if (!dc_b19) {
+					*dc_p20 = dc_t6;
+				}
+			}
+		}
+#line 1064 "samples.go"
+		double sum = 0.0;
+		{
+#line 1065 "samples.go"
+			long tmp_1 = countOnes;
+#line 1065 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1066 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
+#line 1067 "samples.go"
+				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
+			}
+		}
+#line 1069 "samples.go"
+		dc_b23 = 0;
+		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 267, &dc_b23)];
+		double dc_t7 = sum / (double)countOnes;
+		if (!dc_b23) {
+			*dc_p24 = dc_t7;
+		}
+#line 1070 "samples.go"
+		dc_b25 = 0;
+		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 268, &dc_b25)];
+		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 270, &dc_b28)]), &dc_b28));
+		if (!dc_b25) {
+			*dc_p26 = dc_t8;
+		}
+	}
+#line 1072 "samples.go"
+	dc_b29 = 0;
+	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 271, &dc_b29)];
+	double dc_t9 = 0.0;
+	if (!dc_b29) {
+		*dc_p30 = dc_t9;
+	}
+#line 1073 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1074 "samples.go"
+	if (i < nParticles) {
+#line 1075 "samples.go"
+		dc_b31 = 0;
+		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 272, &dc_b31)];
+		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b33)]), &dc_b33);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+	}
+#line 1077 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1078 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1079 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1080 "samples.go"
+			dc_b34 = 0;
+			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b34)];
+			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b37)]), &dc_b37);
+			if (!dc_b34) {
+				*dc_p35 = dc_t11;
+			}
+		}
+#line 1082 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1084 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1085 "samples.go"
+		dc_b38 = 0;
+		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 277, &dc_b38)];
+		double dc_t12 = buffer[0];
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
+		}
+	}
+#line 1087 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+}
+
+#line 1042 "samples.go"
+__kernel void PFLikelihood_fast(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* restrict xj, long xj_len, __global const double* restrict yj, long yj_len, __global int* ind, long ind_len, __global const int* restrict objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* restrict img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1045 "samples.go"
+	__local double sh19[128];
+#line 1044 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1045 "samples.go"
+	__local double* buffer = sh19;
+#line 1046 "samples.go"
+	if (i < nParticles) {
+#line 1047 "samples.go"
+		arrayX[i] = xj[i];
+#line 1048 "samples.go"
+		arrayY[i] = yj[i];
+#line 1049 "samples.go"
+		weights[i] = 1.0 / (double)nParticles;
+#line 1050 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1051 "samples.go"
+		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+	}
+#line 1053 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1054 "samples.go"
+	if (i < nParticles) {
+		{
+#line 1055 "samples.go"
+			long tmp = countOnes;
+#line 1055 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1056 "samples.go"
+				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
+#line 1057 "samples.go"
+				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
+#line 1058 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1059 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1060 "samples.go"
+					v = 0;
+				}
+#line 1062 "samples.go"
+				ind[(long)((ulong)i * (ulong)countOnes + (ulong)y)] = v;
+			}
+		}
+#line 1064 "samples.go"
+		double sum = 0.0;
+		{
+#line 1065 "samples.go"
+			long tmp_1 = countOnes;
+#line 1065 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1066 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
+#line 1067 "samples.go"
+				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
+			}
+		}
+#line 1069 "samples.go"
+		likelihood[i] = sum / (double)countOnes;
+#line 1070 "samples.go"
+		weights[i] = weights[i] * exp(likelihood[i]);
+	}
+#line 1072 "samples.go"
+	buffer[(long)get_local_id(0)] = 0.0;
+#line 1073 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1074 "samples.go"
+	if (i < nParticles) {
+#line 1075 "samples.go"
+		buffer[(long)get_local_id(0)] = weights[i];
+	}
+#line 1077 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1078 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1079 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1080 "samples.go"
+			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b2)]), &dc_b2);
+		}
+#line 1082 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1084 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1085 "samples.go"
+		partialSums[(long)get_group_id(0)] = buffer[0];
+	}
+#line 1087 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+}
+
+#line 1042 "samples.go"
+__kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* xj, long xj_len, __global const double* yj, long yj_len, __global int* ind, long ind_len, __global const int* objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global double (*dc_p8);
+	int dc_b9 = 0;
+	__global double (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	__global double (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	__global double (*dc_p24);
+	int dc_b25 = 0;
+	__global double (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	int dc_b29 = 0;
+	__local double (*dc_p30);
+	int dc_b31 = 0;
+	__local double (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__local double (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	__global double (*dc_p39);
+#line 1045 "samples.go"
+	__local double sh19[128];
+#line 1044 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1045 "samples.go"
+	__local double* buffer = sh19;
+#line 1046 "samples.go"
+	if (i < nParticles) {
+#line 1047 "samples.go"
+		dc_b1 = 0;
+		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 251, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 1048 "samples.go"
+		dc_b4 = 0;
+		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 253, &dc_b4)];
+		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 254, &dc_b6)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+#line 1049 "samples.go"
+		dc_b7 = 0;
+		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 255, &dc_b7)];
+		double dc_t3 = 1.0 / (double)nParticles;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+#line 1050 "samples.go"
+		dc_b9 = 0;
+		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b9)];
+		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		if (!dc_b9) {
+			*dc_p10 = dc_t4;
+		}
+#line 1051 "samples.go"
+		dc_b12 = 0;
+		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b12)];
+		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		if (!dc_b12) {
+			*dc_p13 = dc_t5;
+		}
+	}
+#line 1053 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1054 "samples.go"
+	if (i < nParticles) {
+		{
+#line 1055 "samples.go"
+			long tmp = countOnes;
+#line 1055 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1056 "samples.go"
+				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
+#line 1057 "samples.go"
+				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
+#line 1058 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1059 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1060 "samples.go"
+					v = 0;
+				}
+#line 1062 "samples.go"
+				dc_b19 = 0;
+				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 264, &dc_b19)];
+				int dc_t6 = v;
+				if (!dc_b19) {
+					*dc_p20 = dc_t6;
+				}
+			}
+		}
+#line 1064 "samples.go"
+		double sum = 0.0;
+		{
+#line 1065 "samples.go"
+			long tmp_1 = countOnes;
+#line 1065 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1066 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
+#line 1067 "samples.go"
+				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
+			}
+		}
+#line 1069 "samples.go"
+		dc_b23 = 0;
+		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 267, &dc_b23)];
+		double dc_t7 = sum / (double)countOnes;
+		if (!dc_b23) {
+			*dc_p24 = dc_t7;
+		}
+#line 1070 "samples.go"
+		dc_b25 = 0;
+		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 268, &dc_b25)];
+		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 270, &dc_b28)]), &dc_b28));
+		if (!dc_b25) {
+			*dc_p26 = dc_t8;
+		}
+	}
+#line 1072 "samples.go"
+	dc_b29 = 0;
+	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 271, &dc_b29)];
+	double dc_t9 = 0.0;
+	if (!dc_b29) {
+		*dc_p30 = dc_t9;
+	}
+#line 1073 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1074 "samples.go"
+	if (i < nParticles) {
+#line 1075 "samples.go"
+		dc_b31 = 0;
+		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 272, &dc_b31)];
+		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b33)]), &dc_b33);
+		if (!dc_b31) {
+			*dc_p32 = dc_t10;
+		}
+	}
+#line 1077 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1078 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1079 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1080 "samples.go"
+			dc_b34 = 0;
+			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b34)];
+			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b37)]), &dc_b37);
+			if (!dc_b34) {
+				*dc_p35 = dc_t11;
+			}
+		}
+#line 1082 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1084 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1085 "samples.go"
+		dc_b38 = 0;
+		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 277, &dc_b38)];
+		double dc_t12 = buffer[0];
+		if (!dc_b38) {
+			*dc_p39 = dc_t12;
+		}
+	}
+#line 1087 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+}
+
+#line 1042 "samples.go"
+__kernel void PFLikelihood_aliased_fast(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* xj, long xj_len, __global const double* yj, long yj_len, __global int* ind, long ind_len, __global const int* objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1045 "samples.go"
+	__local double sh19[128];
+#line 1044 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1045 "samples.go"
+	__local double* buffer = sh19;
+#line 1046 "samples.go"
+	if (i < nParticles) {
+#line 1047 "samples.go"
+		arrayX[i] = xj[i];
+#line 1048 "samples.go"
+		arrayY[i] = yj[i];
+#line 1049 "samples.go"
+		weights[i] = 1.0 / (double)nParticles;
+#line 1050 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1051 "samples.go"
+		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+	}
+#line 1053 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1054 "samples.go"
+	if (i < nParticles) {
+		{
+#line 1055 "samples.go"
+			long tmp = countOnes;
+#line 1055 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1056 "samples.go"
+				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
+#line 1057 "samples.go"
+				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
+#line 1058 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1059 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1060 "samples.go"
+					v = 0;
+				}
+#line 1062 "samples.go"
+				ind[(long)((ulong)i * (ulong)countOnes + (ulong)y)] = v;
+			}
+		}
+#line 1064 "samples.go"
+		double sum = 0.0;
+		{
+#line 1065 "samples.go"
+			long tmp_1 = countOnes;
+#line 1065 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1066 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
+#line 1067 "samples.go"
+				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
+			}
+		}
+#line 1069 "samples.go"
+		likelihood[i] = sum / (double)countOnes;
+#line 1070 "samples.go"
+		weights[i] = weights[i] * exp(likelihood[i]);
+	}
+#line 1072 "samples.go"
+	buffer[(long)get_local_id(0)] = 0.0;
+#line 1073 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1074 "samples.go"
+	if (i < nParticles) {
+#line 1075 "samples.go"
+		buffer[(long)get_local_id(0)] = weights[i];
+	}
+#line 1077 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1078 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1079 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1080 "samples.go"
+			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b2)]), &dc_b2);
+		}
+#line 1082 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1084 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1085 "samples.go"
+		partialSums[(long)get_group_id(0)] = buffer[0];
+	}
+#line 1087 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+}
+#endif // cl_khr_fp64
+
+#line 1107 "samples.go"
+__kernel void QuasirandomGenerator(__global float* output, long output_len, QRNGTable table, uint seed, uint n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global float (*dc_p3);
+#line 1109 "samples.go"
+	long dim = (long)get_local_id(1);
+#line 1110 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1111 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 1112 "samples.go"
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
+#line 1113 "samples.go"
+		uint result = 0;
+#line 1114 "samples.go"
+		uint data = seed + pos;
+#line 1115 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1116 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1117 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 278, &dc_b1)][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1)]), &dc_b1);
+			}
+			{
+#line 1115 "samples.go"
+				long tmp = (long)((ulong)bit + 1UL);
+#line 1115 "samples.go"
+				uint tmp_1 = data >> 1;
+#line 1115 "samples.go"
+				bit = tmp;
+#line 1115 "samples.go"
+				data = tmp_1;
+			}
+		}
+#line 1120 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2)];
+		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 1107 "samples.go"
+__kernel void QuasirandomGenerator_fast(__global float* output, long output_len, QRNGTable table, uint seed, uint n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global float (*dc_p3);
+#line 1109 "samples.go"
+	long dim = (long)get_local_id(1);
+#line 1110 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1111 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 1112 "samples.go"
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
+#line 1113 "samples.go"
+		uint result = 0;
+#line 1114 "samples.go"
+		uint data = seed + pos;
+#line 1115 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1116 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1117 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1)]), &dc_b1);
+			}
+			{
+#line 1115 "samples.go"
+				long tmp = (long)((ulong)bit + 1UL);
+#line 1115 "samples.go"
+				uint tmp_1 = data >> 1;
+#line 1115 "samples.go"
+				bit = tmp;
+#line 1115 "samples.go"
+				data = tmp_1;
+			}
+		}
+#line 1120 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2)];
+		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
 	}
 }

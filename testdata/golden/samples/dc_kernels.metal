@@ -204,6 +204,12 @@ static_assert((20 + sizeof(Float3) + alignof(Float3) - 1) / alignof(Float3) * al
 static_assert((32 + sizeof(Float3) + alignof(Float3) - 1) / alignof(Float3) * alignof(Float3) == 44, "dc: offset of FarField.MomentumZ differs from Go");
 static_assert((44 + sizeof(Float3) + alignof(Float3) - 1) / alignof(Float3) * alignof(Float3) == 56, "dc: offset of FarField.DensityEnergy differs from Go");
 
+struct QRNGTable {
+	uint T[3][31];
+};
+static_assert(sizeof(QRNGTable) == 372, "dc: size of QRNGTable differs from Go");
+static_assert(alignof(QRNGTable) == 4, "dc: alignment of QRNGTable differs from Go");
+
 MCOption dc_sel_MCOption(MCOption v, const thread int* bad) {
 	if (*bad) {
 		MCOption z = {};
@@ -241,251 +247,251 @@ struct dc_ret_computeFluxContribution {
 	Float3 r3;
 };
 
-#line 232 "samples.go"
+#line 237 "samples.go"
 uint atomicInc(device uint* s, long s_len, long i, uint limit, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device uint (*dc_p3);
-#line 233 "samples.go"
+#line 238 "samples.go"
 	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 234 "samples.go"
+#line 239 "samples.go"
 	for (;;) {
-#line 235 "samples.go"
+#line 240 "samples.go"
 		uint next = old + 1u;
-#line 236 "samples.go"
+#line 241 "samples.go"
 		if (old >= limit) {
-#line 237 "samples.go"
+#line 242 "samples.go"
 			next = 0u;
 		}
-#line 239 "samples.go"
+#line 244 "samples.go"
 		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
-#line 240 "samples.go"
+#line 245 "samples.go"
 		if (got == old) {
-#line 241 "samples.go"
+#line 246 "samples.go"
 			return old;
 		}
-#line 243 "samples.go"
+#line 248 "samples.go"
 		old = got;
 	}
 }
 
-#line 249 "samples.go"
+#line 254 "samples.go"
 uint atomicDec(device uint* s, long s_len, long i, uint limit, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device uint (*dc_p3);
-#line 250 "samples.go"
+#line 255 "samples.go"
 	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 251 "samples.go"
+#line 256 "samples.go"
 	for (;;) {
-#line 252 "samples.go"
+#line 257 "samples.go"
 		uint next = old - 1u;
-#line 253 "samples.go"
+#line 258 "samples.go"
 		if (old == 0u || old > limit) {
-#line 254 "samples.go"
+#line 259 "samples.go"
 			next = limit;
 		}
-#line 256 "samples.go"
+#line 261 "samples.go"
 		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
-#line 257 "samples.go"
+#line 262 "samples.go"
 		if (got == old) {
-#line 258 "samples.go"
+#line 263 "samples.go"
 			return old;
 		}
-#line 260 "samples.go"
+#line 265 "samples.go"
 		old = got;
 	}
 }
 
-#line 266 "samples.go"
+#line 271 "samples.go"
 int atomicBits(device int* s, long s_len, long i, int v, long op, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device int (*dc_p3);
-#line 267 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 268 "samples.go"
-	for (;;) {
-#line 269 "samples.go"
-		int next = 0;
-#line 270 "samples.go"
-		switch (op) {
-#line 271 "samples.go"
-		case 0L: {
 #line 272 "samples.go"
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 273 "samples.go"
+	for (;;) {
+#line 274 "samples.go"
+		int next = 0;
+#line 275 "samples.go"
+		switch (op) {
+#line 276 "samples.go"
+		case 0L: {
+#line 277 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 273 "samples.go"
+#line 278 "samples.go"
 		case 1L: {
-#line 274 "samples.go"
+#line 279 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 275 "samples.go"
+#line 280 "samples.go"
 		default: {
-#line 276 "samples.go"
+#line 281 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 278 "samples.go"
+#line 283 "samples.go"
 			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_cas_i32_device(dc_p3, old, next));
-#line 278 "samples.go"
+#line 283 "samples.go"
 			if (got != old) {
-#line 279 "samples.go"
+#line 284 "samples.go"
 				old = got;
-#line 280 "samples.go"
+#line 285 "samples.go"
 				continue;
 			}
 		}
-#line 282 "samples.go"
+#line 287 "samples.go"
 		return old;
 	}
 }
 
-#line 320 "samples.go"
+#line 325 "samples.go"
 float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
-#line 321 "samples.go"
+#line 326 "samples.go"
 	float callValue = s * exp(muByT + vBySqrtT * r) - x;
-#line 322 "samples.go"
+#line 327 "samples.go"
 	if (callValue > 0.0f) {
-#line 323 "samples.go"
+#line 328 "samples.go"
 		return callValue;
 	}
-#line 325 "samples.go"
+#line 330 "samples.go"
 	return 0.0f;
 }
 
-#line 366 "samples.go"
+#line 371 "samples.go"
 float moroInvCND(uint x) {
-#line 386 "samples.go"
+#line 391 "samples.go"
 	float z = 0.0f;
-#line 387 "samples.go"
+#line 392 "samples.go"
 	bool negate = false;
-#line 388 "samples.go"
+#line 393 "samples.go"
 	if (x >= 2147483648u) {
-#line 389 "samples.go"
+#line 394 "samples.go"
 		x = 4294967295u - x;
-#line 390 "samples.go"
+#line 395 "samples.go"
 		negate = true;
 	}
-#line 394 "samples.go"
+#line 399 "samples.go"
 	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
-#line 395 "samples.go"
+#line 400 "samples.go"
 	float p2 = p1 - 0.5f;
-#line 396 "samples.go"
+#line 401 "samples.go"
 	if (p2 > (-0.42f)) {
-#line 397 "samples.go"
+#line 402 "samples.go"
 		z = p2 * p2;
-#line 398 "samples.go"
+#line 403 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 400 "samples.go"
+#line 405 "samples.go"
 		z = log(-log(p1));
-#line 401 "samples.go"
+#line 406 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 403 "samples.go"
+#line 408 "samples.go"
 	if (negate) {
-#line 404 "samples.go"
+#line 409 "samples.go"
 		return -z;
 	}
-#line 406 "samples.go"
+#line 411 "samples.go"
 	return z;
 }
 
-#line 596 "samples.go"
+#line 601 "samples.go"
 int maximum(int a, int b, int c) {
-#line 597 "samples.go"
+#line 602 "samples.go"
 	int k = a;
-#line 598 "samples.go"
+#line 603 "samples.go"
 	if (b > k) {
-#line 599 "samples.go"
+#line 604 "samples.go"
 		k = b;
 	}
-#line 601 "samples.go"
+#line 606 "samples.go"
 	if (c > k) {
-#line 602 "samples.go"
+#line 607 "samples.go"
 		k = c;
 	}
-#line 604 "samples.go"
+#line 609 "samples.go"
 	return k;
 }
 
-#line 749 "samples.go"
+#line 754 "samples.go"
 dc_ret_loadVariables loadVariables(device const float* variables, long variables_len, long i, long nelr, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 750 "samples.go"
+#line 755 "samples.go"
 	Float3 m = Float3{dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)};
-#line 751 "samples.go"
+#line 756 "samples.go"
 	return dc_ret_loadVariables{dc_sel_f32((dc_b4 = 0, variables[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)};
 }
 
-#line 723 "samples.go"
+#line 728 "samples.go"
 Float3 computeVelocity(float density, Float3 momentum) {
-#line 724 "samples.go"
+#line 729 "samples.go"
 	return Float3{momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 727 "samples.go"
+#line 732 "samples.go"
 float computeSpeedSqd(Float3 v) {
-#line 727 "samples.go"
+#line 732 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 729 "samples.go"
+#line 734 "samples.go"
 float computePressure(float density, float densityEnergy, float speedSqd) {
-#line 730 "samples.go"
+#line 735 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 733 "samples.go"
+#line 738 "samples.go"
 float computeSpeedOfSound(float density, float pressure) {
-#line 734 "samples.go"
+#line 739 "samples.go"
 	return sqrt(1.4f * pressure / density);
 }
 
-#line 739 "samples.go"
-dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 739 "samples.go"
-	Float3 fx = {};
-#line 739 "samples.go"
-	Float3 fy = {};
-#line 739 "samples.go"
-	Float3 fz = {};
-#line 739 "samples.go"
-	Float3 fe = {};
-#line 740 "samples.go"
-	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
-#line 741 "samples.go"
-	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
-#line 742 "samples.go"
-	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
-#line 743 "samples.go"
-	float dep = densityEnergy + pressure;
 #line 744 "samples.go"
-	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 744 "samples.go"
+	Float3 fx = {};
+#line 744 "samples.go"
+	Float3 fy = {};
+#line 744 "samples.go"
+	Float3 fz = {};
+#line 744 "samples.go"
+	Float3 fe = {};
 #line 745 "samples.go"
+	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
+#line 746 "samples.go"
+	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+#line 747 "samples.go"
+	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+#line 748 "samples.go"
+	float dep = densityEnergy + pressure;
+#line 749 "samples.go"
+	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 750 "samples.go"
 	return dc_ret_computeFluxContribution{fx, fy, fz, fe};
 }
 
-#line 20 "samples.go"
+#line 25 "samples.go"
 kernel void VectorAdd(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 21 "samples.go"
+#line 26 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 22 "samples.go"
+#line 27 "samples.go"
 	if (i < numElements) {
-#line 23 "samples.go"
+#line 28 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
@@ -495,18 +501,18 @@ kernel void VectorAdd(device const float* a [[buffer(0)]], constant long& a_len 
 	}
 }
 
-#line 20 "samples.go"
+#line 25 "samples.go"
 kernel void VectorAdd_fast(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 21 "samples.go"
+#line 26 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 22 "samples.go"
+#line 27 "samples.go"
 	if (i < numElements) {
-#line 23 "samples.go"
+#line 28 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 35 "samples.go"
+#line 40 "samples.go"
 kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -520,17 +526,17 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	device int (*dc_p12);
-#line 36 "samples.go"
+#line 41 "samples.go"
 	threadgroup int sh0[128];
-#line 36 "samples.go"
+#line 41 "samples.go"
 	threadgroup int* sdata = sh0;
-#line 37 "samples.go"
+#line 42 "samples.go"
 	long tid = (long)dc_lid.x;
-#line 38 "samples.go"
+#line 43 "samples.go"
 	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 39 "samples.go"
+#line 44 "samples.go"
 	if (i < n) {
-#line 40 "samples.go"
+#line 45 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -538,7 +544,7 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = 0;
@@ -546,13 +552,13 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 23, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
@@ -560,12 +566,12 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 24, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t4 = sdata[0];
@@ -575,44 +581,44 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 35 "samples.go"
-kernel void Reduce0_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 36 "samples.go"
-	threadgroup int sh0[128];
-#line 36 "samples.go"
-	threadgroup int* sdata = sh0;
-#line 37 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 38 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 39 "samples.go"
-	if (i < n) {
 #line 40 "samples.go"
+kernel void Reduce0_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 41 "samples.go"
+	threadgroup int sh0[128];
+#line 41 "samples.go"
+	threadgroup int* sdata = sh0;
+#line 42 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 43 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 44 "samples.go"
+	if (i < n) {
+#line 45 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 35 "samples.go"
+#line 40 "samples.go"
 kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -626,17 +632,17 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	device float (*dc_p12);
-#line 36 "samples.go"
+#line 41 "samples.go"
 	threadgroup float sh1[128];
-#line 36 "samples.go"
+#line 41 "samples.go"
 	threadgroup float* sdata = sh1;
-#line 37 "samples.go"
+#line 42 "samples.go"
 	long tid = (long)dc_lid.x;
-#line 38 "samples.go"
+#line 43 "samples.go"
 	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 39 "samples.go"
+#line 44 "samples.go"
 	if (i < n) {
-#line 40 "samples.go"
+#line 45 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -644,7 +650,7 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = 0.0f;
@@ -652,13 +658,13 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 31, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
@@ -666,12 +672,12 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 32, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sdata[0];
@@ -681,44 +687,44 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 35 "samples.go"
-kernel void Reduce0_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 36 "samples.go"
-	threadgroup float sh1[128];
-#line 36 "samples.go"
-	threadgroup float* sdata = sh1;
-#line 37 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 38 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 39 "samples.go"
-	if (i < n) {
 #line 40 "samples.go"
+kernel void Reduce0_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 41 "samples.go"
+	threadgroup float sh1[128];
+#line 41 "samples.go"
+	threadgroup float* sdata = sh1;
+#line 42 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 43 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 44 "samples.go"
+	if (i < n) {
+#line 45 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 42 "samples.go"
+#line 47 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 44 "samples.go"
+#line 49 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 45 "samples.go"
+#line 50 "samples.go"
 	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
-#line 46 "samples.go"
+#line 51 "samples.go"
 		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
-#line 47 "samples.go"
+#line 52 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 49 "samples.go"
+#line 54 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 51 "samples.go"
+#line 56 "samples.go"
 	if (tid == 0L) {
-#line 52 "samples.go"
+#line 57 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -729,37 +735,37 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device int (*dc_p9);
-#line 61 "samples.go"
-	threadgroup int sh2[128];
-#line 61 "samples.go"
-	threadgroup int* sdata = sh2;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 64 "samples.go"
-	int v = 0;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	threadgroup int sh2[128];
+#line 66 "samples.go"
+	threadgroup int* sdata = sh2;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)dc_lid.x;
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 69 "samples.go"
+	int v = 0;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 68 "samples.go"
+#line 73 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 69 "samples.go"
+#line 74 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 70 "samples.go"
+#line 75 "samples.go"
 	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
-#line 71 "samples.go"
+#line 76 "samples.go"
 		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
+#line 77 "samples.go"
 		if (index < (ulong)(long)dc_gsz.x) {
-#line 73 "samples.go"
+#line 78 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
@@ -767,12 +773,12 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 38, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = sdata[0];
@@ -782,38 +788,38 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 kernel void Reduce1_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 61 "samples.go"
-	threadgroup int sh2[128];
-#line 61 "samples.go"
-	threadgroup int* sdata = sh2;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 64 "samples.go"
-	int v = 0;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	threadgroup int sh2[128];
+#line 66 "samples.go"
+	threadgroup int* sdata = sh2;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)dc_lid.x;
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 69 "samples.go"
+	int v = 0;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = gIdata[i];
 	}
-#line 68 "samples.go"
-	sdata[tid] = v;
-#line 69 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 70 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
-#line 71 "samples.go"
-		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
 #line 73 "samples.go"
+	sdata[tid] = v;
+#line 74 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 75 "samples.go"
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+#line 76 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 77 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 78 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
@@ -821,17 +827,17 @@ kernel void Reduce1_int32_fast(device const int* gIdata [[buffer(0)]], constant 
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -842,37 +848,37 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 61 "samples.go"
-	threadgroup float sh3[128];
-#line 61 "samples.go"
-	threadgroup float* sdata = sh3;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 64 "samples.go"
-	float v = 0.0f;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	threadgroup float sh3[128];
+#line 66 "samples.go"
+	threadgroup float* sdata = sh3;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)dc_lid.x;
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 69 "samples.go"
+	float v = 0.0f;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 68 "samples.go"
+#line 73 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 69 "samples.go"
+#line 74 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 70 "samples.go"
+#line 75 "samples.go"
 	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
-#line 71 "samples.go"
+#line 76 "samples.go"
 		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
+#line 77 "samples.go"
 		if (index < (ulong)(long)dc_gsz.x) {
-#line 73 "samples.go"
+#line 78 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -880,12 +886,12 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 44, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = sdata[0];
@@ -895,38 +901,38 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 60 "samples.go"
+#line 65 "samples.go"
 kernel void Reduce1_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 61 "samples.go"
-	threadgroup float sh3[128];
-#line 61 "samples.go"
-	threadgroup float* sdata = sh3;
-#line 62 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
-#line 63 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 64 "samples.go"
-	float v = 0.0f;
-#line 65 "samples.go"
-	if (i < (ulong)n) {
 #line 66 "samples.go"
+	threadgroup float sh3[128];
+#line 66 "samples.go"
+	threadgroup float* sdata = sh3;
+#line 67 "samples.go"
+	ulong tid = (ulong)(long)dc_lid.x;
+#line 68 "samples.go"
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 69 "samples.go"
+	float v = 0.0f;
+#line 70 "samples.go"
+	if (i < (ulong)n) {
+#line 71 "samples.go"
 		v = gIdata[i];
 	}
-#line 68 "samples.go"
-	sdata[tid] = v;
-#line 69 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 70 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
-#line 71 "samples.go"
-		ulong index = 2UL * s * tid;
-#line 72 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
 #line 73 "samples.go"
+	sdata[tid] = v;
+#line 74 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 75 "samples.go"
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+#line 76 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 77 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 78 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
@@ -934,17 +940,17 @@ kernel void Reduce1_float32_fast(device const float* gIdata [[buffer(0)]], const
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 75 "samples.go"
+#line 80 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 77 "samples.go"
+#line 82 "samples.go"
 	if (tid == 0UL) {
-#line 78 "samples.go"
+#line 83 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -957,24 +963,24 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device int (*dc_p11);
-#line 87 "samples.go"
+#line 92 "samples.go"
 	threadgroup int sh4[128];
-#line 87 "samples.go"
+#line 92 "samples.go"
 	threadgroup int* sdata = sh4;
-#line 88 "samples.go"
+#line 93 "samples.go"
 	long tid = (long)dc_lid.x;
-#line 89 "samples.go"
+#line 94 "samples.go"
 	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 90 "samples.go"
+#line 95 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 91 "samples.go"
+#line 96 "samples.go"
 	if (i < n) {
-#line 92 "samples.go"
+#line 97 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -982,13 +988,13 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
@@ -996,12 +1002,12 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 51, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t4 = sdata[0];
@@ -1011,44 +1017,44 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 kernel void Reduce2_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 87 "samples.go"
-	threadgroup int sh4[128];
-#line 87 "samples.go"
-	threadgroup int* sdata = sh4;
-#line 88 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 89 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 90 "samples.go"
-	sdata[tid] = 0;
-#line 91 "samples.go"
-	if (i < n) {
 #line 92 "samples.go"
+	threadgroup int sh4[128];
+#line 92 "samples.go"
+	threadgroup int* sdata = sh4;
+#line 93 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 94 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 95 "samples.go"
+	sdata[tid] = 0;
+#line 96 "samples.go"
+	if (i < n) {
+#line 97 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -1061,24 +1067,24 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device float (*dc_p11);
-#line 87 "samples.go"
+#line 92 "samples.go"
 	threadgroup float sh5[128];
-#line 87 "samples.go"
+#line 92 "samples.go"
 	threadgroup float* sdata = sh5;
-#line 88 "samples.go"
+#line 93 "samples.go"
 	long tid = (long)dc_lid.x;
-#line 89 "samples.go"
+#line 94 "samples.go"
 	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 90 "samples.go"
+#line 95 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 91 "samples.go"
+#line 96 "samples.go"
 	if (i < n) {
-#line 92 "samples.go"
+#line 97 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -1086,13 +1092,13 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
@@ -1100,12 +1106,12 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 58, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sdata[0];
@@ -1115,44 +1121,44 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 86 "samples.go"
+#line 91 "samples.go"
 kernel void Reduce2_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 87 "samples.go"
-	threadgroup float sh5[128];
-#line 87 "samples.go"
-	threadgroup float* sdata = sh5;
-#line 88 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 89 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 90 "samples.go"
-	sdata[tid] = 0.0f;
-#line 91 "samples.go"
-	if (i < n) {
 #line 92 "samples.go"
+	threadgroup float sh5[128];
+#line 92 "samples.go"
+	threadgroup float* sdata = sh5;
+#line 93 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 94 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 95 "samples.go"
+	sdata[tid] = 0.0f;
+#line 96 "samples.go"
+	if (i < n) {
+#line 97 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 94 "samples.go"
+#line 99 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 95 "samples.go"
+#line 100 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 96 "samples.go"
+#line 101 "samples.go"
 		if (tid < s) {
-#line 97 "samples.go"
+#line 102 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
-#line 99 "samples.go"
+#line 104 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 101 "samples.go"
+#line 106 "samples.go"
 	if (tid == 0L) {
-#line 102 "samples.go"
+#line 107 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1163,42 +1169,42 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 	threadgroup int (*dc_p7);
 	int dc_b8 = 0;
 	device int (*dc_p9);
-#line 111 "samples.go"
-	threadgroup int sh6[128];
-#line 111 "samples.go"
-	threadgroup int* sdata = sh6;
-#line 112 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
-#line 114 "samples.go"
-	int mySum = 0;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	threadgroup int sh6[128];
+#line 116 "samples.go"
+	threadgroup int* sdata = sh6;
+#line 117 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+#line 119 "samples.go"
+	int mySum = 0;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 60, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 121 "samples.go"
+#line 126 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 122 "samples.go"
+#line 127 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 123 "samples.go"
+#line 128 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
+#line 129 "samples.go"
 		if (tid < s) {
-#line 125 "samples.go"
+#line 130 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
-#line 126 "samples.go"
+#line 131 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
@@ -1206,12 +1212,12 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 64, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
@@ -1221,53 +1227,53 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 kernel void Reduce3_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 111 "samples.go"
-	threadgroup int sh6[128];
-#line 111 "samples.go"
-	threadgroup int* sdata = sh6;
-#line 112 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
-#line 114 "samples.go"
-	int mySum = 0;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	threadgroup int sh6[128];
+#line 116 "samples.go"
+	threadgroup int* sdata = sh6;
+#line 117 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+#line 119 "samples.go"
+	int mySum = 0;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)dc_gsz.x)]);
 	}
-#line 121 "samples.go"
-	sdata[tid] = mySum;
-#line 122 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 123 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
-		if (tid < s) {
-#line 125 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 #line 126 "samples.go"
+	sdata[tid] = mySum;
+#line 127 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 128 "samples.go"
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+#line 129 "samples.go"
+		if (tid < s) {
+#line 130 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 131 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1278,42 +1284,42 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 	threadgroup float (*dc_p7);
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 111 "samples.go"
-	threadgroup float sh7[128];
-#line 111 "samples.go"
-	threadgroup float* sdata = sh7;
-#line 112 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
-#line 114 "samples.go"
-	float mySum = 0.0f;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	threadgroup float sh7[128];
+#line 116 "samples.go"
+	threadgroup float* sdata = sh7;
+#line 117 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+#line 119 "samples.go"
+	float mySum = 0.0f;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 66, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 121 "samples.go"
+#line 126 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 122 "samples.go"
+#line 127 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 123 "samples.go"
+#line 128 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
+#line 129 "samples.go"
 		if (tid < s) {
-#line 125 "samples.go"
+#line 130 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
-#line 126 "samples.go"
+#line 131 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
@@ -1321,12 +1327,12 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 70, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
@@ -1336,53 +1342,53 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 110 "samples.go"
+#line 115 "samples.go"
 kernel void Reduce3_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 111 "samples.go"
-	threadgroup float sh7[128];
-#line 111 "samples.go"
-	threadgroup float* sdata = sh7;
-#line 112 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 113 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
-#line 114 "samples.go"
-	float mySum = 0.0f;
-#line 115 "samples.go"
-	if (i < n) {
 #line 116 "samples.go"
+	threadgroup float sh7[128];
+#line 116 "samples.go"
+	threadgroup float* sdata = sh7;
+#line 117 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 118 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+#line 119 "samples.go"
+	float mySum = 0.0f;
+#line 120 "samples.go"
+	if (i < n) {
+#line 121 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 118 "samples.go"
+#line 123 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 119 "samples.go"
+#line 124 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)dc_gsz.x)];
 	}
-#line 121 "samples.go"
-	sdata[tid] = mySum;
-#line 122 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 123 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
-#line 124 "samples.go"
-		if (tid < s) {
-#line 125 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 126 "samples.go"
+	sdata[tid] = mySum;
+#line 127 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 128 "samples.go"
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+#line 129 "samples.go"
+		if (tid < s) {
+#line 130 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 131 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 128 "samples.go"
+#line 133 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 130 "samples.go"
+#line 135 "samples.go"
 	if (tid == 0L) {
-#line 131 "samples.go"
+#line 136 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1394,42 +1400,42 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device int (*dc_p10);
-#line 141 "samples.go"
-	threadgroup int sh8[128];
-#line 141 "samples.go"
-	threadgroup int* sdata = sh8;
-#line 142 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 144 "samples.go"
-	int mySum = 0;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	threadgroup int sh8[128];
+#line 146 "samples.go"
+	threadgroup int* sdata = sh8;
+#line 147 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 149 "samples.go"
+	int mySum = 0;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 151 "samples.go"
+#line 156 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 152 "samples.go"
+#line 157 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 153 "samples.go"
+#line 158 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
+#line 159 "samples.go"
 		if (tid < s) {
-#line 155 "samples.go"
+#line 160 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
-#line 156 "samples.go"
+#line 161 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
@@ -1437,24 +1443,24 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 158 "samples.go"
+#line 163 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 160 "samples.go"
+#line 165 "samples.go"
 	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 161 "samples.go"
+#line 166 "samples.go"
 		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
+#line 167 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
-#line 163 "samples.go"
+#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 170 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 167 "samples.go"
+#line 172 "samples.go"
 	if (tid == 0L) {
-#line 168 "samples.go"
+#line 173 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 77, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
@@ -1464,65 +1470,65 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 kernel void Reduce4_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 141 "samples.go"
-	threadgroup int sh8[128];
-#line 141 "samples.go"
-	threadgroup int* sdata = sh8;
-#line 142 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 144 "samples.go"
-	int mySum = 0;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	threadgroup int sh8[128];
+#line 146 "samples.go"
+	threadgroup int* sdata = sh8;
+#line 147 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 149 "samples.go"
+	int mySum = 0;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 151 "samples.go"
-	sdata[tid] = mySum;
-#line 152 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 153 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
-		if (tid < s) {
-#line 155 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 #line 156 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 157 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 158 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+#line 159 "samples.go"
+		if (tid < s) {
 #line 160 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 #line 161 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 163 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 163 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 165 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 166 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
 #line 168 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 170 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 172 "samples.go"
+	if (tid == 0L) {
+#line 173 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1534,42 +1540,42 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device float (*dc_p10);
-#line 141 "samples.go"
-	threadgroup float sh9[128];
-#line 141 "samples.go"
-	threadgroup float* sdata = sh9;
-#line 142 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 144 "samples.go"
-	float mySum = 0.0f;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	threadgroup float sh9[128];
+#line 146 "samples.go"
+	threadgroup float* sdata = sh9;
+#line 147 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 149 "samples.go"
+	float mySum = 0.0f;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 151 "samples.go"
+#line 156 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 152 "samples.go"
+#line 157 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 153 "samples.go"
+#line 158 "samples.go"
 	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
+#line 159 "samples.go"
 		if (tid < s) {
-#line 155 "samples.go"
+#line 160 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
-#line 156 "samples.go"
+#line 161 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
@@ -1577,24 +1583,24 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 158 "samples.go"
+#line 163 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 160 "samples.go"
+#line 165 "samples.go"
 	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 161 "samples.go"
+#line 166 "samples.go"
 		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
+#line 167 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
-#line 163 "samples.go"
+#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 170 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 167 "samples.go"
+#line 172 "samples.go"
 	if (tid == 0L) {
-#line 168 "samples.go"
+#line 173 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 84, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
@@ -1604,65 +1610,65 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 140 "samples.go"
+#line 145 "samples.go"
 kernel void Reduce4_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 141 "samples.go"
-	threadgroup float sh9[128];
-#line 141 "samples.go"
-	threadgroup float* sdata = sh9;
-#line 142 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 143 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 144 "samples.go"
-	float mySum = 0.0f;
-#line 145 "samples.go"
-	if (i < n) {
 #line 146 "samples.go"
+	threadgroup float sh9[128];
+#line 146 "samples.go"
+	threadgroup float* sdata = sh9;
+#line 147 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 148 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 149 "samples.go"
+	float mySum = 0.0f;
+#line 150 "samples.go"
+	if (i < n) {
+#line 151 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 148 "samples.go"
+#line 153 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 149 "samples.go"
+#line 154 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 151 "samples.go"
-	sdata[tid] = mySum;
-#line 152 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 153 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
-#line 154 "samples.go"
-		if (tid < s) {
-#line 155 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 156 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 157 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 158 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+#line 159 "samples.go"
+		if (tid < s) {
 #line 160 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 161 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 162 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 163 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 165 "samples.go"
+#line 163 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 165 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 166 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
 #line 168 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 170 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 172 "samples.go"
+	if (tid == 0L) {
+#line 173 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 177 "samples.go"
+#line 182 "samples.go"
 kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1677,42 +1683,42 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	device int (*dc_p13);
-#line 178 "samples.go"
-	threadgroup int sh10[128];
-#line 178 "samples.go"
-	threadgroup int* sdata = sh10;
-#line 179 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 181 "samples.go"
-	int mySum = 0;
-#line 182 "samples.go"
-	if (i < n) {
 #line 183 "samples.go"
+	threadgroup int sh10[128];
+#line 183 "samples.go"
+	threadgroup int* sdata = sh10;
+#line 184 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 186 "samples.go"
+	int mySum = 0;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 188 "samples.go"
+#line 193 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 189 "samples.go"
+#line 194 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 190 "samples.go"
+#line 195 "samples.go"
 	if (false) {
-#line 191 "samples.go"
+#line 196 "samples.go"
 		if (tid < 256L) {
-#line 192 "samples.go"
+#line 197 "samples.go"
 			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
-#line 193 "samples.go"
+#line 198 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
@@ -1720,60 +1726,60 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 195 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 197 "samples.go"
-	if (false) {
-#line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 202 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 209 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 216 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11));
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11));
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 94, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
@@ -1783,100 +1789,100 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 177 "samples.go"
-kernel void Reduce5_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 178 "samples.go"
-	threadgroup int sh10[128];
-#line 178 "samples.go"
-	threadgroup int* sdata = sh10;
-#line 179 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 181 "samples.go"
-	int mySum = 0;
 #line 182 "samples.go"
-	if (i < n) {
+kernel void Reduce5_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 183 "samples.go"
+	threadgroup int sh10[128];
+#line 183 "samples.go"
+	threadgroup int* sdata = sh10;
+#line 184 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 186 "samples.go"
+	int mySum = 0;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 188 "samples.go"
-	sdata[tid] = mySum;
-#line 189 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 190 "samples.go"
-	if (false) {
-#line 191 "samples.go"
-		if (tid < 256L) {
-#line 192 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
 #line 193 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 194 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 195 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 197 "samples.go"
 	if (false) {
+#line 196 "samples.go"
+		if (tid < 256L) {
+#line 197 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
 #line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+			sdata[tid] = mySum;
+		}
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 202 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 209 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 216 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 177 "samples.go"
+#line 182 "samples.go"
 kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1891,42 +1897,42 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	device float (*dc_p13);
-#line 178 "samples.go"
-	threadgroup float sh11[128];
-#line 178 "samples.go"
-	threadgroup float* sdata = sh11;
-#line 179 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 181 "samples.go"
-	float mySum = 0.0f;
-#line 182 "samples.go"
-	if (i < n) {
 #line 183 "samples.go"
+	threadgroup float sh11[128];
+#line 183 "samples.go"
+	threadgroup float* sdata = sh11;
+#line 184 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 186 "samples.go"
+	float mySum = 0.0f;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 188 "samples.go"
+#line 193 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 189 "samples.go"
+#line 194 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 190 "samples.go"
+#line 195 "samples.go"
 	if (false) {
-#line 191 "samples.go"
+#line 196 "samples.go"
 		if (tid < 256L) {
-#line 192 "samples.go"
+#line 197 "samples.go"
 			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
-#line 193 "samples.go"
+#line 198 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
@@ -1934,60 +1940,60 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 195 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 197 "samples.go"
-	if (false) {
-#line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 202 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 209 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 216 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 104, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
@@ -1997,100 +2003,100 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 177 "samples.go"
-kernel void Reduce5_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 178 "samples.go"
-	threadgroup float sh11[128];
-#line 178 "samples.go"
-	threadgroup float* sdata = sh11;
-#line 179 "samples.go"
-	long tid = (long)dc_lid.x;
-#line 180 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
-#line 181 "samples.go"
-	float mySum = 0.0f;
 #line 182 "samples.go"
-	if (i < n) {
+kernel void Reduce5_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 183 "samples.go"
+	threadgroup float sh11[128];
+#line 183 "samples.go"
+	threadgroup float* sdata = sh11;
+#line 184 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 185 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+#line 186 "samples.go"
+	float mySum = 0.0f;
+#line 187 "samples.go"
+	if (i < n) {
+#line 188 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 185 "samples.go"
+#line 190 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 186 "samples.go"
+#line 191 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 188 "samples.go"
-	sdata[tid] = mySum;
-#line 189 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 190 "samples.go"
-	if (false) {
-#line 191 "samples.go"
-		if (tid < 256L) {
-#line 192 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
 #line 193 "samples.go"
-			sdata[tid] = mySum;
-		}
+	sdata[tid] = mySum;
+#line 194 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 195 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 197 "samples.go"
 	if (false) {
+#line 196 "samples.go"
+		if (tid < 256L) {
+#line 197 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
 #line 198 "samples.go"
-		if (tid < 128L) {
-#line 199 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+			sdata[tid] = mySum;
+		}
 #line 200 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 202 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (false) {
+#line 203 "samples.go"
+		if (tid < 128L) {
 #line 204 "samples.go"
-	if (true) {
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
 #line 205 "samples.go"
-		if (tid < 64L) {
-#line 206 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+			sdata[tid] = mySum;
+		}
 #line 207 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 209 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 211 "samples.go"
 	if (true) {
+#line 210 "samples.go"
+		if (tid < 64L) {
+#line 211 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
 #line 212 "samples.go"
-		if (tid < 32L) {
-#line 213 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+			sdata[tid] = mySum;
+		}
 #line 214 "samples.go"
-			sdata[tid] = mySum;
-		}
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 216 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+	if (true) {
+#line 217 "samples.go"
+		if (tid < 32L) {
 #line 218 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
 #line 219 "samples.go"
-		if (tid < offset) {
-#line 220 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 221 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 223 "samples.go"
+#line 221 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 223 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 224 "samples.go"
+		if (tid < offset) {
 #line 225 "samples.go"
-	if (tid == 0L) {
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
 #line 226 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 228 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 230 "samples.go"
+	if (tid == 0L) {
+#line 231 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 291 "samples.go"
+#line 296 "samples.go"
 kernel void SimpleAtomics(device int* gOdata [[buffer(0)]], constant long& gOdata_len [[buffer(1)]], device uint* gUdata [[buffer(2)]], constant long& gUdata_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
@@ -2103,58 +2109,58 @@ kernel void SimpleAtomics(device int* gOdata [[buffer(0)]], constant long& gOdat
 	int dc_b9 = 0;
 	device int (*dc_p10);
 	int dc_b11 = 0;
-#line 292 "samples.go"
-	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 293 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 10));
-#line 294 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, tid));
-#line 295 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_max_i32_device(dc_p6, tid));
-#line 296 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, tid));
 #line 297 "samples.go"
-	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 298 "samples.go"
-	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 10));
 #line 299 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_cas_i32_device(dc_p10, (int)((uint)tid - 1u), tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, tid));
 #line 300 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_max_i32_device(dc_p6, tid));
 #line 301 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b11), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, tid));
 #line 302 "samples.go"
+	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 303 "samples.go"
+	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 304 "samples.go"
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_cas_i32_device(dc_p10, (int)((uint)tid - 1u), tid));
+#line 305 "samples.go"
+	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 306 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b11), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 307 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 291 "samples.go"
+#line 296 "samples.go"
 kernel void SimpleAtomics_fast(device int* gOdata [[buffer(0)]], constant long& gOdata_len [[buffer(1)]], device uint* gUdata [[buffer(2)]], constant long& gUdata_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 292 "samples.go"
-	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 293 "samples.go"
-	dc_atomic_add_i32_device(&gOdata[0], 10);
-#line 294 "samples.go"
-	dc_atomic_xchg_i32_device(&gOdata[1], tid);
-#line 295 "samples.go"
-	dc_atomic_max_i32_device(&gOdata[2], tid);
-#line 296 "samples.go"
-	dc_atomic_min_i32_device(&gOdata[3], tid);
 #line 297 "samples.go"
-	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 298 "samples.go"
-	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_add_i32_device(&gOdata[0], 10);
 #line 299 "samples.go"
-	dc_atomic_cas_i32_device(&gOdata[6], (int)((uint)tid - 1u), tid);
+	dc_atomic_xchg_i32_device(&gOdata[1], tid);
 #line 300 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_max_i32_device(&gOdata[2], tid);
 #line 301 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_min_i32_device(&gOdata[3], tid);
 #line 302 "samples.go"
+	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 303 "samples.go"
+	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 304 "samples.go"
+	dc_atomic_cas_i32_device(&gOdata[6], (int)((uint)tid - 1u), tid);
+#line 305 "samples.go"
+	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 306 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 307 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 334 "samples.go"
+#line 339 "samples.go"
 kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2162,53 +2168,53 @@ kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device MCValue (*dc_p6);
-#line 335 "samples.go"
-	threadgroup float sh12[128];
-#line 336 "samples.go"
-	threadgroup float sh13[128];
-#line 335 "samples.go"
-	threadgroup float* sSumCall = sh12;
-#line 336 "samples.go"
-	threadgroup float* sSum2Call = sh13;
-#line 337 "samples.go"
-	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
-#line 338 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 339 "samples.go"
-		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 340 "samples.go"
-			MCValue sum = {};
+	threadgroup float sh12[128];
 #line 341 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+	threadgroup float sh13[128];
+#line 340 "samples.go"
+	threadgroup float* sSumCall = sh12;
+#line 341 "samples.go"
+	threadgroup float* sSum2Call = sh13;
 #line 342 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), o.MuByT, o.VBySqrtT);
+	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 343 "samples.go"
-				sum.Expected = sum.Expected + v;
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 344 "samples.go"
+		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
+#line 345 "samples.go"
+			MCValue sum = {};
+#line 346 "samples.go"
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+#line 347 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 348 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 349 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 346 "samples.go"
+#line 351 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 347 "samples.go"
+#line 352 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 349 "samples.go"
+#line 354 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 350 "samples.go"
+#line 355 "samples.go"
 		for (long s = 64L; s > 0L; s = s >> 1) {
-#line 351 "samples.go"
+#line 356 "samples.go"
 			if ((long)dc_lid.x < s) {
-#line 352 "samples.go"
+#line 357 "samples.go"
 				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 353 "samples.go"
+#line 358 "samples.go"
 				sSum2Call[(long)dc_lid.x] = sSum2Call[(long)dc_lid.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 			}
-#line 355 "samples.go"
+#line 360 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 357 "samples.go"
+#line 362 "samples.go"
 		if ((long)dc_lid.x == 0L) {
-#line 358 "samples.go"
+#line 363 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -2216,63 +2222,63 @@ kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 360 "samples.go"
+#line 365 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 }
 
-#line 334 "samples.go"
+#line 339 "samples.go"
 kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device MCValue (*dc_p3);
-#line 335 "samples.go"
-	threadgroup float sh12[128];
-#line 336 "samples.go"
-	threadgroup float sh13[128];
-#line 335 "samples.go"
-	threadgroup float* sSumCall = sh12;
-#line 336 "samples.go"
-	threadgroup float* sSum2Call = sh13;
-#line 337 "samples.go"
-	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
-#line 338 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 339 "samples.go"
-		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 340 "samples.go"
-			MCValue sum = {};
+	threadgroup float sh12[128];
 #line 341 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+	threadgroup float sh13[128];
+#line 340 "samples.go"
+	threadgroup float* sSumCall = sh12;
+#line 341 "samples.go"
+	threadgroup float* sSum2Call = sh13;
 #line 342 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 343 "samples.go"
-				sum.Expected = sum.Expected + v;
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 344 "samples.go"
+		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
+#line 345 "samples.go"
+			MCValue sum = {};
+#line 346 "samples.go"
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+#line 347 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 348 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 349 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 346 "samples.go"
+#line 351 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 347 "samples.go"
+#line 352 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 349 "samples.go"
+#line 354 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 350 "samples.go"
+#line 355 "samples.go"
 		for (long s = 64L; s > 0L; s = s >> 1) {
-#line 351 "samples.go"
+#line 356 "samples.go"
 			if ((long)dc_lid.x < s) {
-#line 352 "samples.go"
+#line 357 "samples.go"
 				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + sSumCall[(long)((ulong)(long)dc_lid.x + (ulong)s)];
-#line 353 "samples.go"
+#line 358 "samples.go"
 				sSum2Call[(long)dc_lid.x] = sSum2Call[(long)dc_lid.x] + sSum2Call[(long)((ulong)(long)dc_lid.x + (ulong)s)];
 			}
-#line 355 "samples.go"
+#line 360 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 357 "samples.go"
+#line 362 "samples.go"
 		if ((long)dc_lid.x == 0L) {
-#line 358 "samples.go"
+#line 363 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -2280,12 +2286,12 @@ kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffe
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 360 "samples.go"
+#line 365 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 }
 
-#line 414 "samples.go"
+#line 419 "samples.go"
 kernel void InverseCND(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const uint* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant uint& pathN [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2293,17 +2299,17 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device float (*dc_p6);
-#line 415 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)), &dc_b1);
-#line 416 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 417 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
-#line 418 "samples.go"
-	if (input_len > 0L) {
-#line 419 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
 #line 420 "samples.go"
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)), &dc_b1);
+#line 421 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 422 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+#line 423 "samples.go"
+	if (input_len > 0L) {
+#line 424 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 425 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
@@ -2312,9 +2318,9 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 			}
 		}
 	} else {
-#line 423 "samples.go"
+#line 428 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 424 "samples.go"
+#line 429 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -2325,24 +2331,24 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 	}
 }
 
-#line 414 "samples.go"
+#line 419 "samples.go"
 kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const uint* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant uint& pathN [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	device float (*dc_p5);
-#line 415 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
-#line 416 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 417 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
-#line 418 "samples.go"
-	if (input_len > 0L) {
-#line 419 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
 #line 420 "samples.go"
+	uint distance_ = 4294967295u / (pathN + 1u);
+#line 421 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 422 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+#line 423 "samples.go"
+	if (input_len > 0L) {
+#line 424 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 425 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
@@ -2351,9 +2357,9 @@ kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& o
 			}
 		}
 	} else {
-#line 423 "samples.go"
+#line 428 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 424 "samples.go"
+#line 429 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -2364,7 +2370,7 @@ kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& o
 	}
 }
 
-#line 434 "samples.go"
+#line 439 "samples.go"
 kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutput_len [[buffer(1)]], device const float* dInput [[buffer(2)]], constant long& dInput_len [[buffer(3)]], constant long& stride [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2378,72 +2384,72 @@ kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutpu
 	device float (*dc_p10);
 	int dc_b11 = 0;
 	device float (*dc_p12);
-#line 435 "samples.go"
+#line 440 "samples.go"
 	long pos = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 436 "samples.go"
+#line 441 "samples.go"
 	long n = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x * 4UL);
-#line 437 "samples.go"
+#line 442 "samples.go"
 	device float* src = (device float*)(dInput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
 	long src_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dInput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
-#line 438 "samples.go"
+#line 443 "samples.go"
 	device float* dst = (dOutput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
 	long dst_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dOutput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
-#line 439 "samples.go"
+#line 444 "samples.go"
 	long lo = pos & (long)((ulong)stride - 1UL);
-#line 440 "samples.go"
+#line 445 "samples.go"
 	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
-#line 441 "samples.go"
+#line 446 "samples.go"
 	long i1 = (long)((ulong)i0 + (ulong)stride);
-#line 442 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
-#line 443 "samples.go"
-	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 444 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 444 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
-#line 444 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 444 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 445 "samples.go"
-	float tmp = d0 + d2;
-#line 445 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 445 "samples.go"
-	d0 = tmp;
-#line 445 "samples.go"
-	d2 = tmp_1;
-#line 446 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 446 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 446 "samples.go"
-	d1 = tmp_2;
-#line 446 "samples.go"
-	d3 = tmp_3;
 #line 447 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 448 "samples.go"
+	long i3 = (long)((ulong)i2 + (ulong)stride);
+#line 449 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 449 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 449 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 449 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 450 "samples.go"
+	float tmp = d0 + d2;
+#line 450 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 450 "samples.go"
+	d0 = tmp;
+#line 450 "samples.go"
+	d2 = tmp_1;
+#line 451 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 451 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 451 "samples.go"
+	d1 = tmp_2;
+#line 451 "samples.go"
+	d3 = tmp_3;
+#line 452 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 447 "samples.go"
+#line 452 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 448 "samples.go"
+#line 453 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 448 "samples.go"
+#line 453 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t4 = d2 - d3;
@@ -2452,21 +2458,21 @@ kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutpu
 	}
 }
 
-#line 455 "samples.go"
+#line 460 "samples.go"
 kernel void FWTModulate(device float* dA [[buffer(0)]], constant long& dA_len [[buffer(1)]], device const float* dB [[buffer(2)]], constant long& dB_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 456 "samples.go"
+#line 461 "samples.go"
 	long tid = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 457 "samples.go"
+#line 462 "samples.go"
 	long numThreads = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
-#line 458 "samples.go"
+#line 463 "samples.go"
 	float rcpN = 1.0f / (float)n;
-#line 459 "samples.go"
+#line 464 "samples.go"
 	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
-#line 460 "samples.go"
+#line 465 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * rcpN);
@@ -2476,38 +2482,38 @@ kernel void FWTModulate(device float* dA [[buffer(0)]], constant long& dA_len [[
 	}
 }
 
-#line 472 "samples.go"
+#line 477 "samples.go"
 kernel void LOSAngles(device float* angles [[buffer(0)]], constant long& angles_len [[buffer(1)]], device const float* heights [[buffer(2)]], constant long& heights_len [[buffer(3)]], constant float& h0 [[buffer(4)]], constant float& delta [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	{
-#line 473 "samples.go"
+#line 478 "samples.go"
 		long i = (long)dc_gid.x;
-#line 473 "samples.go"
+#line 478 "samples.go"
 		if (i < angles_len) {
-#line 474 "samples.go"
+#line 479 "samples.go"
 			float dist = (float)(long)((ulong)i + 1UL) * delta;
-#line 475 "samples.go"
+#line 480 "samples.go"
 			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 472 "samples.go"
+#line 477 "samples.go"
 kernel void LOSAngles_fast(device float* angles [[buffer(0)]], constant long& angles_len [[buffer(1)]], device const float* heights [[buffer(2)]], constant long& heights_len [[buffer(3)]], constant float& h0 [[buffer(4)]], constant float& delta [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 473 "samples.go"
+#line 478 "samples.go"
 		long i = (long)dc_gid.x;
-#line 473 "samples.go"
+#line 478 "samples.go"
 		if (i < angles_len) {
-#line 474 "samples.go"
+#line 479 "samples.go"
 			float dist = (float)(long)((ulong)i + 1UL) * delta;
-#line 475 "samples.go"
+#line 480 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 484 "samples.go"
+#line 489 "samples.go"
 kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scanned_len [[buffer(1)]], device float* groupMax [[buffer(2)]], constant long& groupMax_len [[buffer(3)]], device const float* angles [[buffer(4)]], constant long& angles_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -2518,56 +2524,56 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 	device float (*dc_p7);
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 485 "samples.go"
+#line 490 "samples.go"
 	threadgroup float sh14[2][64];
-#line 485 "samples.go"
+#line 490 "samples.go"
 	threadgroup float (*s)[64] = sh14;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long l = (long)dc_lid.x;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long i = (long)dc_gid.x;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long n = angles_len;
-#line 487 "samples.go"
+#line 492 "samples.go"
 	float v = -4.0f;
-#line 488 "samples.go"
+#line 493 "samples.go"
 	if (i < n) {
-#line 489 "samples.go"
+#line 494 "samples.go"
 		v = angles[i];
 	}
-#line 491 "samples.go"
+#line 496 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 492 "samples.go"
+#line 497 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 493 "samples.go"
+#line 498 "samples.go"
 	long in = 0L;
-#line 494 "samples.go"
+#line 499 "samples.go"
 	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
-#line 495 "samples.go"
+#line 500 "samples.go"
 		if (l >= off) {
-#line 496 "samples.go"
+#line 501 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 136, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
 		}
-#line 498 "samples.go"
+#line 503 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 499 "samples.go"
+#line 504 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 500 "samples.go"
+#line 505 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 502 "samples.go"
+#line 507 "samples.go"
 	if (i < n) {
-#line 503 "samples.go"
+#line 508 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v;
@@ -2575,9 +2581,9 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 505 "samples.go"
+#line 510 "samples.go"
 	if (l == 63L) {
-#line 506 "samples.go"
+#line 511 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long)dc_grp.x, groupMax_len, dc_fault, dc_tag, 140, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = v;
@@ -2587,95 +2593,95 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 	}
 }
 
-#line 484 "samples.go"
+#line 489 "samples.go"
 kernel void LOSScanMax_fast(device float* scanned [[buffer(0)]], constant long& scanned_len [[buffer(1)]], device float* groupMax [[buffer(2)]], constant long& groupMax_len [[buffer(3)]], device const float* angles [[buffer(4)]], constant long& angles_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	threadgroup float (*dc_p3);
-#line 485 "samples.go"
+#line 490 "samples.go"
 	threadgroup float sh14[2][64];
-#line 485 "samples.go"
+#line 490 "samples.go"
 	threadgroup float (*s)[64] = sh14;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long l = (long)dc_lid.x;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long i = (long)dc_gid.x;
-#line 486 "samples.go"
+#line 491 "samples.go"
 	long n = angles_len;
-#line 487 "samples.go"
+#line 492 "samples.go"
 	float v = -4.0f;
-#line 488 "samples.go"
+#line 493 "samples.go"
 	if (i < n) {
-#line 489 "samples.go"
+#line 494 "samples.go"
 		v = angles[i];
 	}
-#line 491 "samples.go"
-	s[0][l] = v;
-#line 492 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 493 "samples.go"
-	long in = 0L;
-#line 494 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
-#line 495 "samples.go"
-		if (l >= off) {
 #line 496 "samples.go"
+	s[0][l] = v;
+#line 497 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 498 "samples.go"
+	long in = 0L;
+#line 499 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 500 "samples.go"
+		if (l >= off) {
+#line 501 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 498 "samples.go"
+#line 503 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 499 "samples.go"
+#line 504 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 500 "samples.go"
+#line 505 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 502 "samples.go"
+#line 507 "samples.go"
 	if (i < n) {
-#line 503 "samples.go"
+#line 508 "samples.go"
 		scanned[i] = v;
 	}
-#line 505 "samples.go"
+#line 510 "samples.go"
 	if (l == 63L) {
-#line 506 "samples.go"
+#line 511 "samples.go"
 		groupMax[(long)dc_grp.x] = v;
 	}
 }
 
-#line 516 "samples.go"
+#line 521 "samples.go"
 kernel void LOSVisible(device bool* visible_ [[buffer(0)]], constant long& visible__len [[buffer(1)]], device const float* scanned [[buffer(2)]], constant long& scanned_len [[buffer(3)]], device const float* groupMax [[buffer(4)]], constant long& groupMax_len [[buffer(5)]], device const float* angles [[buffer(6)]], constant long& angles_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device bool (*dc_p4);
-#line 517 "samples.go"
+#line 522 "samples.go"
 	long i = (long)dc_gid.x;
-#line 518 "samples.go"
+#line 523 "samples.go"
 	if (i >= angles_len) {
-#line 519 "samples.go"
+#line 524 "samples.go"
 		return;
 	}
-#line 521 "samples.go"
+#line 526 "samples.go"
 	float before = -4.0f;
-#line 522 "samples.go"
+#line 527 "samples.go"
 	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
-#line 523 "samples.go"
+#line 528 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 	}
 	{
-#line 525 "samples.go"
+#line 530 "samples.go"
 		long l = (long)dc_lid.x;
-#line 525 "samples.go"
+#line 530 "samples.go"
 		if (l > 0L) {
-#line 526 "samples.go"
+#line 531 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 		}
 	}
-#line 528 "samples.go"
+#line 533 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible_[dc_ix(i, visible__len, dc_fault, dc_tag, 143, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	bool dc_t1 = angles[i] >= before;
@@ -2684,37 +2690,37 @@ kernel void LOSVisible(device bool* visible_ [[buffer(0)]], constant long& visib
 	}
 }
 
-#line 516 "samples.go"
+#line 521 "samples.go"
 kernel void LOSVisible_fast(device bool* visible_ [[buffer(0)]], constant long& visible__len [[buffer(1)]], device const float* scanned [[buffer(2)]], constant long& scanned_len [[buffer(3)]], device const float* groupMax [[buffer(4)]], constant long& groupMax_len [[buffer(5)]], device const float* angles [[buffer(6)]], constant long& angles_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 517 "samples.go"
+#line 522 "samples.go"
 	long i = (long)dc_gid.x;
-#line 518 "samples.go"
+#line 523 "samples.go"
 	if (i >= angles_len) {
-#line 519 "samples.go"
+#line 524 "samples.go"
 		return;
 	}
-#line 521 "samples.go"
+#line 526 "samples.go"
 	float before = -4.0f;
-#line 522 "samples.go"
+#line 527 "samples.go"
 	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
-#line 523 "samples.go"
+#line 528 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 525 "samples.go"
+#line 530 "samples.go"
 		long l = (long)dc_lid.x;
-#line 525 "samples.go"
+#line 530 "samples.go"
 		if (l > 0L) {
-#line 526 "samples.go"
+#line 531 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
 	}
-#line 528 "samples.go"
+#line 533 "samples.go"
 	visible_[i] = angles[i] >= before;
 }
 
-#line 546 "samples.go"
+#line 551 "samples.go"
 kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant long& graphNodes_len [[buffer(1)]], device const int* graphEdges [[buffer(2)]], constant long& graphEdges_len [[buffer(3)]], device bool* graphMask [[buffer(4)]], constant long& graphMask_len [[buffer(5)]], device bool* updatingGraphMask [[buffer(6)]], constant long& updatingGraphMask_len [[buffer(7)]], device const bool* graphVisited [[buffer(8)]], constant long& graphVisited_len [[buffer(9)]], device int* cost [[buffer(10)]], constant long& cost_len [[buffer(11)]], constant long& noOfNodes [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2727,33 +2733,33 @@ kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant l
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device bool (*dc_p11);
-#line 547 "samples.go"
+#line 552 "samples.go"
 	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
-#line 548 "samples.go"
+#line 553 "samples.go"
 	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
-#line 549 "samples.go"
+#line 554 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 550 "samples.go"
+#line 555 "samples.go"
 		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 551 "samples.go"
+#line 556 "samples.go"
 		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
-#line 552 "samples.go"
+#line 557 "samples.go"
 			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
-#line 553 "samples.go"
+#line 558 "samples.go"
 			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
-#line 554 "samples.go"
+#line 559 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 555 "samples.go"
+#line 560 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				bool dc_t3 = true;
@@ -2765,7 +2771,7 @@ kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant l
 	}
 }
 
-#line 546 "samples.go"
+#line 551 "samples.go"
 kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], constant long& graphNodes_len [[buffer(1)]], device const int* graphEdges [[buffer(2)]], constant long& graphEdges_len [[buffer(3)]], device bool* graphMask [[buffer(4)]], constant long& graphMask_len [[buffer(5)]], device bool* updatingGraphMask [[buffer(6)]], constant long& updatingGraphMask_len [[buffer(7)]], device const bool* graphVisited [[buffer(8)]], constant long& graphVisited_len [[buffer(9)]], device int* cost [[buffer(10)]], constant long& cost_len [[buffer(11)]], constant long& noOfNodes [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2773,28 +2779,28 @@ kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], const
 	device int (*dc_p4);
 	int dc_b5 = 0;
 	device bool (*dc_p6);
-#line 547 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
-#line 548 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
-#line 549 "samples.go"
-		graphMask[tid] = false;
-#line 550 "samples.go"
-		BFSNode node = graphNodes[tid];
-#line 551 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 552 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 553 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) {
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
+		graphMask[tid] = false;
+#line 555 "samples.go"
+		BFSNode node = graphNodes[tid];
+#line 556 "samples.go"
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+#line 557 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 558 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) {
+#line 559 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 555 "samples.go"
+#line 560 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				bool dc_t2 = true;
@@ -2806,7 +2812,7 @@ kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], const
 	}
 }
 
-#line 565 "samples.go"
+#line 570 "samples.go"
 kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2817,32 +2823,32 @@ kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& grap
 	device bool (*dc_p7);
 	int dc_b8 = 0;
 	device bool (*dc_p9);
-#line 566 "samples.go"
+#line 571 "samples.go"
 	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
-#line 567 "samples.go"
+#line 572 "samples.go"
 	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
-#line 568 "samples.go"
+#line 573 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 153, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 569 "samples.go"
+#line 574 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 154, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 570 "samples.go"
+#line 575 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 155, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 571 "samples.go"
+#line 576 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t4 = false;
@@ -2852,35 +2858,35 @@ kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& grap
 	}
 }
 
-#line 565 "samples.go"
-kernel void BFSKernel2_fast(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 566 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
-#line 567 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
-#line 568 "samples.go"
-		graphMask[tid] = true;
-#line 569 "samples.go"
-		graphVisited[tid] = true;
 #line 570 "samples.go"
-		over[0] = true;
+kernel void BFSKernel2_fast(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 571 "samples.go"
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
+#line 572 "samples.go"
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
+#line 573 "samples.go"
+		graphMask[tid] = true;
+#line 574 "samples.go"
+		graphVisited[tid] = true;
+#line 575 "samples.go"
+		over[0] = true;
+#line 576 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 584 "samples.go"
+#line 589 "samples.go"
 kernel void Euclid(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
-#line 585 "samples.go"
+#line 590 "samples.go"
 	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
-#line 586 "samples.go"
+#line 591 "samples.go"
 	if (globalID < numRecords) {
-#line 587 "samples.go"
+#line 592 "samples.go"
 		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 588 "samples.go"
+#line 593 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -2890,20 +2896,20 @@ kernel void Euclid(device const LatLong* dLocations [[buffer(0)]], constant long
 	}
 }
 
-#line 584 "samples.go"
+#line 589 "samples.go"
 kernel void Euclid_fast(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 585 "samples.go"
+#line 590 "samples.go"
 	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
-#line 586 "samples.go"
+#line 591 "samples.go"
 	if (globalID < numRecords) {
-#line 587 "samples.go"
+#line 592 "samples.go"
 		LatLong loc = dLocations[globalID];
-#line 588 "samples.go"
+#line 593 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 612 "samples.go"
+#line 617 "samples.go"
 kernel void NW2(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -2932,35 +2938,35 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 	int dc_b25 = 0;
 	device int (*dc_p26);
 	int dc_b27 = 0;
-#line 621 "samples.go"
+#line 626 "samples.go"
 	threadgroup int sh15[17][17];
-#line 622 "samples.go"
+#line 627 "samples.go"
 	threadgroup int sh16[16][16];
-#line 613 "samples.go"
-	long bx = (long)dc_grp.x;
-#line 613 "samples.go"
-	long tx = (long)dc_lid.x;
-#line 614 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 615 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 616 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 617 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 618 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+	long bx = (long)dc_grp.x;
+#line 618 "samples.go"
+	long tx = (long)dc_lid.x;
 #line 619 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
 #line 620 "samples.go"
-	long indexNW = base;
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
 #line 621 "samples.go"
-	threadgroup int (*temp)[17] = sh15;
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 622 "samples.go"
-	threadgroup int (*ref)[16] = sh16;
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 623 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
 #line 624 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 625 "samples.go"
+	long indexNW = base;
+#line 626 "samples.go"
+	threadgroup int (*temp)[17] = sh15;
+#line 627 "samples.go"
+	threadgroup int (*ref)[16] = sh16;
+#line 628 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 629 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -2968,11 +2974,11 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 626 "samples.go"
+#line 631 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 627 "samples.go"
+#line 632 "samples.go"
 	if (tx == 0L) {
-#line 628 "samples.go"
+#line 633 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix_[dc_ix(indexNW, matrix__len, dc_fault, dc_tag, 162, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -2980,33 +2986,33 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 630 "samples.go"
+#line 635 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 163, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix_[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix__len, dc_fault, dc_tag, 164, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 631 "samples.go"
+#line 636 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 165, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix_[dc_ix(indexN, matrix__len, dc_fault, dc_tag, 166, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 632 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 633 "samples.go"
-	int p = (int)penalty;
-#line 634 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
-#line 635 "samples.go"
-		if (tx <= m) {
-#line 636 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 636 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 637 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 638 "samples.go"
+	int p = (int)penalty;
+#line 639 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 640 "samples.go"
+		if (tx <= m) {
+#line 641 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 641 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 642 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 169, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 171, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 174, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 175, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) - (uint)p));
@@ -3014,18 +3020,18 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 639 "samples.go"
+#line 644 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 641 "samples.go"
+#line 646 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 642 "samples.go"
+#line 647 "samples.go"
 		if (tx <= m_1) {
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long y_1 = (long)(16UL - (ulong)tx);
-#line 644 "samples.go"
+#line 649 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 179, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 181, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) - (uint)p));
@@ -3033,12 +3039,12 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 646 "samples.go"
+#line 651 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 648 "samples.go"
+#line 653 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 649 "samples.go"
+#line 654 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix_[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix__len, dc_fault, dc_tag, 187, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 188, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
@@ -3048,90 +3054,90 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 	}
 }
 
-#line 612 "samples.go"
-kernel void NW2_fast(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 621 "samples.go"
-	threadgroup int sh15[17][17];
-#line 622 "samples.go"
-	threadgroup int sh16[16][16];
-#line 613 "samples.go"
-	long bx = (long)dc_grp.x;
-#line 613 "samples.go"
-	long tx = (long)dc_lid.x;
-#line 614 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 615 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 616 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 617 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+kernel void NW2_fast(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 626 "samples.go"
+	threadgroup int sh15[17][17];
+#line 627 "samples.go"
+	threadgroup int sh16[16][16];
 #line 618 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+	long bx = (long)dc_grp.x;
+#line 618 "samples.go"
+	long tx = (long)dc_lid.x;
 #line 619 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
 #line 620 "samples.go"
-	long indexNW = base;
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
 #line 621 "samples.go"
-	threadgroup int (*temp)[17] = sh15;
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
 #line 622 "samples.go"
-	threadgroup int (*ref)[16] = sh16;
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
 #line 623 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
 #line 624 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 625 "samples.go"
+	long indexNW = base;
+#line 626 "samples.go"
+	threadgroup int (*temp)[17] = sh15;
+#line 627 "samples.go"
+	threadgroup int (*ref)[16] = sh16;
+#line 628 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 629 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 626 "samples.go"
+#line 631 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 627 "samples.go"
+#line 632 "samples.go"
 	if (tx == 0L) {
-#line 628 "samples.go"
+#line 633 "samples.go"
 		temp[tx][0] = matrix_[indexNW];
 	}
-#line 630 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix_[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
-#line 631 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix_[indexN];
-#line 632 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 633 "samples.go"
-	int p = (int)penalty;
-#line 634 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 635 "samples.go"
-		if (tx <= m) {
+	temp[(long)((ulong)tx + 1UL)][0] = matrix_[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 636 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 636 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	temp[0][(long)((ulong)tx + 1UL)] = matrix_[indexN];
 #line 637 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 638 "samples.go"
+	int p = (int)penalty;
+#line 639 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 640 "samples.go"
+		if (tx <= m) {
+#line 641 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 641 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 642 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 639 "samples.go"
+#line 644 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 641 "samples.go"
+#line 646 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 642 "samples.go"
+#line 647 "samples.go"
 		if (tx <= m_1) {
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 643 "samples.go"
+#line 648 "samples.go"
 			long y_1 = (long)(16UL - (ulong)tx);
-#line 644 "samples.go"
+#line 649 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 646 "samples.go"
+#line 651 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 648 "samples.go"
+#line 653 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 649 "samples.go"
+#line 654 "samples.go"
 		matrix_[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 658 "samples.go"
+#line 663 "samples.go"
 kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* tIn [[buffer(2)]], constant long& tIn_len [[buffer(3)]], device float* tOut [[buffer(4)]], constant long& tOut_len [[buffer(5)]], constant float& sdc [[buffer(6)]], constant long& nx [[buffer(7)]], constant long& ny [[buffer(8)]], constant long& nz [[buffer(9)]], constant float& ce [[buffer(10)]], constant float& cw [[buffer(11)]], constant float& cn [[buffer(12)]], constant float& cs [[buffer(13)]], constant float& ct [[buffer(14)]], constant float& cb [[buffer(15)]], constant float& cc [[buffer(16)]], device int* dc_fault [[buffer(17)]], constant long& dc_fault_len [[buffer(18)]], constant int& dc_tag [[buffer(19)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3157,106 +3163,106 @@ kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len 
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 660 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 661 "samples.go"
-	long j = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
-#line 662 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
-#line 663 "samples.go"
-	long xy = (long)((ulong)nx * (ulong)ny);
-#line 664 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 664 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 664 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 664 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
 #line 665 "samples.go"
-	if (i == 0L) {
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 666 "samples.go"
+	long j = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
+#line 667 "samples.go"
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+#line 668 "samples.go"
+	long xy = (long)((ulong)nx * (ulong)ny);
+#line 669 "samples.go"
+	long w = (long)((ulong)c - 1UL);
+#line 669 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 669 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 669 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
+#line 670 "samples.go"
+	if (i == 0L) {
+#line 671 "samples.go"
 		w = c;
 	}
-#line 668 "samples.go"
+#line 673 "samples.go"
 	if (i == (long)((ulong)nx - 1UL)) {
-#line 669 "samples.go"
+#line 674 "samples.go"
 		e = c;
 	}
-#line 671 "samples.go"
+#line 676 "samples.go"
 	if (j == 0L) {
-#line 672 "samples.go"
+#line 677 "samples.go"
 		n = c;
 	}
-#line 674 "samples.go"
+#line 679 "samples.go"
 	if (j == (long)((ulong)ny - 1UL)) {
-#line 675 "samples.go"
+#line 680 "samples.go"
 		s = c;
 	}
-#line 677 "samples.go"
+#line 682 "samples.go"
 	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 678 "samples.go"
+#line 683 "samples.go"
 	float temp2 = temp1;
-#line 679 "samples.go"
+#line 684 "samples.go"
 	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
-#line 680 "samples.go"
+#line 685 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 681 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
-#line 682 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
-#line 683 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
-#line 684 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
-#line 685 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
 #line 686 "samples.go"
-	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+	c = (long)((ulong)c + (ulong)xy);
 #line 687 "samples.go"
-		float tmp = temp2;
-#line 687 "samples.go"
-		float tmp_1 = temp3;
-#line 687 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
-#line 687 "samples.go"
-		temp1 = tmp;
-#line 687 "samples.go"
-		temp2 = tmp_1;
-#line 687 "samples.go"
-		temp3 = tmp_2;
+	w = (long)((ulong)w + (ulong)xy);
 #line 688 "samples.go"
+	e = (long)((ulong)e + (ulong)xy);
+#line 689 "samples.go"
+	n = (long)((ulong)n + (ulong)xy);
+#line 690 "samples.go"
+	s = (long)((ulong)s + (ulong)xy);
+#line 691 "samples.go"
+	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+#line 692 "samples.go"
+		float tmp = temp2;
+#line 692 "samples.go"
+		float tmp_1 = temp3;
+#line 692 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 692 "samples.go"
+		temp1 = tmp;
+#line 692 "samples.go"
+		temp2 = tmp_1;
+#line 692 "samples.go"
+		temp3 = tmp_2;
+#line 693 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 689 "samples.go"
+#line 694 "samples.go"
 		c = (long)((ulong)c + (ulong)xy);
-#line 690 "samples.go"
+#line 695 "samples.go"
 		w = (long)((ulong)w + (ulong)xy);
-#line 691 "samples.go"
+#line 696 "samples.go"
 		e = (long)((ulong)e + (ulong)xy);
-#line 692 "samples.go"
+#line 697 "samples.go"
 		n = (long)((ulong)n + (ulong)xy);
-#line 693 "samples.go"
+#line 698 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 695 "samples.go"
+#line 700 "samples.go"
 	float tmp_3 = temp2;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	float tmp_4 = temp3;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	temp1 = tmp_3;
-#line 695 "samples.go"
+#line 700 "samples.go"
 	temp2 = tmp_4;
-#line 696 "samples.go"
+#line 701 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + ct * 80.0f;
@@ -3265,33 +3271,33 @@ kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len 
 	}
 }
 
-#line 757 "samples.go"
+#line 762 "samples.go"
 kernel void CFDStepFactor(constant long& nelr [[buffer(0)]], device const float* variables [[buffer(1)]], constant long& variables_len [[buffer(2)]], device const float* areas [[buffer(3)]], constant long& areas_len [[buffer(4)]], device float* stepFactors [[buffer(5)]], constant long& stepFactors_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
-#line 758 "samples.go"
+#line 763 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float density = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	Float3 momentum = {};
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float densityEnergy = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 760 "samples.go"
+#line 765 "samples.go"
 	Float3 velocity = computeVelocity(density, momentum);
-#line 761 "samples.go"
+#line 766 "samples.go"
 	float speedSqd = computeSpeedSqd(velocity);
-#line 762 "samples.go"
+#line 767 "samples.go"
 	float pressure = computePressure(density, densityEnergy, speedSqd);
-#line 763 "samples.go"
+#line 768 "samples.go"
 	float speedOfSound = computeSpeedOfSound(density, pressure);
-#line 764 "samples.go"
+#line 769 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
@@ -3300,34 +3306,34 @@ kernel void CFDStepFactor(constant long& nelr [[buffer(0)]], device const float*
 	}
 }
 
-#line 757 "samples.go"
+#line 762 "samples.go"
 kernel void CFDStepFactor_fast(constant long& nelr [[buffer(0)]], device const float* variables [[buffer(1)]], constant long& variables_len [[buffer(2)]], device const float* areas [[buffer(3)]], constant long& areas_len [[buffer(4)]], device float* stepFactors [[buffer(5)]], constant long& stepFactors_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 758 "samples.go"
+#line 763 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float density = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	Float3 momentum = {};
-#line 759 "samples.go"
+#line 764 "samples.go"
 	float densityEnergy = 0.0f;
-#line 759 "samples.go"
+#line 764 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 760 "samples.go"
+#line 765 "samples.go"
 	Float3 velocity = computeVelocity(density, momentum);
-#line 761 "samples.go"
+#line 766 "samples.go"
 	float speedSqd = computeSpeedSqd(velocity);
-#line 762 "samples.go"
+#line 767 "samples.go"
 	float pressure = computePressure(density, densityEnergy, speedSqd);
-#line 763 "samples.go"
+#line 768 "samples.go"
 	float speedOfSound = computeSpeedOfSound(density, pressure);
-#line 764 "samples.go"
+#line 769 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 772 "samples.go"
+#line 777 "samples.go"
 kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* elementsSurroundingElements [[buffer(1)]], constant long& elementsSurroundingElements_len [[buffer(2)]], device const float* normals [[buffer(3)]], constant long& normals_len [[buffer(4)]], device const float* variables [[buffer(5)]], constant long& variables_len [[buffer(6)]], device float* fluxes [[buffer(7)]], constant long& fluxes_len [[buffer(8)]], constant FarField& dc_in_ff [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3344,217 +3350,217 @@ kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* element
 	int dc_b13 = 0;
 	device float (*dc_p14);
 	FarField ff = dc_in_ff;
-#line 774 "samples.go"
+#line 779 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	Float3 momentumI = {};
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 776 "samples.go"
+#line 781 "samples.go"
 	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 777 "samples.go"
+#line 782 "samples.go"
 	float speedSqdI = computeSpeedSqd(velocityI);
-#line 778 "samples.go"
+#line 783 "samples.go"
 	float speedI = sqrt(speedSqdI);
-#line 779 "samples.go"
+#line 784 "samples.go"
 	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
-#line 780 "samples.go"
+#line 785 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fxI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fyI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fzI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 feI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 782 "samples.go"
-	float fluxDensity = 0.0f;
-#line 782 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 783 "samples.go"
-	Float3 fluxMomentum = {};
-#line 784 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
-#line 785 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 786 "samples.go"
-		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)};
 #line 787 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+	float fluxDensity = 0.0f;
+#line 787 "samples.go"
+	float fluxDensityEnergy = 0.0f;
+#line 788 "samples.go"
+	Float3 fluxMomentum = {};
 #line 789 "samples.go"
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 790 "samples.go"
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 791 "samples.go"
+		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)};
+#line 792 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 794 "samples.go"
 		if (nb >= 0L) {
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			Float3 momentumNB = {};
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 791 "samples.go"
+#line 796 "samples.go"
 			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 792 "samples.go"
+#line 797 "samples.go"
 			float speedSqdNB = computeSpeedSqd(velocityNB);
-#line 793 "samples.go"
+#line 798 "samples.go"
 			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
-#line 794 "samples.go"
+#line 799 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fxNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fyNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fzNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 feNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 797 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 798 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
-#line 799 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
-#line 800 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
-#line 801 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 802 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
+#line 803 "samples.go"
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			factor = 0.5f * normal.X;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 805 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 806 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 807 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
-#line 808 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 809 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			factor = 0.5f * normal.X;
 #line 810 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 811 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 812 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 813 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 814 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 815 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			factor = 0.5f * normal.Y;
 #line 816 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 817 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 818 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 819 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 821 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			factor = 0.5f * normal.Z;
 #line 822 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 823 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 824 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 826 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 827 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-1L)) {
 #line 828 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 829 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 830 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 831 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+		} else if (nb == (-2L)) {
 #line 832 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 833 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 834 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 835 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 836 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 837 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 838 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 839 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 840 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 841 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 842 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 844 "samples.go"
+			factor_1 = 0.5f * normal.Z;
+#line 845 "samples.go"
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+#line 846 "samples.go"
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+#line 847 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 848 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 849 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 847 "samples.go"
+#line 852 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 848 "samples.go"
+#line 853 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 849 "samples.go"
+#line 854 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 850 "samples.go"
+#line 855 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 851 "samples.go"
+#line 856 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t9 = fluxDensityEnergy;
@@ -3563,217 +3569,217 @@ kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* element
 	}
 }
 
-#line 772 "samples.go"
+#line 777 "samples.go"
 kernel void CFDFlux_fast(constant long& nelr [[buffer(0)]], device const int* elementsSurroundingElements [[buffer(1)]], constant long& elementsSurroundingElements_len [[buffer(2)]], device const float* normals [[buffer(3)]], constant long& normals_len [[buffer(4)]], device const float* variables [[buffer(5)]], constant long& variables_len [[buffer(6)]], device float* fluxes [[buffer(7)]], constant long& fluxes_len [[buffer(8)]], constant FarField& dc_in_ff [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	FarField ff = dc_in_ff;
-#line 774 "samples.go"
+#line 779 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	Float3 momentumI = {};
-#line 775 "samples.go"
+#line 780 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 775 "samples.go"
+#line 780 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 776 "samples.go"
+#line 781 "samples.go"
 	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 777 "samples.go"
+#line 782 "samples.go"
 	float speedSqdI = computeSpeedSqd(velocityI);
-#line 778 "samples.go"
+#line 783 "samples.go"
 	float speedI = sqrt(speedSqdI);
-#line 779 "samples.go"
+#line 784 "samples.go"
 	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
-#line 780 "samples.go"
+#line 785 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fxI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fyI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 fzI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	Float3 feI = {};
-#line 781 "samples.go"
+#line 786 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 782 "samples.go"
-	float fluxDensity = 0.0f;
-#line 782 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 783 "samples.go"
-	Float3 fluxMomentum = {};
-#line 784 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
-#line 785 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
-#line 786 "samples.go"
-		Float3 normal = Float3{normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
 #line 787 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+	float fluxDensity = 0.0f;
+#line 787 "samples.go"
+	float fluxDensityEnergy = 0.0f;
+#line 788 "samples.go"
+	Float3 fluxMomentum = {};
 #line 789 "samples.go"
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 790 "samples.go"
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+#line 791 "samples.go"
+		Float3 normal = Float3{normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+#line 792 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 794 "samples.go"
 		if (nb >= 0L) {
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			Float3 momentumNB = {};
-#line 790 "samples.go"
+#line 795 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 790 "samples.go"
+#line 795 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 791 "samples.go"
+#line 796 "samples.go"
 			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 792 "samples.go"
+#line 797 "samples.go"
 			float speedSqdNB = computeSpeedSqd(velocityNB);
-#line 793 "samples.go"
+#line 798 "samples.go"
 			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
-#line 794 "samples.go"
+#line 799 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fxNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fyNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 fzNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			Float3 feNB = {};
-#line 795 "samples.go"
+#line 800 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 797 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 798 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
-#line 799 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
-#line 800 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
-#line 801 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 802 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
+#line 803 "samples.go"
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			factor = 0.5f * normal.X;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 805 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 806 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 807 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
-#line 808 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 809 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			factor = 0.5f * normal.X;
 #line 810 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 811 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 812 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 813 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 814 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 815 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			factor = 0.5f * normal.Y;
 #line 816 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 817 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 818 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 819 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 821 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			factor = 0.5f * normal.Z;
 #line 822 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 823 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 824 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 826 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 827 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-1L)) {
 #line 828 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 829 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 830 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 831 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+		} else if (nb == (-2L)) {
 #line 832 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 833 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 834 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 835 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 836 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 837 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 838 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 839 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 840 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 841 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 842 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 844 "samples.go"
+			factor_1 = 0.5f * normal.Z;
+#line 845 "samples.go"
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+#line 846 "samples.go"
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+#line 847 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 848 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 849 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 847 "samples.go"
+#line 852 "samples.go"
 	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
-#line 848 "samples.go"
+#line 853 "samples.go"
 	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
-#line 849 "samples.go"
+#line 854 "samples.go"
 	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
-#line 850 "samples.go"
+#line 855 "samples.go"
 	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
-#line 851 "samples.go"
+#line 856 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 858 "samples.go"
+#line 863 "samples.go"
 kernel void CFDTimeStep(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 859 "samples.go"
+#line 864 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 860 "samples.go"
+#line 865 "samples.go"
 	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
-#line 861 "samples.go"
+#line 866 "samples.go"
 	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
-#line 862 "samples.go"
+#line 867 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -3783,20 +3789,20 @@ kernel void CFDTimeStep(constant long& j [[buffer(0)]], constant long& nelr [[bu
 	}
 }
 
-#line 858 "samples.go"
+#line 863 "samples.go"
 kernel void CFDTimeStep_fast(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 859 "samples.go"
+#line 864 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 860 "samples.go"
+#line 865 "samples.go"
 	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
-#line 861 "samples.go"
+#line 866 "samples.go"
 	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
-#line 862 "samples.go"
+#line 867 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
-#line 966 "samples.go"
+#line 971 "samples.go"
 kernel void BucketCount(device const float* input [[buffer(0)]], constant long& input_len [[buffer(1)]], device int* indice [[buffer(2)]], constant long& indice_len [[buffer(3)]], device uint* prefixOffsets [[buffer(4)]], constant long& prefixOffsets_len [[buffer(5)]], device const float* pivots [[buffer(6)]], constant long& pivots_len [[buffer(7)]], constant long& size [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3807,56 +3813,56 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 	threadgroup uint (*dc_p7);
 	int dc_b8 = 0;
 	device uint (*dc_p9);
-#line 967 "samples.go"
+#line 972 "samples.go"
 	threadgroup uint sh18[64];
-#line 967 "samples.go"
+#line 972 "samples.go"
 	threadgroup uint* sOffset = sh18;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lid = (long)dc_lid.x;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lsize = (long)dc_gsz.x;
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gid = (long)dc_grp.x;
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gsize = (long)dc_ngr.x;
-#line 970 "samples.go"
+#line 975 "samples.go"
 	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
-#line 971 "samples.go"
+#line 976 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 973 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 974 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
-#line 975 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 976 "samples.go"
-		long idx = 31L;
-#line 977 "samples.go"
-		long jump = 16L;
 #line 978 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 979 "samples.go"
-		for (; jump >= 1L; ) {
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-			if (elem < piv) {
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 981 "samples.go"
+		long idx = 31L;
+#line 982 "samples.go"
+		long jump = 16L;
+#line 983 "samples.go"
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 984 "samples.go"
+		for (; jump >= 1L; ) {
+#line 985 "samples.go"
+			if (elem < piv) {
+#line 986 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 983 "samples.go"
+#line 988 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 985 "samples.go"
+#line 990 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 986 "samples.go"
+#line 991 "samples.go"
 			jump = jump / 2L;
 		}
-#line 988 "samples.go"
+#line 993 "samples.go"
 		if (elem >= piv) {
-#line 989 "samples.go"
+#line 994 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 991 "samples.go"
+#line 996 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -3864,13 +3870,13 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 993 "samples.go"
+#line 998 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 994 "samples.go"
+#line 999 "samples.go"
 	long prefixBase = (long)((ulong)gid * 64UL);
-#line 995 "samples.go"
+#line 1000 "samples.go"
 	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
-#line 996 "samples.go"
+#line 1001 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
@@ -3880,7 +3886,7 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 	}
 }
 
-#line 966 "samples.go"
+#line 971 "samples.go"
 kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant long& input_len [[buffer(1)]], device int* indice [[buffer(2)]], constant long& indice_len [[buffer(3)]], device uint* prefixOffsets [[buffer(4)]], constant long& prefixOffsets_len [[buffer(5)]], device const float* pivots [[buffer(6)]], constant long& pivots_len [[buffer(7)]], constant long& size [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3889,56 +3895,56 @@ kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant l
 	device int (*dc_p5);
 	int dc_b6 = 0;
 	threadgroup uint (*dc_p7);
-#line 967 "samples.go"
+#line 972 "samples.go"
 	threadgroup uint sh18[64];
-#line 967 "samples.go"
+#line 972 "samples.go"
 	threadgroup uint* sOffset = sh18;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lid = (long)dc_lid.x;
-#line 968 "samples.go"
+#line 973 "samples.go"
 	long lsize = (long)dc_gsz.x;
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gid = (long)dc_grp.x;
-#line 969 "samples.go"
+#line 974 "samples.go"
 	long gsize = (long)dc_ngr.x;
-#line 970 "samples.go"
+#line 975 "samples.go"
 	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
-#line 971 "samples.go"
+#line 976 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 973 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 974 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
-#line 975 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 976 "samples.go"
-		long idx = 31L;
-#line 977 "samples.go"
-		long jump = 16L;
 #line 978 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 979 "samples.go"
-		for (; jump >= 1L; ) {
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-			if (elem < piv) {
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 981 "samples.go"
+		long idx = 31L;
+#line 982 "samples.go"
+		long jump = 16L;
+#line 983 "samples.go"
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 984 "samples.go"
+		for (; jump >= 1L; ) {
+#line 985 "samples.go"
+			if (elem < piv) {
+#line 986 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 983 "samples.go"
+#line 988 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 985 "samples.go"
+#line 990 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 986 "samples.go"
+#line 991 "samples.go"
 			jump = jump / 2L;
 		}
-#line 988 "samples.go"
+#line 993 "samples.go"
 		if (elem >= piv) {
-#line 989 "samples.go"
+#line 994 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 991 "samples.go"
+#line 996 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -3946,18 +3952,111 @@ kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant l
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 993 "samples.go"
+#line 998 "samples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 994 "samples.go"
+#line 999 "samples.go"
 	long prefixBase = (long)((ulong)gid * 64UL);
-#line 995 "samples.go"
+#line 1000 "samples.go"
 	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
-#line 996 "samples.go"
+#line 1001 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
+#line 1107 "samples.go"
+kernel void QuasirandomGenerator(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], constant QRNGTable& dc_in_table [[buffer(2)]], constant uint& seed [[buffer(3)]], constant uint& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	device float (*dc_p3);
+	QRNGTable table = dc_in_table;
+#line 1109 "samples.go"
+	long dim = (long)dc_lid.y;
+#line 1110 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 1111 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+#line 1112 "samples.go"
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
+#line 1113 "samples.go"
+		uint result = 0;
+#line 1114 "samples.go"
+		uint data = seed + pos;
+#line 1115 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1116 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1117 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 278, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			}
+			{
+#line 1115 "samples.go"
+				long tmp = (long)((ulong)bit + 1UL);
+#line 1115 "samples.go"
+				uint tmp_1 = data >> 1;
+#line 1115 "samples.go"
+				bit = tmp;
+#line 1115 "samples.go"
+				data = tmp_1;
+			}
+		}
+#line 1120 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 1107 "samples.go"
+kernel void QuasirandomGenerator_fast(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], constant QRNGTable& dc_in_table [[buffer(2)]], constant uint& seed [[buffer(3)]], constant uint& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	device float (*dc_p3);
+	QRNGTable table = dc_in_table;
+#line 1109 "samples.go"
+	long dim = (long)dc_lid.y;
+#line 1110 "samples.go"
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 1111 "samples.go"
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+#line 1112 "samples.go"
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
+#line 1113 "samples.go"
+		uint result = 0;
+#line 1114 "samples.go"
+		uint data = seed + pos;
+#line 1115 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1116 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1117 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			}
+			{
+#line 1115 "samples.go"
+				long tmp = (long)((ulong)bit + 1UL);
+#line 1115 "samples.go"
+				uint tmp_1 = data >> 1;
+#line 1115 "samples.go"
+				bit = tmp;
+#line 1115 "samples.go"
+				data = tmp_1;
+			}
+		}
+#line 1120 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
 // Kernels left out: Metal cannot run them.
-// samples.go:885:25: kernel PFSum: Metal has no float64
-// samples.go:902:31: kernel PFNormalize: Metal has no float64
-// samples.go:934:31: kernel PFFindIndex: Metal has no float64
+// samples.go:890:25: kernel PFSum: Metal has no float64
+// samples.go:907:31: kernel PFNormalize: Metal has no float64
+// samples.go:939:31: kernel PFFindIndex: Metal has no float64
+// samples.go:1042:32: kernel PFLikelihood: Metal has no float64

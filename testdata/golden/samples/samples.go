@@ -4,15 +4,20 @@
 // reduce5 (generic over the element type, the template block size a
 // constant), simpleAtomicIntrinsics (the atomics CUDA has and the dialect
 // lacks built from compare-and-swap loops), MonteCarlo's one group per
-// option, quasirandomGenerator's inverse CND, fastWalshTransform's radix-4
-// stage and modulation, and lineOfSight's angles and max-scan. From
-// Rodinia: bfs (both kernels, launched until nothing changes), nn's
-// euclid, cfd euler3d's step factor, flux and time step, hotspot3D,
-// needleman-wunsch's second kernel, particlefilter's sum, normalisation
-// and index search, and hybridsort's bucket count.
+// option, quasirandomGenerator's Niederreiter generator and inverse CND,
+// fastWalshTransform's radix-4 stage and modulation, and lineOfSight's
+// angles and max-scan. From Rodinia: bfs (both kernels, launched until
+// nothing changes), nn's euclid, cfd euler3d's step factor, flux and time
+// step, hotspot3D, needleman-wunsch's second kernel, particlefilter's
+// likelihood, sum, normalisation and index search, and hybridsort's
+// bucket count.
 package samples
 
-import "github.com/dotcompute/dc"
+import (
+	"math"
+
+	"github.com/dotcompute/dc"
+)
 
 // VectorAdd is cuda-samples vectorAdd.cu, vectorAdd: c = a + b.
 //
@@ -994,5 +999,124 @@ func BucketCount(t dc.Thread, input []float32, indice []int32, prefixOffsets []u
 	prefixBase := gid * Divisions
 	for i := lid; i < Divisions; i += lsize {
 		prefixOffsets[prefixBase+i] = sOffset[i] & 0x07FFFFFF
+	}
+}
+
+// randn is particlefilter's d_randn: a standard normal number by
+// Box-Muller from two uniform ones.
+func randn(seed []int32, index int) float64 {
+	u := randu(seed, index)
+	v := randu(seed, index)
+	cosine := math.Cos(2 * math.Pi * v)
+	rt := -2 * math.Log(u)
+	return math.Sqrt(rt) * cosine
+}
+
+// roundHalfUp is particlefilter's dev_round_double as intended: the
+// integer nearest to a non-negative value, halves rounding up.
+func roundHalfUp(value float64) int {
+	n := int(value)
+	if value-float64(n) < 0.5 {
+		return n
+	}
+	return n + 1
+}
+
+func absInt(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// PFThreads is the group size of the likelihood kernel (the original's
+// shared buffer of 512).
+const PFThreads = 128
+
+// PFLikelihood is Rodinia particlefilter_double.cu, likelihood_kernel:
+// each particle moves by a random step, samples the frame at the
+// object's pixels around it, and weighs itself by their likelihood; each
+// group then sums its weights in shared memory into partialSums.
+//
+//dc:kernel
+func PFLikelihood(t dc.Thread, arrayX, arrayY, xj, yj []float64, ind, objxy []int32, likelihood []float64, img []uint8, weights []float64,
+	nParticles, countOnes, maxSize, k, iszY, nfr int, seed []int32, partialSums []float64) {
+	i := t.GroupSizeX()*t.GroupX() + t.LocalX()
+	buffer := dc.Shared[[PFThreads]float64](t)
+	if i < nParticles {
+		arrayX[i] = xj[i]
+		arrayY[i] = yj[i]
+		weights[i] = 1 / float64(nParticles)
+		arrayX[i] = arrayX[i] + 1.0 + 5.0*randn(seed, i)
+		arrayY[i] = arrayY[i] - 2.0 + 2.0*randn(seed, i)
+	}
+	t.Barrier()
+	if i < nParticles {
+		for y := range countOnes {
+			indX := roundHalfUp(arrayX[i]) + int(objxy[y*2+1])
+			indY := roundHalfUp(arrayY[i]) + int(objxy[y*2])
+			v := int32(absInt(indX*iszY*nfr + indY*nfr + k))
+			if int(v) >= maxSize {
+				v = 0
+			}
+			ind[i*countOnes+y] = v
+		}
+		sum := 0.0
+		for x := range countOnes {
+			p := float64(img[ind[i*countOnes+x]])
+			sum += (math.Pow(p-100, 2) - math.Pow(p-228, 2)) / 50.0
+		}
+		likelihood[i] = sum / float64(countOnes)
+		weights[i] = weights[i] * math.Exp(likelihood[i])
+	}
+	buffer[t.LocalX()] = 0
+	t.Barrier()
+	if i < nParticles {
+		buffer[t.LocalX()] = weights[i]
+	}
+	t.Barrier()
+	for s := uint(t.GroupSizeX() / 2); s > 0; s >>= 1 {
+		if uint(t.LocalX()) < s {
+			buffer[t.LocalX()] += buffer[uint(t.LocalX())+s]
+		}
+		t.Barrier()
+	}
+	if t.LocalX() == 0 {
+		partialSums[t.GroupX()] = buffer[0]
+	}
+	t.Barrier()
+}
+
+// Niederreiter generator geometry of cuda-samples quasirandomGenerator.
+const (
+	QRNGDimensions = 3
+	QRNGResolution = 31
+)
+
+// QRNGTable is the generator's direction table (__constant__ c_Table in
+// the original).
+type QRNGTable struct {
+	T [QRNGDimensions][QRNGResolution]uint32
+}
+
+// QuasirandomGenerator is cuda-samples quasirandomGenerator_kernel.cuh,
+// quasirandomGeneratorKernel: point seed+pos of dimension LocalY, the XOR
+// of the table entries of its set bits, scaled to (0, 1).
+//
+//dc:kernel
+func QuasirandomGenerator(t dc.Thread, output []float32, table QRNGTable, seed, n uint32) {
+	const intScale = float32(1) / float32(0x80000001)
+	dim := t.LocalY()
+	tid := uint32(t.GroupSizeX()*t.GroupX() + t.LocalX())
+	threadN := uint32(t.GroupSizeX() * t.NumGroupsX())
+	for pos := tid; pos < n; pos += threadN {
+		var result uint32
+		data := seed + pos
+		for bit := 0; bit < QRNGResolution; bit, data = bit+1, data>>1 {
+			if data&1 != 0 {
+				result ^= table.T[dim][bit]
+			}
+		}
+		output[uint32(dim)*n+pos] = float32(result+1) * intScale
 	}
 }

@@ -836,3 +836,132 @@ func TestBucketCount(t *testing.T) {
 		check(dev.Backend(), kerneltest.Read(t, ib), kerneltest.Read(t, ob))
 	}
 }
+
+// lcg is the host side of particlefilter's generator: randu, then randn
+// by Box-Muller.
+type lcg []int32
+
+func (s lcg) randu(i int) float64 {
+	s[i] = int32(uint32(LCGA*int64(s[i]) + LCGC)) // C's int arithmetic, wrapping
+	s[i] %= LCGM
+	return math.Abs(float64(s[i]) / LCGM)
+}
+
+func (s lcg) randn(i int) float64 {
+	u, v := s.randu(i), s.randu(i)
+	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*v)
+}
+
+func TestPFLikelihood(t *testing.T) {
+	n, iszX, iszY, nfr, k := 300, 64, 64, 2, 1
+	maxSize := iszX * iszY * nfr
+	img := kerneltest.RandInts[uint8](24, maxSize, 0, 255)
+	var objxy []int32 // a disk of radius 2, as (y, x) pairs
+	for y := -2; y <= 2; y++ {
+		for x := -2; x <= 2; x++ {
+			if x*x+y*y <= 4 {
+				objxy = append(objxy, int32(y), int32(x))
+			}
+		}
+	}
+	countOnes := len(objxy) / 2
+	xj, yj := kerneltest.Rand64(25, n, 10, 50), kerneltest.Rand64(26, n, 10, 50)
+	seed := kerneltest.RandInts[int32](27, n, 1, math.MaxInt32)
+	groups := (n + PFThreads - 1) / PFThreads
+	g := grid(groups, 1, PFThreads, 1)
+	type state struct {
+		x, y, lik, w, partial []float64
+		ind, seed             []int32
+	}
+	fresh := func() state {
+		return state{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, groups), make([]int32, n*countOnes), slices.Clone(seed)}
+	}
+	emu := fresh()
+	emulate(t, g, func(th dc.Thread) {
+		PFLikelihood(th, emu.x, emu.y, xj, yj, emu.ind, objxy, emu.lik, img, emu.w, n, countOnes, maxSize, k, iszY, nfr, emu.seed, emu.partial)
+	})
+	host := fresh()
+	rng := lcg(host.seed)
+	for i := range n {
+		host.x[i] = xj[i] + 1 + 5*rng.randn(i)
+		host.y[i] = yj[i] - 2 + 2*rng.randn(i)
+		sum := 0.0
+		for c := range countOnes {
+			ix := int(math.Floor(host.x[i]+0.5)) + int(objxy[2*c+1])
+			iy := int(math.Floor(host.y[i]+0.5)) + int(objxy[2*c])
+			idx := ix*iszY*nfr + iy*nfr + k
+			if idx < 0 {
+				idx = -idx
+			}
+			if idx >= maxSize {
+				idx = 0
+			}
+			host.ind[i*countOnes+c] = int32(idx)
+			p := float64(img[idx])
+			sum += ((p-100)*(p-100) - (p-228)*(p-228)) / 50
+		}
+		host.lik[i] = sum / float64(countOnes)
+		host.w[i] = math.Exp(host.lik[i]) / float64(n)
+		host.partial[i/PFThreads] += host.w[i]
+	}
+	kerneltest.Equal(t, "Emulate vs host seed", emu.seed, host.seed)
+	kerneltest.Close64(t, "Emulate vs host x", emu.x, host.x, 1e-14, 1e-13)
+	kerneltest.Close64(t, "Emulate vs host y", emu.y, host.y, 1e-14, 1e-13)
+	kerneltest.Equal(t, "Emulate vs host ind", emu.ind, host.ind)
+	kerneltest.Close64(t, "Emulate vs host likelihood", emu.lik, host.lik, 1e-13, 1e-13)
+	kerneltest.Close64(t, "Emulate vs host weights", emu.w, host.w, 1e-12, 0)
+	kerneltest.Close64(t, "Emulate vs host partial sums", emu.partial, host.partial, 1e-12, 0)
+	for _, dev := range devices(t) {
+		kerneltest.NeedFloat64(t, dev)
+		d := fresh()
+		xb, yb, lb, wb, pb := kerneltest.Upload(t, dev, d.x), kerneltest.Upload(t, dev, d.y), kerneltest.Upload(t, dev, d.lik), kerneltest.Upload(t, dev, d.w), kerneltest.Upload(t, dev, d.partial)
+		ib, sb := kerneltest.Upload(t, dev, d.ind), kerneltest.Upload(t, dev, d.seed)
+		launched(t, dev, LaunchPFLikelihood(dev, g, xb, yb, kerneltest.Upload(t, dev, xj), kerneltest.Upload(t, dev, yj), ib, kerneltest.Upload(t, dev, objxy), lb,
+			kerneltest.Upload(t, dev, img), wb, n, countOnes, maxSize, k, iszY, nfr, sb, pb))
+		name := dev.Backend()
+		kerneltest.Equal(t, name+" seed", kerneltest.Read(t, sb), emu.seed)
+		kerneltest.Close64(t, name+" x", kerneltest.Read(t, xb), emu.x, 1e-14, 1e-13)
+		kerneltest.Close64(t, name+" y", kerneltest.Read(t, yb), emu.y, 1e-14, 1e-13)
+		kerneltest.Equal(t, name+" ind", kerneltest.Read(t, ib), emu.ind)
+		kerneltest.Close64(t, name+" likelihood", kerneltest.Read(t, lb), emu.lik, 1e-14, 1e-14)
+		kerneltest.Close64(t, name+" weights", kerneltest.Read(t, wb), emu.w, 1e-13, 0)
+		kerneltest.Close64(t, name+" partial sums", kerneltest.Read(t, pb), emu.partial, 1e-13, 0)
+	}
+}
+
+func TestQuasirandomGenerator(t *testing.T) {
+	n := uint32(1000)
+	var table QRNGTable
+	r := kerneltest.Rand(28)
+	for d := range table.T {
+		for b := range table.T[d] {
+			table.T[d][b] = r.Uint32() >> 1
+		}
+	}
+	const seed = 7
+	g := grid(2, 1, 64, QRNGDimensions) // fewer threads than points
+	want := make([]float32, QRNGDimensions*n)
+	emulate(t, g, func(th dc.Thread) { QuasirandomGenerator(th, want, table, seed, n) })
+	host := make([]float64, QRNGDimensions*n)
+	got := make([]float64, len(want))
+	for d := range QRNGDimensions {
+		for pos := range n {
+			var x uint32
+			for b := range QRNGResolution {
+				if (seed+pos)>>b&1 == 1 {
+					x ^= table.T[d][b]
+				}
+			}
+			host[uint32(d)*n+pos] = (float64(x) + 1) / 0x80000001
+		}
+	}
+	for i, v := range want {
+		got[i] = float64(v)
+	}
+	kerneltest.Close64(t, "Emulate vs host", got, host, 2e-7, 0)
+	for _, dev := range devices(t) {
+		ob := kerneltest.Upload(t, dev, make([]float32, len(want)))
+		launched(t, dev, LaunchQuasirandomGenerator(dev, g, ob, table, seed, n))
+		kerneltest.Bits32(t, dev.Backend()+" QuasirandomGenerator", kerneltest.Read(t, ob), want)
+	}
+}
