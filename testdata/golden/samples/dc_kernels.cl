@@ -4,6 +4,10 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+uint dc_cvtf32_u32(float x) {
+	return x >= -9.223372e+18f && x < 9.223372e+18f ? (uint)(long)x : 0;
+}
+
 #ifdef cl_khr_fp64
 long dc_cvtf64_i64(double x) {
 	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long)x : (-9223372036854775807L - 1);
@@ -46,6 +50,16 @@ float dc_max_f32(float a, float b) {
 		return as_float(as_uint(a) & as_uint(b));
 	}
 	return a > b ? a : b;
+}
+
+float dc_min_f32(float a, float b) {
+	if (a != a || b != b) {
+		return a + b;
+	}
+	if (a == b) {
+		return as_float(as_uint(a) | as_uint(b));
+	}
+	return a < b ? a : b;
 }
 
 long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
@@ -187,6 +201,30 @@ typedef struct QRNGTable {
 _Static_assert(sizeof(QRNGTable) == 372, "dc: size of QRNGTable differs from Go");
 _Static_assert(__alignof__(QRNGTable) == 4, "dc: alignment of QRNGTable differs from Go");
 
+typedef struct MTParams {
+	uint MatrixA;
+	uint MaskB;
+	uint MaskC;
+	uint Seed;
+} MTParams;
+_Static_assert(sizeof(MTParams) == 16, "dc: size of MTParams differs from Go");
+_Static_assert(__alignof__(MTParams) == 4, "dc: alignment of MTParams differs from Go");
+_Static_assert((0 + sizeof(uint) + __alignof__(uint) - 1) / __alignof__(uint) * __alignof__(uint) == 4, "dc: offset of MTParams.MaskB differs from Go");
+_Static_assert((4 + sizeof(uint) + __alignof__(uint) - 1) / __alignof__(uint) * __alignof__(uint) == 8, "dc: offset of MTParams.MaskC differs from Go");
+_Static_assert((8 + sizeof(uint) + __alignof__(uint) - 1) / __alignof__(uint) * __alignof__(uint) == 12, "dc: offset of MTParams.Seed differs from Go");
+
+typedef struct Float4 {
+	float X;
+	float Y;
+	float Z;
+	float W;
+} Float4;
+_Static_assert(sizeof(Float4) == 16, "dc: size of Float4 differs from Go");
+_Static_assert(__alignof__(Float4) == 4, "dc: alignment of Float4 differs from Go");
+_Static_assert((0 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 4, "dc: offset of Float4.Y differs from Go");
+_Static_assert((4 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 8, "dc: offset of Float4.Z differs from Go");
+_Static_assert((8 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 12, "dc: offset of Float4.W differs from Go");
+
 MCOption dc_sel_MCOption(MCOption v, const int* bad) {
 	if (*bad) {
 		MCOption z = {0};
@@ -211,6 +249,14 @@ LatLong dc_sel_LatLong(LatLong v, const int* bad) {
 	return v;
 }
 
+MTParams dc_sel_MTParams(MTParams v, const int* bad) {
+	if (*bad) {
+		MTParams z = {0};
+		return z;
+	}
+	return v;
+}
+
 typedef struct dc_ret_loadVariables {
 	float r0;
 	Float3 r1;
@@ -224,310 +270,361 @@ typedef struct dc_ret_computeFluxContribution {
 	Float3 r3;
 } dc_ret_computeFluxContribution;
 
-#line 237 "samples.go"
+typedef struct dc_ret_boxMuller {
+	float r0;
+	float r1;
+} dc_ret_boxMuller;
+
+#line 239 "samples.go"
 uint uatomicInc(__global uint* s, long s_len, long i, uint limit, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
-#line 238 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
-#line 239 "samples.go"
-	for (;;) {
 #line 240 "samples.go"
-		uint next = old + 1u;
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 241 "samples.go"
-		if (old >= limit) {
+	for (;;) {
 #line 242 "samples.go"
+		uint next = old + 1u;
+#line 243 "samples.go"
+		if (old >= limit) {
+#line 244 "samples.go"
 			next = 0u;
 		}
-#line 244 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
-#line 245 "samples.go"
-		if (got == old) {
 #line 246 "samples.go"
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
+#line 247 "samples.go"
+		if (got == old) {
+#line 248 "samples.go"
 			return old;
 		}
-#line 248 "samples.go"
+#line 250 "samples.go"
 		old = got;
 	}
 }
 
-#line 254 "samples.go"
+#line 256 "samples.go"
 uint uatomicDec(__global uint* s, long s_len, long i, uint limit, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
-#line 255 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
-#line 256 "samples.go"
-	for (;;) {
 #line 257 "samples.go"
-		uint next = old - 1u;
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
 #line 258 "samples.go"
-		if (old == 0u || old > limit) {
+	for (;;) {
 #line 259 "samples.go"
+		uint next = old - 1u;
+#line 260 "samples.go"
+		if (old == 0u || old > limit) {
+#line 261 "samples.go"
 			next = limit;
 		}
-#line 261 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
-#line 262 "samples.go"
-		if (got == old) {
 #line 263 "samples.go"
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
+#line 264 "samples.go"
+		if (got == old) {
+#line 265 "samples.go"
 			return old;
 		}
-#line 265 "samples.go"
+#line 267 "samples.go"
 		old = got;
 	}
 }
 
-#line 271 "samples.go"
+#line 273 "samples.go"
 int uatomicBits(__global int* s, long s_len, long i, int v, long op, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
-#line 272 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
-#line 273 "samples.go"
-	for (;;) {
 #line 274 "samples.go"
-		int next = 0;
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 #line 275 "samples.go"
-		switch (op) {
+	for (;;) {
 #line 276 "samples.go"
-		case 0L: {
+		int next = 0;
 #line 277 "samples.go"
+		switch (op) {
+#line 278 "samples.go"
+		case 0L: {
+#line 279 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 278 "samples.go"
+#line 280 "samples.go"
 		case 1L: {
-#line 279 "samples.go"
+#line 281 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 280 "samples.go"
+#line 282 "samples.go"
 		default: {
-#line 281 "samples.go"
+#line 283 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 283 "samples.go"
-			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomic_cmpxchg(dc_p3, old, next));
-#line 283 "samples.go"
-			if (got != old) {
-#line 284 "samples.go"
-				old = got;
 #line 285 "samples.go"
+			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomic_cmpxchg(dc_p3, old, next));
+#line 285 "samples.go"
+			if (got != old) {
+#line 286 "samples.go"
+				old = got;
+#line 287 "samples.go"
 				continue;
 			}
 		}
-#line 287 "samples.go"
+#line 289 "samples.go"
 		return old;
 	}
 }
 
-#line 325 "samples.go"
-float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
-#line 326 "samples.go"
-	float callValue = s * exp(muByT + vBySqrtT * r) - x;
 #line 327 "samples.go"
-	if (callValue > 0.0f) {
+float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 328 "samples.go"
+	float callValue = s * exp(muByT + vBySqrtT * r) - x;
+#line 329 "samples.go"
+	if (callValue > 0.0f) {
+#line 330 "samples.go"
 		return callValue;
 	}
-#line 330 "samples.go"
+#line 332 "samples.go"
 	return 0.0f;
 }
 
-#line 371 "samples.go"
+#line 373 "samples.go"
 float moroInvCND(uint x) {
-#line 391 "samples.go"
-	float z = 0.0f;
-#line 392 "samples.go"
-	uchar negate = false;
 #line 393 "samples.go"
-	if (x >= 2147483648u) {
+	float z = 0.0f;
 #line 394 "samples.go"
-		x = 4294967295u - x;
+	uchar negate = false;
 #line 395 "samples.go"
+	if (x >= 2147483648u) {
+#line 396 "samples.go"
+		x = 4294967295u - x;
+#line 397 "samples.go"
 		negate = true;
 	}
-#line 399 "samples.go"
-	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
-#line 400 "samples.go"
-	float p2 = p1 - 0.5f;
 #line 401 "samples.go"
-	if (p2 > (-0.42f)) {
+	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 402 "samples.go"
-		z = p2 * p2;
+	float p2 = p1 - 0.5f;
 #line 403 "samples.go"
+	if (p2 > (-0.42f)) {
+#line 404 "samples.go"
+		z = p2 * p2;
+#line 405 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 405 "samples.go"
+#line 407 "samples.go"
 		z = log(-log(p1));
-#line 406 "samples.go"
+#line 408 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 408 "samples.go"
+#line 410 "samples.go"
 	if (negate) {
-#line 409 "samples.go"
+#line 411 "samples.go"
 		return -z;
 	}
-#line 411 "samples.go"
+#line 413 "samples.go"
 	return z;
 }
 
-#line 601 "samples.go"
-int maximum(int a, int b, int c) {
-#line 602 "samples.go"
-	int k = a;
 #line 603 "samples.go"
-	if (b > k) {
+int maximum(int a, int b, int c) {
 #line 604 "samples.go"
+	int k = a;
+#line 605 "samples.go"
+	if (b > k) {
+#line 606 "samples.go"
 		k = b;
 	}
-#line 606 "samples.go"
+#line 608 "samples.go"
 	if (c > k) {
-#line 607 "samples.go"
+#line 609 "samples.go"
 		k = c;
 	}
-#line 609 "samples.go"
+#line 611 "samples.go"
 	return k;
 }
 
-#line 754 "samples.go"
+#line 756 "samples.go"
 dc_ret_loadVariables loadVariables(__global const float* variables, long variables_len, long i, long nelr, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 755 "samples.go"
+#line 757 "samples.go"
 	Float3 m = (Float3){dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3)};
-#line 756 "samples.go"
+#line 758 "samples.go"
 	return (dc_ret_loadVariables){dc_sel_f32((dc_b4 = 0, variables[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5)]), &dc_b5)};
 }
 
-#line 728 "samples.go"
+#line 730 "samples.go"
 Float3 computeVelocity(float density, Float3 momentum) {
-#line 729 "samples.go"
+#line 731 "samples.go"
 	return (Float3){momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 732 "samples.go"
+#line 734 "samples.go"
 float computeSpeedSqd(Float3 v) {
-#line 732 "samples.go"
+#line 734 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 734 "samples.go"
+#line 736 "samples.go"
 float computePressure(float density, float densityEnergy, float speedSqd) {
-#line 735 "samples.go"
+#line 737 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 738 "samples.go"
+#line 740 "samples.go"
 float computeSpeedOfSound(float density, float pressure) {
-#line 739 "samples.go"
+#line 741 "samples.go"
 	return sqrt(1.4f * pressure / density);
 }
 
-#line 744 "samples.go"
-dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 744 "samples.go"
-	Float3 fx = {0};
-#line 744 "samples.go"
-	Float3 fy = {0};
-#line 744 "samples.go"
-	Float3 fz = {0};
-#line 744 "samples.go"
-	Float3 fe = {0};
-#line 745 "samples.go"
-	fx = (Float3){velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 746 "samples.go"
-	fy = (Float3){fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 746 "samples.go"
+	Float3 fx = {0};
+#line 746 "samples.go"
+	Float3 fy = {0};
+#line 746 "samples.go"
+	Float3 fz = {0};
+#line 746 "samples.go"
+	Float3 fe = {0};
 #line 747 "samples.go"
-	fz = (Float3){fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+	fx = (Float3){velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 748 "samples.go"
-	float dep = densityEnergy + pressure;
+	fy = (Float3){fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
 #line 749 "samples.go"
-	fe = (Float3){velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+	fz = (Float3){fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
 #line 750 "samples.go"
+	float dep = densityEnergy + pressure;
+#line 751 "samples.go"
+	fe = (Float3){velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 752 "samples.go"
 	return (dc_ret_computeFluxContribution){fx, fy, fz, fe};
 }
 
 #ifdef cl_khr_fp64
-#line 880 "samples.go"
+#line 882 "samples.go"
 double randu(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
 	int dc_b4 = 0;
-#line 881 "samples.go"
+#line 883 "samples.go"
 	int num = (int)(1103515245u * (uint)dc_sel_i32((dc_b1 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1) + 12345u);
-#line 882 "samples.go"
+#line 884 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &seed[dc_ix(index, seed_len, dc_fault, dc_tag, 12, &dc_b2)];
 	int dc_t1 = num % 2147483647;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 883 "samples.go"
+#line 885 "samples.go"
 	return fabs((double)dc_sel_i32((dc_b4 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) / 2.147483647e+09);
 }
 
-#line 1007 "samples.go"
-double randn(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
-#line 1008 "samples.go"
-	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1009 "samples.go"
-	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
+double randn(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
 #line 1010 "samples.go"
-	double cosine = cos(6.283185307179586 * v);
+	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1011 "samples.go"
-	double rt = -2.0 * log(u);
+	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1012 "samples.go"
+	double cosine = cos(6.283185307179586 * v);
+#line 1013 "samples.go"
+	double rt = -2.0 * log(u);
+#line 1014 "samples.go"
 	return sqrt(rt) * cosine;
 }
 
-#line 1017 "samples.go"
-long roundHalfUp(double value) {
-#line 1018 "samples.go"
-	long n = dc_cvtf64_i64(value);
 #line 1019 "samples.go"
-	if (value - (double)n < 0.5) {
+long roundHalfUp(double value) {
 #line 1020 "samples.go"
+	long n = dc_cvtf64_i64(value);
+#line 1021 "samples.go"
+	if (value - (double)n < 0.5) {
+#line 1022 "samples.go"
 		return n;
 	}
-#line 1022 "samples.go"
+#line 1024 "samples.go"
 	return (long)((ulong)n + 1UL);
 }
 #endif // cl_khr_fp64
 
-#line 1025 "samples.go"
-long absInt(long x) {
-#line 1026 "samples.go"
-	if (x < 0L) {
 #line 1027 "samples.go"
+long absInt(long x) {
+#line 1028 "samples.go"
+	if (x < 0L) {
+#line 1029 "samples.go"
 		return (long)(-(ulong)x);
 	}
-#line 1029 "samples.go"
+#line 1031 "samples.go"
 	return x;
 }
 
-#line 25 "samples.go"
+#line 1191 "samples.go"
+dc_ret_boxMuller boxMuller(float u1, float u2) {
+#line 1192 "samples.go"
+	float r = sqrt(-2.0f * log(u1));
+#line 1193 "samples.go"
+	float phi = 6.2831855f * u2;
+#line 1194 "samples.go"
+	return (dc_ret_boxMuller){r * cos(phi), r * sin(phi)};
+}
+
+#line 1228 "samples.go"
+Float4 rgbaToFloat(uint c) {
+#line 1230 "samples.go"
+	return (Float4){(float)(c & 255u) * 0.003921569f, (float)((c >> 8) & 255u) * 0.003921569f, (float)((c >> 16) & 255u) * 0.003921569f, (float)((c >> 24) & 255u) * 0.003921569f};
+}
+
+#line 1225 "samples.go"
+Float4 Float4_Scale(Float4 a, float s) {
+#line 1225 "samples.go"
+	return (Float4){s * a.X, s * a.Y, s * a.Z, s * a.W};
+}
+
+#line 1222 "samples.go"
+Float4 Float4_Sub(Float4 a, Float4 b) {
+#line 1222 "samples.go"
+	return (Float4){a.X - b.X, a.Y - b.Y, a.Z - b.Z, a.W - b.W};
+}
+
+#line 1219 "samples.go"
+Float4 Float4_Add(Float4 a, Float4 b) {
+#line 1219 "samples.go"
+	return (Float4){a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W};
+}
+
+#line 1233 "samples.go"
+float saturate(float x) {
+#line 1233 "samples.go"
+	return dc_min_f32(dc_max_f32(x, 0.0f), 1.0f);
+}
+
+#line 1236 "samples.go"
+uint floatToRGBA(Float4 c) {
+#line 1237 "samples.go"
+	return (dc_cvtf32_u32(saturate(c.W) * 255.0f) << 24) | (dc_cvtf32_u32(saturate(c.Z) * 255.0f) << 16) | (dc_cvtf32_u32(saturate(c.Y) * 255.0f) << 8) | dc_cvtf32_u32(saturate(c.X) * 255.0f);
+}
+
+#line 27 "samples.go"
 __kernel void VectorAdd(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 26 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 27 "samples.go"
-	if (i < numElements) {
 #line 28 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
@@ -537,28 +634,28 @@ __kernel void VectorAdd(__global const float* restrict a, long a_len, __global c
 	}
 }
 
-#line 25 "samples.go"
-__kernel void VectorAdd_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 26 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 27 "samples.go"
-	if (i < numElements) {
+__kernel void VectorAdd_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 28 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 25 "samples.go"
+#line 27 "samples.go"
 __kernel void VectorAdd_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 26 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 27 "samples.go"
-	if (i < numElements) {
 #line 28 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
@@ -568,18 +665,18 @@ __kernel void VectorAdd_aliased(__global const float* a, long a_len, __global co
 	}
 }
 
-#line 25 "samples.go"
-__kernel void VectorAdd_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 26 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 27 "samples.go"
-	if (i < numElements) {
+__kernel void VectorAdd_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 28 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -593,17 +690,17 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global int (*dc_p12);
-#line 41 "samples.go"
-	__local int sh0[128];
-#line 41 "samples.go"
-	__local int* sdata = sh0;
-#line 42 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh0[128];
+#line 43 "samples.go"
+	__local int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3);
@@ -611,7 +708,7 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4)];
 		int dc_t2 = 0;
@@ -619,13 +716,13 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0L) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 23, &dc_b10)]), &dc_b10));
@@ -633,12 +730,12 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 24, &dc_b11)];
 		int dc_t4 = sdata[0];
@@ -648,44 +745,44 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 40 "samples.go"
-__kernel void Reduce0_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__local int sh0[128];
-#line 41 "samples.go"
-	__local int* sdata = sh0;
 #line 42 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce0_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh0[128];
+#line 43 "samples.go"
+	__local int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 54 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -699,17 +796,17 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global int (*dc_p12);
-#line 41 "samples.go"
-	__local int sh0[128];
-#line 41 "samples.go"
-	__local int* sdata = sh0;
-#line 42 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh0[128];
+#line 43 "samples.go"
+	__local int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3);
@@ -717,7 +814,7 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4)];
 		int dc_t2 = 0;
@@ -725,13 +822,13 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0L) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 23, &dc_b10)]), &dc_b10));
@@ -739,12 +836,12 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 24, &dc_b11)];
 		int dc_t4 = sdata[0];
@@ -754,44 +851,44 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 40 "samples.go"
-__kernel void Reduce0_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__local int sh0[128];
-#line 41 "samples.go"
-	__local int* sdata = sh0;
 #line 42 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce0_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh0[128];
+#line 43 "samples.go"
+	__local int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 54 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -805,17 +902,17 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 41 "samples.go"
-	__local float sh1[128];
-#line 41 "samples.go"
-	__local float* sdata = sh1;
-#line 42 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh1[128];
+#line 43 "samples.go"
+	__local float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3)]), &dc_b3);
@@ -823,7 +920,7 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t2 = 0.0f;
@@ -831,13 +928,13 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0L) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 31, &dc_b10)]), &dc_b10);
@@ -845,12 +942,12 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 32, &dc_b11)];
 		float dc_t4 = sdata[0];
@@ -860,44 +957,44 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 40 "samples.go"
-__kernel void Reduce0_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__local float sh1[128];
-#line 41 "samples.go"
-	__local float* sdata = sh1;
 #line 42 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce0_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh1[128];
+#line 43 "samples.go"
+	__local float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 54 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -911,17 +1008,17 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 41 "samples.go"
-	__local float sh1[128];
-#line 41 "samples.go"
-	__local float* sdata = sh1;
-#line 42 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh1[128];
+#line 43 "samples.go"
+	__local float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3)]), &dc_b3);
@@ -929,7 +1026,7 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t2 = 0.0f;
@@ -937,13 +1034,13 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0L) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 31, &dc_b10)]), &dc_b10);
@@ -951,12 +1048,12 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 32, &dc_b11)];
 		float dc_t4 = sdata[0];
@@ -966,44 +1063,44 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 40 "samples.go"
-__kernel void Reduce0_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__local float sh1[128];
-#line 41 "samples.go"
-	__local float* sdata = sh1;
 #line 42 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce0_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh1[128];
+#line 43 "samples.go"
+	__local float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)get_local_id(0);
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 49 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 54 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1014,37 +1111,37 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 66 "samples.go"
-	__local int sh2[128];
-#line 66 "samples.go"
-	__local int* sdata = sh2;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh2[128];
+#line 68 "samples.go"
+	__local int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4)];
 			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7));
@@ -1052,12 +1149,12 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 38, &dc_b8)];
 		int dc_t3 = sdata[0];
@@ -1067,38 +1164,38 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__local int sh2[128];
-#line 66 "samples.go"
-	__local int* sdata = sh2;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh2[128];
+#line 68 "samples.go"
+	__local int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1)];
 			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4)]), &dc_b4));
@@ -1106,17 +1203,17 @@ __kernel void Reduce1_int32_fast(__global const int* restrict gIdata, long gIdat
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1127,37 +1224,37 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 66 "samples.go"
-	__local int sh2[128];
-#line 66 "samples.go"
-	__local int* sdata = sh2;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh2[128];
+#line 68 "samples.go"
+	__local int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4)];
 			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7));
@@ -1165,12 +1262,12 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 38, &dc_b8)];
 		int dc_t3 = sdata[0];
@@ -1180,38 +1277,38 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__local int sh2[128];
-#line 66 "samples.go"
-	__local int* sdata = sh2;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh2[128];
+#line 68 "samples.go"
+	__local int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1)];
 			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4)]), &dc_b4));
@@ -1219,17 +1316,17 @@ __kernel void Reduce1_int32_aliased_fast(__global const int* gIdata, long gIdata
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1240,37 +1337,37 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 66 "samples.go"
-	__local float sh3[128];
-#line 66 "samples.go"
-	__local float* sdata = sh3;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh3[128];
+#line 68 "samples.go"
+	__local float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7)]), &dc_b7);
@@ -1278,12 +1375,12 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 44, &dc_b8)];
 		float dc_t3 = sdata[0];
@@ -1293,38 +1390,38 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__local float sh3[128];
-#line 66 "samples.go"
-	__local float* sdata = sh3;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh3[128];
+#line 68 "samples.go"
+	__local float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
@@ -1332,17 +1429,17 @@ __kernel void Reduce1_float32_fast(__global const float* restrict gIdata, long g
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1353,37 +1450,37 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 66 "samples.go"
-	__local float sh3[128];
-#line 66 "samples.go"
-	__local float* sdata = sh3;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh3[128];
+#line 68 "samples.go"
+	__local float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7)]), &dc_b7);
@@ -1391,12 +1488,12 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 44, &dc_b8)];
 		float dc_t3 = sdata[0];
@@ -1406,38 +1503,38 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 __kernel void Reduce1_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__local float sh3[128];
-#line 66 "samples.go"
-	__local float* sdata = sh3;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh3[128];
+#line 68 "samples.go"
+	__local float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 77 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
@@ -1445,17 +1542,17 @@ __kernel void Reduce1_float32_aliased_fast(__global const float* gIdata, long gI
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1468,24 +1565,24 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global int (*dc_p11);
-#line 92 "samples.go"
-	__local int sh4[128];
-#line 92 "samples.go"
-	__local int* sdata = sh4;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh4[128];
+#line 94 "samples.go"
+	__local int* sdata = sh4;
 #line 95 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 96 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5)]), &dc_b5);
@@ -1493,13 +1590,13 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9));
@@ -1507,12 +1604,12 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 51, &dc_b10)];
 		int dc_t4 = sdata[0];
@@ -1522,44 +1619,44 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__local int sh4[128];
-#line 92 "samples.go"
-	__local int* sdata = sh4;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh4[128];
+#line 94 "samples.go"
+	__local int* sdata = sh4;
 #line 95 "samples.go"
-	sdata[tid] = 0;
+	long tid = (long)get_local_id(0);
 #line 96 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 97 "samples.go"
+	sdata[tid] = 0;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b1)]), &dc_b1));
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1572,24 +1669,24 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global int (*dc_p11);
-#line 92 "samples.go"
-	__local int sh4[128];
-#line 92 "samples.go"
-	__local int* sdata = sh4;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh4[128];
+#line 94 "samples.go"
+	__local int* sdata = sh4;
 #line 95 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 96 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5)]), &dc_b5);
@@ -1597,13 +1694,13 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9));
@@ -1611,12 +1708,12 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 51, &dc_b10)];
 		int dc_t4 = sdata[0];
@@ -1626,44 +1723,44 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__local int sh4[128];
-#line 92 "samples.go"
-	__local int* sdata = sh4;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local int sh4[128];
+#line 94 "samples.go"
+	__local int* sdata = sh4;
 #line 95 "samples.go"
-	sdata[tid] = 0;
+	long tid = (long)get_local_id(0);
 #line 96 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 97 "samples.go"
+	sdata[tid] = 0;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b1)]), &dc_b1));
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1676,24 +1773,24 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global float (*dc_p11);
-#line 92 "samples.go"
-	__local float sh5[128];
-#line 92 "samples.go"
-	__local float* sdata = sh5;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh5[128];
+#line 94 "samples.go"
+	__local float* sdata = sh5;
 #line 95 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 96 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5);
@@ -1701,13 +1798,13 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b9)]), &dc_b9);
@@ -1715,12 +1812,12 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 58, &dc_b10)];
 		float dc_t4 = sdata[0];
@@ -1730,44 +1827,44 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__local float sh5[128];
-#line 92 "samples.go"
-	__local float* sdata = sh5;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh5[128];
+#line 94 "samples.go"
+	__local float* sdata = sh5;
 #line 95 "samples.go"
-	sdata[tid] = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 96 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 97 "samples.go"
+	sdata[tid] = 0.0f;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1780,24 +1877,24 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global float (*dc_p11);
-#line 92 "samples.go"
-	__local float sh5[128];
-#line 92 "samples.go"
-	__local float* sdata = sh5;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh5[128];
+#line 94 "samples.go"
+	__local float* sdata = sh5;
 #line 95 "samples.go"
+	long tid = (long)get_local_id(0);
+#line 96 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5);
@@ -1805,13 +1902,13 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b9)]), &dc_b9);
@@ -1819,12 +1916,12 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 58, &dc_b10)];
 		float dc_t4 = sdata[0];
@@ -1834,44 +1931,44 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 __kernel void Reduce2_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__local float sh5[128];
-#line 92 "samples.go"
-	__local float* sdata = sh5;
-#line 93 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	__local float sh5[128];
+#line 94 "samples.go"
+	__local float* sdata = sh5;
 #line 95 "samples.go"
-	sdata[tid] = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 96 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 97 "samples.go"
+	sdata[tid] = 0.0f;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 102 "samples.go"
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1882,42 +1979,42 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 	__local int (*dc_p7);
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 116 "samples.go"
-	__local int sh6[128];
-#line 116 "samples.go"
-	__local int* sdata = sh6;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local int sh6[128];
+#line 118 "samples.go"
+	__local int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 60, &dc_b2)]), &dc_b2));
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6)];
 			int dc_t2 = mySum;
@@ -1925,12 +2022,12 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 64, &dc_b8)];
 		int dc_t3 = mySum;
@@ -1940,53 +2037,53 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__local int sh6[128];
-#line 116 "samples.go"
-	__local int* sdata = sh6;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local int sh6[128];
+#line 118 "samples.go"
+	__local int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))]);
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1997,42 +2094,42 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 	__local int (*dc_p7);
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 116 "samples.go"
-	__local int sh6[128];
-#line 116 "samples.go"
-	__local int* sdata = sh6;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local int sh6[128];
+#line 118 "samples.go"
+	__local int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 60, &dc_b2)]), &dc_b2));
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2040,12 +2137,12 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 64, &dc_b8)];
 		int dc_t3 = mySum;
@@ -2055,53 +2152,53 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__local int sh6[128];
-#line 116 "samples.go"
-	__local int* sdata = sh6;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local int sh6[128];
+#line 118 "samples.go"
+	__local int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))]);
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2112,42 +2209,42 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 	__local float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 116 "samples.go"
-	__local float sh7[128];
-#line 116 "samples.go"
-	__local float* sdata = sh7;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local float sh7[128];
+#line 118 "samples.go"
+	__local float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 66, &dc_b2)]), &dc_b2);
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2155,12 +2252,12 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 70, &dc_b8)];
 		float dc_t3 = mySum;
@@ -2170,53 +2267,53 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__local float sh7[128];
-#line 116 "samples.go"
-	__local float* sdata = sh7;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local float sh7[128];
+#line 118 "samples.go"
+	__local float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))];
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2227,42 +2324,42 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 	__local float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 116 "samples.go"
-	__local float sh7[128];
-#line 116 "samples.go"
-	__local float* sdata = sh7;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local float sh7[128];
+#line 118 "samples.go"
+	__local float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 66, &dc_b2)]), &dc_b2);
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2270,12 +2367,12 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 70, &dc_b8)];
 		float dc_t3 = mySum;
@@ -2285,53 +2382,53 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 __kernel void Reduce3_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__local float sh7[128];
-#line 116 "samples.go"
-	__local float* sdata = sh7;
-#line 117 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	__local float sh7[128];
+#line 118 "samples.go"
+	__local float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))];
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 128 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2343,42 +2440,42 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 146 "samples.go"
-	__local int sh8[128];
-#line 146 "samples.go"
-	__local int* sdata = sh8;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh8[128];
+#line 148 "samples.go"
+	__local int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2)]), &dc_b2));
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2386,24 +2483,24 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 77, &dc_b9)];
 		int dc_t3 = mySum;
@@ -2413,65 +2510,65 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__local int sh8[128];
-#line 146 "samples.go"
-	__local int* sdata = sh8;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh8[128];
+#line 148 "samples.go"
+	__local int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 163 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 167 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 167 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2483,42 +2580,42 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 146 "samples.go"
-	__local int sh8[128];
-#line 146 "samples.go"
-	__local int* sdata = sh8;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh8[128];
+#line 148 "samples.go"
+	__local int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2)]), &dc_b2));
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2526,24 +2623,24 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 77, &dc_b9)];
 		int dc_t3 = mySum;
@@ -2553,65 +2650,65 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__local int sh8[128];
-#line 146 "samples.go"
-	__local int* sdata = sh8;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh8[128];
+#line 148 "samples.go"
+	__local int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 163 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 167 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 167 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2623,42 +2720,42 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 146 "samples.go"
-	__local float sh9[128];
-#line 146 "samples.go"
-	__local float* sdata = sh9;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh9[128];
+#line 148 "samples.go"
+	__local float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2)]), &dc_b2);
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2666,24 +2763,24 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 84, &dc_b9)];
 		float dc_t3 = mySum;
@@ -2693,65 +2790,65 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__local float sh9[128];
-#line 146 "samples.go"
-	__local float* sdata = sh9;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh9[128];
+#line 148 "samples.go"
+	__local float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 163 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 167 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 167 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2763,42 +2860,42 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 146 "samples.go"
-	__local float sh9[128];
-#line 146 "samples.go"
-	__local float* sdata = sh9;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh9[128];
+#line 148 "samples.go"
+	__local float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2)]), &dc_b2);
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2806,24 +2903,24 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 84, &dc_b9)];
 		float dc_t3 = mySum;
@@ -2833,65 +2930,65 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 __kernel void Reduce4_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__local float sh9[128];
-#line 146 "samples.go"
-	__local float* sdata = sh9;
-#line 147 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh9[128];
+#line 148 "samples.go"
+	__local float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 158 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 163 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 167 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 167 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2906,42 +3003,42 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global int (*dc_p13);
-#line 183 "samples.go"
-	__local int sh10[128];
-#line 183 "samples.go"
-	__local int* sdata = sh10;
-#line 184 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh10[128];
+#line 185 "samples.go"
+	__local int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2)]), &dc_b2));
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2949,60 +3046,60 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 94, &dc_b12)];
 		int dc_t3 = mySum;
@@ -3012,100 +3109,100 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 182 "samples.go"
-__kernel void Reduce5_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__local int sh10[128];
-#line 183 "samples.go"
-	__local int* sdata = sh10;
 #line 184 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce5_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh10[128];
+#line 185 "samples.go"
+	__local int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+#line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3120,42 +3217,42 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global int (*dc_p13);
-#line 183 "samples.go"
-	__local int sh10[128];
-#line 183 "samples.go"
-	__local int* sdata = sh10;
-#line 184 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh10[128];
+#line 185 "samples.go"
+	__local int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2)]), &dc_b2));
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6)];
 			int dc_t2 = mySum;
@@ -3163,60 +3260,60 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 94, &dc_b12)];
 		int dc_t3 = mySum;
@@ -3226,100 +3323,100 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 182 "samples.go"
-__kernel void Reduce5_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__local int sh10[128];
-#line 183 "samples.go"
-	__local int* sdata = sh10;
 #line 184 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce5_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local int sh10[128];
+#line 185 "samples.go"
+	__local int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+#line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3334,42 +3431,42 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 183 "samples.go"
-	__local float sh11[128];
-#line 183 "samples.go"
-	__local float* sdata = sh11;
-#line 184 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh11[128];
+#line 185 "samples.go"
+	__local float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2)]), &dc_b2);
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6)];
 			float dc_t2 = mySum;
@@ -3377,60 +3474,60 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 104, &dc_b12)];
 		float dc_t3 = mySum;
@@ -3440,100 +3537,100 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 182 "samples.go"
-__kernel void Reduce5_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__local float sh11[128];
-#line 183 "samples.go"
-	__local float* sdata = sh11;
 #line 184 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce5_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh11[128];
+#line 185 "samples.go"
+	__local float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+#line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3548,42 +3645,42 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 183 "samples.go"
-	__local float sh11[128];
-#line 183 "samples.go"
-	__local float* sdata = sh11;
-#line 184 "samples.go"
-	long tid = (long)get_local_id(0);
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh11[128];
+#line 185 "samples.go"
+	__local float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2)]), &dc_b2);
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6)];
 			float dc_t2 = mySum;
@@ -3591,60 +3688,60 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 104, &dc_b12)];
 		float dc_t3 = mySum;
@@ -3654,100 +3751,100 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 182 "samples.go"
-__kernel void Reduce5_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__local float sh11[128];
-#line 183 "samples.go"
-	__local float* sdata = sh11;
 #line 184 "samples.go"
-	long tid = (long)get_local_id(0);
+__kernel void Reduce5_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	__local float sh11[128];
+#line 185 "samples.go"
+	__local float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)get_local_id(0);
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 197 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+#line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 204 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
 #line 207 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 211 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 218 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
 #line 221 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 296 "samples.go"
+#line 298 "samples.go"
 __kernel void SimpleAtomics(__global int* gOdata, long gOdata_len, __global uint* gUdata, long gUdata_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -3760,58 +3857,58 @@ __kernel void SimpleAtomics(__global int* gOdata, long gOdata_len, __global uint
 	int dc_b9 = 0;
 	__global int (*dc_p10);
 	int dc_b11 = 0;
-#line 297 "samples.go"
-	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 298 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 10));
 #line 299 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, tid));
+	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 300 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5)]), dc_b5 ? (int)0 : atomic_max(dc_p6, tid));
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 10));
 #line 301 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, tid));
 #line 302 "samples.go"
-	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5)]), dc_b5 ? (int)0 : atomic_max(dc_p6, tid));
 #line 303 "samples.go"
-	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, tid));
 #line 304 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9)]), dc_b9 ? (int)0 : atomic_cmpxchg(dc_p10, (int)((uint)tid - 1u), tid));
+	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
 #line 305 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
 #line 306 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11))), &dc_b11), 1L, dc_fault, dc_tag);
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9)]), dc_b9 ? (int)0 : atomic_cmpxchg(dc_p10, (int)((uint)tid - 1u), tid));
 #line 307 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+#line 308 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11))), &dc_b11), 1L, dc_fault, dc_tag);
+#line 309 "samples.go"
 	uatomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag);
 }
 
-#line 296 "samples.go"
+#line 298 "samples.go"
 __kernel void SimpleAtomics_fast(__global int* gOdata, long gOdata_len, __global uint* gUdata, long gUdata_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 297 "samples.go"
-	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 298 "samples.go"
-	atomic_add(&gOdata[0], 10);
 #line 299 "samples.go"
-	atomic_xchg(&gOdata[1], tid);
+	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 300 "samples.go"
-	atomic_max(&gOdata[2], tid);
+	atomic_add(&gOdata[0], 10);
 #line 301 "samples.go"
-	atomic_min(&gOdata[3], tid);
+	atomic_xchg(&gOdata[1], tid);
 #line 302 "samples.go"
-	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+	atomic_max(&gOdata[2], tid);
 #line 303 "samples.go"
-	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+	atomic_min(&gOdata[3], tid);
 #line 304 "samples.go"
-	atomic_cmpxchg(&gOdata[6], (int)((uint)tid - 1u), tid);
+	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
 #line 305 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
 #line 306 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1))), &dc_b1), 1L, dc_fault, dc_tag);
+	atomic_cmpxchg(&gOdata[6], (int)((uint)tid - 1u), tid);
 #line 307 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+#line 308 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1))), &dc_b1), 1L, dc_fault, dc_tag);
+#line 309 "samples.go"
 	uatomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag);
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3819,53 +3916,53 @@ __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global MCValue (*dc_p6);
-#line 340 "samples.go"
-	__local float sh12[128];
-#line 341 "samples.go"
-	__local float sh13[128];
-#line 340 "samples.go"
-	__local float* sSumCall = sh12;
-#line 341 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__local float sh13[128];
+#line 342 "samples.go"
+	__local float* sSumCall = sh12;
+#line 343 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 345 "samples.go"
-			MCValue sum = {0};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			MCValue sum = {0};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 355 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 357 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long)get_local_id(0) < s) {
+#line 359 "samples.go"
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+#line 360 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b4)]), &dc_b4);
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -3873,63 +3970,63 @@ __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global MCValue (*dc_p3);
-#line 340 "samples.go"
-	__local float sh12[128];
-#line 341 "samples.go"
-	__local float sh13[128];
-#line 340 "samples.go"
-	__local float* sSumCall = sh12;
-#line 341 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__local float sh13[128];
+#line 342 "samples.go"
+	__local float* sSumCall = sh12;
+#line 343 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 345 "samples.go"
-			MCValue sum = {0};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			MCValue sum = {0};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 355 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 357 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long)get_local_id(0) < s) {
+#line 359 "samples.go"
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+#line 360 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + sSum2Call[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -3937,12 +4034,12 @@ __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict sa
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3950,53 +4047,53 @@ __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples,
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global MCValue (*dc_p6);
-#line 340 "samples.go"
-	__local float sh12[128];
-#line 341 "samples.go"
-	__local float sh13[128];
-#line 340 "samples.go"
-	__local float* sSumCall = sh12;
-#line 341 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__local float sh13[128];
+#line 342 "samples.go"
+	__local float* sSumCall = sh12;
+#line 343 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 345 "samples.go"
-			MCValue sum = {0};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			MCValue sum = {0};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 355 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 357 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long)get_local_id(0) < s) {
+#line 359 "samples.go"
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+#line 360 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b4)]), &dc_b4);
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -4004,63 +4101,63 @@ __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples,
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global MCValue (*dc_p3);
-#line 340 "samples.go"
-	__local float sh12[128];
-#line 341 "samples.go"
-	__local float sh13[128];
-#line 340 "samples.go"
-	__local float* sSumCall = sh12;
-#line 341 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__local float sh13[128];
+#line 342 "samples.go"
+	__local float* sSumCall = sh12;
+#line 343 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 345 "samples.go"
-			MCValue sum = {0};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			MCValue sum = {0};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 355 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 357 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long)get_local_id(0) < s) {
+#line 359 "samples.go"
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+#line 360 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + sSum2Call[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
@@ -4068,12 +4165,12 @@ __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* sam
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 __kernel void InverseCND(__global float* output, long output_len, __global const uint* restrict input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4081,17 +4178,17 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 420 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
-#line 421 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 422 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
 #line 423 "samples.go"
-	if (input_len > 0L) {
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 424 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 425 "samples.go"
+	if (input_len > 0L) {
+#line 426 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4)]), &dc_b4));
@@ -4100,9 +4197,9 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4113,24 +4210,24 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 __kernel void InverseCND_fast(__global float* output, long output_len, __global const uint* restrict input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 420 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
-#line 421 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 422 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint distance_ = 4294967295u / (pathN + 1u);
 #line 423 "samples.go"
-	if (input_len > 0L) {
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 424 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 425 "samples.go"
+	if (input_len > 0L) {
+#line 426 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3));
@@ -4139,9 +4236,9 @@ __kernel void InverseCND_fast(__global float* output, long output_len, __global 
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4152,7 +4249,7 @@ __kernel void InverseCND_fast(__global float* output, long output_len, __global 
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 __kernel void InverseCND_aliased(__global float* output, long output_len, __global const uint* input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4160,17 +4257,17 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 420 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
-#line 421 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 422 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
 #line 423 "samples.go"
-	if (input_len > 0L) {
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 424 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 425 "samples.go"
+	if (input_len > 0L) {
+#line 426 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4)]), &dc_b4));
@@ -4179,9 +4276,9 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4192,24 +4289,24 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 __kernel void InverseCND_aliased_fast(__global float* output, long output_len, __global const uint* input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 420 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
-#line 421 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 422 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint distance_ = 4294967295u / (pathN + 1u);
 #line 423 "samples.go"
-	if (input_len > 0L) {
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 424 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 425 "samples.go"
+	if (input_len > 0L) {
+#line 426 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3));
@@ -4218,9 +4315,9 @@ __kernel void InverseCND_aliased_fast(__global float* output, long output_len, _
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -4231,7 +4328,7 @@ __kernel void InverseCND_aliased_fast(__global float* output, long output_len, _
 	}
 }
 
-#line 439 "samples.go"
+#line 441 "samples.go"
 __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global const float* restrict dInput, long dInput_len, long stride, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4245,72 +4342,72 @@ __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global cons
 	__global float (*dc_p10);
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 440 "samples.go"
-	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 441 "samples.go"
-	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
 #line 442 "samples.go"
+	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 443 "samples.go"
+	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
+#line 444 "samples.go"
 	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 443 "samples.go"
+#line 445 "samples.go"
 	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 444 "samples.go"
-	long lo = pos & (long)((ulong)stride - 1UL);
-#line 445 "samples.go"
-	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 446 "samples.go"
-	long i1 = (long)((ulong)i0 + (ulong)stride);
+	long lo = pos & (long)((ulong)stride - 1UL);
 #line 447 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
+	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 448 "samples.go"
+	long i1 = (long)((ulong)i0 + (ulong)stride);
+#line 449 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 450 "samples.go"
 	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
-#line 450 "samples.go"
-	float tmp = d0 + d2;
-#line 450 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 450 "samples.go"
-	d0 = tmp;
-#line 450 "samples.go"
-	d2 = tmp_1;
-#line 451 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 451 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 451 "samples.go"
-	d1 = tmp_2;
-#line 451 "samples.go"
-	d3 = tmp_3;
 #line 452 "samples.go"
+	float tmp = d0 + d2;
+#line 452 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 452 "samples.go"
+	d0 = tmp;
+#line 452 "samples.go"
+	d2 = tmp_1;
+#line 453 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 453 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 453 "samples.go"
+	d1 = tmp_2;
+#line 453 "samples.go"
+	d3 = tmp_3;
+#line 454 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 452 "samples.go"
+#line 454 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11)];
 	float dc_t4 = d2 - d3;
@@ -4319,7 +4416,7 @@ __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global cons
 	}
 }
 
-#line 439 "samples.go"
+#line 441 "samples.go"
 __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __global const float* dInput, long dInput_len, long stride, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4333,72 +4430,72 @@ __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __glo
 	__global float (*dc_p10);
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 440 "samples.go"
-	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 441 "samples.go"
-	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
 #line 442 "samples.go"
+	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 443 "samples.go"
+	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
+#line 444 "samples.go"
 	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 443 "samples.go"
+#line 445 "samples.go"
 	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
 	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
-#line 444 "samples.go"
-	long lo = pos & (long)((ulong)stride - 1UL);
-#line 445 "samples.go"
-	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 446 "samples.go"
-	long i1 = (long)((ulong)i0 + (ulong)stride);
+	long lo = pos & (long)((ulong)stride - 1UL);
 #line 447 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
+	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 448 "samples.go"
+	long i1 = (long)((ulong)i0 + (ulong)stride);
+#line 449 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 450 "samples.go"
 	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
-#line 450 "samples.go"
-	float tmp = d0 + d2;
-#line 450 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 450 "samples.go"
-	d0 = tmp;
-#line 450 "samples.go"
-	d2 = tmp_1;
-#line 451 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 451 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 451 "samples.go"
-	d1 = tmp_2;
-#line 451 "samples.go"
-	d3 = tmp_3;
 #line 452 "samples.go"
+	float tmp = d0 + d2;
+#line 452 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 452 "samples.go"
+	d0 = tmp;
+#line 452 "samples.go"
+	d2 = tmp_1;
+#line 453 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 453 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 453 "samples.go"
+	d1 = tmp_2;
+#line 453 "samples.go"
+	d3 = tmp_3;
+#line 454 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 452 "samples.go"
+#line 454 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11)];
 	float dc_t4 = d2 - d3;
@@ -4407,21 +4504,21 @@ __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __glo
 	}
 }
 
-#line 460 "samples.go"
+#line 462 "samples.go"
 __kernel void FWTModulate(__global float* dA, long dA_len, __global const float* restrict dB, long dB_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 461 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 462 "samples.go"
-	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 463 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 464 "samples.go"
-	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 465 "samples.go"
+	float rcpN = 1.0f / (float)n;
+#line 466 "samples.go"
+	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+#line 467 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4) * rcpN);
@@ -4431,21 +4528,21 @@ __kernel void FWTModulate(__global float* dA, long dA_len, __global const float*
 	}
 }
 
-#line 460 "samples.go"
+#line 462 "samples.go"
 __kernel void FWTModulate_aliased(__global float* dA, long dA_len, __global const float* dB, long dB_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 461 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
-#line 462 "samples.go"
-	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 463 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 464 "samples.go"
-	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 465 "samples.go"
+	float rcpN = 1.0f / (float)n;
+#line 466 "samples.go"
+	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+#line 467 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4) * rcpN);
@@ -4455,69 +4552,69 @@ __kernel void FWTModulate_aliased(__global float* dA, long dA_len, __global cons
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 __kernel void LOSAngles(__global float* angles, long angles_len, __global const float* restrict heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 478 "samples.go"
-		long i = (long)get_global_id(0);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
 #line 480 "samples.go"
+		long i = (long)get_global_id(0);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 __kernel void LOSAngles_fast(__global float* angles, long angles_len, __global const float* restrict heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 478 "samples.go"
-		long i = (long)get_global_id(0);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
 #line 480 "samples.go"
+		long i = (long)get_global_id(0);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 __kernel void LOSAngles_aliased(__global float* angles, long angles_len, __global const float* heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 478 "samples.go"
-		long i = (long)get_global_id(0);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
 #line 480 "samples.go"
+		long i = (long)get_global_id(0);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 __kernel void LOSAngles_aliased_fast(__global float* angles, long angles_len, __global const float* heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 478 "samples.go"
-		long i = (long)get_global_id(0);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
 #line 480 "samples.go"
+		long i = (long)get_global_id(0);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4528,56 +4625,56 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 	__global float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 490 "samples.go"
-	__local float sh14[2][64];
-#line 490 "samples.go"
-	__local float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long l = (long)get_local_id(0);
-#line 491 "samples.go"
-	long i = (long)get_global_id(0);
-#line 491 "samples.go"
-	long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__local float sh14[2][64];
+#line 492 "samples.go"
+	__local float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long l = (long)get_local_id(0);
+#line 493 "samples.go"
+	long i = (long)get_global_id(0);
+#line 493 "samples.go"
+	long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
+#line 498 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 497 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 498 "samples.go"
-	long in = 0L;
 #line 499 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 500 "samples.go"
-		if (l >= off) {
+	long in = 0L;
 #line 501 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6)];
 		float dc_t3 = v;
@@ -4585,9 +4682,9 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63L) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 140, &dc_b8)];
 		float dc_t4 = v;
@@ -4597,66 +4694,66 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 __kernel void LOSScanMax_fast(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local float (*dc_p3);
-#line 490 "samples.go"
-	__local float sh14[2][64];
-#line 490 "samples.go"
-	__local float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long l = (long)get_local_id(0);
-#line 491 "samples.go"
-	long i = (long)get_global_id(0);
-#line 491 "samples.go"
-	long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__local float sh14[2][64];
+#line 492 "samples.go"
+	__local float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long l = (long)get_local_id(0);
+#line 493 "samples.go"
+	long i = (long)get_global_id(0);
+#line 493 "samples.go"
+	long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
-	s[0][l] = v;
-#line 497 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 498 "samples.go"
-	long in = 0L;
+	s[0][l] = v;
 #line 499 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 500 "samples.go"
-		if (l >= off) {
+	long in = 0L;
 #line 501 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		scanned[i] = v;
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63L) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		groupMax[(long)get_group_id(0)] = v;
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4667,56 +4764,56 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 	__global float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 490 "samples.go"
-	__local float sh14[2][64];
-#line 490 "samples.go"
-	__local float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long l = (long)get_local_id(0);
-#line 491 "samples.go"
-	long i = (long)get_global_id(0);
-#line 491 "samples.go"
-	long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__local float sh14[2][64];
+#line 492 "samples.go"
+	__local float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long l = (long)get_local_id(0);
+#line 493 "samples.go"
+	long i = (long)get_global_id(0);
+#line 493 "samples.go"
+	long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
+#line 498 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 497 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 498 "samples.go"
-	long in = 0L;
 #line 499 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 500 "samples.go"
-		if (l >= off) {
+	long in = 0L;
 #line 501 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6)];
 		float dc_t3 = v;
@@ -4724,9 +4821,9 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63L) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 140, &dc_b8)];
 		float dc_t4 = v;
@@ -4736,95 +4833,95 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 __kernel void LOSScanMax_aliased_fast(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local float (*dc_p3);
-#line 490 "samples.go"
-	__local float sh14[2][64];
-#line 490 "samples.go"
-	__local float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long l = (long)get_local_id(0);
-#line 491 "samples.go"
-	long i = (long)get_global_id(0);
-#line 491 "samples.go"
-	long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__local float sh14[2][64];
+#line 492 "samples.go"
+	__local float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long l = (long)get_local_id(0);
+#line 493 "samples.go"
+	long i = (long)get_global_id(0);
+#line 493 "samples.go"
+	long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
-	s[0][l] = v;
-#line 497 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 498 "samples.go"
-	long in = 0L;
+	s[0][l] = v;
 #line 499 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 500 "samples.go"
-		if (l >= off) {
+	long in = 0L;
 #line 501 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		scanned[i] = v;
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63L) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		groupMax[(long)get_group_id(0)] = v;
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 __kernel void LOSVisible(__global uchar* visible, long visible_len, __global const float* restrict scanned, long scanned_len, __global const float* restrict groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global uchar (*dc_p4);
-#line 522 "samples.go"
-	long i = (long)get_global_id(0);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long i = (long)get_global_id(0);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long l = (long)get_local_id(0);
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0L) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 143, &dc_b3)];
 	uchar dc_t1 = angles[i] >= before;
@@ -4833,66 +4930,66 @@ __kernel void LOSVisible(__global uchar* visible, long visible_len, __global con
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 __kernel void LOSVisible_fast(__global uchar* visible, long visible_len, __global const float* restrict scanned, long scanned_len, __global const float* restrict groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 522 "samples.go"
-	long i = (long)get_global_id(0);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long i = (long)get_global_id(0);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long l = (long)get_local_id(0);
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0L) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 __kernel void LOSVisible_aliased(__global uchar* visible, long visible_len, __global const float* scanned, long scanned_len, __global const float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global uchar (*dc_p4);
-#line 522 "samples.go"
-	long i = (long)get_global_id(0);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long i = (long)get_global_id(0);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long l = (long)get_local_id(0);
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0L) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 143, &dc_b3)];
 	uchar dc_t1 = angles[i] >= before;
@@ -4901,37 +4998,37 @@ __kernel void LOSVisible_aliased(__global uchar* visible, long visible_len, __gl
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 __kernel void LOSVisible_aliased_fast(__global uchar* visible, long visible_len, __global const float* scanned, long scanned_len, __global const float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 522 "samples.go"
-	long i = (long)get_global_id(0);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long i = (long)get_global_id(0);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long l = (long)get_local_id(0);
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0L) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphNodes_len, __global const int* restrict graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* restrict graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4944,33 +5041,33 @@ __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphN
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global uchar (*dc_p11);
-#line 552 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 553 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
 #line 554 "samples.go"
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
+#line 555 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
+#line 556 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2)];
 		uchar dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 555 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
-#line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+#line 561 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7)];
 				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10)];
 				uchar dc_t3 = true;
@@ -4982,7 +5079,7 @@ __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphN
 	}
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long graphNodes_len, __global const int* restrict graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* restrict graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4990,28 +5087,28 @@ __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long g
 	__global int (*dc_p4);
 	int dc_b5 = 0;
 	__global uchar (*dc_p6);
-#line 552 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 553 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
-		graphMask[tid] = false;
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 555 "samples.go"
-		BFSNode node = graphNodes[tid];
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		graphMask[tid] = false;
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+		BFSNode node = graphNodes[tid];
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+#line 561 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5)];
 				uchar dc_t2 = true;
@@ -5023,7 +5120,7 @@ __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long g
 	}
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNodes_len, __global const int* graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5036,33 +5133,33 @@ __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNo
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global uchar (*dc_p11);
-#line 552 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 553 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
 #line 554 "samples.go"
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
+#line 555 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
+#line 556 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2)];
 		uchar dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 555 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
-#line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+#line 561 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7)];
 				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10)];
 				uchar dc_t3 = true;
@@ -5074,7 +5171,7 @@ __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNo
 	}
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long graphNodes_len, __global const int* graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5082,28 +5179,28 @@ __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long gr
 	__global int (*dc_p4);
 	int dc_b5 = 0;
 	__global uchar (*dc_p6);
-#line 552 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 553 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
-		graphMask[tid] = false;
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 555 "samples.go"
-		BFSNode node = graphNodes[tid];
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		graphMask[tid] = false;
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+		BFSNode node = graphNodes[tid];
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+#line 561 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5)];
 				uchar dc_t2 = true;
@@ -5115,7 +5212,7 @@ __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long gr
 	}
 }
 
-#line 570 "samples.go"
+#line 572 "samples.go"
 __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5126,32 +5223,32 @@ __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global
 	__global uchar (*dc_p7);
 	int dc_b8 = 0;
 	__global uchar (*dc_p9);
-#line 571 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
-#line 572 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1)) {
 #line 573 "samples.go"
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
+#line 574 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1)) {
+#line 575 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 153, &dc_b2)];
 		uchar dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 574 "samples.go"
+#line 576 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 154, &dc_b4)];
 		uchar dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 575 "samples.go"
+#line 577 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 155, &dc_b6)];
 		uchar dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 576 "samples.go"
+#line 578 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b8)];
 		uchar dc_t4 = false;
@@ -5161,35 +5258,35 @@ __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global
 	}
 }
 
-#line 570 "samples.go"
-__kernel void BFSKernel2_fast(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 571 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 572 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
+__kernel void BFSKernel2_fast(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 573 "samples.go"
-		graphMask[tid] = true;
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 574 "samples.go"
-		graphVisited[tid] = true;
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
 #line 575 "samples.go"
-		over[0] = true;
+		graphMask[tid] = true;
 #line 576 "samples.go"
+		graphVisited[tid] = true;
+#line 577 "samples.go"
+		over[0] = true;
+#line 578 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 589 "samples.go"
+#line 591 "samples.go"
 __kernel void Euclid(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 590 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
-#line 591 "samples.go"
-	if (globalID < numRecords) {
 #line 592 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+#line 595 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -5199,31 +5296,31 @@ __kernel void Euclid(__global const LatLong* restrict dLocations, long dLocation
 	}
 }
 
-#line 589 "samples.go"
-__kernel void Euclid_fast(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 590 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 591 "samples.go"
-	if (globalID < numRecords) {
+__kernel void Euclid_fast(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 592 "samples.go"
-		LatLong loc = dLocations[globalID];
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 595 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 589 "samples.go"
+#line 591 "samples.go"
 __kernel void Euclid_aliased(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 590 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
-#line 591 "samples.go"
-	if (globalID < numRecords) {
 #line 592 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+#line 595 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -5233,20 +5330,20 @@ __kernel void Euclid_aliased(__global const LatLong* dLocations, long dLocations
 	}
 }
 
-#line 589 "samples.go"
-__kernel void Euclid_aliased_fast(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 590 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 591 "samples.go"
-	if (globalID < numRecords) {
+__kernel void Euclid_aliased_fast(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 592 "samples.go"
-		LatLong loc = dLocations[globalID];
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 595 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 617 "samples.go"
+#line 619 "samples.go"
 __kernel void NW2(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -5275,35 +5372,35 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 	int dc_b25 = 0;
 	__global int (*dc_p26);
 	int dc_b27 = 0;
-#line 626 "samples.go"
-	__local int sh15[17][17];
-#line 627 "samples.go"
-	__local int sh16[16][16];
-#line 618 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 618 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 619 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 620 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 621 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 622 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 623 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 624 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 625 "samples.go"
-	long indexNW = base;
-#line 626 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	__local int (*ref)[16] = sh16;
 #line 628 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh15[17][17];
 #line 629 "samples.go"
+	__local int sh16[16][16];
+#line 620 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 620 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 621 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 622 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 623 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 624 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 625 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 626 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 627 "samples.go"
+	long indexNW = base;
+#line 628 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 631 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3)]), &dc_b3);
@@ -5311,11 +5408,11 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 631 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 632 "samples.go"
-	if (tx == 0L) {
 #line 633 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 634 "samples.go"
+	if (tx == 0L) {
+#line 635 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 162, &dc_b6)]), &dc_b6);
@@ -5323,33 +5420,33 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 635 "samples.go"
+#line 637 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 163, &dc_b7)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 164, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 636 "samples.go"
+#line 638 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 165, &dc_b10)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 166, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 637 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 638 "samples.go"
-	int p = (int)penalty;
 #line 639 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 641 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 643 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 644 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13)];
 			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 169, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 171, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 174, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 175, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18)]), &dc_b18) - (uint)p));
@@ -5357,18 +5454,18 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 648 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 650 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 651 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19)];
 			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 179, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 181, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24)]), &dc_b24) - (uint)p));
@@ -5376,12 +5473,12 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 187, &dc_b25)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 188, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27)]), &dc_b27);
@@ -5391,90 +5488,90 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 	}
 }
 
-#line 617 "samples.go"
-__kernel void NW2_fast(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 626 "samples.go"
-	__local int sh15[17][17];
-#line 627 "samples.go"
-	__local int sh16[16][16];
-#line 618 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 618 "samples.go"
-	long tx = (long)get_local_id(0);
 #line 619 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 620 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 621 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 622 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 623 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 624 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 625 "samples.go"
-	long indexNW = base;
-#line 626 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	__local int (*ref)[16] = sh16;
+__kernel void NW2_fast(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 628 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh15[17][17];
 #line 629 "samples.go"
+	__local int sh16[16][16];
+#line 620 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 620 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 621 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 622 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 623 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 624 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 625 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 626 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 627 "samples.go"
+	long indexNW = base;
+#line 628 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 631 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 631 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 632 "samples.go"
-	if (tx == 0L) {
 #line 633 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 634 "samples.go"
+	if (tx == 0L) {
+#line 635 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 635 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
-#line 636 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 637 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 638 "samples.go"
-	int p = (int)penalty;
+	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 639 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 641 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 643 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 644 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 648 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 650 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 651 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		matrix[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 617 "samples.go"
+#line 619 "samples.go"
 __kernel void NW2_aliased(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -5503,35 +5600,35 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 	int dc_b25 = 0;
 	__global int (*dc_p26);
 	int dc_b27 = 0;
-#line 626 "samples.go"
-	__local int sh15[17][17];
-#line 627 "samples.go"
-	__local int sh16[16][16];
-#line 618 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 618 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 619 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 620 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 621 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 622 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 623 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 624 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 625 "samples.go"
-	long indexNW = base;
-#line 626 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	__local int (*ref)[16] = sh16;
 #line 628 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh15[17][17];
 #line 629 "samples.go"
+	__local int sh16[16][16];
+#line 620 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 620 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 621 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 622 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 623 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 624 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 625 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 626 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 627 "samples.go"
+	long indexNW = base;
+#line 628 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 631 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3)]), &dc_b3);
@@ -5539,11 +5636,11 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 631 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 632 "samples.go"
-	if (tx == 0L) {
 #line 633 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 634 "samples.go"
+	if (tx == 0L) {
+#line 635 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 162, &dc_b6)]), &dc_b6);
@@ -5551,33 +5648,33 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 635 "samples.go"
+#line 637 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 163, &dc_b7)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 164, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 636 "samples.go"
+#line 638 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 165, &dc_b10)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 166, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 637 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 638 "samples.go"
-	int p = (int)penalty;
 #line 639 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 641 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 643 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 644 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13)];
 			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 169, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 171, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 174, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 175, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18)]), &dc_b18) - (uint)p));
@@ -5585,18 +5682,18 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 648 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 650 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 651 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19)];
 			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 179, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 181, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24)]), &dc_b24) - (uint)p));
@@ -5604,12 +5701,12 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 187, &dc_b25)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 188, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27)]), &dc_b27);
@@ -5619,90 +5716,90 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 	}
 }
 
-#line 617 "samples.go"
-__kernel void NW2_aliased_fast(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 626 "samples.go"
-	__local int sh15[17][17];
-#line 627 "samples.go"
-	__local int sh16[16][16];
-#line 618 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 618 "samples.go"
-	long tx = (long)get_local_id(0);
 #line 619 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 620 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 621 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 622 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 623 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 624 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 625 "samples.go"
-	long indexNW = base;
-#line 626 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	__local int (*ref)[16] = sh16;
+__kernel void NW2_aliased_fast(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 628 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh15[17][17];
 #line 629 "samples.go"
+	__local int sh16[16][16];
+#line 620 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 620 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 621 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 622 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 623 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 624 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 625 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 626 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 627 "samples.go"
+	long indexNW = base;
+#line 628 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	__local int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 631 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 631 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 632 "samples.go"
-	if (tx == 0L) {
 #line 633 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 634 "samples.go"
+	if (tx == 0L) {
+#line 635 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 635 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
-#line 636 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 637 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 638 "samples.go"
-	int p = (int)penalty;
+	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 639 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 641 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 643 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 644 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 648 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 650 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 651 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		matrix[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 663 "samples.go"
+#line 665 "samples.go"
 __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global const float* restrict tIn, long tIn_len, __global float* tOut, long tOut_len, float sdc, long nx, long ny, long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5728,106 +5825,106 @@ __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global c
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 665 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 666 "samples.go"
-	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 667 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 668 "samples.go"
-	long xy = (long)((ulong)nx * (ulong)ny);
+	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 669 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 669 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 669 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 669 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
 #line 670 "samples.go"
-	if (i == 0L) {
+	long xy = (long)((ulong)nx * (ulong)ny);
 #line 671 "samples.go"
+	long w = (long)((ulong)c - 1UL);
+#line 671 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 671 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 671 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
+#line 672 "samples.go"
+	if (i == 0L) {
+#line 673 "samples.go"
 		w = c;
 	}
-#line 673 "samples.go"
+#line 675 "samples.go"
 	if (i == (long)((ulong)nx - 1UL)) {
-#line 674 "samples.go"
+#line 676 "samples.go"
 		e = c;
 	}
-#line 676 "samples.go"
+#line 678 "samples.go"
 	if (j == 0L) {
-#line 677 "samples.go"
+#line 679 "samples.go"
 		n = c;
 	}
-#line 679 "samples.go"
+#line 681 "samples.go"
 	if (j == (long)((ulong)ny - 1UL)) {
-#line 680 "samples.go"
+#line 682 "samples.go"
 		s = c;
 	}
-#line 682 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
-#line 683 "samples.go"
-	float temp2 = temp1;
 #line 684 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
 #line 685 "samples.go"
+	float temp2 = temp1;
+#line 686 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+#line 687 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 686 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
-#line 687 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
 #line 688 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
+	c = (long)((ulong)c + (ulong)xy);
 #line 689 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
+	w = (long)((ulong)w + (ulong)xy);
 #line 690 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
+	e = (long)((ulong)e + (ulong)xy);
 #line 691 "samples.go"
-	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+	n = (long)((ulong)n + (ulong)xy);
 #line 692 "samples.go"
-		float tmp = temp2;
-#line 692 "samples.go"
-		float tmp_1 = temp3;
-#line 692 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
-#line 692 "samples.go"
-		temp1 = tmp;
-#line 692 "samples.go"
-		temp2 = tmp_1;
-#line 692 "samples.go"
-		temp3 = tmp_2;
+	s = (long)((ulong)s + (ulong)xy);
 #line 693 "samples.go"
+	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+#line 694 "samples.go"
+		float tmp = temp2;
+#line 694 "samples.go"
+		float tmp_1 = temp3;
+#line 694 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
+#line 694 "samples.go"
+		temp1 = tmp;
+#line 694 "samples.go"
+		temp2 = tmp_1;
+#line 694 "samples.go"
+		temp3 = tmp_2;
+#line 695 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 694 "samples.go"
-		c = (long)((ulong)c + (ulong)xy);
-#line 695 "samples.go"
-		w = (long)((ulong)w + (ulong)xy);
 #line 696 "samples.go"
-		e = (long)((ulong)e + (ulong)xy);
+		c = (long)((ulong)c + (ulong)xy);
 #line 697 "samples.go"
-		n = (long)((ulong)n + (ulong)xy);
+		w = (long)((ulong)w + (ulong)xy);
 #line 698 "samples.go"
+		e = (long)((ulong)e + (ulong)xy);
+#line 699 "samples.go"
+		n = (long)((ulong)n + (ulong)xy);
+#line 700 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_3 = temp2;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_4 = temp3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp1 = tmp_3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp2 = tmp_4;
-#line 701 "samples.go"
+#line 703 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24)]), &dc_b24) + ct * 80.0f;
@@ -5836,7 +5933,7 @@ __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global c
 	}
 }
 
-#line 663 "samples.go"
+#line 665 "samples.go"
 __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global const float* tIn, long tIn_len, __global float* tOut, long tOut_len, float sdc, long nx, long ny, long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5862,106 +5959,106 @@ __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global co
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 665 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 666 "samples.go"
-	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 667 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 668 "samples.go"
-	long xy = (long)((ulong)nx * (ulong)ny);
+	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 669 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 669 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 669 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 669 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
 #line 670 "samples.go"
-	if (i == 0L) {
+	long xy = (long)((ulong)nx * (ulong)ny);
 #line 671 "samples.go"
+	long w = (long)((ulong)c - 1UL);
+#line 671 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 671 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 671 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
+#line 672 "samples.go"
+	if (i == 0L) {
+#line 673 "samples.go"
 		w = c;
 	}
-#line 673 "samples.go"
+#line 675 "samples.go"
 	if (i == (long)((ulong)nx - 1UL)) {
-#line 674 "samples.go"
+#line 676 "samples.go"
 		e = c;
 	}
-#line 676 "samples.go"
+#line 678 "samples.go"
 	if (j == 0L) {
-#line 677 "samples.go"
+#line 679 "samples.go"
 		n = c;
 	}
-#line 679 "samples.go"
+#line 681 "samples.go"
 	if (j == (long)((ulong)ny - 1UL)) {
-#line 680 "samples.go"
+#line 682 "samples.go"
 		s = c;
 	}
-#line 682 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
-#line 683 "samples.go"
-	float temp2 = temp1;
 #line 684 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
 #line 685 "samples.go"
+	float temp2 = temp1;
+#line 686 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+#line 687 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 686 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
-#line 687 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
 #line 688 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
+	c = (long)((ulong)c + (ulong)xy);
 #line 689 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
+	w = (long)((ulong)w + (ulong)xy);
 #line 690 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
+	e = (long)((ulong)e + (ulong)xy);
 #line 691 "samples.go"
-	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+	n = (long)((ulong)n + (ulong)xy);
 #line 692 "samples.go"
-		float tmp = temp2;
-#line 692 "samples.go"
-		float tmp_1 = temp3;
-#line 692 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
-#line 692 "samples.go"
-		temp1 = tmp;
-#line 692 "samples.go"
-		temp2 = tmp_1;
-#line 692 "samples.go"
-		temp3 = tmp_2;
+	s = (long)((ulong)s + (ulong)xy);
 #line 693 "samples.go"
+	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+#line 694 "samples.go"
+		float tmp = temp2;
+#line 694 "samples.go"
+		float tmp_1 = temp3;
+#line 694 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
+#line 694 "samples.go"
+		temp1 = tmp;
+#line 694 "samples.go"
+		temp2 = tmp_1;
+#line 694 "samples.go"
+		temp3 = tmp_2;
+#line 695 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 694 "samples.go"
-		c = (long)((ulong)c + (ulong)xy);
-#line 695 "samples.go"
-		w = (long)((ulong)w + (ulong)xy);
 #line 696 "samples.go"
-		e = (long)((ulong)e + (ulong)xy);
+		c = (long)((ulong)c + (ulong)xy);
 #line 697 "samples.go"
-		n = (long)((ulong)n + (ulong)xy);
+		w = (long)((ulong)w + (ulong)xy);
 #line 698 "samples.go"
+		e = (long)((ulong)e + (ulong)xy);
+#line 699 "samples.go"
+		n = (long)((ulong)n + (ulong)xy);
+#line 700 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_3 = temp2;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_4 = temp3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp1 = tmp_3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp2 = tmp_4;
-#line 701 "samples.go"
+#line 703 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24)]), &dc_b24) + ct * 80.0f;
@@ -5970,33 +6067,33 @@ __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global co
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 __kernel void CFDStepFactor(long nelr, __global const float* restrict variables, long variables_len, __global const float* restrict areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {0};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1)];
 	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
@@ -6005,60 +6102,60 @@ __kernel void CFDStepFactor(long nelr, __global const float* restrict variables,
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 __kernel void CFDStepFactor_fast(long nelr, __global const float* restrict variables, long variables_len, __global const float* restrict areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {0};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 __kernel void CFDStepFactor_aliased(long nelr, __global const float* variables, long variables_len, __global const float* areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {0};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1)];
 	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
@@ -6067,34 +6164,34 @@ __kernel void CFDStepFactor_aliased(long nelr, __global const float* variables, 
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 __kernel void CFDStepFactor_aliased_fast(long nelr, __global const float* variables, long variables_len, __global const float* areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {0};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 777 "samples.go"
+#line 779 "samples.go"
 __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* restrict normals, long normals_len, __global const float* restrict variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6110,217 +6207,217 @@ __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundin
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	__global float (*dc_p14);
-#line 779 "samples.go"
+#line 781 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {0};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrt(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+	Float3 fluxMomentum = {0};
 #line 791 "samples.go"
-		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 792 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+#line 793 "samples.go"
+		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
 #line 794 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0L) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {0};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1L)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2L)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
+#line 854 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 853 "samples.go"
+#line 855 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 854 "samples.go"
+#line 856 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 855 "samples.go"
+#line 857 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 856 "samples.go"
+#line 858 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
@@ -6329,203 +6426,203 @@ __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundin
 	}
 }
 
-#line 777 "samples.go"
-__kernel void CFDFlux_fast(long nelr, __global const int* restrict elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* restrict normals, long normals_len, __global const float* restrict variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 779 "samples.go"
+__kernel void CFDFlux_fast(long nelr, __global const int* restrict elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* restrict normals, long normals_len, __global const float* restrict variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 781 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {0};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrt(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+	Float3 fluxMomentum = {0};
 #line 791 "samples.go"
-		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 792 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+#line 793 "samples.go"
+		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
 #line 794 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0L) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {0};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1L)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2L)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
-	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
-#line 853 "samples.go"
-	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 854 "samples.go"
-	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 855 "samples.go"
-	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 856 "samples.go"
+	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+#line 857 "samples.go"
+	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+#line 858 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 777 "samples.go"
+#line 779 "samples.go"
 __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* normals, long normals_len, __global const float* variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6541,217 +6638,217 @@ __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurrounding
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	__global float (*dc_p14);
-#line 779 "samples.go"
+#line 781 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {0};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrt(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+	Float3 fluxMomentum = {0};
 #line 791 "samples.go"
-		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 792 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+#line 793 "samples.go"
+		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
 #line 794 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0L) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {0};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1L)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2L)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
+#line 854 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 853 "samples.go"
+#line 855 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 854 "samples.go"
+#line 856 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 855 "samples.go"
+#line 857 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 856 "samples.go"
+#line 858 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
@@ -6760,216 +6857,216 @@ __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurrounding
 	}
 }
 
-#line 777 "samples.go"
-__kernel void CFDFlux_aliased_fast(long nelr, __global const int* elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* normals, long normals_len, __global const float* variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 779 "samples.go"
+__kernel void CFDFlux_aliased_fast(long nelr, __global const int* elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* normals, long normals_len, __global const float* variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 781 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {0};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrt(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {0};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {0};
 #line 789 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+	Float3 fluxMomentum = {0};
 #line 791 "samples.go"
-		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 792 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+#line 793 "samples.go"
+		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
 #line 794 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0L) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {0};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {0};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1L)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2L)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
-	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
-#line 853 "samples.go"
-	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 854 "samples.go"
-	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 855 "samples.go"
-	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 856 "samples.go"
+	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+#line 857 "samples.go"
+	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+#line 858 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 863 "samples.go"
+#line 865 "samples.go"
 __kernel void CFDTimeStep(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 864 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 865 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
 #line 866 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 867 "samples.go"
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
+#line 868 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 869 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5);
@@ -6979,33 +7076,33 @@ __kernel void CFDTimeStep(long j, long nelr, __global const float* restrict oldV
 	}
 }
 
-#line 863 "samples.go"
-__kernel void CFDTimeStep_fast(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 864 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 865 "samples.go"
-	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+__kernel void CFDTimeStep_fast(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 866 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 867 "samples.go"
+	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+#line 868 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 869 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
-#line 863 "samples.go"
+#line 865 "samples.go"
 __kernel void CFDTimeStep_aliased(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 864 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 865 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
 #line 866 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 867 "samples.go"
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
+#line 868 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 869 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5);
@@ -7015,39 +7112,39 @@ __kernel void CFDTimeStep_aliased(long j, long nelr, __global const float* oldVa
 	}
 }
 
-#line 863 "samples.go"
-__kernel void CFDTimeStep_aliased_fast(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 864 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 865 "samples.go"
-	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+__kernel void CFDTimeStep_aliased_fast(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 866 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 867 "samples.go"
+	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+#line 868 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 869 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 890 "samples.go"
+#line 892 "samples.go"
 __kernel void PFSum(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global double (*dc_p3);
-#line 891 "samples.go"
+#line 893 "samples.go"
 	if ((long)get_global_id(0) == 0L) {
-#line 892 "samples.go"
+#line 894 "samples.go"
 		double sum = 0.0;
 		{
-#line 893 "samples.go"
+#line 895 "samples.go"
 			long tmp = numGroups;
-#line 893 "samples.go"
+#line 895 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 894 "samples.go"
+#line 896 "samples.go"
 				sum = sum + dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(x, partialSums_len, dc_fault, dc_tag, 226, &dc_b1)]), &dc_b1);
 			}
 		}
-#line 896 "samples.go"
+#line 898 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 227, &dc_b2)];
 		double dc_t1 = sum;
@@ -7057,27 +7154,27 @@ __kernel void PFSum(__global double* partialSums, long partialSums_len, long num
 	}
 }
 
-#line 890 "samples.go"
-__kernel void PFSum_fast(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 891 "samples.go"
-	if ((long)get_global_id(0) == 0L) {
 #line 892 "samples.go"
+__kernel void PFSum_fast(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 893 "samples.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 894 "samples.go"
 		double sum = 0.0;
 		{
-#line 893 "samples.go"
+#line 895 "samples.go"
 			long tmp = numGroups;
-#line 893 "samples.go"
+#line 895 "samples.go"
 			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 894 "samples.go"
+#line 896 "samples.go"
 				sum = sum + partialSums[x];
 			}
 		}
-#line 896 "samples.go"
+#line 898 "samples.go"
 		partialSums[0] = sum;
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 __kernel void PFNormalize(__global double* weights, long weights_len, long nParticles, __global const double* restrict partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7095,22 +7192,22 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	__global double (*dc_p16);
-#line 909 "samples.go"
-	__local double sh17[2];
-#line 908 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 909 "samples.go"
-	__local double* shared = sh17;
-#line 910 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 911 "samples.go"
+	__local double sh17[2];
+#line 910 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 911 "samples.go"
+	__local double* shared = sh17;
+#line 912 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 913 "samples.go"
 		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b1)]), &dc_b1);
 	}
-#line 913 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 229, &dc_b2)];
 		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b4)]), &dc_b4) / shared[1];
@@ -7118,20 +7215,20 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 917 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 918 "samples.go"
-	if (i == 0L) {
 #line 919 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 920 "samples.go"
+	if (i == 0L) {
+#line 921 "samples.go"
 		dc_b5 = 0;
 		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 231, &dc_b5)];
 		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 232, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 920 "samples.go"
+#line 922 "samples.go"
 		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
-#line 921 "samples.go"
+#line 923 "samples.go"
 			dc_b8 = 0;
 			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 233, &dc_b8)];
 			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 234, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 235, &dc_b11)]), &dc_b11);
@@ -7139,7 +7236,7 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 236, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
@@ -7147,18 +7244,18 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 925 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 926 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 927 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 928 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 929 "samples.go"
 		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b14)]), &dc_b14);
 	}
-#line 929 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		dc_b15 = 0;
 		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 238, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
@@ -7168,57 +7265,57 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 __kernel void PFNormalize_fast(__global double* weights, long weights_len, long nParticles, __global const double* restrict partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 909 "samples.go"
-	__local double sh17[2];
-#line 908 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 909 "samples.go"
-	__local double* shared = sh17;
-#line 910 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 911 "samples.go"
+	__local double sh17[2];
+#line 910 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 911 "samples.go"
+	__local double* shared = sh17;
+#line 912 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 913 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 913 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 917 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 918 "samples.go"
-	if (i == 0L) {
 #line 919 "samples.go"
-		cdf[0] = weights[0];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 920 "samples.go"
-		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+	if (i == 0L) {
 #line 921 "samples.go"
+		cdf[0] = weights[0];
+#line 922 "samples.go"
+		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+#line 923 "samples.go"
 			cdf[x] = weights[x] + cdf[(long)((ulong)x - 1UL)];
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 925 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 926 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 927 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 928 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 929 "samples.go"
 		shared[0] = u[0];
 	}
-#line 929 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 __kernel void PFNormalize_aliased(__global double* weights, long weights_len, long nParticles, __global const double* partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7236,22 +7333,22 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	__global double (*dc_p16);
-#line 909 "samples.go"
-	__local double sh17[2];
-#line 908 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 909 "samples.go"
-	__local double* shared = sh17;
-#line 910 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 911 "samples.go"
+	__local double sh17[2];
+#line 910 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 911 "samples.go"
+	__local double* shared = sh17;
+#line 912 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 913 "samples.go"
 		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b1)]), &dc_b1);
 	}
-#line 913 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 229, &dc_b2)];
 		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b4)]), &dc_b4) / shared[1];
@@ -7259,20 +7356,20 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 917 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 918 "samples.go"
-	if (i == 0L) {
 #line 919 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 920 "samples.go"
+	if (i == 0L) {
+#line 921 "samples.go"
 		dc_b5 = 0;
 		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 231, &dc_b5)];
 		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 232, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 920 "samples.go"
+#line 922 "samples.go"
 		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
-#line 921 "samples.go"
+#line 923 "samples.go"
 			dc_b8 = 0;
 			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 233, &dc_b8)];
 			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 234, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 235, &dc_b11)]), &dc_b11);
@@ -7280,7 +7377,7 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 236, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
@@ -7288,18 +7385,18 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 925 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 926 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 927 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 928 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 929 "samples.go"
 		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b14)]), &dc_b14);
 	}
-#line 929 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		dc_b15 = 0;
 		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 238, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
@@ -7309,57 +7406,57 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 __kernel void PFNormalize_aliased_fast(__global double* weights, long weights_len, long nParticles, __global const double* partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 909 "samples.go"
-	__local double sh17[2];
-#line 908 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 909 "samples.go"
-	__local double* shared = sh17;
-#line 910 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 911 "samples.go"
+	__local double sh17[2];
+#line 910 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 911 "samples.go"
+	__local double* shared = sh17;
+#line 912 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 913 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 913 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 917 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 918 "samples.go"
-	if (i == 0L) {
 #line 919 "samples.go"
-		cdf[0] = weights[0];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 920 "samples.go"
-		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+	if (i == 0L) {
 #line 921 "samples.go"
+		cdf[0] = weights[0];
+#line 922 "samples.go"
+		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+#line 923 "samples.go"
 			cdf[x] = weights[x] + cdf[(long)((ulong)x - 1UL)];
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 925 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 926 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 927 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 928 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 929 "samples.go"
 		shared[0] = u[0];
 	}
-#line 929 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_len, __global const double* restrict arrayY, long arrayY_len, __global const double* restrict cdf, long cdf_len, __global const double* restrict u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7369,39 +7466,39 @@ __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_le
 	int dc_b6 = 0;
 	__global double (*dc_p7);
 	int dc_b8 = 0;
-#line 940 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long index = -1L;
 		{
-#line 943 "samples.go"
-			long tmp = nParticles;
-#line 943 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 944 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
 #line 945 "samples.go"
-					index = x;
+			long tmp = nParticles;
+#line 945 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 946 "samples.go"
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1L)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 241, &dc_b3)];
 		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 953 "samples.go"
+#line 955 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 243, &dc_b6)];
 		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b8)]), &dc_b8);
@@ -7409,49 +7506,49 @@ __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_le
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 __kernel void PFFindIndex_fast(__global const double* restrict arrayX, long arrayX_len, __global const double* restrict arrayY, long arrayY_len, __global const double* restrict cdf, long cdf_len, __global const double* restrict u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 940 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long index = -1L;
 		{
-#line 943 "samples.go"
-			long tmp = nParticles;
-#line 943 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 944 "samples.go"
-				if (cdf[x] >= u[i]) {
 #line 945 "samples.go"
-					index = x;
+			long tmp = nParticles;
+#line 945 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 946 "samples.go"
+				if (cdf[x] >= u[i]) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1L)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b1)]), &dc_b1);
-#line 953 "samples.go"
+#line 955 "samples.go"
 		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b2)]), &dc_b2);
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len, __global const double* arrayY, long arrayY_len, __global const double* cdf, long cdf_len, __global const double* u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7461,39 +7558,39 @@ __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len
 	int dc_b6 = 0;
 	__global double (*dc_p7);
 	int dc_b8 = 0;
-#line 940 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long index = -1L;
 		{
-#line 943 "samples.go"
-			long tmp = nParticles;
-#line 943 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 944 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
 #line 945 "samples.go"
-					index = x;
+			long tmp = nParticles;
+#line 945 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 946 "samples.go"
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1L)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 241, &dc_b3)];
 		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 953 "samples.go"
+#line 955 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 243, &dc_b6)];
 		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b8)]), &dc_b8);
@@ -7501,50 +7598,50 @@ __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 __kernel void PFFindIndex_aliased_fast(__global const double* arrayX, long arrayX_len, __global const double* arrayY, long arrayY_len, __global const double* cdf, long cdf_len, __global const double* u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 940 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long index = -1L;
 		{
-#line 943 "samples.go"
-			long tmp = nParticles;
-#line 943 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
-#line 944 "samples.go"
-				if (cdf[x] >= u[i]) {
 #line 945 "samples.go"
-					index = x;
+			long tmp = nParticles;
+#line 945 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 946 "samples.go"
+				if (cdf[x] >= u[i]) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1L)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b1)]), &dc_b1);
-#line 953 "samples.go"
+#line 955 "samples.go"
 		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b2)]), &dc_b2);
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 #endif // cl_khr_fp64
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 __kernel void BucketCount(__global const float* restrict input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* restrict pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7555,56 +7652,56 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 	__local uint (*dc_p7);
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint* sOffset = sh18;
-#line 973 "samples.go"
-	long lid = (long)get_local_id(0);
-#line 973 "samples.go"
-	long lsize = (long)get_local_size(0);
-#line 974 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 974 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 975 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long lid = (long)get_local_id(0);
+#line 975 "samples.go"
+	long lsize = (long)get_local_size(0);
 #line 976 "samples.go"
+	long gid = (long)get_group_id(0);
+#line 976 "samples.go"
+	long gsize = (long)get_num_groups(0);
+#line 977 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 979 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "samples.go"
-		long idx = 31L;
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 982 "samples.go"
-		long jump = 16L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long idx = 31L;
 #line 984 "samples.go"
-		for (; jump >= 1L; ) {
+		long jump = 16L;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1L; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2L;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7612,13 +7709,13 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 999 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1000 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1001 "samples.go"
+	long prefixBase = (long)((ulong)gid * 64UL);
+#line 1002 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1003 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
@@ -7628,7 +7725,7 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 __kernel void BucketCount_fast(__global const float* restrict input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* restrict pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7637,56 +7734,56 @@ __kernel void BucketCount_fast(__global const float* restrict input, long input_
 	__global int (*dc_p5);
 	int dc_b6 = 0;
 	__local uint (*dc_p7);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint* sOffset = sh18;
-#line 973 "samples.go"
-	long lid = (long)get_local_id(0);
-#line 973 "samples.go"
-	long lsize = (long)get_local_size(0);
-#line 974 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 974 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 975 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long lid = (long)get_local_id(0);
+#line 975 "samples.go"
+	long lsize = (long)get_local_size(0);
 #line 976 "samples.go"
+	long gid = (long)get_group_id(0);
+#line 976 "samples.go"
+	long gsize = (long)get_num_groups(0);
+#line 977 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 979 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "samples.go"
-		long idx = 31L;
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 982 "samples.go"
-		long jump = 16L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long idx = 31L;
 #line 984 "samples.go"
-		for (; jump >= 1L; ) {
+		long jump = 16L;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1L; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2L;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7694,18 +7791,18 @@ __kernel void BucketCount_fast(__global const float* restrict input, long input_
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 999 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1000 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1001 "samples.go"
+	long prefixBase = (long)((ulong)gid * 64UL);
+#line 1002 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1003 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 __kernel void BucketCount_aliased(__global const float* input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7716,56 +7813,56 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 	__local uint (*dc_p7);
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint* sOffset = sh18;
-#line 973 "samples.go"
-	long lid = (long)get_local_id(0);
-#line 973 "samples.go"
-	long lsize = (long)get_local_size(0);
-#line 974 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 974 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 975 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long lid = (long)get_local_id(0);
+#line 975 "samples.go"
+	long lsize = (long)get_local_size(0);
 #line 976 "samples.go"
+	long gid = (long)get_group_id(0);
+#line 976 "samples.go"
+	long gsize = (long)get_num_groups(0);
+#line 977 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 979 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "samples.go"
-		long idx = 31L;
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 982 "samples.go"
-		long jump = 16L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long idx = 31L;
 #line 984 "samples.go"
-		for (; jump >= 1L; ) {
+		long jump = 16L;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1L; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2L;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7773,13 +7870,13 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 999 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1000 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1001 "samples.go"
+	long prefixBase = (long)((ulong)gid * 64UL);
+#line 1002 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1003 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
@@ -7789,7 +7886,7 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 __kernel void BucketCount_aliased_fast(__global const float* input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7798,56 +7895,56 @@ __kernel void BucketCount_aliased_fast(__global const float* input, long input_l
 	__global int (*dc_p5);
 	int dc_b6 = 0;
 	__local uint (*dc_p7);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__local uint* sOffset = sh18;
-#line 973 "samples.go"
-	long lid = (long)get_local_id(0);
-#line 973 "samples.go"
-	long lsize = (long)get_local_size(0);
-#line 974 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 974 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 975 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long lid = (long)get_local_id(0);
+#line 975 "samples.go"
+	long lsize = (long)get_local_size(0);
 #line 976 "samples.go"
+	long gid = (long)get_group_id(0);
+#line 976 "samples.go"
+	long gsize = (long)get_num_groups(0);
+#line 977 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 979 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "samples.go"
-		long idx = 31L;
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 982 "samples.go"
-		long jump = 16L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long idx = 31L;
 #line 984 "samples.go"
-		for (; jump >= 1L; ) {
+		long jump = 16L;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1L; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2L;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -7855,19 +7952,19 @@ __kernel void BucketCount_aliased_fast(__global const float* input, long input_l
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 999 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1000 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1001 "samples.go"
+	long prefixBase = (long)((ulong)gid * 64UL);
+#line 1002 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1003 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* restrict xj, long xj_len, __global const double* restrict yj, long yj_len, __global int* ind, long ind_len, __global const int* restrict objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* restrict img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -7908,43 +8005,43 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	__global double (*dc_p39);
-#line 1045 "samples.go"
-	__local double sh19[128];
-#line 1044 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1045 "samples.go"
-	__local double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
+	__local double sh19[128];
+#line 1046 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1047 "samples.go"
+	__local double* buffer = sh19;
+#line 1048 "samples.go"
+	if (i < nParticles) {
+#line 1049 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 251, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1048 "samples.go"
+#line 1050 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 253, &dc_b4)];
 		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 254, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1049 "samples.go"
+#line 1051 "samples.go"
 		dc_b7 = 0;
 		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 255, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1050 "samples.go"
+#line 1052 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b9)];
 		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1051 "samples.go"
+#line 1053 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b12)];
 		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
@@ -7952,27 +8049,27 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
-#line 1056 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1057 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
+			long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1059 "samples.go"
-				if ((long)v >= maxSize) {
+				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
 #line 1060 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1061 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				dc_b19 = 0;
 				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 264, &dc_b19)];
 				int dc_t6 = v;
@@ -7981,27 +8078,27 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 				}
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 1067 "samples.go"
+			long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		dc_b23 = 0;
 		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 267, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 268, &dc_b25)];
 		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 270, &dc_b28)]), &dc_b28));
@@ -8009,18 +8106,18 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1072 "samples.go"
+#line 1074 "samples.go"
 	dc_b29 = 0;
 	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 271, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1073 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1074 "samples.go"
-	if (i < nParticles) {
 #line 1075 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		dc_b31 = 0;
 		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 272, &dc_b31)];
 		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b33)]), &dc_b33);
@@ -8028,13 +8125,13 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1077 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1078 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1080 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1082 "samples.go"
 			dc_b34 = 0;
 			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b34)];
 			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b37)]), &dc_b37);
@@ -8042,12 +8139,12 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		dc_b38 = 0;
 		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 277, &dc_b38)];
 		double dc_t12 = buffer[0];
@@ -8055,106 +8152,106 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 __kernel void PFLikelihood_fast(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* restrict xj, long xj_len, __global const double* restrict yj, long yj_len, __global int* ind, long ind_len, __global const int* restrict objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* restrict img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1045 "samples.go"
-	__local double sh19[128];
-#line 1044 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1045 "samples.go"
-	__local double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
-		arrayX[i] = xj[i];
+	__local double sh19[128];
+#line 1046 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1047 "samples.go"
+	__local double* buffer = sh19;
 #line 1048 "samples.go"
-		arrayY[i] = yj[i];
+	if (i < nParticles) {
 #line 1049 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayX[i] = xj[i];
 #line 1050 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		arrayY[i] = yj[i];
 #line 1051 "samples.go"
+		weights[i] = 1.0 / (double)nParticles;
+#line 1052 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1053 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
-#line 1056 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
 #line 1057 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
+			long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
 #line 1059 "samples.go"
-				if ((long)v >= maxSize) {
+				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
 #line 1060 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1061 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				ind[(long)((ulong)i * (ulong)countOnes + (ulong)y)] = v;
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
 #line 1067 "samples.go"
+			long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		likelihood[i] = sum / (double)countOnes;
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1072 "samples.go"
-	buffer[(long)get_local_id(0)] = 0.0;
-#line 1073 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1074 "samples.go"
-	if (i < nParticles) {
+	buffer[(long)get_local_id(0)] = 0.0;
 #line 1075 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		buffer[(long)get_local_id(0)] = weights[i];
 	}
-#line 1077 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1078 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1080 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1082 "samples.go"
 			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b2)]), &dc_b2);
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		partialSums[(long)get_group_id(0)] = buffer[0];
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* xj, long xj_len, __global const double* yj, long yj_len, __global int* ind, long ind_len, __global const int* objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -8195,43 +8292,43 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	__global double (*dc_p39);
-#line 1045 "samples.go"
-	__local double sh19[128];
-#line 1044 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1045 "samples.go"
-	__local double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
+	__local double sh19[128];
+#line 1046 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1047 "samples.go"
+	__local double* buffer = sh19;
+#line 1048 "samples.go"
+	if (i < nParticles) {
+#line 1049 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 251, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1048 "samples.go"
+#line 1050 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 253, &dc_b4)];
 		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 254, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1049 "samples.go"
+#line 1051 "samples.go"
 		dc_b7 = 0;
 		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 255, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1050 "samples.go"
+#line 1052 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b9)];
 		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1051 "samples.go"
+#line 1053 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b12)];
 		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
@@ -8239,27 +8336,27 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
-#line 1056 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1057 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
+			long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1059 "samples.go"
-				if ((long)v >= maxSize) {
+				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
 #line 1060 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1061 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				dc_b19 = 0;
 				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 264, &dc_b19)];
 				int dc_t6 = v;
@@ -8268,27 +8365,27 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 				}
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 1067 "samples.go"
+			long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		dc_b23 = 0;
 		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 267, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 268, &dc_b25)];
 		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 270, &dc_b28)]), &dc_b28));
@@ -8296,18 +8393,18 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1072 "samples.go"
+#line 1074 "samples.go"
 	dc_b29 = 0;
 	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 271, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1073 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1074 "samples.go"
-	if (i < nParticles) {
 #line 1075 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		dc_b31 = 0;
 		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 272, &dc_b31)];
 		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b33)]), &dc_b33);
@@ -8315,13 +8412,13 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1077 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1078 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1080 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1082 "samples.go"
 			dc_b34 = 0;
 			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b34)];
 			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 275, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b37)]), &dc_b37);
@@ -8329,12 +8426,12 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		dc_b38 = 0;
 		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 277, &dc_b38)];
 		double dc_t12 = buffer[0];
@@ -8342,142 +8439,142 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 __kernel void PFLikelihood_aliased_fast(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* xj, long xj_len, __global const double* yj, long yj_len, __global int* ind, long ind_len, __global const int* objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1045 "samples.go"
-	__local double sh19[128];
-#line 1044 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1045 "samples.go"
-	__local double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
-		arrayX[i] = xj[i];
+	__local double sh19[128];
+#line 1046 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1047 "samples.go"
+	__local double* buffer = sh19;
 #line 1048 "samples.go"
-		arrayY[i] = yj[i];
+	if (i < nParticles) {
 #line 1049 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayX[i] = xj[i];
 #line 1050 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		arrayY[i] = yj[i];
 #line 1051 "samples.go"
+		weights[i] = 1.0 / (double)nParticles;
+#line 1052 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1053 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
-#line 1056 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
 #line 1057 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
+			long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
 #line 1059 "samples.go"
-				if ((long)v >= maxSize) {
+				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
 #line 1060 "samples.go"
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+#line 1061 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				ind[(long)((ulong)i * (ulong)countOnes + (ulong)y)] = v;
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
 #line 1067 "samples.go"
+			long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		likelihood[i] = sum / (double)countOnes;
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1072 "samples.go"
-	buffer[(long)get_local_id(0)] = 0.0;
-#line 1073 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1074 "samples.go"
-	if (i < nParticles) {
+	buffer[(long)get_local_id(0)] = 0.0;
 #line 1075 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		buffer[(long)get_local_id(0)] = weights[i];
 	}
-#line 1077 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1078 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1080 "samples.go"
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1082 "samples.go"
 			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 276, &dc_b2)]), &dc_b2);
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		partialSums[(long)get_group_id(0)] = buffer[0];
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 #endif // cl_khr_fp64
 
-#line 1107 "samples.go"
+#line 1109 "samples.go"
 __kernel void QuasirandomGenerator(__global float* output, long output_len, QRNGTable table, uint seed, uint n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 1109 "samples.go"
-	long dim = (long)get_local_id(1);
-#line 1110 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1111 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long dim = (long)get_local_id(1);
 #line 1112 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1113 "samples.go"
-		uint result = 0;
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1114 "samples.go"
-		uint data = seed + pos;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1115 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint result = 0;
 #line 1116 "samples.go"
-			if ((data & 1u) != 0u) {
+		uint data = seed + pos;
 #line 1117 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1118 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1119 "samples.go"
 				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 278, &dc_b1)][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				bit = tmp;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1120 "samples.go"
+#line 1122 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
@@ -8487,45 +8584,839 @@ __kernel void QuasirandomGenerator(__global float* output, long output_len, QRNG
 	}
 }
 
-#line 1107 "samples.go"
+#line 1109 "samples.go"
 __kernel void QuasirandomGenerator_fast(__global float* output, long output_len, QRNGTable table, uint seed, uint n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 1109 "samples.go"
-	long dim = (long)get_local_id(1);
-#line 1110 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1111 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long dim = (long)get_local_id(1);
 #line 1112 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1113 "samples.go"
-		uint result = 0;
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1114 "samples.go"
-		uint data = seed + pos;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1115 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint result = 0;
 #line 1116 "samples.go"
-			if ((data & 1u) != 0u) {
+		uint data = seed + pos;
 #line 1117 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1118 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1119 "samples.go"
 				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				bit = tmp;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1120 "samples.go"
+#line 1122 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 1150 "samples.go"
+__kernel void MersenneTwister(__global float* dRandom, long dRandom_len, __global const MTParams* restrict ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	uint (*dc_p7);
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+#line 1151 "samples.go"
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1152 "samples.go"
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 1153 "samples.go"
+	uint mt[19] = {0};
+#line 1154 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 282, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 283, &dc_b3)]), &dc_b3) >> 30)) + (uint)iState;
+		}
+#line 1160 "samples.go"
+		long iState_1 = 0L;
+#line 1161 "samples.go"
+		uint mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
+#line 1163 "samples.go"
+				long iState1 = (long)((ulong)iState_1 + 1UL);
+#line 1164 "samples.go"
+				long iStateM = (long)((ulong)iState_1 + 9UL);
+#line 1165 "samples.go"
+				if (iState1 >= 19L) {
+#line 1166 "samples.go"
+					iState1 = (long)((ulong)iState1 - 19UL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19L) {
+#line 1169 "samples.go"
+					iStateM = (long)((ulong)iStateM - 19UL);
+				}
+#line 1171 "samples.go"
+				uint mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b4)]), &dc_b4);
+#line 1173 "samples.go"
+				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b5)]), &dc_b5);
+#line 1174 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b6)];
+				uint dc_t1 = x;
+				if (!dc_b6) {
+					*dc_p7 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 287, &dc_b8)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b8) {
+					*dc_p9 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1150 "samples.go"
+__kernel void MersenneTwister_fast(__global float* dRandom, long dRandom_len, __global const MTParams* restrict ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	uint (*dc_p5);
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+#line 1151 "samples.go"
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1152 "samples.go"
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 1153 "samples.go"
+	uint mt[19] = {0};
+#line 1154 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (mt[(long)((ulong)iState - 1UL)] ^ (mt[(long)((ulong)iState - 1UL)] >> 30)) + (uint)iState;
+		}
+#line 1160 "samples.go"
+		long iState_1 = 0L;
+#line 1161 "samples.go"
+		uint mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
+#line 1163 "samples.go"
+				long iState1 = (long)((ulong)iState_1 + 1UL);
+#line 1164 "samples.go"
+				long iStateM = (long)((ulong)iState_1 + 9UL);
+#line 1165 "samples.go"
+				if (iState1 >= 19L) {
+#line 1166 "samples.go"
+					iState1 = (long)((ulong)iState1 - 19UL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19L) {
+#line 1169 "samples.go"
+					iStateM = (long)((ulong)iStateM - 19UL);
+				}
+#line 1171 "samples.go"
+				uint mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b2)]), &dc_b2);
+#line 1173 "samples.go"
+				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b3)]), &dc_b3);
+#line 1174 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b4 = 0;
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b4)];
+				uint dc_t1 = x;
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 287, &dc_b6)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b6) {
+					*dc_p7 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1150 "samples.go"
+__kernel void MersenneTwister_aliased(__global float* dRandom, long dRandom_len, __global const MTParams* ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	uint (*dc_p7);
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+#line 1151 "samples.go"
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1152 "samples.go"
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 1153 "samples.go"
+	uint mt[19] = {0};
+#line 1154 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 282, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 283, &dc_b3)]), &dc_b3) >> 30)) + (uint)iState;
+		}
+#line 1160 "samples.go"
+		long iState_1 = 0L;
+#line 1161 "samples.go"
+		uint mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
+#line 1163 "samples.go"
+				long iState1 = (long)((ulong)iState_1 + 1UL);
+#line 1164 "samples.go"
+				long iStateM = (long)((ulong)iState_1 + 9UL);
+#line 1165 "samples.go"
+				if (iState1 >= 19L) {
+#line 1166 "samples.go"
+					iState1 = (long)((ulong)iState1 - 19UL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19L) {
+#line 1169 "samples.go"
+					iStateM = (long)((ulong)iStateM - 19UL);
+				}
+#line 1171 "samples.go"
+				uint mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b4)]), &dc_b4);
+#line 1173 "samples.go"
+				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b5)]), &dc_b5);
+#line 1174 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b6)];
+				uint dc_t1 = x;
+				if (!dc_b6) {
+					*dc_p7 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 287, &dc_b8)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b8) {
+					*dc_p9 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1150 "samples.go"
+__kernel void MersenneTwister_aliased_fast(__global float* dRandom, long dRandom_len, __global const MTParams* ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	uint (*dc_p5);
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+#line 1151 "samples.go"
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1152 "samples.go"
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 1153 "samples.go"
+	uint mt[19] = {0};
+#line 1154 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (mt[(long)((ulong)iState - 1UL)] ^ (mt[(long)((ulong)iState - 1UL)] >> 30)) + (uint)iState;
+		}
+#line 1160 "samples.go"
+		long iState_1 = 0L;
+#line 1161 "samples.go"
+		uint mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
+#line 1163 "samples.go"
+				long iState1 = (long)((ulong)iState_1 + 1UL);
+#line 1164 "samples.go"
+				long iStateM = (long)((ulong)iState_1 + 9UL);
+#line 1165 "samples.go"
+				if (iState1 >= 19L) {
+#line 1166 "samples.go"
+					iState1 = (long)((ulong)iState1 - 19UL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19L) {
+#line 1169 "samples.go"
+					iStateM = (long)((ulong)iStateM - 19UL);
+				}
+#line 1171 "samples.go"
+				uint mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b2)]), &dc_b2);
+#line 1173 "samples.go"
+				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b3)]), &dc_b3);
+#line 1174 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b4 = 0;
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b4)];
+				uint dc_t1 = x;
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 287, &dc_b6)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b6) {
+					*dc_p7 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1201 "samples.go"
+__kernel void BoxMullerGPU(__global float* dRandom, long dRandom_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+#line 1202 "samples.go"
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1203 "samples.go"
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+#line 1204 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1205 "samples.go"
+		for (long iOut = 0L; iOut < nPerRng; iOut = (long)((ulong)iOut + 2UL)) {
+#line 1206 "samples.go"
+			long a = (long)((ulong)iRng + (ulong)iOut * 256UL);
+#line 1206 "samples.go"
+			long b = (long)((ulong)iRng + ((ulong)iOut + 1UL) * 256UL);
+#line 1207 "samples.go"
+			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 290, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 291, &dc_b2)]), &dc_b2));
+			dc_b3 = 0;
+			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 288, &dc_b3)];
+			float dc_t2 = dc_t1.r0;
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+			dc_b5 = 0;
+			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 289, &dc_b5)];
+			float dc_t3 = dc_t1.r1;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 1245 "samples.go"
+__kernel void RecursiveGaussian(__global const uint* restrict id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+	int dc_b9 = 0;
+#line 1246 "samples.go"
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 292, &dc_b1)]), &dc_b1));
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long tmp = h;
+#line 1254 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 293, &dc_b2)]), &dc_b2));
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			dc_b3 = 0;
+			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 294, &dc_b3)];
+			uint dc_t1 = floatToRGBA(yc);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 295, &dc_b5)]), &dc_b5));
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 296, &dc_b6)]), &dc_b6));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b7 = 0;
+		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 297, &dc_b7)];
+		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b9)]), &dc_b9)), yc_1));
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1245 "samples.go"
+__kernel void RecursiveGaussian_fast(__global const uint* restrict id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global uint (*dc_p3);
+	int dc_b4 = 0;
+#line 1246 "samples.go"
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(id[x]);
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long tmp = h;
+#line 1254 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			od[(long)((ulong)x + (ulong)y * (ulong)w)] = floatToRGBA(yc);
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(id[last]);
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 296, &dc_b1)]), &dc_b1));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 297, &dc_b2)];
+		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b4)]), &dc_b4)), yc_1));
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 1245 "samples.go"
+__kernel void RecursiveGaussian_aliased(__global const uint* id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global uint (*dc_p8);
+	int dc_b9 = 0;
+#line 1246 "samples.go"
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 292, &dc_b1)]), &dc_b1));
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long tmp = h;
+#line 1254 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 293, &dc_b2)]), &dc_b2));
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			dc_b3 = 0;
+			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 294, &dc_b3)];
+			uint dc_t1 = floatToRGBA(yc);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 295, &dc_b5)]), &dc_b5));
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 296, &dc_b6)]), &dc_b6));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b7 = 0;
+		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 297, &dc_b7)];
+		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b9)]), &dc_b9)), yc_1));
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1245 "samples.go"
+__kernel void RecursiveGaussian_aliased_fast(__global const uint* id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global uint (*dc_p3);
+	int dc_b4 = 0;
+#line 1246 "samples.go"
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(id[x]);
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long tmp = h;
+#line 1254 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			od[(long)((ulong)x + (ulong)y * (ulong)w)] = floatToRGBA(yc);
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(id[last]);
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 296, &dc_b1)]), &dc_b1));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 297, &dc_b2)];
+		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b4)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}

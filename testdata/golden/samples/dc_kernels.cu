@@ -4,6 +4,10 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ unsigned int dc_cvtf32_u32(float x) {
+	return x >= -9.223372e+18f && x < 9.223372e+18f ? (unsigned int)(long long)x : 0;
+}
+
 __device__ long long dc_cvtf64_i64(double x) {
 	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long long)x : (-9223372036854775807LL - 1);
 }
@@ -44,6 +48,16 @@ __device__ float dc_max_f32(float a, float b) {
 		return __uint_as_float(__float_as_uint(a) & __float_as_uint(b));
 	}
 	return a > b ? a : b;
+}
+
+__device__ float dc_min_f32(float a, float b) {
+	if (a != a || b != b) {
+		return a + b;
+	}
+	if (a == b) {
+		return __uint_as_float(__float_as_uint(a) | __float_as_uint(b));
+	}
+	return a < b ? a : b;
 }
 
 __device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
@@ -183,6 +197,30 @@ struct QRNGTable {
 static_assert(sizeof(QRNGTable) == 372, "dc: size of QRNGTable differs from Go");
 static_assert(alignof(QRNGTable) == 4, "dc: alignment of QRNGTable differs from Go");
 
+struct MTParams {
+	unsigned int MatrixA;
+	unsigned int MaskB;
+	unsigned int MaskC;
+	unsigned int Seed;
+};
+static_assert(sizeof(MTParams) == 16, "dc: size of MTParams differs from Go");
+static_assert(alignof(MTParams) == 4, "dc: alignment of MTParams differs from Go");
+static_assert((0 + sizeof(unsigned int) + alignof(unsigned int) - 1) / alignof(unsigned int) * alignof(unsigned int) == 4, "dc: offset of MTParams.MaskB differs from Go");
+static_assert((4 + sizeof(unsigned int) + alignof(unsigned int) - 1) / alignof(unsigned int) * alignof(unsigned int) == 8, "dc: offset of MTParams.MaskC differs from Go");
+static_assert((8 + sizeof(unsigned int) + alignof(unsigned int) - 1) / alignof(unsigned int) * alignof(unsigned int) == 12, "dc: offset of MTParams.Seed differs from Go");
+
+struct Float4 {
+	float X;
+	float Y;
+	float Z;
+	float W;
+};
+static_assert(sizeof(Float4) == 16, "dc: size of Float4 differs from Go");
+static_assert(alignof(Float4) == 4, "dc: alignment of Float4 differs from Go");
+static_assert((0 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 4, "dc: offset of Float4.Y differs from Go");
+static_assert((4 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of Float4.Z differs from Go");
+static_assert((8 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 12, "dc: offset of Float4.W differs from Go");
+
 __device__ MCOption dc_sel_MCOption(MCOption v, const int* bad) {
 	if (*bad) {
 		MCOption z = {};
@@ -207,6 +245,14 @@ __device__ LatLong dc_sel_LatLong(LatLong v, const int* bad) {
 	return v;
 }
 
+__device__ MTParams dc_sel_MTParams(MTParams v, const int* bad) {
+	if (*bad) {
+		MTParams z = {};
+		return z;
+	}
+	return v;
+}
+
 struct dc_ret_loadVariables {
 	float r0;
 	Float3 r1;
@@ -220,308 +266,359 @@ struct dc_ret_computeFluxContribution {
 	Float3 r3;
 };
 
-#line 237 "samples.go"
+struct dc_ret_boxMuller {
+	float r0;
+	float r1;
+};
+
+#line 239 "samples.go"
 __device__ unsigned int atomicInc_(unsigned int* s, long long s_len, long long i, unsigned int limit, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	unsigned int (*dc_p3);
-#line 238 "samples.go"
-	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
-#line 239 "samples.go"
-	for (;;) {
 #line 240 "samples.go"
-		unsigned int next = old + 1u;
+	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 241 "samples.go"
-		if (old >= limit) {
+	for (;;) {
 #line 242 "samples.go"
+		unsigned int next = old + 1u;
+#line 243 "samples.go"
+		if (old >= limit) {
+#line 244 "samples.go"
 			next = 0u;
 		}
-#line 244 "samples.go"
-		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
-#line 245 "samples.go"
-		if (got == old) {
 #line 246 "samples.go"
+		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
+#line 247 "samples.go"
+		if (got == old) {
+#line 248 "samples.go"
 			return old;
 		}
-#line 248 "samples.go"
+#line 250 "samples.go"
 		old = got;
 	}
 }
 
-#line 254 "samples.go"
+#line 256 "samples.go"
 __device__ unsigned int atomicDec_(unsigned int* s, long long s_len, long long i, unsigned int limit, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	unsigned int (*dc_p3);
-#line 255 "samples.go"
-	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
-#line 256 "samples.go"
-	for (;;) {
 #line 257 "samples.go"
-		unsigned int next = old - 1u;
+	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
 #line 258 "samples.go"
-		if (old == 0u || old > limit) {
+	for (;;) {
 #line 259 "samples.go"
+		unsigned int next = old - 1u;
+#line 260 "samples.go"
+		if (old == 0u || old > limit) {
+#line 261 "samples.go"
 			next = limit;
 		}
-#line 261 "samples.go"
-		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
-#line 262 "samples.go"
-		if (got == old) {
 #line 263 "samples.go"
+		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
+#line 264 "samples.go"
+		if (got == old) {
+#line 265 "samples.go"
 			return old;
 		}
-#line 265 "samples.go"
+#line 267 "samples.go"
 		old = got;
 	}
 }
 
-#line 271 "samples.go"
+#line 273 "samples.go"
 __device__ int atomicBits(int* s, long long s_len, long long i, int v, long long op, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
-#line 272 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
-#line 273 "samples.go"
-	for (;;) {
 #line 274 "samples.go"
-		int next = 0;
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 #line 275 "samples.go"
-		switch (op) {
+	for (;;) {
 #line 276 "samples.go"
-		case 0LL: {
+		int next = 0;
 #line 277 "samples.go"
+		switch (op) {
+#line 278 "samples.go"
+		case 0LL: {
+#line 279 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 278 "samples.go"
+#line 280 "samples.go"
 		case 1LL: {
-#line 279 "samples.go"
+#line 281 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 280 "samples.go"
+#line 282 "samples.go"
 		default: {
-#line 281 "samples.go"
+#line 283 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 283 "samples.go"
-			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomicCAS(dc_p3, old, next));
-#line 283 "samples.go"
-			if (got != old) {
-#line 284 "samples.go"
-				old = got;
 #line 285 "samples.go"
+			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomicCAS(dc_p3, old, next));
+#line 285 "samples.go"
+			if (got != old) {
+#line 286 "samples.go"
+				old = got;
+#line 287 "samples.go"
 				continue;
 			}
 		}
-#line 287 "samples.go"
+#line 289 "samples.go"
 		return old;
 	}
 }
 
-#line 325 "samples.go"
-__device__ float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
-#line 326 "samples.go"
-	float callValue = s * expf(muByT + vBySqrtT * r) - x;
 #line 327 "samples.go"
-	if (callValue > 0.0f) {
+__device__ float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 328 "samples.go"
+	float callValue = s * expf(muByT + vBySqrtT * r) - x;
+#line 329 "samples.go"
+	if (callValue > 0.0f) {
+#line 330 "samples.go"
 		return callValue;
 	}
-#line 330 "samples.go"
+#line 332 "samples.go"
 	return 0.0f;
 }
 
-#line 371 "samples.go"
+#line 373 "samples.go"
 __device__ float moroInvCND(unsigned int x) {
-#line 391 "samples.go"
-	float z = 0.0f;
-#line 392 "samples.go"
-	bool negate = false;
 #line 393 "samples.go"
-	if (x >= 2147483648u) {
+	float z = 0.0f;
 #line 394 "samples.go"
-		x = 4294967295u - x;
+	bool negate = false;
 #line 395 "samples.go"
+	if (x >= 2147483648u) {
+#line 396 "samples.go"
+		x = 4294967295u - x;
+#line 397 "samples.go"
 		negate = true;
 	}
-#line 399 "samples.go"
-	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
-#line 400 "samples.go"
-	float p2 = p1 - 0.5f;
 #line 401 "samples.go"
-	if (p2 > (-0.42f)) {
+	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 402 "samples.go"
-		z = p2 * p2;
+	float p2 = p1 - 0.5f;
 #line 403 "samples.go"
+	if (p2 > (-0.42f)) {
+#line 404 "samples.go"
+		z = p2 * p2;
+#line 405 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 405 "samples.go"
+#line 407 "samples.go"
 		z = logf(-logf(p1));
-#line 406 "samples.go"
+#line 408 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 408 "samples.go"
+#line 410 "samples.go"
 	if (negate) {
-#line 409 "samples.go"
+#line 411 "samples.go"
 		return -z;
 	}
-#line 411 "samples.go"
+#line 413 "samples.go"
 	return z;
 }
 
-#line 601 "samples.go"
-__device__ int maximum(int a, int b, int c) {
-#line 602 "samples.go"
-	int k = a;
 #line 603 "samples.go"
-	if (b > k) {
+__device__ int maximum(int a, int b, int c) {
 #line 604 "samples.go"
+	int k = a;
+#line 605 "samples.go"
+	if (b > k) {
+#line 606 "samples.go"
 		k = b;
 	}
-#line 606 "samples.go"
+#line 608 "samples.go"
 	if (c > k) {
-#line 607 "samples.go"
+#line 609 "samples.go"
 		k = c;
 	}
-#line 609 "samples.go"
+#line 611 "samples.go"
 	return k;
 }
 
-#line 754 "samples.go"
+#line 756 "samples.go"
 __device__ dc_ret_loadVariables loadVariables(const float* variables, long long variables_len, long long i, long long nelr, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 755 "samples.go"
+#line 757 "samples.go"
 	Float3 m = Float3{dc_sel_f32((dc_b1 = 0, variables[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3)};
-#line 756 "samples.go"
+#line 758 "samples.go"
 	return dc_ret_loadVariables{dc_sel_f32((dc_b4 = 0, variables[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5)]), &dc_b5)};
 }
 
-#line 728 "samples.go"
+#line 730 "samples.go"
 __device__ Float3 computeVelocity(float density, Float3 momentum) {
-#line 729 "samples.go"
+#line 731 "samples.go"
 	return Float3{momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 732 "samples.go"
+#line 734 "samples.go"
 __device__ float computeSpeedSqd(Float3 v) {
-#line 732 "samples.go"
+#line 734 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 734 "samples.go"
+#line 736 "samples.go"
 __device__ float computePressure(float density, float densityEnergy, float speedSqd) {
-#line 735 "samples.go"
+#line 737 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 738 "samples.go"
+#line 740 "samples.go"
 __device__ float computeSpeedOfSound(float density, float pressure) {
-#line 739 "samples.go"
+#line 741 "samples.go"
 	return sqrtf(1.4f * pressure / density);
 }
 
-#line 744 "samples.go"
-__device__ dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 744 "samples.go"
-	Float3 fx = {};
-#line 744 "samples.go"
-	Float3 fy = {};
-#line 744 "samples.go"
-	Float3 fz = {};
-#line 744 "samples.go"
-	Float3 fe = {};
-#line 745 "samples.go"
-	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 746 "samples.go"
-	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+__device__ dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 746 "samples.go"
+	Float3 fx = {};
+#line 746 "samples.go"
+	Float3 fy = {};
+#line 746 "samples.go"
+	Float3 fz = {};
+#line 746 "samples.go"
+	Float3 fe = {};
 #line 747 "samples.go"
-	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 748 "samples.go"
-	float dep = densityEnergy + pressure;
+	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
 #line 749 "samples.go"
-	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
 #line 750 "samples.go"
+	float dep = densityEnergy + pressure;
+#line 751 "samples.go"
+	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 752 "samples.go"
 	return dc_ret_computeFluxContribution{fx, fy, fz, fe};
 }
 
-#line 880 "samples.go"
+#line 882 "samples.go"
 __device__ double randu(int* seed, long long seed_len, long long index, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
 	int dc_b4 = 0;
-#line 881 "samples.go"
+#line 883 "samples.go"
 	int num = (int)(1103515245u * (unsigned int)dc_sel_i32((dc_b1 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1) + 12345u);
-#line 882 "samples.go"
+#line 884 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &seed[dc_ix(index, seed_len, dc_fault, dc_tag, 12, &dc_b2)];
 	int dc_t1 = num % 2147483647;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 883 "samples.go"
+#line 885 "samples.go"
 	return fabs((double)dc_sel_i32((dc_b4 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) / 2.147483647e+09);
 }
 
-#line 1007 "samples.go"
-__device__ double randn(int* seed, long long seed_len, long long index, int* dc_fault, int dc_tag) {
-#line 1008 "samples.go"
-	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1009 "samples.go"
-	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
+__device__ double randn(int* seed, long long seed_len, long long index, int* dc_fault, int dc_tag) {
 #line 1010 "samples.go"
-	double cosine = cos(6.283185307179586 * v);
+	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1011 "samples.go"
-	double rt = -2.0 * log(u);
+	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1012 "samples.go"
+	double cosine = cos(6.283185307179586 * v);
+#line 1013 "samples.go"
+	double rt = -2.0 * log(u);
+#line 1014 "samples.go"
 	return sqrt(rt) * cosine;
 }
 
-#line 1017 "samples.go"
-__device__ long long roundHalfUp(double value) {
-#line 1018 "samples.go"
-	long long n = dc_cvtf64_i64(value);
 #line 1019 "samples.go"
-	if (value - (double)n < 0.5) {
+__device__ long long roundHalfUp(double value) {
 #line 1020 "samples.go"
+	long long n = dc_cvtf64_i64(value);
+#line 1021 "samples.go"
+	if (value - (double)n < 0.5) {
+#line 1022 "samples.go"
 		return n;
 	}
-#line 1022 "samples.go"
+#line 1024 "samples.go"
 	return (long long)((unsigned long long)n + 1ULL);
 }
 
-#line 1025 "samples.go"
-__device__ long long absInt(long long x) {
-#line 1026 "samples.go"
-	if (x < 0LL) {
 #line 1027 "samples.go"
+__device__ long long absInt(long long x) {
+#line 1028 "samples.go"
+	if (x < 0LL) {
+#line 1029 "samples.go"
 		return (long long)(-(unsigned long long)x);
 	}
-#line 1029 "samples.go"
+#line 1031 "samples.go"
 	return x;
 }
 
-#line 25 "samples.go"
+#line 1191 "samples.go"
+__device__ dc_ret_boxMuller boxMuller(float u1, float u2) {
+#line 1192 "samples.go"
+	float r = sqrtf(-2.0f * logf(u1));
+#line 1193 "samples.go"
+	float phi = 6.2831855f * u2;
+#line 1194 "samples.go"
+	return dc_ret_boxMuller{r * cosf(phi), r * sinf(phi)};
+}
+
+#line 1228 "samples.go"
+__device__ Float4 rgbaToFloat(unsigned int c) {
+#line 1230 "samples.go"
+	return Float4{(float)(c & 255u) * 0.003921569f, (float)((c >> 8) & 255u) * 0.003921569f, (float)((c >> 16) & 255u) * 0.003921569f, (float)((c >> 24) & 255u) * 0.003921569f};
+}
+
+#line 1225 "samples.go"
+__device__ Float4 Float4_Scale(Float4 a, float s) {
+#line 1225 "samples.go"
+	return Float4{s * a.X, s * a.Y, s * a.Z, s * a.W};
+}
+
+#line 1222 "samples.go"
+__device__ Float4 Float4_Sub(Float4 a, Float4 b) {
+#line 1222 "samples.go"
+	return Float4{a.X - b.X, a.Y - b.Y, a.Z - b.Z, a.W - b.W};
+}
+
+#line 1219 "samples.go"
+__device__ Float4 Float4_Add(Float4 a, Float4 b) {
+#line 1219 "samples.go"
+	return Float4{a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W};
+}
+
+#line 1233 "samples.go"
+__device__ float saturate_(float x) {
+#line 1233 "samples.go"
+	return dc_min_f32(dc_max_f32(x, 0.0f), 1.0f);
+}
+
+#line 1236 "samples.go"
+__device__ unsigned int floatToRGBA(Float4 c) {
+#line 1237 "samples.go"
+	return (dc_cvtf32_u32(saturate_(c.W) * 255.0f) << 24) | (dc_cvtf32_u32(saturate_(c.Z) * 255.0f) << 16) | (dc_cvtf32_u32(saturate_(c.Y) * 255.0f) << 8) | dc_cvtf32_u32(saturate_(c.X) * 255.0f);
+}
+
+#line 27 "samples.go"
 extern "C" __global__ void VectorAdd(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 26 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 27 "samples.go"
-	if (i < numElements) {
 #line 28 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
@@ -531,28 +628,28 @@ extern "C" __global__ void VectorAdd(const float* __restrict__ a, long long a_le
 	}
 }
 
-#line 25 "samples.go"
-extern "C" __global__ void VectorAdd_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 26 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 27 "samples.go"
-	if (i < numElements) {
+extern "C" __global__ void VectorAdd_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 28 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 25 "samples.go"
+#line 27 "samples.go"
 extern "C" __global__ void VectorAdd_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 26 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 27 "samples.go"
-	if (i < numElements) {
 #line 28 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
@@ -562,18 +659,18 @@ extern "C" __global__ void VectorAdd_aliased(const float* a, long long a_len, co
 	}
 }
 
-#line 25 "samples.go"
-extern "C" __global__ void VectorAdd_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 26 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 27 "samples.go"
-	if (i < numElements) {
+extern "C" __global__ void VectorAdd_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 28 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -587,17 +684,17 @@ extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long lo
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int (*dc_p12);
-#line 41 "samples.go"
-	__shared__ int sh0[128];
-#line 41 "samples.go"
-	int* sdata = sh0;
-#line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh0[128];
+#line 43 "samples.go"
+	int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3);
@@ -605,7 +702,7 @@ extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long lo
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4)];
 		int dc_t2 = 0;
@@ -613,13 +710,13 @@ extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long lo
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0LL) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9)]), &dc_b9) + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 23, &dc_b10)]), &dc_b10));
@@ -627,12 +724,12 @@ extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long lo
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 24, &dc_b11)];
 		int dc_t4 = sdata[0];
@@ -642,44 +739,44 @@ extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 40 "samples.go"
-extern "C" __global__ void Reduce0_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__shared__ int sh0[128];
-#line 41 "samples.go"
-	int* sdata = sh0;
 #line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce0_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh0[128];
+#line 43 "samples.go"
+	int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 54 "samples.go"
 			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)s)]);
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -693,17 +790,17 @@ extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gI
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int (*dc_p12);
-#line 41 "samples.go"
-	__shared__ int sh0[128];
-#line 41 "samples.go"
-	int* sdata = sh0;
-#line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh0[128];
+#line 43 "samples.go"
+	int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3);
@@ -711,7 +808,7 @@ extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gI
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4)];
 		int dc_t2 = 0;
@@ -719,13 +816,13 @@ extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gI
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 20, &dc_b6))), &dc_b6) == 0LL) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9)]), &dc_b9) + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 23, &dc_b10)]), &dc_b10));
@@ -733,12 +830,12 @@ extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gI
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 24, &dc_b11)];
 		int dc_t4 = sdata[0];
@@ -748,44 +845,44 @@ extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 40 "samples.go"
-extern "C" __global__ void Reduce0_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__shared__ int sh0[128];
-#line 41 "samples.go"
-	int* sdata = sh0;
 #line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce0_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh0[128];
+#line 43 "samples.go"
+	int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 54 "samples.go"
 			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)s)]);
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -799,17 +896,17 @@ extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, lon
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 41 "samples.go"
-	__shared__ float sh1[128];
-#line 41 "samples.go"
-	float* sdata = sh1;
-#line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh1[128];
+#line 43 "samples.go"
+	float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3)]), &dc_b3);
@@ -817,7 +914,7 @@ extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, lon
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t2 = 0.0f;
@@ -825,13 +922,13 @@ extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, lon
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0LL) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 31, &dc_b10)]), &dc_b10);
@@ -839,12 +936,12 @@ extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, lon
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 32, &dc_b11)];
 		float dc_t4 = sdata[0];
@@ -854,44 +951,44 @@ extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 40 "samples.go"
-extern "C" __global__ void Reduce0_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__shared__ float sh1[128];
-#line 41 "samples.go"
-	float* sdata = sh1;
 #line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce0_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh1[128];
+#line 43 "samples.go"
+	float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 54 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long long)((unsigned long long)tid + (unsigned long long)s)];
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -905,17 +1002,17 @@ extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long lon
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 41 "samples.go"
-	__shared__ float sh1[128];
-#line 41 "samples.go"
-	float* sdata = sh1;
-#line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh1[128];
+#line 43 "samples.go"
+	float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3)]), &dc_b3);
@@ -923,7 +1020,7 @@ extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long lon
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t2 = 0.0f;
@@ -931,13 +1028,13 @@ extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long lon
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 28, &dc_b6))), &dc_b6) == 0LL) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 31, &dc_b10)]), &dc_b10);
@@ -945,12 +1042,12 @@ extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long lon
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 32, &dc_b11)];
 		float dc_t4 = sdata[0];
@@ -960,44 +1057,44 @@ extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 40 "samples.go"
-extern "C" __global__ void Reduce0_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 41 "samples.go"
-	__shared__ float sh1[128];
-#line 41 "samples.go"
-	float* sdata = sh1;
 #line 42 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce0_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 43 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh1[128];
+#line 43 "samples.go"
+	float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long long tid = (long long)threadIdx.x;
 #line 45 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 49 "samples.go"
-	__syncthreads();
-#line 50 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	__syncthreads();
 #line 52 "samples.go"
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 54 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long long)((unsigned long long)tid + (unsigned long long)s)];
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		__syncthreads();
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0LL) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1008,37 +1105,37 @@ extern "C" __global__ void Reduce1_int32(const int* __restrict__ gIdata, long lo
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 66 "samples.go"
-	__shared__ int sh2[128];
-#line 66 "samples.go"
-	int* sdata = sh2;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh2[128];
+#line 68 "samples.go"
+	int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	__syncthreads();
-#line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4)];
 			int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7));
@@ -1046,12 +1143,12 @@ extern "C" __global__ void Reduce1_int32(const int* __restrict__ gIdata, long lo
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 38, &dc_b8)];
 		int dc_t3 = sdata[0];
@@ -1061,38 +1158,38 @@ extern "C" __global__ void Reduce1_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__shared__ int sh2[128];
-#line 66 "samples.go"
-	int* sdata = sh2;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh2[128];
+#line 68 "samples.go"
+	int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	__syncthreads();
 #line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1)];
 			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4)]), &dc_b4));
@@ -1100,17 +1197,17 @@ extern "C" __global__ void Reduce1_int32_fast(const int* __restrict__ gIdata, lo
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1121,37 +1218,37 @@ extern "C" __global__ void Reduce1_int32_aliased(const int* gIdata, long long gI
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 66 "samples.go"
-	__shared__ int sh2[128];
-#line 66 "samples.go"
-	int* sdata = sh2;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh2[128];
+#line 68 "samples.go"
+	int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	__syncthreads();
-#line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4)];
 			int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7)]), &dc_b7));
@@ -1159,12 +1256,12 @@ extern "C" __global__ void Reduce1_int32_aliased(const int* gIdata, long long gI
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 38, &dc_b8)];
 		int dc_t3 = sdata[0];
@@ -1174,38 +1271,38 @@ extern "C" __global__ void Reduce1_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__shared__ int sh2[128];
-#line 66 "samples.go"
-	int* sdata = sh2;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh2[128];
+#line 68 "samples.go"
+	int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	__syncthreads();
 #line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1)];
 			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4)]), &dc_b4));
@@ -1213,17 +1310,17 @@ extern "C" __global__ void Reduce1_int32_aliased_fast(const int* gIdata, long lo
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1234,37 +1331,37 @@ extern "C" __global__ void Reduce1_float32(const float* __restrict__ gIdata, lon
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 66 "samples.go"
-	__shared__ float sh3[128];
-#line 66 "samples.go"
-	float* sdata = sh3;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh3[128];
+#line 68 "samples.go"
+	float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	__syncthreads();
-#line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7)]), &dc_b7);
@@ -1272,12 +1369,12 @@ extern "C" __global__ void Reduce1_float32(const float* __restrict__ gIdata, lon
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 44, &dc_b8)];
 		float dc_t3 = sdata[0];
@@ -1287,38 +1384,38 @@ extern "C" __global__ void Reduce1_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__shared__ float sh3[128];
-#line 66 "samples.go"
-	float* sdata = sh3;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh3[128];
+#line 68 "samples.go"
+	float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	__syncthreads();
 #line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
@@ -1326,17 +1423,17 @@ extern "C" __global__ void Reduce1_float32_fast(const float* __restrict__ gIdata
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1347,37 +1444,37 @@ extern "C" __global__ void Reduce1_float32_aliased(const float* gIdata, long lon
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 66 "samples.go"
-	__shared__ float sh3[128];
-#line 66 "samples.go"
-	float* sdata = sh3;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh3[128];
+#line 68 "samples.go"
+	float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	__syncthreads();
-#line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7)]), &dc_b7);
@@ -1385,12 +1482,12 @@ extern "C" __global__ void Reduce1_float32_aliased(const float* gIdata, long lon
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 44, &dc_b8)];
 		float dc_t3 = sdata[0];
@@ -1400,38 +1497,38 @@ extern "C" __global__ void Reduce1_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 extern "C" __global__ void Reduce1_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	__shared__ float sh3[128];
-#line 66 "samples.go"
-	float* sdata = sh3;
-#line 67 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 68 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh3[128];
+#line 68 "samples.go"
+	float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 70 "samples.go"
-	if (i < (unsigned long long)n) {
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	__syncthreads();
 #line 75 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	__syncthreads();
 #line 77 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 78 "samples.go"
+		unsigned long long index = 2ULL * s * tid;
+#line 79 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4)]), &dc_b4);
@@ -1439,17 +1536,17 @@ extern "C" __global__ void Reduce1_float32_aliased_fast(const float* gIdata, lon
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		__syncthreads();
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0ULL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1462,24 +1559,24 @@ extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long lo
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	int (*dc_p11);
-#line 92 "samples.go"
-	__shared__ int sh4[128];
-#line 92 "samples.go"
-	int* sdata = sh4;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh4[128];
+#line 94 "samples.go"
+	int* sdata = sh4;
 #line 95 "samples.go"
+	long long tid = (long long)threadIdx.x;
+#line 96 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5)]), &dc_b5);
@@ -1487,13 +1584,13 @@ extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long lo
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9));
@@ -1501,12 +1598,12 @@ extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long lo
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 51, &dc_b10)];
 		int dc_t4 = sdata[0];
@@ -1516,44 +1613,44 @@ extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__shared__ int sh4[128];
-#line 92 "samples.go"
-	int* sdata = sh4;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh4[128];
+#line 94 "samples.go"
+	int* sdata = sh4;
 #line 95 "samples.go"
-	sdata[tid] = 0;
+	long long tid = (long long)threadIdx.x;
 #line 96 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 97 "samples.go"
+	sdata[tid] = 0;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 50, &dc_b1)]), &dc_b1));
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1566,24 +1663,24 @@ extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gI
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	int (*dc_p11);
-#line 92 "samples.go"
-	__shared__ int sh4[128];
-#line 92 "samples.go"
-	int* sdata = sh4;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh4[128];
+#line 94 "samples.go"
+	int* sdata = sh4;
 #line 95 "samples.go"
+	long long tid = (long long)threadIdx.x;
+#line 96 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5)]), &dc_b5);
@@ -1591,13 +1688,13 @@ extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gI
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9));
@@ -1605,12 +1702,12 @@ extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gI
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 51, &dc_b10)];
 		int dc_t4 = sdata[0];
@@ -1620,44 +1717,44 @@ extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__shared__ int sh4[128];
-#line 92 "samples.go"
-	int* sdata = sh4;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh4[128];
+#line 94 "samples.go"
+	int* sdata = sh4;
 #line 95 "samples.go"
-	sdata[tid] = 0;
+	long long tid = (long long)threadIdx.x;
 #line 96 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 97 "samples.go"
+	sdata[tid] = 0;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 50, &dc_b1)]), &dc_b1));
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1670,24 +1767,24 @@ extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
-#line 92 "samples.go"
-	__shared__ float sh5[128];
-#line 92 "samples.go"
-	float* sdata = sh5;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh5[128];
+#line 94 "samples.go"
+	float* sdata = sh5;
 #line 95 "samples.go"
+	long long tid = (long long)threadIdx.x;
+#line 96 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5);
@@ -1695,13 +1792,13 @@ extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, lon
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 57, &dc_b9)]), &dc_b9);
@@ -1709,12 +1806,12 @@ extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, lon
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 58, &dc_b10)];
 		float dc_t4 = sdata[0];
@@ -1724,44 +1821,44 @@ extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__shared__ float sh5[128];
-#line 92 "samples.go"
-	float* sdata = sh5;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh5[128];
+#line 94 "samples.go"
+	float* sdata = sh5;
 #line 95 "samples.go"
-	sdata[tid] = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 96 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 97 "samples.go"
+	sdata[tid] = 0.0f;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1774,24 +1871,24 @@ extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
-#line 92 "samples.go"
-	__shared__ float sh5[128];
-#line 92 "samples.go"
-	float* sdata = sh5;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh5[128];
+#line 94 "samples.go"
+	float* sdata = sh5;
 #line 95 "samples.go"
+	long long tid = (long long)threadIdx.x;
+#line 96 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5);
@@ -1799,13 +1896,13 @@ extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long lon
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 57, &dc_b9)]), &dc_b9);
@@ -1813,12 +1910,12 @@ extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long lon
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 58, &dc_b10)];
 		float dc_t4 = sdata[0];
@@ -1828,44 +1925,44 @@ extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 extern "C" __global__ void Reduce2_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	__shared__ float sh5[128];
-#line 92 "samples.go"
-	float* sdata = sh5;
-#line 93 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 94 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh5[128];
+#line 94 "samples.go"
+	float* sdata = sh5;
 #line 95 "samples.go"
-	sdata[tid] = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 96 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 97 "samples.go"
+	sdata[tid] = 0.0f;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	__syncthreads();
-#line 100 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 102 "samples.go"
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 57, &dc_b1)]), &dc_b1);
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		__syncthreads();
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0LL) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1876,42 +1973,42 @@ extern "C" __global__ void Reduce3_int32(const int* __restrict__ gIdata, long lo
 	int (*dc_p7);
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 116 "samples.go"
-	__shared__ int sh6[128];
-#line 116 "samples.go"
-	int* sdata = sh6;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh6[128];
+#line 118 "samples.go"
+	int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 60, &dc_b2)]), &dc_b2));
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	__syncthreads();
-#line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6)];
 			int dc_t2 = mySum;
@@ -1919,12 +2016,12 @@ extern "C" __global__ void Reduce3_int32(const int* __restrict__ gIdata, long lo
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 64, &dc_b8)];
 		int dc_t3 = mySum;
@@ -1934,53 +2031,53 @@ extern "C" __global__ void Reduce3_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__shared__ int sh6[128];
-#line 116 "samples.go"
-	int* sdata = sh6;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh6[128];
+#line 118 "samples.go"
+	int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)]);
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	__syncthreads();
 #line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1991,42 +2088,42 @@ extern "C" __global__ void Reduce3_int32_aliased(const int* gIdata, long long gI
 	int (*dc_p7);
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 116 "samples.go"
-	__shared__ int sh6[128];
-#line 116 "samples.go"
-	int* sdata = sh6;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh6[128];
+#line 118 "samples.go"
+	int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 60, &dc_b2)]), &dc_b2));
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	__syncthreads();
-#line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b5)]), &dc_b5));
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2034,12 +2131,12 @@ extern "C" __global__ void Reduce3_int32_aliased(const int* gIdata, long long gI
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 64, &dc_b8)];
 		int dc_t3 = mySum;
@@ -2049,53 +2146,53 @@ extern "C" __global__ void Reduce3_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__shared__ int sh6[128];
-#line 116 "samples.go"
-	int* sdata = sh6;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh6[128];
+#line 118 "samples.go"
+	int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)]);
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	__syncthreads();
 #line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1));
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2106,42 +2203,42 @@ extern "C" __global__ void Reduce3_float32(const float* __restrict__ gIdata, lon
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 116 "samples.go"
-	__shared__ float sh7[128];
-#line 116 "samples.go"
-	float* sdata = sh7;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh7[128];
+#line 118 "samples.go"
+	float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 66, &dc_b2)]), &dc_b2);
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	__syncthreads();
-#line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2149,12 +2246,12 @@ extern "C" __global__ void Reduce3_float32(const float* __restrict__ gIdata, lon
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 70, &dc_b8)];
 		float dc_t3 = mySum;
@@ -2164,53 +2261,53 @@ extern "C" __global__ void Reduce3_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__shared__ float sh7[128];
-#line 116 "samples.go"
-	float* sdata = sh7;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh7[128];
+#line 118 "samples.go"
+	float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)];
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	__syncthreads();
 #line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2221,42 +2318,42 @@ extern "C" __global__ void Reduce3_float32_aliased(const float* gIdata, long lon
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 116 "samples.go"
-	__shared__ float sh7[128];
-#line 116 "samples.go"
-	float* sdata = sh7;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh7[128];
+#line 118 "samples.go"
+	float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 66, &dc_b2)]), &dc_b2);
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	__syncthreads();
-#line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2264,12 +2361,12 @@ extern "C" __global__ void Reduce3_float32_aliased(const float* gIdata, long lon
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 70, &dc_b8)];
 		float dc_t3 = mySum;
@@ -2279,53 +2376,53 @@ extern "C" __global__ void Reduce3_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 extern "C" __global__ void Reduce3_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	__shared__ float sh7[128];
-#line 116 "samples.go"
-	float* sdata = sh7;
-#line 117 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 118 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh7[128];
+#line 118 "samples.go"
+	float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)];
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	__syncthreads();
 #line 128 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 68, &dc_b1)]), &dc_b1);
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		__syncthreads();
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0LL) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2337,42 +2434,42 @@ extern "C" __global__ void Reduce4_int32(const int* __restrict__ gIdata, long lo
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 146 "samples.go"
-	__shared__ int sh8[128];
-#line 146 "samples.go"
-	int* sdata = sh8;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh8[128];
+#line 148 "samples.go"
+	int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2)]), &dc_b2));
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	__syncthreads();
-#line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2380,24 +2477,24 @@ extern "C" __global__ void Reduce4_int32(const int* __restrict__ gIdata, long lo
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 167 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		__syncthreads();
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 77, &dc_b9)];
 		int dc_t3 = mySum;
@@ -2407,65 +2504,65 @@ extern "C" __global__ void Reduce4_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__shared__ int sh8[128];
-#line 146 "samples.go"
-	int* sdata = sh8;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh8[128];
+#line 148 "samples.go"
+	int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	__syncthreads();
 #line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 163 "samples.go"
-		__syncthreads();
-	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
-#line 167 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
+#line 167 "samples.go"
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
+#line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		__syncthreads();
+	}
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2477,42 +2574,42 @@ extern "C" __global__ void Reduce4_int32_aliased(const int* gIdata, long long gI
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 146 "samples.go"
-	__shared__ int sh8[128];
-#line 146 "samples.go"
-	int* sdata = sh8;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh8[128];
+#line 148 "samples.go"
+	int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2)]), &dc_b2));
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	__syncthreads();
-#line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b5)]), &dc_b5));
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2520,24 +2617,24 @@ extern "C" __global__ void Reduce4_int32_aliased(const int* gIdata, long long gI
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 167 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8));
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		__syncthreads();
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 77, &dc_b9)];
 		int dc_t3 = mySum;
@@ -2547,65 +2644,65 @@ extern "C" __global__ void Reduce4_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__shared__ int sh8[128];
-#line 146 "samples.go"
-	int* sdata = sh8;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh8[128];
+#line 148 "samples.go"
+	int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	__syncthreads();
 #line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 74, &dc_b1)]), &dc_b1));
 #line 163 "samples.go"
-		__syncthreads();
-	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
-#line 167 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
+#line 167 "samples.go"
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
+#line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		__syncthreads();
+	}
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2617,42 +2714,42 @@ extern "C" __global__ void Reduce4_float32(const float* __restrict__ gIdata, lon
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 146 "samples.go"
-	__shared__ float sh9[128];
-#line 146 "samples.go"
-	float* sdata = sh9;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh9[128];
+#line 148 "samples.go"
+	float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2)]), &dc_b2);
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	__syncthreads();
-#line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2660,24 +2757,24 @@ extern "C" __global__ void Reduce4_float32(const float* __restrict__ gIdata, lon
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 167 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		__syncthreads();
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 84, &dc_b9)];
 		float dc_t3 = mySum;
@@ -2687,65 +2784,65 @@ extern "C" __global__ void Reduce4_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__shared__ float sh9[128];
-#line 146 "samples.go"
-	float* sdata = sh9;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh9[128];
+#line 148 "samples.go"
+	float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	__syncthreads();
 #line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 163 "samples.go"
-		__syncthreads();
-	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
-#line 167 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
+#line 167 "samples.go"
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
+#line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		__syncthreads();
+	}
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2757,42 +2854,42 @@ extern "C" __global__ void Reduce4_float32_aliased(const float* gIdata, long lon
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 146 "samples.go"
-	__shared__ float sh9[128];
-#line 146 "samples.go"
-	float* sdata = sh9;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh9[128];
+#line 148 "samples.go"
+	float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2)]), &dc_b2);
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	__syncthreads();
-#line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b5)]), &dc_b5);
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6)];
 			float dc_t2 = mySum;
@@ -2800,24 +2897,24 @@ extern "C" __global__ void Reduce4_float32_aliased(const float* gIdata, long lon
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 167 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 83, &dc_b8)]), &dc_b8);
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		__syncthreads();
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 84, &dc_b9)];
 		float dc_t3 = mySum;
@@ -2827,65 +2924,65 @@ extern "C" __global__ void Reduce4_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 extern "C" __global__ void Reduce4_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	__shared__ float sh9[128];
-#line 146 "samples.go"
-	float* sdata = sh9;
-#line 147 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 148 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh9[128];
+#line 148 "samples.go"
+	float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	__syncthreads();
 #line 158 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	__syncthreads();
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 81, &dc_b1)]), &dc_b1);
 #line 163 "samples.go"
-		__syncthreads();
-	}
-#line 165 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
-#line 166 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
-#line 167 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		__syncthreads();
 	}
+#line 167 "samples.go"
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
+#line 168 "samples.go"
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		__syncthreads();
+	}
+#line 174 "samples.go"
 	if (tid == 0LL) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 extern "C" __global__ void Reduce5_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2900,42 +2997,42 @@ extern "C" __global__ void Reduce5_int32(const int* __restrict__ gIdata, long lo
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int (*dc_p13);
-#line 183 "samples.go"
-	__shared__ int sh10[128];
-#line 183 "samples.go"
-	int* sdata = sh10;
-#line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh10[128];
+#line 185 "samples.go"
+	int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2)]), &dc_b2));
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	__syncthreads();
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6)];
 			int dc_t2 = mySum;
@@ -2943,60 +3040,60 @@ extern "C" __global__ void Reduce5_int32(const int* __restrict__ gIdata, long lo
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 94, &dc_b12)];
 		int dc_t3 = mySum;
@@ -3006,100 +3103,100 @@ extern "C" __global__ void Reduce5_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 182 "samples.go"
-extern "C" __global__ void Reduce5_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__shared__ int sh10[128];
-#line 183 "samples.go"
-	int* sdata = sh10;
 #line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce5_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh10[128];
+#line 185 "samples.go"
+	int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	__syncthreads();
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+#line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 extern "C" __global__ void Reduce5_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3114,42 +3211,42 @@ extern "C" __global__ void Reduce5_int32_aliased(const int* gIdata, long long gI
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int (*dc_p13);
-#line 183 "samples.go"
-	__shared__ int sh10[128];
-#line 183 "samples.go"
-	int* sdata = sh10;
-#line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh10[128];
+#line 185 "samples.go"
+	int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2)]), &dc_b2));
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	__syncthreads();
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5));
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6)];
 			int dc_t2 = mySum;
@@ -3157,60 +3254,60 @@ extern "C" __global__ void Reduce5_int32_aliased(const int* gIdata, long long gI
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8));
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9));
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 92, &dc_b10)]), &dc_b10));
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 93, &dc_b11)]), &dc_b11));
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 94, &dc_b12)];
 		int dc_t3 = mySum;
@@ -3220,100 +3317,100 @@ extern "C" __global__ void Reduce5_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 182 "samples.go"
-extern "C" __global__ void Reduce5_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__shared__ int sh10[128];
-#line 183 "samples.go"
-	int* sdata = sh10;
 #line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce5_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ int sh10[128];
+#line 185 "samples.go"
+	int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	__syncthreads();
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+#line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 extern "C" __global__ void Reduce5_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3328,42 +3425,42 @@ extern "C" __global__ void Reduce5_float32(const float* __restrict__ gIdata, lon
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 183 "samples.go"
-	__shared__ float sh11[128];
-#line 183 "samples.go"
-	float* sdata = sh11;
-#line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh11[128];
+#line 185 "samples.go"
+	float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2)]), &dc_b2);
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	__syncthreads();
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6)];
 			float dc_t2 = mySum;
@@ -3371,60 +3468,60 @@ extern "C" __global__ void Reduce5_float32(const float* __restrict__ gIdata, lon
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 104, &dc_b12)];
 		float dc_t3 = mySum;
@@ -3434,100 +3531,100 @@ extern "C" __global__ void Reduce5_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 182 "samples.go"
-extern "C" __global__ void Reduce5_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__shared__ float sh11[128];
-#line 183 "samples.go"
-	float* sdata = sh11;
 #line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce5_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh11[128];
+#line 185 "samples.go"
+	float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	__syncthreads();
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+#line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 extern "C" __global__ void Reduce5_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3542,42 +3639,42 @@ extern "C" __global__ void Reduce5_float32_aliased(const float* gIdata, long lon
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 183 "samples.go"
-	__shared__ float sh11[128];
-#line 183 "samples.go"
-	float* sdata = sh11;
-#line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh11[128];
+#line 185 "samples.go"
+	float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2)]), &dc_b2);
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	__syncthreads();
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 98, &dc_b5)]), &dc_b5);
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6)];
 			float dc_t2 = mySum;
@@ -3585,60 +3682,60 @@ extern "C" __global__ void Reduce5_float32_aliased(const float* gIdata, long lon
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 101, &dc_b9)]), &dc_b9);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 102, &dc_b10)]), &dc_b10);
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 103, &dc_b11)]), &dc_b11);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 104, &dc_b12)];
 		float dc_t3 = mySum;
@@ -3648,100 +3745,100 @@ extern "C" __global__ void Reduce5_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 182 "samples.go"
-extern "C" __global__ void Reduce5_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 183 "samples.go"
-	__shared__ float sh11[128];
-#line 183 "samples.go"
-	float* sdata = sh11;
 #line 184 "samples.go"
-	long long tid = (long long)threadIdx.x;
+extern "C" __global__ void Reduce5_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 185 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ float sh11[128];
+#line 185 "samples.go"
+	float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long long tid = (long long)threadIdx.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long long)((unsigned long long)i + 128ULL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	__syncthreads();
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256LL) {
+	__syncthreads();
 #line 197 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		__syncthreads();
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128LL) {
+#line 198 "samples.go"
+		if (tid < 256LL) {
+#line 199 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		__syncthreads();
+	}
 #line 204 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128LL) {
+#line 206 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
 #line 207 "samples.go"
-		__syncthreads();
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64LL) {
+		__syncthreads();
+	}
 #line 211 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		__syncthreads();
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32LL) {
+#line 212 "samples.go"
+		if (tid < 64LL) {
+#line 213 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		__syncthreads();
+	}
 #line 218 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32LL) {
+#line 220 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
 #line 221 "samples.go"
-		__syncthreads();
-	}
-#line 223 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		__syncthreads();
 	}
+#line 225 "samples.go"
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		__syncthreads();
+	}
+#line 232 "samples.go"
 	if (tid == 0LL) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 296 "samples.go"
+#line 298 "samples.go"
 extern "C" __global__ void SimpleAtomics(int* gOdata, long long gOdata_len, unsigned int* gUdata, long long gUdata_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -3754,58 +3851,58 @@ extern "C" __global__ void SimpleAtomics(int* gOdata, long long gOdata_len, unsi
 	int dc_b9 = 0;
 	int (*dc_p10);
 	int dc_b11 = 0;
-#line 297 "samples.go"
-	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 298 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 10));
 #line 299 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, tid));
+	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 300 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5)]), dc_b5 ? (int)0 : atomicMax(dc_p6, tid));
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 10));
 #line 301 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, tid));
 #line 302 "samples.go"
-	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5)]), dc_b5 ? (int)0 : atomicMax(dc_p6, tid));
 #line 303 "samples.go"
-	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, tid));
 #line 304 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9)]), dc_b9 ? (int)0 : atomicCAS(dc_p10, (int)((unsigned int)tid - 1u), tid));
+	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
 #line 305 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
+	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
 #line 306 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11))), &dc_b11), 1LL, dc_fault, dc_tag);
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9)]), dc_b9 ? (int)0 : atomicCAS(dc_p10, (int)((unsigned int)tid - 1u), tid));
 #line 307 "samples.go"
+	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
+#line 308 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11))), &dc_b11), 1LL, dc_fault, dc_tag);
+#line 309 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9LL, tid, 2LL, dc_fault, dc_tag);
 }
 
-#line 296 "samples.go"
+#line 298 "samples.go"
 extern "C" __global__ void SimpleAtomics_fast(int* gOdata, long long gOdata_len, unsigned int* gUdata, long long gUdata_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 297 "samples.go"
-	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 298 "samples.go"
-	atomicAdd(&gOdata[0], 10);
 #line 299 "samples.go"
-	atomicExch(&gOdata[1], tid);
+	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 300 "samples.go"
-	atomicMax(&gOdata[2], tid);
+	atomicAdd(&gOdata[0], 10);
 #line 301 "samples.go"
-	atomicMin(&gOdata[3], tid);
+	atomicExch(&gOdata[1], tid);
 #line 302 "samples.go"
-	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
+	atomicMax(&gOdata[2], tid);
 #line 303 "samples.go"
-	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
+	atomicMin(&gOdata[3], tid);
 #line 304 "samples.go"
-	atomicCAS(&gOdata[6], (int)((unsigned int)tid - 1u), tid);
+	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
 #line 305 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
+	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
 #line 306 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1))), &dc_b1), 1LL, dc_fault, dc_tag);
+	atomicCAS(&gOdata[6], (int)((unsigned int)tid - 1u), tid);
 #line 307 "samples.go"
+	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
+#line 308 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1))), &dc_b1), 1LL, dc_fault, dc_tag);
+#line 309 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9LL, tid, 2LL, dc_fault, dc_tag);
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption(const float* __restrict__ samples, long long samples_len, const MCOption* __restrict__ options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3813,53 +3910,53 @@ extern "C" __global__ void MonteCarloOneBlockPerOption(const float* __restrict__
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	MCValue (*dc_p6);
-#line 340 "samples.go"
-	__shared__ float sh12[128];
-#line 341 "samples.go"
-	__shared__ float sh13[128];
-#line 340 "samples.go"
-	float* sSumCall = sh12;
-#line 341 "samples.go"
-	float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__shared__ float sh13[128];
+#line 342 "samples.go"
+	float* sSumCall = sh12;
+#line 343 "samples.go"
+	float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 345 "samples.go"
-			MCValue sum = {};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			MCValue sum = {};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		__syncthreads();
-#line 355 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		__syncthreads();
 #line 357 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long long)threadIdx.x < s) {
+#line 359 "samples.go"
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+#line 360 "samples.go"
 				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 114, &dc_b4)]), &dc_b4);
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			__syncthreads();
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -3867,63 +3964,63 @@ extern "C" __global__ void MonteCarloOneBlockPerOption(const float* __restrict__
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restrict__ samples, long long samples_len, const MCOption* __restrict__ options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	MCValue (*dc_p3);
-#line 340 "samples.go"
-	__shared__ float sh12[128];
-#line 341 "samples.go"
-	__shared__ float sh13[128];
-#line 340 "samples.go"
-	float* sSumCall = sh12;
-#line 341 "samples.go"
-	float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__shared__ float sh13[128];
+#line 342 "samples.go"
+	float* sSumCall = sh12;
+#line 343 "samples.go"
+	float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 345 "samples.go"
-			MCValue sum = {};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			MCValue sum = {};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		__syncthreads();
-#line 355 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		__syncthreads();
 #line 357 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long long)threadIdx.x < s) {
+#line 359 "samples.go"
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+#line 360 "samples.go"
 				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + sSum2Call[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			__syncthreads();
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -3931,12 +4028,12 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restr
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_aliased(const float* samples, long long samples_len, const MCOption* options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3944,53 +4041,53 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased(const float* samp
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	MCValue (*dc_p6);
-#line 340 "samples.go"
-	__shared__ float sh12[128];
-#line 341 "samples.go"
-	__shared__ float sh13[128];
-#line 340 "samples.go"
-	float* sSumCall = sh12;
-#line 341 "samples.go"
-	float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__shared__ float sh13[128];
+#line 342 "samples.go"
+	float* sSumCall = sh12;
+#line 343 "samples.go"
+	float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 345 "samples.go"
-			MCValue sum = {};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			MCValue sum = {};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		__syncthreads();
-#line 355 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		__syncthreads();
 #line 357 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long long)threadIdx.x < s) {
+#line 359 "samples.go"
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 113, &dc_b3)]), &dc_b3);
+#line 360 "samples.go"
 				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 114, &dc_b4)]), &dc_b4);
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			__syncthreads();
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -3998,63 +4095,63 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased(const float* samp
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float* samples, long long samples_len, const MCOption* options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	MCValue (*dc_p3);
-#line 340 "samples.go"
-	__shared__ float sh12[128];
-#line 341 "samples.go"
-	__shared__ float sh13[128];
-#line 340 "samples.go"
-	float* sSumCall = sh12;
-#line 341 "samples.go"
-	float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
+	__shared__ float sh13[128];
+#line 342 "samples.go"
+	float* sSumCall = sh12;
+#line 343 "samples.go"
+	float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 345 "samples.go"
-			MCValue sum = {};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1)]), &dc_b1);
 #line 346 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			MCValue sum = {};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		__syncthreads();
-#line 355 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		__syncthreads();
 #line 357 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long long)threadIdx.x < s) {
+#line 359 "samples.go"
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+#line 360 "samples.go"
 				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + sSum2Call[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			__syncthreads();
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -4062,12 +4159,12 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float*
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 extern "C" __global__ void InverseCND(float* output, long long output_len, const unsigned int* __restrict__ input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4075,17 +4172,17 @@ extern "C" __global__ void InverseCND(float* output, long long output_len, const
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	float (*dc_p6);
-#line 420 "samples.go"
-	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
-#line 421 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 422 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
 #line 423 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 424 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 425 "samples.go"
+	if (input_len > 0LL) {
+#line 426 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4)]), &dc_b4));
@@ -4094,9 +4191,9 @@ extern "C" __global__ void InverseCND(float* output, long long output_len, const
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
@@ -4107,24 +4204,24 @@ extern "C" __global__ void InverseCND(float* output, long long output_len, const
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 extern "C" __global__ void InverseCND_fast(float* output, long long output_len, const unsigned int* __restrict__ input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 420 "samples.go"
-	unsigned int distance = 4294967295u / (pathN + 1u);
-#line 421 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 422 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int distance = 4294967295u / (pathN + 1u);
 #line 423 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 424 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 425 "samples.go"
+	if (input_len > 0LL) {
+#line 426 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3));
@@ -4133,9 +4230,9 @@ extern "C" __global__ void InverseCND_fast(float* output, long long output_len, 
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
@@ -4146,7 +4243,7 @@ extern "C" __global__ void InverseCND_fast(float* output, long long output_len, 
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 extern "C" __global__ void InverseCND_aliased(float* output, long long output_len, const unsigned int* input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4154,17 +4251,17 @@ extern "C" __global__ void InverseCND_aliased(float* output, long long output_le
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	float (*dc_p6);
-#line 420 "samples.go"
-	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
-#line 421 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 422 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1)), &dc_b1);
 #line 423 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 424 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 425 "samples.go"
+	if (input_len > 0LL) {
+#line 426 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4)]), &dc_b4));
@@ -4173,9 +4270,9 @@ extern "C" __global__ void InverseCND_aliased(float* output, long long output_le
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
@@ -4186,24 +4283,24 @@ extern "C" __global__ void InverseCND_aliased(float* output, long long output_le
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 extern "C" __global__ void InverseCND_aliased_fast(float* output, long long output_len, const unsigned int* input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 420 "samples.go"
-	unsigned int distance = 4294967295u / (pathN + 1u);
-#line 421 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 422 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int distance = 4294967295u / (pathN + 1u);
 #line 423 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 424 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 425 "samples.go"
+	if (input_len > 0LL) {
+#line 426 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3));
@@ -4212,9 +4309,9 @@ extern "C" __global__ void InverseCND_aliased_fast(float* output, long long outp
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
@@ -4225,7 +4322,7 @@ extern "C" __global__ void InverseCND_aliased_fast(float* output, long long outp
 	}
 }
 
-#line 439 "samples.go"
+#line 441 "samples.go"
 extern "C" __global__ void FWTBatch2(float* dOutput, long long dOutput_len, const float* __restrict__ dInput, long long dInput_len, long long stride, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4239,72 +4336,72 @@ extern "C" __global__ void FWTBatch2(float* dOutput, long long dOutput_len, cons
 	float (*dc_p10);
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 440 "samples.go"
-	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
-#line 441 "samples.go"
-	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
 #line 442 "samples.go"
+	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 443 "samples.go"
+	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
+#line 444 "samples.go"
 	float* src = (float*)(dInput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
 	long long src_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? dInput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
-#line 443 "samples.go"
+#line 445 "samples.go"
 	float* dst = (dOutput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
 	long long dst_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? dOutput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
-#line 444 "samples.go"
-	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
-#line 445 "samples.go"
-	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
 #line 446 "samples.go"
-	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
+	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
 #line 447 "samples.go"
-	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
 #line 448 "samples.go"
+	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
+#line 449 "samples.go"
+	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+#line 450 "samples.go"
 	long long i3 = (long long)((unsigned long long)i2 + (unsigned long long)stride);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
-#line 450 "samples.go"
-	float tmp = d0 + d2;
-#line 450 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 450 "samples.go"
-	d0 = tmp;
-#line 450 "samples.go"
-	d2 = tmp_1;
-#line 451 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 451 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 451 "samples.go"
-	d1 = tmp_2;
-#line 451 "samples.go"
-	d3 = tmp_3;
 #line 452 "samples.go"
+	float tmp = d0 + d2;
+#line 452 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 452 "samples.go"
+	d0 = tmp;
+#line 452 "samples.go"
+	d2 = tmp_1;
+#line 453 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 453 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 453 "samples.go"
+	d1 = tmp_2;
+#line 453 "samples.go"
+	d3 = tmp_3;
+#line 454 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 452 "samples.go"
+#line 454 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11)];
 	float dc_t4 = d2 - d3;
@@ -4313,7 +4410,7 @@ extern "C" __global__ void FWTBatch2(float* dOutput, long long dOutput_len, cons
 	}
 }
 
-#line 439 "samples.go"
+#line 441 "samples.go"
 extern "C" __global__ void FWTBatch2_aliased(float* dOutput, long long dOutput_len, const float* dInput, long long dInput_len, long long stride, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4327,72 +4424,72 @@ extern "C" __global__ void FWTBatch2_aliased(float* dOutput, long long dOutput_l
 	float (*dc_p10);
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 440 "samples.go"
-	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
-#line 441 "samples.go"
-	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
 #line 442 "samples.go"
+	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 443 "samples.go"
+	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
+#line 444 "samples.go"
 	float* src = (float*)(dInput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
 	long long src_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120) ? dInput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
-#line 443 "samples.go"
+#line 445 "samples.go"
 	float* dst = (dOutput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
 	long long dst_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121) ? dOutput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
-#line 444 "samples.go"
-	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
-#line 445 "samples.go"
-	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
 #line 446 "samples.go"
-	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
+	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
 #line 447 "samples.go"
-	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
 #line 448 "samples.go"
+	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
+#line 449 "samples.go"
+	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+#line 450 "samples.go"
 	long long i3 = (long long)((unsigned long long)i2 + (unsigned long long)stride);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1)]), &dc_b1);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2)]), &dc_b2);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3)]), &dc_b3);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4)]), &dc_b4);
-#line 450 "samples.go"
-	float tmp = d0 + d2;
-#line 450 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 450 "samples.go"
-	d0 = tmp;
-#line 450 "samples.go"
-	d2 = tmp_1;
-#line 451 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 451 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 451 "samples.go"
-	d1 = tmp_2;
-#line 451 "samples.go"
-	d3 = tmp_3;
 #line 452 "samples.go"
+	float tmp = d0 + d2;
+#line 452 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 452 "samples.go"
+	d0 = tmp;
+#line 452 "samples.go"
+	d2 = tmp_1;
+#line 453 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 453 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 453 "samples.go"
+	d1 = tmp_2;
+#line 453 "samples.go"
+	d3 = tmp_3;
+#line 454 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 452 "samples.go"
+#line 454 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11)];
 	float dc_t4 = d2 - d3;
@@ -4401,21 +4498,21 @@ extern "C" __global__ void FWTBatch2_aliased(float* dOutput, long long dOutput_l
 	}
 }
 
-#line 460 "samples.go"
+#line 462 "samples.go"
 extern "C" __global__ void FWTModulate(float* dA, long long dA_len, const float* __restrict__ dB, long long dB_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 461 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
-#line 462 "samples.go"
-	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 463 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 464 "samples.go"
-	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 465 "samples.go"
+	float rcpN = 1.0f / (float)n;
+#line 466 "samples.go"
+	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+#line 467 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4) * rcpN);
@@ -4425,21 +4522,21 @@ extern "C" __global__ void FWTModulate(float* dA, long long dA_len, const float*
 	}
 }
 
-#line 460 "samples.go"
+#line 462 "samples.go"
 extern "C" __global__ void FWTModulate_aliased(float* dA, long long dA_len, const float* dB, long long dB_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 461 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
-#line 462 "samples.go"
-	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 463 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 464 "samples.go"
-	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 465 "samples.go"
+	float rcpN = 1.0f / (float)n;
+#line 466 "samples.go"
+	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+#line 467 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4) * rcpN);
@@ -4449,69 +4546,69 @@ extern "C" __global__ void FWTModulate_aliased(float* dA, long long dA_len, cons
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 extern "C" __global__ void LOSAngles(float* angles, long long angles_len, const float* __restrict__ heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 478 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
 #line 480 "samples.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2f(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 extern "C" __global__ void LOSAngles_fast(float* angles, long long angles_len, const float* __restrict__ heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 478 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
 #line 480 "samples.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2f(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 extern "C" __global__ void LOSAngles_aliased(float* angles, long long angles_len, const float* heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 478 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
 #line 480 "samples.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2f(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 extern "C" __global__ void LOSAngles_aliased_fast(float* angles, long long angles_len, const float* heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 478 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
 #line 480 "samples.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2f(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 extern "C" __global__ void LOSScanMax(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4522,56 +4619,56 @@ extern "C" __global__ void LOSScanMax(float* scanned, long long scanned_len, flo
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 490 "samples.go"
-	__shared__ float sh14[2][64];
-#line 490 "samples.go"
-	float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 491 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 491 "samples.go"
-	long long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__shared__ float sh14[2][64];
+#line 492 "samples.go"
+	float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long long l = (long long)threadIdx.x;
+#line 493 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 493 "samples.go"
+	long long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
+#line 498 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 497 "samples.go"
-	__syncthreads();
-#line 498 "samples.go"
-	long long in = 0LL;
 #line 499 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	__syncthreads();
 #line 500 "samples.go"
-		if (l >= off) {
+	long long in = 0LL;
 #line 501 "samples.go"
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3)][dc_ix((long long)((unsigned long long)l - (unsigned long long)off), 64, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 137, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long long)(1ULL - (unsigned long long)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		__syncthreads();
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6)];
 		float dc_t3 = v;
@@ -4579,9 +4676,9 @@ extern "C" __global__ void LOSScanMax(float* scanned, long long scanned_len, flo
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63LL) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long long)blockIdx.x, groupMax_len, dc_fault, dc_tag, 140, &dc_b8)];
 		float dc_t4 = v;
@@ -4591,66 +4688,66 @@ extern "C" __global__ void LOSScanMax(float* scanned, long long scanned_len, flo
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 extern "C" __global__ void LOSScanMax_fast(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 490 "samples.go"
-	__shared__ float sh14[2][64];
-#line 490 "samples.go"
-	float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 491 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 491 "samples.go"
-	long long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__shared__ float sh14[2][64];
+#line 492 "samples.go"
+	float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long long l = (long long)threadIdx.x;
+#line 493 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 493 "samples.go"
+	long long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
-	s[0][l] = v;
-#line 497 "samples.go"
-	__syncthreads();
 #line 498 "samples.go"
-	long long in = 0LL;
+	s[0][l] = v;
 #line 499 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	__syncthreads();
 #line 500 "samples.go"
-		if (l >= off) {
+	long long in = 0LL;
 #line 501 "samples.go"
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1)][(long long)((unsigned long long)l - (unsigned long long)off)]), &dc_b1));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 137, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long long)(1ULL - (unsigned long long)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		__syncthreads();
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		scanned[i] = v;
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63LL) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		groupMax[(long long)blockIdx.x] = v;
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 extern "C" __global__ void LOSScanMax_aliased(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4661,56 +4758,56 @@ extern "C" __global__ void LOSScanMax_aliased(float* scanned, long long scanned_
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 490 "samples.go"
-	__shared__ float sh14[2][64];
-#line 490 "samples.go"
-	float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 491 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 491 "samples.go"
-	long long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__shared__ float sh14[2][64];
+#line 492 "samples.go"
+	float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long long l = (long long)threadIdx.x;
+#line 493 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 493 "samples.go"
+	long long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
+#line 498 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 497 "samples.go"
-	__syncthreads();
-#line 498 "samples.go"
-	long long in = 0LL;
 #line 499 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	__syncthreads();
 #line 500 "samples.go"
-		if (l >= off) {
+	long long in = 0LL;
 #line 501 "samples.go"
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3)][dc_ix((long long)((unsigned long long)l - (unsigned long long)off), 64, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 137, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long long)(1ULL - (unsigned long long)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		__syncthreads();
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6)];
 		float dc_t3 = v;
@@ -4718,9 +4815,9 @@ extern "C" __global__ void LOSScanMax_aliased(float* scanned, long long scanned_
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63LL) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long long)blockIdx.x, groupMax_len, dc_fault, dc_tag, 140, &dc_b8)];
 		float dc_t4 = v;
@@ -4730,95 +4827,95 @@ extern "C" __global__ void LOSScanMax_aliased(float* scanned, long long scanned_
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 extern "C" __global__ void LOSScanMax_aliased_fast(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 490 "samples.go"
-	__shared__ float sh14[2][64];
-#line 490 "samples.go"
-	float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 491 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 491 "samples.go"
-	long long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	__shared__ float sh14[2][64];
+#line 492 "samples.go"
+	float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long long l = (long long)threadIdx.x;
+#line 493 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 493 "samples.go"
+	long long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
-	s[0][l] = v;
-#line 497 "samples.go"
-	__syncthreads();
 #line 498 "samples.go"
-	long long in = 0LL;
+	s[0][l] = v;
 #line 499 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	__syncthreads();
 #line 500 "samples.go"
-		if (l >= off) {
+	long long in = 0LL;
 #line 501 "samples.go"
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1)][(long long)((unsigned long long)l - (unsigned long long)off)]), &dc_b1));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 137, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long long)(1ULL - (unsigned long long)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		__syncthreads();
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		scanned[i] = v;
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63LL) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		groupMax[(long long)blockIdx.x] = v;
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 extern "C" __global__ void LOSVisible(bool* visible, long long visible_len, const float* __restrict__ scanned, long long scanned_len, const float* __restrict__ groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	bool (*dc_p4);
-#line 522 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long long l = (long long)threadIdx.x;
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0LL) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 142, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 143, &dc_b3)];
 	bool dc_t1 = angles[i] >= before;
@@ -4827,66 +4924,66 @@ extern "C" __global__ void LOSVisible(bool* visible, long long visible_len, cons
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 extern "C" __global__ void LOSVisible_fast(bool* visible, long long visible_len, const float* __restrict__ scanned, long long scanned_len, const float* __restrict__ groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 522 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long long l = (long long)threadIdx.x;
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0LL) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 extern "C" __global__ void LOSVisible_aliased(bool* visible, long long visible_len, const float* scanned, long long scanned_len, const float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	bool (*dc_p4);
-#line 522 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long long l = (long long)threadIdx.x;
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0LL) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 142, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 143, &dc_b3)];
 	bool dc_t1 = angles[i] >= before;
@@ -4895,37 +4992,37 @@ extern "C" __global__ void LOSVisible_aliased(bool* visible, long long visible_l
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 extern "C" __global__ void LOSVisible_aliased_fast(bool* visible, long long visible_len, const float* scanned, long long scanned_len, const float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 522 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long long l = (long long)threadIdx.x;
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0LL) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 extern "C" __global__ void BFSKernel(const BFSNode* __restrict__ graphNodes, long long graphNodes_len, const int* __restrict__ graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* __restrict__ graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4938,33 +5035,33 @@ extern "C" __global__ void BFSKernel(const BFSNode* __restrict__ graphNodes, lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	bool (*dc_p11);
-#line 552 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
-#line 553 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
 #line 554 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
+#line 555 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
+#line 556 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2)];
 		bool dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 555 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
-#line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+#line 561 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7)];
 				int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10)];
 				bool dc_t3 = true;
@@ -4976,7 +5073,7 @@ extern "C" __global__ void BFSKernel(const BFSNode* __restrict__ graphNodes, lon
 	}
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 extern "C" __global__ void BFSKernel_fast(const BFSNode* __restrict__ graphNodes, long long graphNodes_len, const int* __restrict__ graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* __restrict__ graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4984,28 +5081,28 @@ extern "C" __global__ void BFSKernel_fast(const BFSNode* __restrict__ graphNodes
 	int (*dc_p4);
 	int dc_b5 = 0;
 	bool (*dc_p6);
-#line 552 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
-#line 553 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
-		graphMask[tid] = false;
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 555 "samples.go"
-		BFSNode node = graphNodes[tid];
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
+		graphMask[tid] = false;
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+		BFSNode node = graphNodes[tid];
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+#line 561 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3)];
 				int dc_t1 = (int)((unsigned int)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5)];
 				bool dc_t2 = true;
@@ -5017,7 +5114,7 @@ extern "C" __global__ void BFSKernel_fast(const BFSNode* __restrict__ graphNodes
 	}
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 extern "C" __global__ void BFSKernel_aliased(const BFSNode* graphNodes, long long graphNodes_len, const int* graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5030,33 +5127,33 @@ extern "C" __global__ void BFSKernel_aliased(const BFSNode* graphNodes, long lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	bool (*dc_p11);
-#line 552 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
-#line 553 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
 #line 554 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
+#line 555 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1)]), &dc_b1)) {
+#line 556 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2)];
 		bool dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 555 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
-#line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4)]), &dc_b4);
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5)]), &dc_b5);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6)]), &dc_b6)) {
+#line 561 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7)];
 				int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10)];
 				bool dc_t3 = true;
@@ -5068,7 +5165,7 @@ extern "C" __global__ void BFSKernel_aliased(const BFSNode* graphNodes, long lon
 	}
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 extern "C" __global__ void BFSKernel_aliased_fast(const BFSNode* graphNodes, long long graphNodes_len, const int* graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5076,28 +5173,28 @@ extern "C" __global__ void BFSKernel_aliased_fast(const BFSNode* graphNodes, lon
 	int (*dc_p4);
 	int dc_b5 = 0;
 	bool (*dc_p6);
-#line 552 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
-#line 553 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
-		graphMask[tid] = false;
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 555 "samples.go"
-		BFSNode node = graphNodes[tid];
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
+		graphMask[tid] = false;
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+		BFSNode node = graphNodes[tid];
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2)]), &dc_b2)) {
+#line 561 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3)];
 				int dc_t1 = (int)((unsigned int)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5)];
 				bool dc_t2 = true;
@@ -5109,7 +5206,7 @@ extern "C" __global__ void BFSKernel_aliased_fast(const BFSNode* graphNodes, lon
 	}
 }
 
-#line 570 "samples.go"
+#line 572 "samples.go"
 extern "C" __global__ void BFSKernel2(bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, bool* graphVisited, long long graphVisited_len, bool* over, long long over_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5120,32 +5217,32 @@ extern "C" __global__ void BFSKernel2(bool* graphMask, long long graphMask_len, 
 	bool (*dc_p7);
 	int dc_b8 = 0;
 	bool (*dc_p9);
-#line 571 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
-#line 572 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1)) {
 #line 573 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
+#line 574 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1)) {
+#line 575 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 153, &dc_b2)];
 		bool dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 574 "samples.go"
+#line 576 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 154, &dc_b4)];
 		bool dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 575 "samples.go"
+#line 577 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 155, &dc_b6)];
 		bool dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 576 "samples.go"
+#line 578 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b8)];
 		bool dc_t4 = false;
@@ -5155,35 +5252,35 @@ extern "C" __global__ void BFSKernel2(bool* graphMask, long long graphMask_len, 
 	}
 }
 
-#line 570 "samples.go"
-extern "C" __global__ void BFSKernel2_fast(bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, bool* graphVisited, long long graphVisited_len, bool* over, long long over_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 571 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 572 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
+extern "C" __global__ void BFSKernel2_fast(bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, bool* graphVisited, long long graphVisited_len, bool* over, long long over_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 573 "samples.go"
-		graphMask[tid] = true;
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 574 "samples.go"
-		graphVisited[tid] = true;
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
 #line 575 "samples.go"
-		over[0] = true;
+		graphMask[tid] = true;
 #line 576 "samples.go"
+		graphVisited[tid] = true;
+#line 577 "samples.go"
+		over[0] = true;
+#line 578 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 589 "samples.go"
+#line 591 "samples.go"
 extern "C" __global__ void Euclid(const LatLong* __restrict__ dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 590 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
-#line 591 "samples.go"
-	if (globalID < numRecords) {
 #line 592 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+#line 595 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2)];
 		float dc_t1 = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -5193,31 +5290,31 @@ extern "C" __global__ void Euclid(const LatLong* __restrict__ dLocations, long l
 	}
 }
 
-#line 589 "samples.go"
-extern "C" __global__ void Euclid_fast(const LatLong* __restrict__ dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 590 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 591 "samples.go"
-	if (globalID < numRecords) {
+extern "C" __global__ void Euclid_fast(const LatLong* __restrict__ dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 592 "samples.go"
-		LatLong loc = dLocations[globalID];
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 595 "samples.go"
 		dDistances[globalID] = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 589 "samples.go"
+#line 591 "samples.go"
 extern "C" __global__ void Euclid_aliased(const LatLong* dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 590 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
-#line 591 "samples.go"
-	if (globalID < numRecords) {
 #line 592 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1);
+#line 595 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2)];
 		float dc_t1 = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -5227,20 +5324,20 @@ extern "C" __global__ void Euclid_aliased(const LatLong* dLocations, long long d
 	}
 }
 
-#line 589 "samples.go"
-extern "C" __global__ void Euclid_aliased_fast(const LatLong* dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 590 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 591 "samples.go"
-	if (globalID < numRecords) {
+extern "C" __global__ void Euclid_aliased_fast(const LatLong* dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 592 "samples.go"
-		LatLong loc = dLocations[globalID];
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 595 "samples.go"
 		dDistances[globalID] = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 617 "samples.go"
+#line 619 "samples.go"
 extern "C" __global__ void NW2(const int* __restrict__ reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -5269,35 +5366,35 @@ extern "C" __global__ void NW2(const int* __restrict__ reference, long long refe
 	int dc_b25 = 0;
 	int (*dc_p26);
 	int dc_b27 = 0;
-#line 626 "samples.go"
-	__shared__ int sh15[17][17];
-#line 627 "samples.go"
-	__shared__ int sh16[16][16];
-#line 618 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 618 "samples.go"
-	long long tx = (long long)threadIdx.x;
-#line 619 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 620 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 621 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 622 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 623 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 624 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 625 "samples.go"
-	long long indexNW = base;
-#line 626 "samples.go"
-	int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	int (*ref)[16] = sh16;
 #line 628 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh15[17][17];
 #line 629 "samples.go"
+	__shared__ int sh16[16][16];
+#line 620 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 620 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 621 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 622 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 623 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 624 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 625 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 626 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 627 "samples.go"
+	long long indexNW = base;
+#line 628 "samples.go"
+	int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 631 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3)]), &dc_b3);
@@ -5305,11 +5402,11 @@ extern "C" __global__ void NW2(const int* __restrict__ reference, long long refe
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 631 "samples.go"
-	__syncthreads();
-#line 632 "samples.go"
-	if (tx == 0LL) {
 #line 633 "samples.go"
+	__syncthreads();
+#line 634 "samples.go"
+	if (tx == 0LL) {
+#line 635 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 162, &dc_b6)]), &dc_b6);
@@ -5317,33 +5414,33 @@ extern "C" __global__ void NW2(const int* __restrict__ reference, long long refe
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 635 "samples.go"
+#line 637 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 163, &dc_b7)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx), matrix_len, dc_fault, dc_tag, 164, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 636 "samples.go"
+#line 638 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 165, &dc_b10)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 166, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 637 "samples.go"
-	__syncthreads();
-#line 638 "samples.go"
-	int p = (int)penalty;
 #line 639 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	__syncthreads();
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 641 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 643 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 644 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13)];
 			int dc_t5 = maximum((int)((unsigned int)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 169, &dc_b15)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 170, &dc_b15)]), &dc_b15) + (unsigned int)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long long)((unsigned long long)y - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b16)][dc_ix((long long)((unsigned long long)x - 1ULL), 16, dc_fault, dc_tag, 172, &dc_b16)]), &dc_b16)), (int)((unsigned int)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 174, &dc_b17)]), &dc_b17) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 175, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18)]), &dc_b18) - (unsigned int)p));
@@ -5351,18 +5448,18 @@ extern "C" __global__ void NW2(const int* __restrict__ reference, long long refe
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		__syncthreads();
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 648 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 650 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 651 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19)];
 			int dc_t6 = maximum((int)((unsigned int)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 179, &dc_b21)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 180, &dc_b21)]), &dc_b21) + (unsigned int)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b22)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b22)]), &dc_b22)), (int)((unsigned int)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 184, &dc_b23)]), &dc_b23) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 185, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24)]), &dc_b24) - (unsigned int)p));
@@ -5370,12 +5467,12 @@ extern "C" __global__ void NW2(const int* __restrict__ reference, long long refe
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		__syncthreads();
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix[dc_ix((long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols), matrix_len, dc_fault, dc_tag, 187, &dc_b25)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long long)((unsigned long long)ty_1 + 1ULL), 17, dc_fault, dc_tag, 188, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 189, &dc_b27)]), &dc_b27);
@@ -5385,90 +5482,90 @@ extern "C" __global__ void NW2(const int* __restrict__ reference, long long refe
 	}
 }
 
-#line 617 "samples.go"
-extern "C" __global__ void NW2_fast(const int* __restrict__ reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 626 "samples.go"
-	__shared__ int sh15[17][17];
-#line 627 "samples.go"
-	__shared__ int sh16[16][16];
-#line 618 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 618 "samples.go"
-	long long tx = (long long)threadIdx.x;
 #line 619 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 620 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 621 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 622 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 623 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 624 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 625 "samples.go"
-	long long indexNW = base;
-#line 626 "samples.go"
-	int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	int (*ref)[16] = sh16;
+extern "C" __global__ void NW2_fast(const int* __restrict__ reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 628 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh15[17][17];
 #line 629 "samples.go"
+	__shared__ int sh16[16][16];
+#line 620 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 620 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 621 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 622 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 623 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 624 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 625 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 626 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 627 "samples.go"
+	long long indexNW = base;
+#line 628 "samples.go"
+	int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 631 "samples.go"
 		ref[ty][tx] = reference[(long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty)];
 	}
-#line 631 "samples.go"
-	__syncthreads();
-#line 632 "samples.go"
-	if (tx == 0LL) {
 #line 633 "samples.go"
+	__syncthreads();
+#line 634 "samples.go"
+	if (tx == 0LL) {
+#line 635 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 635 "samples.go"
-	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
-#line 636 "samples.go"
-	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
 #line 637 "samples.go"
-	__syncthreads();
+	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
 #line 638 "samples.go"
-	int p = (int)penalty;
+	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
 #line 639 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	__syncthreads();
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 641 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 643 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 644 "samples.go"
 			temp[y][x] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)]), (int)((unsigned int)temp[y][(long long)((unsigned long long)x - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][x] - (unsigned int)p));
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		__syncthreads();
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 648 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 650 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 651 "samples.go"
 			temp[y_1][x_1] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)]), (int)((unsigned int)temp[y_1][(long long)((unsigned long long)x_1 - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][x_1] - (unsigned int)p));
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		__syncthreads();
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		matrix[(long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols)] = temp[(long long)((unsigned long long)ty_1 + 1ULL)][(long long)((unsigned long long)tx + 1ULL)];
 	}
 }
 
-#line 617 "samples.go"
+#line 619 "samples.go"
 extern "C" __global__ void NW2_aliased(const int* reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -5497,35 +5594,35 @@ extern "C" __global__ void NW2_aliased(const int* reference, long long reference
 	int dc_b25 = 0;
 	int (*dc_p26);
 	int dc_b27 = 0;
-#line 626 "samples.go"
-	__shared__ int sh15[17][17];
-#line 627 "samples.go"
-	__shared__ int sh16[16][16];
-#line 618 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 618 "samples.go"
-	long long tx = (long long)threadIdx.x;
-#line 619 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 620 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 621 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 622 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 623 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 624 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 625 "samples.go"
-	long long indexNW = base;
-#line 626 "samples.go"
-	int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	int (*ref)[16] = sh16;
 #line 628 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh15[17][17];
 #line 629 "samples.go"
+	__shared__ int sh16[16][16];
+#line 620 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 620 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 621 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 622 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 623 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 624 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 625 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 626 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 627 "samples.go"
+	long long indexNW = base;
+#line 628 "samples.go"
+	int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 631 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3)]), &dc_b3);
@@ -5533,11 +5630,11 @@ extern "C" __global__ void NW2_aliased(const int* reference, long long reference
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 631 "samples.go"
-	__syncthreads();
-#line 632 "samples.go"
-	if (tx == 0LL) {
 #line 633 "samples.go"
+	__syncthreads();
+#line 634 "samples.go"
+	if (tx == 0LL) {
+#line 635 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 162, &dc_b6)]), &dc_b6);
@@ -5545,33 +5642,33 @@ extern "C" __global__ void NW2_aliased(const int* reference, long long reference
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 635 "samples.go"
+#line 637 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 163, &dc_b7)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx), matrix_len, dc_fault, dc_tag, 164, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 636 "samples.go"
+#line 638 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 165, &dc_b10)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 166, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 637 "samples.go"
-	__syncthreads();
-#line 638 "samples.go"
-	int p = (int)penalty;
 #line 639 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	__syncthreads();
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 641 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 643 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 644 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13)];
 			int dc_t5 = maximum((int)((unsigned int)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 169, &dc_b15)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 170, &dc_b15)]), &dc_b15) + (unsigned int)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long long)((unsigned long long)y - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b16)][dc_ix((long long)((unsigned long long)x - 1ULL), 16, dc_fault, dc_tag, 172, &dc_b16)]), &dc_b16)), (int)((unsigned int)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 174, &dc_b17)]), &dc_b17) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 175, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18)]), &dc_b18) - (unsigned int)p));
@@ -5579,18 +5676,18 @@ extern "C" __global__ void NW2_aliased(const int* reference, long long reference
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		__syncthreads();
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 648 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 650 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 651 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19)];
 			int dc_t6 = maximum((int)((unsigned int)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 179, &dc_b21)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 180, &dc_b21)]), &dc_b21) + (unsigned int)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b22)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b22)]), &dc_b22)), (int)((unsigned int)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 184, &dc_b23)]), &dc_b23) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 185, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24)]), &dc_b24) - (unsigned int)p));
@@ -5598,12 +5695,12 @@ extern "C" __global__ void NW2_aliased(const int* reference, long long reference
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		__syncthreads();
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix[dc_ix((long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols), matrix_len, dc_fault, dc_tag, 187, &dc_b25)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long long)((unsigned long long)ty_1 + 1ULL), 17, dc_fault, dc_tag, 188, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 189, &dc_b27)]), &dc_b27);
@@ -5613,90 +5710,90 @@ extern "C" __global__ void NW2_aliased(const int* reference, long long reference
 	}
 }
 
-#line 617 "samples.go"
-extern "C" __global__ void NW2_aliased_fast(const int* reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 626 "samples.go"
-	__shared__ int sh15[17][17];
-#line 627 "samples.go"
-	__shared__ int sh16[16][16];
-#line 618 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 618 "samples.go"
-	long long tx = (long long)threadIdx.x;
 #line 619 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 620 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 621 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 622 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 623 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 624 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 625 "samples.go"
-	long long indexNW = base;
-#line 626 "samples.go"
-	int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	int (*ref)[16] = sh16;
+extern "C" __global__ void NW2_aliased_fast(const int* reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 628 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh15[17][17];
 #line 629 "samples.go"
+	__shared__ int sh16[16][16];
+#line 620 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 620 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 621 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 622 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 623 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 624 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 625 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 626 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 627 "samples.go"
+	long long indexNW = base;
+#line 628 "samples.go"
+	int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 631 "samples.go"
 		ref[ty][tx] = reference[(long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty)];
 	}
-#line 631 "samples.go"
-	__syncthreads();
-#line 632 "samples.go"
-	if (tx == 0LL) {
 #line 633 "samples.go"
+	__syncthreads();
+#line 634 "samples.go"
+	if (tx == 0LL) {
+#line 635 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 635 "samples.go"
-	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
-#line 636 "samples.go"
-	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
 #line 637 "samples.go"
-	__syncthreads();
+	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
 #line 638 "samples.go"
-	int p = (int)penalty;
+	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
 #line 639 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	__syncthreads();
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 641 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 643 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 644 "samples.go"
 			temp[y][x] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)]), (int)((unsigned int)temp[y][(long long)((unsigned long long)x - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][x] - (unsigned int)p));
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		__syncthreads();
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 648 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 650 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 651 "samples.go"
 			temp[y_1][x_1] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)]), (int)((unsigned int)temp[y_1][(long long)((unsigned long long)x_1 - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][x_1] - (unsigned int)p));
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		__syncthreads();
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		matrix[(long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols)] = temp[(long long)((unsigned long long)ty_1 + 1ULL)][(long long)((unsigned long long)tx + 1ULL)];
 	}
 }
 
-#line 663 "samples.go"
+#line 665 "samples.go"
 extern "C" __global__ void Hotspot3D(const float* __restrict__ p, long long p_len, const float* __restrict__ tIn, long long tIn_len, float* tOut, long long tOut_len, float sdc, long long nx, long long ny, long long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5722,106 +5819,106 @@ extern "C" __global__ void Hotspot3D(const float* __restrict__ p, long long p_le
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 665 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 666 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 667 "samples.go"
-	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 668 "samples.go"
-	long long xy = (long long)((unsigned long long)nx * (unsigned long long)ny);
+	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 669 "samples.go"
-	long long w = (long long)((unsigned long long)c - 1ULL);
-#line 669 "samples.go"
-	long long e = (long long)((unsigned long long)c + 1ULL);
-#line 669 "samples.go"
-	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
-#line 669 "samples.go"
-	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
+	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
 #line 670 "samples.go"
-	if (i == 0LL) {
+	long long xy = (long long)((unsigned long long)nx * (unsigned long long)ny);
 #line 671 "samples.go"
+	long long w = (long long)((unsigned long long)c - 1ULL);
+#line 671 "samples.go"
+	long long e = (long long)((unsigned long long)c + 1ULL);
+#line 671 "samples.go"
+	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
+#line 671 "samples.go"
+	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
+#line 672 "samples.go"
+	if (i == 0LL) {
+#line 673 "samples.go"
 		w = c;
 	}
-#line 673 "samples.go"
+#line 675 "samples.go"
 	if (i == (long long)((unsigned long long)nx - 1ULL)) {
-#line 674 "samples.go"
+#line 676 "samples.go"
 		e = c;
 	}
-#line 676 "samples.go"
+#line 678 "samples.go"
 	if (j == 0LL) {
-#line 677 "samples.go"
+#line 679 "samples.go"
 		n = c;
 	}
-#line 679 "samples.go"
+#line 681 "samples.go"
 	if (j == (long long)((unsigned long long)ny - 1ULL)) {
-#line 680 "samples.go"
+#line 682 "samples.go"
 		s = c;
 	}
-#line 682 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
-#line 683 "samples.go"
-	float temp2 = temp1;
 #line 684 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
 #line 685 "samples.go"
+	float temp2 = temp1;
+#line 686 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+#line 687 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 686 "samples.go"
-	c = (long long)((unsigned long long)c + (unsigned long long)xy);
-#line 687 "samples.go"
-	w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 688 "samples.go"
-	e = (long long)((unsigned long long)e + (unsigned long long)xy);
+	c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 689 "samples.go"
-	n = (long long)((unsigned long long)n + (unsigned long long)xy);
+	w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 690 "samples.go"
-	s = (long long)((unsigned long long)s + (unsigned long long)xy);
+	e = (long long)((unsigned long long)e + (unsigned long long)xy);
 #line 691 "samples.go"
-	for (long long k = 1LL; k < (long long)((unsigned long long)nz - 1ULL); k = (long long)((unsigned long long)k + 1ULL)) {
+	n = (long long)((unsigned long long)n + (unsigned long long)xy);
 #line 692 "samples.go"
-		float tmp = temp2;
-#line 692 "samples.go"
-		float tmp_1 = temp3;
-#line 692 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
-#line 692 "samples.go"
-		temp1 = tmp;
-#line 692 "samples.go"
-		temp2 = tmp_1;
-#line 692 "samples.go"
-		temp3 = tmp_2;
+	s = (long long)((unsigned long long)s + (unsigned long long)xy);
 #line 693 "samples.go"
+	for (long long k = 1LL; k < (long long)((unsigned long long)nz - 1ULL); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 694 "samples.go"
+		float tmp = temp2;
+#line 694 "samples.go"
+		float tmp_1 = temp3;
+#line 694 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
+#line 694 "samples.go"
+		temp1 = tmp;
+#line 694 "samples.go"
+		temp2 = tmp_1;
+#line 694 "samples.go"
+		temp3 = tmp_2;
+#line 695 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 694 "samples.go"
-		c = (long long)((unsigned long long)c + (unsigned long long)xy);
-#line 695 "samples.go"
-		w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 696 "samples.go"
-		e = (long long)((unsigned long long)e + (unsigned long long)xy);
+		c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 697 "samples.go"
-		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+		w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 698 "samples.go"
+		e = (long long)((unsigned long long)e + (unsigned long long)xy);
+#line 699 "samples.go"
+		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+#line 700 "samples.go"
 		s = (long long)((unsigned long long)s + (unsigned long long)xy);
 	}
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_3 = temp2;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_4 = temp3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp1 = tmp_3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp2 = tmp_4;
-#line 701 "samples.go"
+#line 703 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24)]), &dc_b24) + ct * 80.0f;
@@ -5830,7 +5927,7 @@ extern "C" __global__ void Hotspot3D(const float* __restrict__ p, long long p_le
 	}
 }
 
-#line 663 "samples.go"
+#line 665 "samples.go"
 extern "C" __global__ void Hotspot3D_aliased(const float* p, long long p_len, const float* tIn, long long tIn_len, float* tOut, long long tOut_len, float sdc, long long nx, long long ny, long long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5856,106 +5953,106 @@ extern "C" __global__ void Hotspot3D_aliased(const float* p, long long p_len, co
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 665 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 666 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 667 "samples.go"
-	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 668 "samples.go"
-	long long xy = (long long)((unsigned long long)nx * (unsigned long long)ny);
+	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 669 "samples.go"
-	long long w = (long long)((unsigned long long)c - 1ULL);
-#line 669 "samples.go"
-	long long e = (long long)((unsigned long long)c + 1ULL);
-#line 669 "samples.go"
-	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
-#line 669 "samples.go"
-	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
+	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
 #line 670 "samples.go"
-	if (i == 0LL) {
+	long long xy = (long long)((unsigned long long)nx * (unsigned long long)ny);
 #line 671 "samples.go"
+	long long w = (long long)((unsigned long long)c - 1ULL);
+#line 671 "samples.go"
+	long long e = (long long)((unsigned long long)c + 1ULL);
+#line 671 "samples.go"
+	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
+#line 671 "samples.go"
+	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
+#line 672 "samples.go"
+	if (i == 0LL) {
+#line 673 "samples.go"
 		w = c;
 	}
-#line 673 "samples.go"
+#line 675 "samples.go"
 	if (i == (long long)((unsigned long long)nx - 1ULL)) {
-#line 674 "samples.go"
+#line 676 "samples.go"
 		e = c;
 	}
-#line 676 "samples.go"
+#line 678 "samples.go"
 	if (j == 0LL) {
-#line 677 "samples.go"
+#line 679 "samples.go"
 		n = c;
 	}
-#line 679 "samples.go"
+#line 681 "samples.go"
 	if (j == (long long)((unsigned long long)ny - 1ULL)) {
-#line 680 "samples.go"
+#line 682 "samples.go"
 		s = c;
 	}
-#line 682 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
-#line 683 "samples.go"
-	float temp2 = temp1;
 #line 684 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1)]), &dc_b1);
 #line 685 "samples.go"
+	float temp2 = temp1;
+#line 686 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2)]), &dc_b2);
+#line 687 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 686 "samples.go"
-	c = (long long)((unsigned long long)c + (unsigned long long)xy);
-#line 687 "samples.go"
-	w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 688 "samples.go"
-	e = (long long)((unsigned long long)e + (unsigned long long)xy);
+	c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 689 "samples.go"
-	n = (long long)((unsigned long long)n + (unsigned long long)xy);
+	w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 690 "samples.go"
-	s = (long long)((unsigned long long)s + (unsigned long long)xy);
+	e = (long long)((unsigned long long)e + (unsigned long long)xy);
 #line 691 "samples.go"
-	for (long long k = 1LL; k < (long long)((unsigned long long)nz - 1ULL); k = (long long)((unsigned long long)k + 1ULL)) {
+	n = (long long)((unsigned long long)n + (unsigned long long)xy);
 #line 692 "samples.go"
-		float tmp = temp2;
-#line 692 "samples.go"
-		float tmp_1 = temp3;
-#line 692 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
-#line 692 "samples.go"
-		temp1 = tmp;
-#line 692 "samples.go"
-		temp2 = tmp_1;
-#line 692 "samples.go"
-		temp3 = tmp_2;
+	s = (long long)((unsigned long long)s + (unsigned long long)xy);
 #line 693 "samples.go"
+	for (long long k = 1LL; k < (long long)((unsigned long long)nz - 1ULL); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 694 "samples.go"
+		float tmp = temp2;
+#line 694 "samples.go"
+		float tmp_1 = temp3;
+#line 694 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10)]), &dc_b10);
+#line 694 "samples.go"
+		temp1 = tmp;
+#line 694 "samples.go"
+		temp2 = tmp_1;
+#line 694 "samples.go"
+		temp3 = tmp_2;
+#line 695 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 694 "samples.go"
-		c = (long long)((unsigned long long)c + (unsigned long long)xy);
-#line 695 "samples.go"
-		w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 696 "samples.go"
-		e = (long long)((unsigned long long)e + (unsigned long long)xy);
+		c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 697 "samples.go"
-		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+		w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 698 "samples.go"
+		e = (long long)((unsigned long long)e + (unsigned long long)xy);
+#line 699 "samples.go"
+		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+#line 700 "samples.go"
 		s = (long long)((unsigned long long)s + (unsigned long long)xy);
 	}
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_3 = temp2;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_4 = temp3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp1 = tmp_3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp2 = tmp_4;
-#line 701 "samples.go"
+#line 703 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24)]), &dc_b24) + ct * 80.0f;
@@ -5964,33 +6061,33 @@ extern "C" __global__ void Hotspot3D_aliased(const float* p, long long p_len, co
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 extern "C" __global__ void CFDStepFactor(long long nelr, const float* __restrict__ variables, long long variables_len, const float* __restrict__ areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1)];
 	float dc_t2 = 0.5f / (sqrtf(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3)]), &dc_b3)) * (sqrtf(speedSqd) + speedOfSound));
@@ -5999,60 +6096,60 @@ extern "C" __global__ void CFDStepFactor(long long nelr, const float* __restrict
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 extern "C" __global__ void CFDStepFactor_fast(long long nelr, const float* __restrict__ variables, long long variables_len, const float* __restrict__ areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	stepFactors[i] = 0.5f / (sqrtf(areas[i]) * (sqrtf(speedSqd) + speedOfSound));
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 extern "C" __global__ void CFDStepFactor_aliased(long long nelr, const float* variables, long long variables_len, const float* areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1)];
 	float dc_t2 = 0.5f / (sqrtf(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3)]), &dc_b3)) * (sqrtf(speedSqd) + speedOfSound));
@@ -6061,34 +6158,34 @@ extern "C" __global__ void CFDStepFactor_aliased(long long nelr, const float* va
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 extern "C" __global__ void CFDStepFactor_aliased_fast(long long nelr, const float* variables, long long variables_len, const float* areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	stepFactors[i] = 0.5f / (sqrtf(areas[i]) * (sqrtf(speedSqd) + speedOfSound));
 }
 
-#line 777 "samples.go"
+#line 779 "samples.go"
 extern "C" __global__ void CFDFlux(long long nelr, const int* __restrict__ elementsSurroundingElements, long long elementsSurroundingElements_len, const float* __restrict__ normals, long long normals_len, const float* __restrict__ variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6104,217 +6201,217 @@ extern "C" __global__ void CFDFlux(long long nelr, const int* __restrict__ eleme
 	float (*dc_p12);
 	int dc_b13 = 0;
 	float (*dc_p14);
-#line 779 "samples.go"
+#line 781 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrtf(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {};
 #line 789 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+	Float3 fluxMomentum = {};
 #line 791 "samples.go"
-		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 792 "samples.go"
-		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+#line 793 "samples.go"
+		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
 #line 794 "samples.go"
+		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0LL) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1LL)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2LL)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
+#line 854 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 853 "samples.go"
+#line 855 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 854 "samples.go"
+#line 856 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 855 "samples.go"
+#line 857 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 856 "samples.go"
+#line 858 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
@@ -6323,203 +6420,203 @@ extern "C" __global__ void CFDFlux(long long nelr, const int* __restrict__ eleme
 	}
 }
 
-#line 777 "samples.go"
-extern "C" __global__ void CFDFlux_fast(long long nelr, const int* __restrict__ elementsSurroundingElements, long long elementsSurroundingElements_len, const float* __restrict__ normals, long long normals_len, const float* __restrict__ variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 779 "samples.go"
+extern "C" __global__ void CFDFlux_fast(long long nelr, const int* __restrict__ elementsSurroundingElements, long long elementsSurroundingElements_len, const float* __restrict__ normals, long long normals_len, const float* __restrict__ variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 781 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrtf(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {};
 #line 789 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
+	Float3 fluxMomentum = {};
 #line 791 "samples.go"
-		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 792 "samples.go"
-		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
+#line 793 "samples.go"
+		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
 #line 794 "samples.go"
+		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0LL) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1LL)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2LL)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
-#line 853 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
 #line 854 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
+	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
 #line 855 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
 #line 856 "samples.go"
+	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
+#line 857 "samples.go"
+	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+#line 858 "samples.go"
 	fluxes[(long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr)] = fluxDensityEnergy;
 }
 
-#line 777 "samples.go"
+#line 779 "samples.go"
 extern "C" __global__ void CFDFlux_aliased(long long nelr, const int* elementsSurroundingElements, long long elementsSurroundingElements_len, const float* normals, long long normals_len, const float* variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6535,217 +6632,217 @@ extern "C" __global__ void CFDFlux_aliased(long long nelr, const int* elementsSu
 	float (*dc_p12);
 	int dc_b13 = 0;
 	float (*dc_p14);
-#line 779 "samples.go"
+#line 781 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrtf(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {};
 #line 789 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+	Float3 fluxMomentum = {};
 #line 791 "samples.go"
-		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 792 "samples.go"
-		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1)]), &dc_b1);
+#line 793 "samples.go"
+		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4)]), &dc_b4)};
 #line 794 "samples.go"
+		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0LL) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1LL)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2LL)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
+#line 854 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 853 "samples.go"
+#line 855 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 854 "samples.go"
+#line 856 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 855 "samples.go"
+#line 857 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 856 "samples.go"
+#line 858 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
@@ -6754,216 +6851,216 @@ extern "C" __global__ void CFDFlux_aliased(long long nelr, const int* elementsSu
 	}
 }
 
-#line 777 "samples.go"
-extern "C" __global__ void CFDFlux_aliased_fast(long long nelr, const int* elementsSurroundingElements, long long elementsSurroundingElements_len, const float* normals, long long normals_len, const float* variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 779 "samples.go"
+extern "C" __global__ void CFDFlux_aliased_fast(long long nelr, const int* elementsSurroundingElements, long long elementsSurroundingElements_len, const float* normals, long long normals_len, const float* variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 781 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrtf(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {};
 #line 789 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
+	Float3 fluxMomentum = {};
 #line 791 "samples.go"
-		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 792 "samples.go"
-		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
+#line 793 "samples.go"
+		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
 #line 794 "samples.go"
+		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0LL) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1LL)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2LL)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
-#line 853 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
 #line 854 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
+	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
 #line 855 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
 #line 856 "samples.go"
+	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
+#line 857 "samples.go"
+	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+#line 858 "samples.go"
 	fluxes[(long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr)] = fluxDensityEnergy;
 }
 
-#line 863 "samples.go"
+#line 865 "samples.go"
 extern "C" __global__ void CFDTimeStep(long long j, long long nelr, const float* __restrict__ oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* __restrict__ stepFactors, long long stepFactors_len, const float* __restrict__ fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 864 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 865 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
 #line 866 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 867 "samples.go"
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
+#line 868 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 869 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5);
@@ -6973,33 +7070,33 @@ extern "C" __global__ void CFDTimeStep(long long j, long long nelr, const float*
 	}
 }
 
-#line 863 "samples.go"
-extern "C" __global__ void CFDTimeStep_fast(long long j, long long nelr, const float* __restrict__ oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* __restrict__ stepFactors, long long stepFactors_len, const float* __restrict__ fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 864 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 865 "samples.go"
-	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
+extern "C" __global__ void CFDTimeStep_fast(long long j, long long nelr, const float* __restrict__ oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* __restrict__ stepFactors, long long stepFactors_len, const float* __restrict__ fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 866 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 867 "samples.go"
+	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
+#line 868 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 869 "samples.go"
 		variables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] = oldVariables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] + factor * fluxes[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)];
 	}
 }
 
-#line 863 "samples.go"
+#line 865 "samples.go"
 extern "C" __global__ void CFDTimeStep_aliased(long long j, long long nelr, const float* oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* stepFactors, long long stepFactors_len, const float* fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 864 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 865 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
 #line 866 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 867 "samples.go"
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
+#line 868 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 869 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5)]), &dc_b5);
@@ -7009,38 +7106,38 @@ extern "C" __global__ void CFDTimeStep_aliased(long long j, long long nelr, cons
 	}
 }
 
-#line 863 "samples.go"
-extern "C" __global__ void CFDTimeStep_aliased_fast(long long j, long long nelr, const float* oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* stepFactors, long long stepFactors_len, const float* fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 864 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 865 "samples.go"
-	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
+extern "C" __global__ void CFDTimeStep_aliased_fast(long long j, long long nelr, const float* oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* stepFactors, long long stepFactors_len, const float* fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 866 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 867 "samples.go"
+	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
+#line 868 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 869 "samples.go"
 		variables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] = oldVariables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] + factor * fluxes[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)];
 	}
 }
 
-#line 890 "samples.go"
+#line 892 "samples.go"
 extern "C" __global__ void PFSum(double* partialSums, long long partialSums_len, long long numGroups, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	double (*dc_p3);
-#line 891 "samples.go"
+#line 893 "samples.go"
 	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
-#line 892 "samples.go"
+#line 894 "samples.go"
 		double sum = 0.0;
 		{
-#line 893 "samples.go"
+#line 895 "samples.go"
 			long long tmp = numGroups;
-#line 893 "samples.go"
+#line 895 "samples.go"
 			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 894 "samples.go"
+#line 896 "samples.go"
 				sum = sum + dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(x, partialSums_len, dc_fault, dc_tag, 226, &dc_b1)]), &dc_b1);
 			}
 		}
-#line 896 "samples.go"
+#line 898 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 227, &dc_b2)];
 		double dc_t1 = sum;
@@ -7050,27 +7147,27 @@ extern "C" __global__ void PFSum(double* partialSums, long long partialSums_len,
 	}
 }
 
-#line 890 "samples.go"
-extern "C" __global__ void PFSum_fast(double* partialSums, long long partialSums_len, long long numGroups, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 891 "samples.go"
-	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 892 "samples.go"
+extern "C" __global__ void PFSum_fast(double* partialSums, long long partialSums_len, long long numGroups, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 893 "samples.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 894 "samples.go"
 		double sum = 0.0;
 		{
-#line 893 "samples.go"
+#line 895 "samples.go"
 			long long tmp = numGroups;
-#line 893 "samples.go"
+#line 895 "samples.go"
 			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 894 "samples.go"
+#line 896 "samples.go"
 				sum = sum + partialSums[x];
 			}
 		}
-#line 896 "samples.go"
+#line 898 "samples.go"
 		partialSums[0] = sum;
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 extern "C" __global__ void PFNormalize(double* weights, long long weights_len, long long nParticles, const double* __restrict__ partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7088,22 +7185,22 @@ extern "C" __global__ void PFNormalize(double* weights, long long weights_len, l
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	double (*dc_p16);
-#line 909 "samples.go"
-	__shared__ double sh17[2];
-#line 908 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 909 "samples.go"
-	double* shared = sh17;
-#line 910 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 911 "samples.go"
+	__shared__ double sh17[2];
+#line 910 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 911 "samples.go"
+	double* shared = sh17;
+#line 912 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 913 "samples.go"
 		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b1)]), &dc_b1);
 	}
-#line 913 "samples.go"
-	__syncthreads();
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	__syncthreads();
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 229, &dc_b2)];
 		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b4)]), &dc_b4) / shared[1];
@@ -7111,20 +7208,20 @@ extern "C" __global__ void PFNormalize(double* weights, long long weights_len, l
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 917 "samples.go"
-	__syncthreads();
-#line 918 "samples.go"
-	if (i == 0LL) {
 #line 919 "samples.go"
+	__syncthreads();
+#line 920 "samples.go"
+	if (i == 0LL) {
+#line 921 "samples.go"
 		dc_b5 = 0;
 		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 231, &dc_b5)];
 		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 232, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 920 "samples.go"
+#line 922 "samples.go"
 		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 921 "samples.go"
+#line 923 "samples.go"
 			dc_b8 = 0;
 			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 233, &dc_b8)];
 			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 234, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long long)((unsigned long long)x - 1ULL), cdf_len, dc_fault, dc_tag, 235, &dc_b11)]), &dc_b11);
@@ -7132,7 +7229,7 @@ extern "C" __global__ void PFNormalize(double* weights, long long weights_len, l
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 236, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
@@ -7140,18 +7237,18 @@ extern "C" __global__ void PFNormalize(double* weights, long long weights_len, l
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 925 "samples.go"
-	__syncthreads();
-#line 926 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 927 "samples.go"
+	__syncthreads();
+#line 928 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 929 "samples.go"
 		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b14)]), &dc_b14);
 	}
-#line 929 "samples.go"
-	__syncthreads();
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	__syncthreads();
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		dc_b15 = 0;
 		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 238, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
@@ -7161,57 +7258,57 @@ extern "C" __global__ void PFNormalize(double* weights, long long weights_len, l
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 extern "C" __global__ void PFNormalize_fast(double* weights, long long weights_len, long long nParticles, const double* __restrict__ partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 909 "samples.go"
-	__shared__ double sh17[2];
-#line 908 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 909 "samples.go"
-	double* shared = sh17;
-#line 910 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 911 "samples.go"
+	__shared__ double sh17[2];
+#line 910 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 911 "samples.go"
+	double* shared = sh17;
+#line 912 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 913 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 913 "samples.go"
-	__syncthreads();
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	__syncthreads();
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 917 "samples.go"
-	__syncthreads();
-#line 918 "samples.go"
-	if (i == 0LL) {
 #line 919 "samples.go"
-		cdf[0] = weights[0];
+	__syncthreads();
 #line 920 "samples.go"
-		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+	if (i == 0LL) {
 #line 921 "samples.go"
+		cdf[0] = weights[0];
+#line 922 "samples.go"
+		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 923 "samples.go"
 			cdf[x] = weights[x] + cdf[(long long)((unsigned long long)x - 1ULL)];
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 925 "samples.go"
-	__syncthreads();
-#line 926 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 927 "samples.go"
+	__syncthreads();
+#line 928 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 929 "samples.go"
 		shared[0] = u[0];
 	}
-#line 929 "samples.go"
-	__syncthreads();
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	__syncthreads();
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 extern "C" __global__ void PFNormalize_aliased(double* weights, long long weights_len, long long nParticles, const double* partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7229,22 +7326,22 @@ extern "C" __global__ void PFNormalize_aliased(double* weights, long long weight
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	double (*dc_p16);
-#line 909 "samples.go"
-	__shared__ double sh17[2];
-#line 908 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 909 "samples.go"
-	double* shared = sh17;
-#line 910 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 911 "samples.go"
+	__shared__ double sh17[2];
+#line 910 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 911 "samples.go"
+	double* shared = sh17;
+#line 912 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 913 "samples.go"
 		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b1)]), &dc_b1);
 	}
-#line 913 "samples.go"
-	__syncthreads();
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	__syncthreads();
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 229, &dc_b2)];
 		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b4)]), &dc_b4) / shared[1];
@@ -7252,20 +7349,20 @@ extern "C" __global__ void PFNormalize_aliased(double* weights, long long weight
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 917 "samples.go"
-	__syncthreads();
-#line 918 "samples.go"
-	if (i == 0LL) {
 #line 919 "samples.go"
+	__syncthreads();
+#line 920 "samples.go"
+	if (i == 0LL) {
+#line 921 "samples.go"
 		dc_b5 = 0;
 		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 231, &dc_b5)];
 		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 232, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 920 "samples.go"
+#line 922 "samples.go"
 		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 921 "samples.go"
+#line 923 "samples.go"
 			dc_b8 = 0;
 			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 233, &dc_b8)];
 			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 234, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long long)((unsigned long long)x - 1ULL), cdf_len, dc_fault, dc_tag, 235, &dc_b11)]), &dc_b11);
@@ -7273,7 +7370,7 @@ extern "C" __global__ void PFNormalize_aliased(double* weights, long long weight
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 236, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
@@ -7281,18 +7378,18 @@ extern "C" __global__ void PFNormalize_aliased(double* weights, long long weight
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 925 "samples.go"
-	__syncthreads();
-#line 926 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 927 "samples.go"
+	__syncthreads();
+#line 928 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 929 "samples.go"
 		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b14)]), &dc_b14);
 	}
-#line 929 "samples.go"
-	__syncthreads();
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	__syncthreads();
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		dc_b15 = 0;
 		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 238, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
@@ -7302,57 +7399,57 @@ extern "C" __global__ void PFNormalize_aliased(double* weights, long long weight
 	}
 }
 
-#line 907 "samples.go"
+#line 909 "samples.go"
 extern "C" __global__ void PFNormalize_aliased_fast(double* weights, long long weights_len, long long nParticles, const double* partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 909 "samples.go"
-	__shared__ double sh17[2];
-#line 908 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 909 "samples.go"
-	double* shared = sh17;
-#line 910 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 911 "samples.go"
+	__shared__ double sh17[2];
+#line 910 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 911 "samples.go"
+	double* shared = sh17;
+#line 912 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 913 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 913 "samples.go"
-	__syncthreads();
-#line 914 "samples.go"
-	if (i < nParticles) {
 #line 915 "samples.go"
+	__syncthreads();
+#line 916 "samples.go"
+	if (i < nParticles) {
+#line 917 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 917 "samples.go"
-	__syncthreads();
-#line 918 "samples.go"
-	if (i == 0LL) {
 #line 919 "samples.go"
-		cdf[0] = weights[0];
+	__syncthreads();
 #line 920 "samples.go"
-		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+	if (i == 0LL) {
 #line 921 "samples.go"
+		cdf[0] = weights[0];
+#line 922 "samples.go"
+		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 923 "samples.go"
 			cdf[x] = weights[x] + cdf[(long long)((unsigned long long)x - 1ULL)];
 		}
-#line 923 "samples.go"
+#line 925 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 925 "samples.go"
-	__syncthreads();
-#line 926 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 927 "samples.go"
+	__syncthreads();
+#line 928 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 929 "samples.go"
 		shared[0] = u[0];
 	}
-#line 929 "samples.go"
-	__syncthreads();
-#line 930 "samples.go"
-	if (i < nParticles) {
 #line 931 "samples.go"
+	__syncthreads();
+#line 932 "samples.go"
+	if (i < nParticles) {
+#line 933 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 extern "C" __global__ void PFFindIndex(const double* __restrict__ arrayX, long long arrayX_len, const double* __restrict__ arrayY, long long arrayY_len, const double* __restrict__ cdf, long long cdf_len, const double* __restrict__ u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7362,39 +7459,39 @@ extern "C" __global__ void PFFindIndex(const double* __restrict__ arrayX, long l
 	int dc_b6 = 0;
 	double (*dc_p7);
 	int dc_b8 = 0;
-#line 940 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long long index = -1LL;
 		{
-#line 943 "samples.go"
-			long long tmp = nParticles;
-#line 943 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 944 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
 #line 945 "samples.go"
-					index = x;
+			long long tmp = nParticles;
+#line 945 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 946 "samples.go"
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1LL)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 241, &dc_b3)];
 		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 953 "samples.go"
+#line 955 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 243, &dc_b6)];
 		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b8)]), &dc_b8);
@@ -7402,49 +7499,49 @@ extern "C" __global__ void PFFindIndex(const double* __restrict__ arrayX, long l
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	__syncthreads();
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 extern "C" __global__ void PFFindIndex_fast(const double* __restrict__ arrayX, long long arrayX_len, const double* __restrict__ arrayY, long long arrayY_len, const double* __restrict__ cdf, long long cdf_len, const double* __restrict__ u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 940 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long long index = -1LL;
 		{
-#line 943 "samples.go"
-			long long tmp = nParticles;
-#line 943 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 944 "samples.go"
-				if (cdf[x] >= u[i]) {
 #line 945 "samples.go"
-					index = x;
+			long long tmp = nParticles;
+#line 945 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 946 "samples.go"
+				if (cdf[x] >= u[i]) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1LL)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b1)]), &dc_b1);
-#line 953 "samples.go"
+#line 955 "samples.go"
 		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b2)]), &dc_b2);
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	__syncthreads();
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 extern "C" __global__ void PFFindIndex_aliased(const double* arrayX, long long arrayX_len, const double* arrayY, long long arrayY_len, const double* cdf, long long cdf_len, const double* u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7454,39 +7551,39 @@ extern "C" __global__ void PFFindIndex_aliased(const double* arrayX, long long a
 	int dc_b6 = 0;
 	double (*dc_p7);
 	int dc_b8 = 0;
-#line 940 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long long index = -1LL;
 		{
-#line 943 "samples.go"
-			long long tmp = nParticles;
-#line 943 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 944 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
 #line 945 "samples.go"
-					index = x;
+			long long tmp = nParticles;
+#line 945 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 946 "samples.go"
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 239, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 240, &dc_b2)]), &dc_b2)) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1LL)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 241, &dc_b3)];
 		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 953 "samples.go"
+#line 955 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 243, &dc_b6)];
 		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b8)]), &dc_b8);
@@ -7494,49 +7591,49 @@ extern "C" __global__ void PFFindIndex_aliased(const double* arrayX, long long a
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	__syncthreads();
 }
 
-#line 939 "samples.go"
+#line 941 "samples.go"
 extern "C" __global__ void PFFindIndex_aliased_fast(const double* arrayX, long long arrayX_len, const double* arrayY, long long arrayY_len, const double* cdf, long long cdf_len, const double* u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 940 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 941 "samples.go"
-	if (i < nParticles) {
 #line 942 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 943 "samples.go"
+	if (i < nParticles) {
+#line 944 "samples.go"
 		long long index = -1LL;
 		{
-#line 943 "samples.go"
-			long long tmp = nParticles;
-#line 943 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 944 "samples.go"
-				if (cdf[x] >= u[i]) {
 #line 945 "samples.go"
-					index = x;
+			long long tmp = nParticles;
+#line 945 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 946 "samples.go"
+				if (cdf[x] >= u[i]) {
+#line 947 "samples.go"
+					index = x;
+#line 948 "samples.go"
 					break;
 				}
 			}
 		}
-#line 949 "samples.go"
+#line 951 "samples.go"
 		if (index == (-1LL)) {
-#line 950 "samples.go"
+#line 952 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 952 "samples.go"
+#line 954 "samples.go"
 		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 242, &dc_b1)]), &dc_b1);
-#line 953 "samples.go"
+#line 955 "samples.go"
 		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 244, &dc_b2)]), &dc_b2);
 	}
-#line 955 "samples.go"
+#line 957 "samples.go"
 	__syncthreads();
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 extern "C" __global__ void BucketCount(const float* __restrict__ input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* __restrict__ pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7547,56 +7644,56 @@ extern "C" __global__ void BucketCount(const float* __restrict__ input, long lon
 	unsigned int (*dc_p7);
 	int dc_b8 = 0;
 	unsigned int (*dc_p9);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 973 "samples.go"
-	long long lid = (long long)threadIdx.x;
-#line 973 "samples.go"
-	long long lsize = (long long)blockDim.x;
-#line 974 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 974 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 975 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long lid = (long long)threadIdx.x;
+#line 975 "samples.go"
+	long long lsize = (long long)blockDim.x;
 #line 976 "samples.go"
+	long long gid = (long long)blockIdx.x;
+#line 976 "samples.go"
+	long long gsize = (long long)gridDim.x;
+#line 977 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	__syncthreads();
-#line 979 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	__syncthreads();
 #line 981 "samples.go"
-		long long idx = 31LL;
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 982 "samples.go"
-		long long jump = 16LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long long idx = 31LL;
 #line 984 "samples.go"
-		for (; jump >= 1LL; ) {
+		long long jump = 16LL;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1LL; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
@@ -7604,13 +7701,13 @@ extern "C" __global__ void BucketCount(const float* __restrict__ input, long lon
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	__syncthreads();
-#line 999 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1000 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	__syncthreads();
 #line 1001 "samples.go"
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+#line 1002 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1003 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long long)((unsigned long long)prefixBase + (unsigned long long)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8)];
 		unsigned int dc_t2 = sOffset[i_1] & 134217727u;
@@ -7620,7 +7717,7 @@ extern "C" __global__ void BucketCount(const float* __restrict__ input, long lon
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 extern "C" __global__ void BucketCount_fast(const float* __restrict__ input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* __restrict__ pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7629,56 +7726,56 @@ extern "C" __global__ void BucketCount_fast(const float* __restrict__ input, lon
 	int (*dc_p5);
 	int dc_b6 = 0;
 	unsigned int (*dc_p7);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 973 "samples.go"
-	long long lid = (long long)threadIdx.x;
-#line 973 "samples.go"
-	long long lsize = (long long)blockDim.x;
-#line 974 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 974 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 975 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long lid = (long long)threadIdx.x;
+#line 975 "samples.go"
+	long long lsize = (long long)blockDim.x;
 #line 976 "samples.go"
+	long long gid = (long long)blockIdx.x;
+#line 976 "samples.go"
+	long long gsize = (long long)gridDim.x;
+#line 977 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	__syncthreads();
-#line 979 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	__syncthreads();
 #line 981 "samples.go"
-		long long idx = 31LL;
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 982 "samples.go"
-		long long jump = 16LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long long idx = 31LL;
 #line 984 "samples.go"
-		for (; jump >= 1LL; ) {
+		long long jump = 16LL;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1LL; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
@@ -7686,18 +7783,18 @@ extern "C" __global__ void BucketCount_fast(const float* __restrict__ input, lon
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	__syncthreads();
-#line 999 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1000 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	__syncthreads();
 #line 1001 "samples.go"
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+#line 1002 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1003 "samples.go"
 		prefixOffsets[(long long)((unsigned long long)prefixBase + (unsigned long long)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 extern "C" __global__ void BucketCount_aliased(const float* input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7708,56 +7805,56 @@ extern "C" __global__ void BucketCount_aliased(const float* input, long long inp
 	unsigned int (*dc_p7);
 	int dc_b8 = 0;
 	unsigned int (*dc_p9);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 973 "samples.go"
-	long long lid = (long long)threadIdx.x;
-#line 973 "samples.go"
-	long long lsize = (long long)blockDim.x;
-#line 974 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 974 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 975 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long lid = (long long)threadIdx.x;
+#line 975 "samples.go"
+	long long lsize = (long long)blockDim.x;
 #line 976 "samples.go"
+	long long gid = (long long)blockIdx.x;
+#line 976 "samples.go"
+	long long gsize = (long long)gridDim.x;
+#line 977 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	__syncthreads();
-#line 979 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	__syncthreads();
 #line 981 "samples.go"
-		long long idx = 31LL;
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 982 "samples.go"
-		long long jump = 16LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long long idx = 31LL;
 #line 984 "samples.go"
-		for (; jump >= 1LL; ) {
+		long long jump = 16LL;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1LL; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
@@ -7765,13 +7862,13 @@ extern "C" __global__ void BucketCount_aliased(const float* input, long long inp
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	__syncthreads();
-#line 999 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1000 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	__syncthreads();
 #line 1001 "samples.go"
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+#line 1002 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1003 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long long)((unsigned long long)prefixBase + (unsigned long long)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8)];
 		unsigned int dc_t2 = sOffset[i_1] & 134217727u;
@@ -7781,7 +7878,7 @@ extern "C" __global__ void BucketCount_aliased(const float* input, long long inp
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 extern "C" __global__ void BucketCount_aliased_fast(const float* input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7790,56 +7887,56 @@ extern "C" __global__ void BucketCount_aliased_fast(const float* input, long lon
 	int (*dc_p5);
 	int dc_b6 = 0;
 	unsigned int (*dc_p7);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 973 "samples.go"
-	long long lid = (long long)threadIdx.x;
-#line 973 "samples.go"
-	long long lsize = (long long)blockDim.x;
-#line 974 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 974 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 975 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long lid = (long long)threadIdx.x;
+#line 975 "samples.go"
+	long long lsize = (long long)blockDim.x;
 #line 976 "samples.go"
+	long long gid = (long long)blockIdx.x;
+#line 976 "samples.go"
+	long long gsize = (long long)gridDim.x;
+#line 977 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	__syncthreads();
-#line 979 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
+	__syncthreads();
 #line 981 "samples.go"
-		long long idx = 31LL;
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 982 "samples.go"
-		long long jump = 16LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
+		long long idx = 31LL;
 #line 984 "samples.go"
-		for (; jump >= 1LL; ) {
+		long long jump = 16LL;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1LL; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4)];
 		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
@@ -7847,18 +7944,18 @@ extern "C" __global__ void BucketCount_aliased_fast(const float* input, long lon
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	__syncthreads();
-#line 999 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1000 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	__syncthreads();
 #line 1001 "samples.go"
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+#line 1002 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1003 "samples.go"
 		prefixOffsets[(long long)((unsigned long long)prefixBase + (unsigned long long)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* __restrict__ xj, long long xj_len, const double* __restrict__ yj, long long yj_len, int* ind, long long ind_len, const int* __restrict__ objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* __restrict__ img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -7899,43 +7996,43 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	double (*dc_p39);
-#line 1045 "samples.go"
-	__shared__ double sh19[128];
-#line 1044 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1045 "samples.go"
-	double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
+	__shared__ double sh19[128];
+#line 1046 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1047 "samples.go"
+	double* buffer = sh19;
+#line 1048 "samples.go"
+	if (i < nParticles) {
+#line 1049 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 251, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1048 "samples.go"
+#line 1050 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 253, &dc_b4)];
 		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 254, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1049 "samples.go"
+#line 1051 "samples.go"
 		dc_b7 = 0;
 		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 255, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1050 "samples.go"
+#line 1052 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b9)];
 		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1051 "samples.go"
+#line 1053 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b12)];
 		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
@@ -7943,27 +8040,27 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	__syncthreads();
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
-#line 1056 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1057 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
+			long long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1059 "samples.go"
-				if ((long long)v >= maxSize) {
+				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
 #line 1060 "samples.go"
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+#line 1061 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				dc_b19 = 0;
 				dc_p20 = &ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y), ind_len, dc_fault, dc_tag, 264, &dc_b19)];
 				int dc_t6 = v;
@@ -7972,27 +8069,27 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 				}
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 1067 "samples.go"
+			long long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		dc_b23 = 0;
 		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 267, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 268, &dc_b25)];
 		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 270, &dc_b28)]), &dc_b28));
@@ -8000,18 +8097,18 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1072 "samples.go"
+#line 1074 "samples.go"
 	dc_b29 = 0;
 	dc_p30 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 271, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1073 "samples.go"
-	__syncthreads();
-#line 1074 "samples.go"
-	if (i < nParticles) {
 #line 1075 "samples.go"
+	__syncthreads();
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		dc_b31 = 0;
 		dc_p32 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 272, &dc_b31)];
 		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b33)]), &dc_b33);
@@ -8019,13 +8116,13 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1077 "samples.go"
-	__syncthreads();
-#line 1078 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	__syncthreads();
 #line 1080 "samples.go"
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1082 "samples.go"
 			dc_b34 = 0;
 			dc_p35 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 275, &dc_b34)];
 			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 275, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 276, &dc_b37)]), &dc_b37);
@@ -8033,12 +8130,12 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		__syncthreads();
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		dc_b38 = 0;
 		dc_p39 = &partialSums[dc_ix((long long)blockIdx.x, partialSums_len, dc_fault, dc_tag, 277, &dc_b38)];
 		double dc_t12 = buffer[0];
@@ -8046,106 +8143,106 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	__syncthreads();
 }
 
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 extern "C" __global__ void PFLikelihood_fast(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* __restrict__ xj, long long xj_len, const double* __restrict__ yj, long long yj_len, int* ind, long long ind_len, const int* __restrict__ objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* __restrict__ img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1045 "samples.go"
-	__shared__ double sh19[128];
-#line 1044 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1045 "samples.go"
-	double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
-		arrayX[i] = xj[i];
+	__shared__ double sh19[128];
+#line 1046 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1047 "samples.go"
+	double* buffer = sh19;
 #line 1048 "samples.go"
-		arrayY[i] = yj[i];
+	if (i < nParticles) {
 #line 1049 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayX[i] = xj[i];
 #line 1050 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		arrayY[i] = yj[i];
 #line 1051 "samples.go"
+		weights[i] = 1.0 / (double)nParticles;
+#line 1052 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1053 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	__syncthreads();
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
-#line 1056 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
 #line 1057 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
+			long long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
 #line 1059 "samples.go"
-				if ((long long)v >= maxSize) {
+				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
 #line 1060 "samples.go"
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+#line 1061 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y)] = v;
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
 #line 1067 "samples.go"
+			long long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		likelihood[i] = sum / (double)countOnes;
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1072 "samples.go"
-	buffer[(long long)threadIdx.x] = 0.0;
-#line 1073 "samples.go"
-	__syncthreads();
 #line 1074 "samples.go"
-	if (i < nParticles) {
+	buffer[(long long)threadIdx.x] = 0.0;
 #line 1075 "samples.go"
+	__syncthreads();
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		buffer[(long long)threadIdx.x] = weights[i];
 	}
-#line 1077 "samples.go"
-	__syncthreads();
-#line 1078 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	__syncthreads();
 #line 1080 "samples.go"
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1082 "samples.go"
 			buffer[(long long)threadIdx.x] = buffer[(long long)threadIdx.x] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 276, &dc_b2)]), &dc_b2);
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		__syncthreads();
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		partialSums[(long long)blockIdx.x] = buffer[0];
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	__syncthreads();
 }
 
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* xj, long long xj_len, const double* yj, long long yj_len, int* ind, long long ind_len, const int* objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -8186,43 +8283,43 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	double (*dc_p39);
-#line 1045 "samples.go"
-	__shared__ double sh19[128];
-#line 1044 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1045 "samples.go"
-	double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
+	__shared__ double sh19[128];
+#line 1046 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1047 "samples.go"
+	double* buffer = sh19;
+#line 1048 "samples.go"
+	if (i < nParticles) {
+#line 1049 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 251, &dc_b1)];
 		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1048 "samples.go"
+#line 1050 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 253, &dc_b4)];
 		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 254, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1049 "samples.go"
+#line 1051 "samples.go"
 		dc_b7 = 0;
 		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 255, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1050 "samples.go"
+#line 1052 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b9)];
 		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1051 "samples.go"
+#line 1053 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b12)];
 		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
@@ -8230,27 +8327,27 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	__syncthreads();
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
-#line 1056 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1057 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
+			long long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 260, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 261, &dc_b16)]), &dc_b16));
 #line 1059 "samples.go"
-				if ((long long)v >= maxSize) {
+				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 262, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 263, &dc_b18)]), &dc_b18));
 #line 1060 "samples.go"
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+#line 1061 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				dc_b19 = 0;
 				dc_p20 = &ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y), ind_len, dc_fault, dc_tag, 264, &dc_b19)];
 				int dc_t6 = v;
@@ -8259,27 +8356,27 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 				}
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 1067 "samples.go"
+			long long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 265, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		dc_b23 = 0;
 		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 267, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 268, &dc_b25)];
 		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 270, &dc_b28)]), &dc_b28));
@@ -8287,18 +8384,18 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1072 "samples.go"
+#line 1074 "samples.go"
 	dc_b29 = 0;
 	dc_p30 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 271, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1073 "samples.go"
-	__syncthreads();
-#line 1074 "samples.go"
-	if (i < nParticles) {
 #line 1075 "samples.go"
+	__syncthreads();
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		dc_b31 = 0;
 		dc_p32 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 272, &dc_b31)];
 		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b33)]), &dc_b33);
@@ -8306,13 +8403,13 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1077 "samples.go"
-	__syncthreads();
-#line 1078 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	__syncthreads();
 #line 1080 "samples.go"
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1082 "samples.go"
 			dc_b34 = 0;
 			dc_p35 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 275, &dc_b34)];
 			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 275, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 276, &dc_b37)]), &dc_b37);
@@ -8320,12 +8417,12 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		__syncthreads();
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		dc_b38 = 0;
 		dc_p39 = &partialSums[dc_ix((long long)blockIdx.x, partialSums_len, dc_fault, dc_tag, 277, &dc_b38)];
 		double dc_t12 = buffer[0];
@@ -8333,141 +8430,141 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	__syncthreads();
 }
 
-#line 1042 "samples.go"
+#line 1044 "samples.go"
 extern "C" __global__ void PFLikelihood_aliased_fast(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* xj, long long xj_len, const double* yj, long long yj_len, int* ind, long long ind_len, const int* objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1045 "samples.go"
-	__shared__ double sh19[128];
-#line 1044 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1045 "samples.go"
-	double* buffer = sh19;
-#line 1046 "samples.go"
-	if (i < nParticles) {
 #line 1047 "samples.go"
-		arrayX[i] = xj[i];
+	__shared__ double sh19[128];
+#line 1046 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1047 "samples.go"
+	double* buffer = sh19;
 #line 1048 "samples.go"
-		arrayY[i] = yj[i];
+	if (i < nParticles) {
 #line 1049 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayX[i] = xj[i];
 #line 1050 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		arrayY[i] = yj[i];
 #line 1051 "samples.go"
+		weights[i] = 1.0 / (double)nParticles;
+#line 1052 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1053 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1053 "samples.go"
+#line 1055 "samples.go"
 	__syncthreads();
-#line 1054 "samples.go"
+#line 1056 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1055 "samples.go"
-			long long tmp = countOnes;
-#line 1055 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
-#line 1056 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
 #line 1057 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
+			long long tmp = countOnes;
+#line 1057 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1058 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
 #line 1059 "samples.go"
-				if ((long long)v >= maxSize) {
+				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
 #line 1060 "samples.go"
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+#line 1061 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1062 "samples.go"
 					v = 0;
 				}
-#line 1062 "samples.go"
+#line 1064 "samples.go"
 				ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y)] = v;
 			}
 		}
-#line 1064 "samples.go"
+#line 1066 "samples.go"
 		double sum = 0.0;
 		{
-#line 1065 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1065 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
-#line 1066 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
 #line 1067 "samples.go"
+			long long tmp_1 = countOnes;
+#line 1067 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 1068 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 266, &dc_b1)]), &dc_b1);
+#line 1069 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1069 "samples.go"
+#line 1071 "samples.go"
 		likelihood[i] = sum / (double)countOnes;
-#line 1070 "samples.go"
+#line 1072 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1072 "samples.go"
-	buffer[(long long)threadIdx.x] = 0.0;
-#line 1073 "samples.go"
-	__syncthreads();
 #line 1074 "samples.go"
-	if (i < nParticles) {
+	buffer[(long long)threadIdx.x] = 0.0;
 #line 1075 "samples.go"
+	__syncthreads();
+#line 1076 "samples.go"
+	if (i < nParticles) {
+#line 1077 "samples.go"
 		buffer[(long long)threadIdx.x] = weights[i];
 	}
-#line 1077 "samples.go"
-	__syncthreads();
-#line 1078 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1079 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	__syncthreads();
 #line 1080 "samples.go"
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+#line 1081 "samples.go"
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1082 "samples.go"
 			buffer[(long long)threadIdx.x] = buffer[(long long)threadIdx.x] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 276, &dc_b2)]), &dc_b2);
 		}
-#line 1082 "samples.go"
+#line 1084 "samples.go"
 		__syncthreads();
 	}
-#line 1084 "samples.go"
+#line 1086 "samples.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1085 "samples.go"
+#line 1087 "samples.go"
 		partialSums[(long long)blockIdx.x] = buffer[0];
 	}
-#line 1087 "samples.go"
+#line 1089 "samples.go"
 	__syncthreads();
 }
 
-#line 1107 "samples.go"
+#line 1109 "samples.go"
 extern "C" __global__ void QuasirandomGenerator(float* output, long long output_len, QRNGTable table, unsigned int seed, unsigned int n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 1109 "samples.go"
-	long long dim = (long long)threadIdx.y;
-#line 1110 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1111 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long dim = (long long)threadIdx.y;
 #line 1112 "samples.go"
-	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1113 "samples.go"
-		unsigned int result = 0;
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1114 "samples.go"
-		unsigned int data = seed + pos;
+	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
 #line 1115 "samples.go"
-		for (long long bit = 0LL; bit < 31LL; ) {
+		unsigned int result = 0;
 #line 1116 "samples.go"
-			if ((data & 1u) != 0u) {
+		unsigned int data = seed + pos;
 #line 1117 "samples.go"
+		for (long long bit = 0LL; bit < 31LL; ) {
+#line 1118 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1119 "samples.go"
 				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 278, &dc_b1)][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				long long tmp = (long long)((unsigned long long)bit + 1ULL);
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				unsigned int tmp_1 = data >> 1;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				bit = tmp;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1120 "samples.go"
+#line 1122 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &output[dc_ix((unsigned int)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
@@ -8477,45 +8574,839 @@ extern "C" __global__ void QuasirandomGenerator(float* output, long long output_
 	}
 }
 
-#line 1107 "samples.go"
+#line 1109 "samples.go"
 extern "C" __global__ void QuasirandomGenerator_fast(float* output, long long output_len, QRNGTable table, unsigned int seed, unsigned int n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 1109 "samples.go"
-	long long dim = (long long)threadIdx.y;
-#line 1110 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1111 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long dim = (long long)threadIdx.y;
 #line 1112 "samples.go"
-	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1113 "samples.go"
-		unsigned int result = 0;
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1114 "samples.go"
-		unsigned int data = seed + pos;
+	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
 #line 1115 "samples.go"
-		for (long long bit = 0LL; bit < 31LL; ) {
+		unsigned int result = 0;
 #line 1116 "samples.go"
-			if ((data & 1u) != 0u) {
+		unsigned int data = seed + pos;
 #line 1117 "samples.go"
+		for (long long bit = 0LL; bit < 31LL; ) {
+#line 1118 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1119 "samples.go"
 				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				long long tmp = (long long)((unsigned long long)bit + 1ULL);
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				unsigned int tmp_1 = data >> 1;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				bit = tmp;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1120 "samples.go"
+#line 1122 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &output[dc_ix((unsigned int)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 1150 "samples.go"
+extern "C" __global__ void MersenneTwister(float* dRandom, long long dRandom_len, const MTParams* __restrict__ ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	unsigned int (*dc_p7);
+	int dc_b8 = 0;
+	float (*dc_p9);
+#line 1151 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1152 "samples.go"
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+#line 1153 "samples.go"
+	unsigned int mt[19] = {};
+#line 1154 "samples.go"
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 282, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 283, &dc_b3)]), &dc_b3) >> 30)) + (unsigned int)iState;
+		}
+#line 1160 "samples.go"
+		long long iState_1 = 0LL;
+#line 1161 "samples.go"
+		unsigned int mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
+#line 1163 "samples.go"
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+#line 1164 "samples.go"
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+#line 1165 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1166 "samples.go"
+					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1169 "samples.go"
+					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
+				}
+#line 1171 "samples.go"
+				unsigned int mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b4)]), &dc_b4);
+#line 1173 "samples.go"
+				unsigned int mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b5)]), &dc_b5);
+#line 1174 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b6)];
+				unsigned int dc_t1 = x;
+				if (!dc_b6) {
+					*dc_p7 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 287, &dc_b8)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b8) {
+					*dc_p9 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1150 "samples.go"
+extern "C" __global__ void MersenneTwister_fast(float* dRandom, long long dRandom_len, const MTParams* __restrict__ ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+#line 1151 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1152 "samples.go"
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+#line 1153 "samples.go"
+	unsigned int mt[19] = {};
+#line 1154 "samples.go"
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (mt[(long long)((unsigned long long)iState - 1ULL)] ^ (mt[(long long)((unsigned long long)iState - 1ULL)] >> 30)) + (unsigned int)iState;
+		}
+#line 1160 "samples.go"
+		long long iState_1 = 0LL;
+#line 1161 "samples.go"
+		unsigned int mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
+#line 1163 "samples.go"
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+#line 1164 "samples.go"
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+#line 1165 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1166 "samples.go"
+					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1169 "samples.go"
+					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
+				}
+#line 1171 "samples.go"
+				unsigned int mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b2)]), &dc_b2);
+#line 1173 "samples.go"
+				unsigned int mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b3)]), &dc_b3);
+#line 1174 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b4 = 0;
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b4)];
+				unsigned int dc_t1 = x;
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 287, &dc_b6)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b6) {
+					*dc_p7 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1150 "samples.go"
+extern "C" __global__ void MersenneTwister_aliased(float* dRandom, long long dRandom_len, const MTParams* ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	unsigned int (*dc_p7);
+	int dc_b8 = 0;
+	float (*dc_p9);
+#line 1151 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1152 "samples.go"
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+#line 1153 "samples.go"
+	unsigned int mt[19] = {};
+#line 1154 "samples.go"
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 282, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 283, &dc_b3)]), &dc_b3) >> 30)) + (unsigned int)iState;
+		}
+#line 1160 "samples.go"
+		long long iState_1 = 0LL;
+#line 1161 "samples.go"
+		unsigned int mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
+#line 1163 "samples.go"
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+#line 1164 "samples.go"
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+#line 1165 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1166 "samples.go"
+					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1169 "samples.go"
+					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
+				}
+#line 1171 "samples.go"
+				unsigned int mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b4)]), &dc_b4);
+#line 1173 "samples.go"
+				unsigned int mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b5)]), &dc_b5);
+#line 1174 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b6)];
+				unsigned int dc_t1 = x;
+				if (!dc_b6) {
+					*dc_p7 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 287, &dc_b8)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b8) {
+					*dc_p9 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1150 "samples.go"
+extern "C" __global__ void MersenneTwister_aliased_fast(float* dRandom, long long dRandom_len, const MTParams* ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	float (*dc_p7);
+#line 1151 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1152 "samples.go"
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+#line 1153 "samples.go"
+	unsigned int mt[19] = {};
+#line 1154 "samples.go"
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (mt[(long long)((unsigned long long)iState - 1ULL)] ^ (mt[(long long)((unsigned long long)iState - 1ULL)] >> 30)) + (unsigned int)iState;
+		}
+#line 1160 "samples.go"
+		long long iState_1 = 0LL;
+#line 1161 "samples.go"
+		unsigned int mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
+#line 1163 "samples.go"
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+#line 1164 "samples.go"
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+#line 1165 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1166 "samples.go"
+					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1169 "samples.go"
+					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
+				}
+#line 1171 "samples.go"
+				unsigned int mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b2)]), &dc_b2);
+#line 1173 "samples.go"
+				unsigned int mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b3)]), &dc_b3);
+#line 1174 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b4 = 0;
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b4)];
+				unsigned int dc_t1 = x;
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 287, &dc_b6)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b6) {
+					*dc_p7 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1201 "samples.go"
+extern "C" __global__ void BoxMullerGPU(float* dRandom, long long dRandom_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 1202 "samples.go"
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1203 "samples.go"
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+#line 1204 "samples.go"
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+#line 1205 "samples.go"
+		for (long long iOut = 0LL; iOut < nPerRng; iOut = (long long)((unsigned long long)iOut + 2ULL)) {
+#line 1206 "samples.go"
+			long long a = (long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL);
+#line 1206 "samples.go"
+			long long b = (long long)((unsigned long long)iRng + ((unsigned long long)iOut + 1ULL) * 256ULL);
+#line 1207 "samples.go"
+			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 290, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 291, &dc_b2)]), &dc_b2));
+			dc_b3 = 0;
+			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 288, &dc_b3)];
+			float dc_t2 = dc_t1.r0;
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+			dc_b5 = 0;
+			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 289, &dc_b5)];
+			float dc_t3 = dc_t1.r1;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 1245 "samples.go"
+extern "C" __global__ void RecursiveGaussian(const unsigned int* __restrict__ id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+#line 1246 "samples.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 292, &dc_b1)]), &dc_b1));
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long long tmp = h;
+#line 1254 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), id_len, dc_fault, dc_tag, 293, &dc_b2)]), &dc_b2));
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			dc_b3 = 0;
+			dc_p4 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), od_len, dc_fault, dc_tag, 294, &dc_b3)];
+			unsigned int dc_t1 = floatToRGBA(yc);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 295, &dc_b5)]), &dc_b5));
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 296, &dc_b6)]), &dc_b6));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b7 = 0;
+		dc_p8 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 297, &dc_b7)];
+		unsigned int dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b9)]), &dc_b9)), yc_1));
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1245 "samples.go"
+extern "C" __global__ void RecursiveGaussian_fast(const unsigned int* __restrict__ id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+#line 1246 "samples.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(id[x]);
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long long tmp = h;
+#line 1254 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(id[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)]);
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			od[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)] = floatToRGBA(yc);
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(id[last]);
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 296, &dc_b1)]), &dc_b1));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 297, &dc_b2)];
+		unsigned int dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b4)]), &dc_b4)), yc_1));
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 1245 "samples.go"
+extern "C" __global__ void RecursiveGaussian_aliased(const unsigned int* id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+#line 1246 "samples.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 292, &dc_b1)]), &dc_b1));
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long long tmp = h;
+#line 1254 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), id_len, dc_fault, dc_tag, 293, &dc_b2)]), &dc_b2));
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			dc_b3 = 0;
+			dc_p4 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), od_len, dc_fault, dc_tag, 294, &dc_b3)];
+			unsigned int dc_t1 = floatToRGBA(yc);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 295, &dc_b5)]), &dc_b5));
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 296, &dc_b6)]), &dc_b6));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b7 = 0;
+		dc_p8 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 297, &dc_b7)];
+		unsigned int dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b9)]), &dc_b9)), yc_1));
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1245 "samples.go"
+extern "C" __global__ void RecursiveGaussian_aliased_fast(const unsigned int* id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+#line 1246 "samples.go"
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(id[x]);
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long long tmp = h;
+#line 1254 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(id[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)]);
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			od[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)] = floatToRGBA(yc);
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(id[last]);
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 296, &dc_b1)]), &dc_b1));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 297, &dc_b2)];
+		unsigned int dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b4)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}

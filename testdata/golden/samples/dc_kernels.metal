@@ -43,6 +43,10 @@ int dc_atomic_xchg_i32_device(device int* p, int v) {
 	return atomic_exchange_explicit((device atomic_int*)p, v, memory_order_relaxed);
 }
 
+uint dc_cvtf32_u32(float x) {
+	return x >= -9.223372e+18f && x < 9.223372e+18f ? (uint)(long)x : 0;
+}
+
 void dc_fault(device int* f, int tag, int site, long a, long b, long c, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if (dc_atomic_cas_i32_device(&f[0], 0, tag) != 0) {
 		return;
@@ -79,6 +83,16 @@ float dc_max_f32(float a, float b) {
 		return as_type<float>(as_type<uint>(a) & as_type<uint>(b));
 	}
 	return a > b ? a : b;
+}
+
+float dc_min_f32(float a, float b) {
+	if (a != a || b != b) {
+		return a + b;
+	}
+	if (a == b) {
+		return as_type<float>(as_type<uint>(a) | as_type<uint>(b));
+	}
+	return a < b ? a : b;
 }
 
 long dc_nz_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
@@ -210,6 +224,30 @@ struct QRNGTable {
 static_assert(sizeof(QRNGTable) == 372, "dc: size of QRNGTable differs from Go");
 static_assert(alignof(QRNGTable) == 4, "dc: alignment of QRNGTable differs from Go");
 
+struct MTParams {
+	uint MatrixA;
+	uint MaskB;
+	uint MaskC;
+	uint Seed;
+};
+static_assert(sizeof(MTParams) == 16, "dc: size of MTParams differs from Go");
+static_assert(alignof(MTParams) == 4, "dc: alignment of MTParams differs from Go");
+static_assert((0 + sizeof(uint) + alignof(uint) - 1) / alignof(uint) * alignof(uint) == 4, "dc: offset of MTParams.MaskB differs from Go");
+static_assert((4 + sizeof(uint) + alignof(uint) - 1) / alignof(uint) * alignof(uint) == 8, "dc: offset of MTParams.MaskC differs from Go");
+static_assert((8 + sizeof(uint) + alignof(uint) - 1) / alignof(uint) * alignof(uint) == 12, "dc: offset of MTParams.Seed differs from Go");
+
+struct Float4 {
+	float X;
+	float Y;
+	float Z;
+	float W;
+};
+static_assert(sizeof(Float4) == 16, "dc: size of Float4 differs from Go");
+static_assert(alignof(Float4) == 4, "dc: alignment of Float4 differs from Go");
+static_assert((0 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 4, "dc: offset of Float4.Y differs from Go");
+static_assert((4 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of Float4.Z differs from Go");
+static_assert((8 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 12, "dc: offset of Float4.W differs from Go");
+
 MCOption dc_sel_MCOption(MCOption v, const thread int* bad) {
 	if (*bad) {
 		MCOption z = {};
@@ -234,6 +272,14 @@ LatLong dc_sel_LatLong(LatLong v, const thread int* bad) {
 	return v;
 }
 
+MTParams dc_sel_MTParams(MTParams v, const thread int* bad) {
+	if (*bad) {
+		MTParams z = {};
+		return z;
+	}
+	return v;
+}
+
 struct dc_ret_loadVariables {
 	float r0;
 	Float3 r1;
@@ -247,251 +293,302 @@ struct dc_ret_computeFluxContribution {
 	Float3 r3;
 };
 
-#line 237 "samples.go"
+struct dc_ret_boxMuller {
+	float r0;
+	float r1;
+};
+
+#line 239 "samples.go"
 uint atomicInc(device uint* s, long s_len, long i, uint limit, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device uint (*dc_p3);
-#line 238 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 239 "samples.go"
-	for (;;) {
 #line 240 "samples.go"
-		uint next = old + 1u;
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 241 "samples.go"
-		if (old >= limit) {
+	for (;;) {
 #line 242 "samples.go"
+		uint next = old + 1u;
+#line 243 "samples.go"
+		if (old >= limit) {
+#line 244 "samples.go"
 			next = 0u;
 		}
-#line 244 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
-#line 245 "samples.go"
-		if (got == old) {
 #line 246 "samples.go"
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
+#line 247 "samples.go"
+		if (got == old) {
+#line 248 "samples.go"
 			return old;
 		}
-#line 248 "samples.go"
+#line 250 "samples.go"
 		old = got;
 	}
 }
 
-#line 254 "samples.go"
+#line 256 "samples.go"
 uint atomicDec(device uint* s, long s_len, long i, uint limit, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device uint (*dc_p3);
-#line 255 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 256 "samples.go"
-	for (;;) {
 #line 257 "samples.go"
-		uint next = old - 1u;
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 258 "samples.go"
-		if (old == 0u || old > limit) {
+	for (;;) {
 #line 259 "samples.go"
+		uint next = old - 1u;
+#line 260 "samples.go"
+		if (old == 0u || old > limit) {
+#line 261 "samples.go"
 			next = limit;
 		}
-#line 261 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
-#line 262 "samples.go"
-		if (got == old) {
 #line 263 "samples.go"
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
+#line 264 "samples.go"
+		if (got == old) {
+#line 265 "samples.go"
 			return old;
 		}
-#line 265 "samples.go"
+#line 267 "samples.go"
 		old = got;
 	}
 }
 
-#line 271 "samples.go"
+#line 273 "samples.go"
 int atomicBits(device int* s, long s_len, long i, int v, long op, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device int (*dc_p3);
-#line 272 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 273 "samples.go"
-	for (;;) {
 #line 274 "samples.go"
-		int next = 0;
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 275 "samples.go"
-		switch (op) {
+	for (;;) {
 #line 276 "samples.go"
-		case 0L: {
+		int next = 0;
 #line 277 "samples.go"
+		switch (op) {
+#line 278 "samples.go"
+		case 0L: {
+#line 279 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 278 "samples.go"
+#line 280 "samples.go"
 		case 1L: {
-#line 279 "samples.go"
+#line 281 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 280 "samples.go"
+#line 282 "samples.go"
 		default: {
-#line 281 "samples.go"
+#line 283 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 283 "samples.go"
-			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_cas_i32_device(dc_p3, old, next));
-#line 283 "samples.go"
-			if (got != old) {
-#line 284 "samples.go"
-				old = got;
 #line 285 "samples.go"
+			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_cas_i32_device(dc_p3, old, next));
+#line 285 "samples.go"
+			if (got != old) {
+#line 286 "samples.go"
+				old = got;
+#line 287 "samples.go"
 				continue;
 			}
 		}
-#line 287 "samples.go"
+#line 289 "samples.go"
 		return old;
 	}
 }
 
-#line 325 "samples.go"
-float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
-#line 326 "samples.go"
-	float callValue = s * exp(muByT + vBySqrtT * r) - x;
 #line 327 "samples.go"
-	if (callValue > 0.0f) {
+float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 328 "samples.go"
+	float callValue = s * exp(muByT + vBySqrtT * r) - x;
+#line 329 "samples.go"
+	if (callValue > 0.0f) {
+#line 330 "samples.go"
 		return callValue;
 	}
-#line 330 "samples.go"
+#line 332 "samples.go"
 	return 0.0f;
 }
 
-#line 371 "samples.go"
+#line 373 "samples.go"
 float moroInvCND(uint x) {
-#line 391 "samples.go"
-	float z = 0.0f;
-#line 392 "samples.go"
-	bool negate = false;
 #line 393 "samples.go"
-	if (x >= 2147483648u) {
+	float z = 0.0f;
 #line 394 "samples.go"
-		x = 4294967295u - x;
+	bool negate = false;
 #line 395 "samples.go"
+	if (x >= 2147483648u) {
+#line 396 "samples.go"
+		x = 4294967295u - x;
+#line 397 "samples.go"
 		negate = true;
 	}
-#line 399 "samples.go"
-	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
-#line 400 "samples.go"
-	float p2 = p1 - 0.5f;
 #line 401 "samples.go"
-	if (p2 > (-0.42f)) {
+	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 402 "samples.go"
-		z = p2 * p2;
+	float p2 = p1 - 0.5f;
 #line 403 "samples.go"
+	if (p2 > (-0.42f)) {
+#line 404 "samples.go"
+		z = p2 * p2;
+#line 405 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 405 "samples.go"
+#line 407 "samples.go"
 		z = log(-log(p1));
-#line 406 "samples.go"
+#line 408 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 408 "samples.go"
+#line 410 "samples.go"
 	if (negate) {
-#line 409 "samples.go"
+#line 411 "samples.go"
 		return -z;
 	}
-#line 411 "samples.go"
+#line 413 "samples.go"
 	return z;
 }
 
-#line 601 "samples.go"
-int maximum(int a, int b, int c) {
-#line 602 "samples.go"
-	int k = a;
 #line 603 "samples.go"
-	if (b > k) {
+int maximum(int a, int b, int c) {
 #line 604 "samples.go"
+	int k = a;
+#line 605 "samples.go"
+	if (b > k) {
+#line 606 "samples.go"
 		k = b;
 	}
-#line 606 "samples.go"
+#line 608 "samples.go"
 	if (c > k) {
-#line 607 "samples.go"
+#line 609 "samples.go"
 		k = c;
 	}
-#line 609 "samples.go"
+#line 611 "samples.go"
 	return k;
 }
 
-#line 754 "samples.go"
+#line 756 "samples.go"
 dc_ret_loadVariables loadVariables(device const float* variables, long variables_len, long i, long nelr, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 755 "samples.go"
+#line 757 "samples.go"
 	Float3 m = Float3{dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)};
-#line 756 "samples.go"
+#line 758 "samples.go"
 	return dc_ret_loadVariables{dc_sel_f32((dc_b4 = 0, variables[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)};
 }
 
-#line 728 "samples.go"
+#line 730 "samples.go"
 Float3 computeVelocity(float density, Float3 momentum) {
-#line 729 "samples.go"
+#line 731 "samples.go"
 	return Float3{momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 732 "samples.go"
+#line 734 "samples.go"
 float computeSpeedSqd(Float3 v) {
-#line 732 "samples.go"
+#line 734 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 734 "samples.go"
+#line 736 "samples.go"
 float computePressure(float density, float densityEnergy, float speedSqd) {
-#line 735 "samples.go"
+#line 737 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 738 "samples.go"
+#line 740 "samples.go"
 float computeSpeedOfSound(float density, float pressure) {
-#line 739 "samples.go"
+#line 741 "samples.go"
 	return sqrt(1.4f * pressure / density);
 }
 
-#line 744 "samples.go"
-dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 744 "samples.go"
-	Float3 fx = {};
-#line 744 "samples.go"
-	Float3 fy = {};
-#line 744 "samples.go"
-	Float3 fz = {};
-#line 744 "samples.go"
-	Float3 fe = {};
-#line 745 "samples.go"
-	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 746 "samples.go"
-	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 746 "samples.go"
+	Float3 fx = {};
+#line 746 "samples.go"
+	Float3 fy = {};
+#line 746 "samples.go"
+	Float3 fz = {};
+#line 746 "samples.go"
+	Float3 fe = {};
 #line 747 "samples.go"
-	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 748 "samples.go"
-	float dep = densityEnergy + pressure;
+	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
 #line 749 "samples.go"
-	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
 #line 750 "samples.go"
+	float dep = densityEnergy + pressure;
+#line 751 "samples.go"
+	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 752 "samples.go"
 	return dc_ret_computeFluxContribution{fx, fy, fz, fe};
 }
 
-#line 25 "samples.go"
+#line 1191 "samples.go"
+dc_ret_boxMuller boxMuller(float u1, float u2) {
+#line 1192 "samples.go"
+	float r = sqrt(-2.0f * log(u1));
+#line 1193 "samples.go"
+	float phi = 6.2831855f * u2;
+#line 1194 "samples.go"
+	return dc_ret_boxMuller{r * cos(phi), r * sin(phi)};
+}
+
+#line 1228 "samples.go"
+Float4 rgbaToFloat(uint c) {
+#line 1230 "samples.go"
+	return Float4{(float)(c & 255u) * 0.003921569f, (float)((c >> 8) & 255u) * 0.003921569f, (float)((c >> 16) & 255u) * 0.003921569f, (float)((c >> 24) & 255u) * 0.003921569f};
+}
+
+#line 1225 "samples.go"
+Float4 Float4_Scale(Float4 a, float s) {
+#line 1225 "samples.go"
+	return Float4{s * a.X, s * a.Y, s * a.Z, s * a.W};
+}
+
+#line 1222 "samples.go"
+Float4 Float4_Sub(Float4 a, Float4 b) {
+#line 1222 "samples.go"
+	return Float4{a.X - b.X, a.Y - b.Y, a.Z - b.Z, a.W - b.W};
+}
+
+#line 1219 "samples.go"
+Float4 Float4_Add(Float4 a, Float4 b) {
+#line 1219 "samples.go"
+	return Float4{a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W};
+}
+
+#line 1233 "samples.go"
+float saturate_(float x) {
+#line 1233 "samples.go"
+	return dc_min_f32(dc_max_f32(x, 0.0f), 1.0f);
+}
+
+#line 1236 "samples.go"
+uint floatToRGBA(Float4 c) {
+#line 1237 "samples.go"
+	return (dc_cvtf32_u32(saturate_(c.W) * 255.0f) << 24) | (dc_cvtf32_u32(saturate_(c.Z) * 255.0f) << 16) | (dc_cvtf32_u32(saturate_(c.Y) * 255.0f) << 8) | dc_cvtf32_u32(saturate_(c.X) * 255.0f);
+}
+
+#line 27 "samples.go"
 kernel void VectorAdd(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 26 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 27 "samples.go"
-	if (i < numElements) {
 #line 28 "samples.go"
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 15, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 16, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
@@ -501,18 +598,18 @@ kernel void VectorAdd(device const float* a [[buffer(0)]], constant long& a_len 
 	}
 }
 
-#line 25 "samples.go"
-kernel void VectorAdd_fast(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 26 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 27 "samples.go"
-	if (i < numElements) {
+kernel void VectorAdd_fast(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 28 "samples.go"
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 29 "samples.go"
+	if (i < numElements) {
+#line 30 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -526,17 +623,17 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	device int (*dc_p12);
-#line 41 "samples.go"
-	threadgroup int sh0[128];
-#line 41 "samples.go"
-	threadgroup int* sdata = sh0;
-#line 42 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup int sh0[128];
+#line 43 "samples.go"
+	threadgroup int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)dc_lid.x;
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -544,7 +641,7 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 19, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = 0;
@@ -552,13 +649,13 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 20, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 23, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
@@ -566,12 +663,12 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 24, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t4 = sdata[0];
@@ -581,44 +678,44 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 40 "samples.go"
-kernel void Reduce0_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 41 "samples.go"
-	threadgroup int sh0[128];
-#line 41 "samples.go"
-	threadgroup int* sdata = sh0;
 #line 42 "samples.go"
-	long tid = (long)dc_lid.x;
+kernel void Reduce0_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup int sh0[128];
+#line 43 "samples.go"
+	threadgroup int* sdata = sh0;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)dc_lid.x;
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 49 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 54 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 40 "samples.go"
+#line 42 "samples.go"
 kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -632,17 +729,17 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	device float (*dc_p12);
-#line 41 "samples.go"
-	threadgroup float sh1[128];
-#line 41 "samples.go"
-	threadgroup float* sdata = sh1;
-#line 42 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup float sh1[128];
+#line 43 "samples.go"
+	threadgroup float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)dc_lid.x;
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 25, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 26, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -650,7 +747,7 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = 0.0f;
@@ -658,13 +755,13 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 49 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 28, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+#line 54 "samples.go"
 			dc_b7 = 0;
 			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 31, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
@@ -672,12 +769,12 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 32, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sdata[0];
@@ -687,44 +784,44 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 40 "samples.go"
-kernel void Reduce0_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 41 "samples.go"
-	threadgroup float sh1[128];
-#line 41 "samples.go"
-	threadgroup float* sdata = sh1;
 #line 42 "samples.go"
-	long tid = (long)dc_lid.x;
+kernel void Reduce0_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 43 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup float sh1[128];
+#line 43 "samples.go"
+	threadgroup float* sdata = sh1;
 #line 44 "samples.go"
-	if (i < n) {
+	long tid = (long)dc_lid.x;
 #line 45 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 46 "samples.go"
+	if (i < n) {
+#line 47 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 47 "samples.go"
+#line 49 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 49 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 50 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 51 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 52 "samples.go"
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+#line 53 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 54 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 54 "samples.go"
+#line 56 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 56 "samples.go"
+#line 58 "samples.go"
 	if (tid == 0L) {
-#line 57 "samples.go"
+#line 59 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -735,37 +832,37 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device int (*dc_p9);
-#line 66 "samples.go"
-	threadgroup int sh2[128];
-#line 66 "samples.go"
-	threadgroup int* sdata = sh2;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup int sh2[128];
+#line 68 "samples.go"
+	threadgroup int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 33, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 34, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 77 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
@@ -773,12 +870,12 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 38, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = sdata[0];
@@ -788,38 +885,38 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 kernel void Reduce1_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	threadgroup int sh2[128];
-#line 66 "samples.go"
-	threadgroup int* sdata = sh2;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup int sh2[128];
+#line 68 "samples.go"
+	threadgroup int* sdata = sh2;
 #line 69 "samples.go"
-	int v = 0;
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 71 "samples.go"
+	int v = 0;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 77 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 36, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 37, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
@@ -827,17 +924,17 @@ kernel void Reduce1_int32_fast(device const int* gIdata [[buffer(0)]], constant 
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -848,37 +945,37 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 66 "samples.go"
-	threadgroup float sh3[128];
-#line 66 "samples.go"
-	threadgroup float* sdata = sh3;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup float sh3[128];
+#line 68 "samples.go"
+	threadgroup float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 73 "samples.go"
+#line 75 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 40, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 74 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 77 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 80 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -886,12 +983,12 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 44, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = sdata[0];
@@ -901,38 +998,38 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 65 "samples.go"
+#line 67 "samples.go"
 kernel void Reduce1_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 66 "samples.go"
-	threadgroup float sh3[128];
-#line 66 "samples.go"
-	threadgroup float* sdata = sh3;
-#line 67 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
 #line 68 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup float sh3[128];
+#line 68 "samples.go"
+	threadgroup float* sdata = sh3;
 #line 69 "samples.go"
-	float v = 0.0f;
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 70 "samples.go"
-	if (i < (ulong)n) {
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 71 "samples.go"
+	float v = 0.0f;
+#line 72 "samples.go"
+	if (i < (ulong)n) {
+#line 73 "samples.go"
 		v = gIdata[i];
 	}
-#line 73 "samples.go"
-	sdata[tid] = v;
-#line 74 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 75 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+	sdata[tid] = v;
 #line 76 "samples.go"
-		ulong index = 2UL * s * tid;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 77 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 78 "samples.go"
+		ulong index = 2UL * s * tid;
+#line 79 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 80 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 42, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 43, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
@@ -940,17 +1037,17 @@ kernel void Reduce1_float32_fast(device const float* gIdata [[buffer(0)]], const
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 80 "samples.go"
+#line 82 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 82 "samples.go"
+#line 84 "samples.go"
 	if (tid == 0UL) {
-#line 83 "samples.go"
+#line 85 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -963,24 +1060,24 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device int (*dc_p11);
-#line 92 "samples.go"
-	threadgroup int sh4[128];
-#line 92 "samples.go"
-	threadgroup int* sdata = sh4;
-#line 93 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup int sh4[128];
+#line 94 "samples.go"
+	threadgroup int* sdata = sh4;
 #line 95 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 96 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 47, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -988,13 +1085,13 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 100 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 102 "samples.go"
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
@@ -1002,12 +1099,12 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 51, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t4 = sdata[0];
@@ -1017,44 +1114,44 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 kernel void Reduce2_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	threadgroup int sh4[128];
-#line 92 "samples.go"
-	threadgroup int* sdata = sh4;
-#line 93 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup int sh4[128];
+#line 94 "samples.go"
+	threadgroup int* sdata = sh4;
 #line 95 "samples.go"
-	sdata[tid] = 0;
+	long tid = (long)dc_lid.x;
 #line 96 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 97 "samples.go"
+	sdata[tid] = 0;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 100 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 102 "samples.go"
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 50, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -1067,24 +1164,24 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device float (*dc_p11);
-#line 92 "samples.go"
-	threadgroup float sh5[128];
-#line 92 "samples.go"
-	threadgroup float* sdata = sh5;
-#line 93 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup float sh5[128];
+#line 94 "samples.go"
+	threadgroup float* sdata = sh5;
 #line 95 "samples.go"
+	long tid = (long)dc_lid.x;
+#line 96 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 97 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 96 "samples.go"
+#line 98 "samples.go"
 	if (i < n) {
-#line 97 "samples.go"
+#line 99 "samples.go"
 		dc_b3 = 0;
 		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -1092,13 +1189,13 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 99 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 100 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 102 "samples.go"
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 56, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
@@ -1106,12 +1203,12 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		dc_b10 = 0;
 		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 58, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sdata[0];
@@ -1121,44 +1218,44 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 91 "samples.go"
+#line 93 "samples.go"
 kernel void Reduce2_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 92 "samples.go"
-	threadgroup float sh5[128];
-#line 92 "samples.go"
-	threadgroup float* sdata = sh5;
-#line 93 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 94 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	threadgroup float sh5[128];
+#line 94 "samples.go"
+	threadgroup float* sdata = sh5;
 #line 95 "samples.go"
-	sdata[tid] = 0.0f;
+	long tid = (long)dc_lid.x;
 #line 96 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 97 "samples.go"
+	sdata[tid] = 0.0f;
+#line 98 "samples.go"
+	if (i < n) {
+#line 99 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 99 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 100 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 101 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 102 "samples.go"
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+#line 103 "samples.go"
+		if (tid < s) {
+#line 104 "samples.go"
 			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
-#line 104 "samples.go"
+#line 106 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 106 "samples.go"
+#line 108 "samples.go"
 	if (tid == 0L) {
-#line 107 "samples.go"
+#line 109 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1169,42 +1266,42 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 	threadgroup int (*dc_p7);
 	int dc_b8 = 0;
 	device int (*dc_p9);
-#line 116 "samples.go"
-	threadgroup int sh6[128];
-#line 116 "samples.go"
-	threadgroup int* sdata = sh6;
-#line 117 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	threadgroup int sh6[128];
+#line 118 "samples.go"
+	threadgroup int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long tid = (long)dc_lid.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 60, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 128 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 130 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 63, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
@@ -1212,12 +1309,12 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 64, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
@@ -1227,53 +1324,53 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 kernel void Reduce3_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	threadgroup int sh6[128];
-#line 116 "samples.go"
-	threadgroup int* sdata = sh6;
-#line 117 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	threadgroup int sh6[128];
+#line 118 "samples.go"
+	threadgroup int* sdata = sh6;
 #line 119 "samples.go"
-	int mySum = 0;
+	long tid = (long)dc_lid.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 121 "samples.go"
+	int mySum = 0;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)dc_gsz.x)]);
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 128 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 130 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1284,42 +1381,42 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 	threadgroup float (*dc_p7);
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 116 "samples.go"
-	threadgroup float sh7[128];
-#line 116 "samples.go"
-	threadgroup float* sdata = sh7;
-#line 117 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	threadgroup float sh7[128];
+#line 118 "samples.go"
+	threadgroup float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)dc_lid.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 65, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 66, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 126 "samples.go"
+#line 128 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 67, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 127 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 128 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 129 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 133 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 69, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
@@ -1327,12 +1424,12 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 70, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
@@ -1342,53 +1439,53 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 115 "samples.go"
+#line 117 "samples.go"
 kernel void Reduce3_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 116 "samples.go"
-	threadgroup float sh7[128];
-#line 116 "samples.go"
-	threadgroup float* sdata = sh7;
-#line 117 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 118 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	threadgroup float sh7[128];
+#line 118 "samples.go"
+	threadgroup float* sdata = sh7;
 #line 119 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)dc_lid.x;
 #line 120 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 121 "samples.go"
+	float mySum = 0.0f;
+#line 122 "samples.go"
+	if (i < n) {
+#line 123 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 123 "samples.go"
+#line 125 "samples.go"
 	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
-#line 124 "samples.go"
+#line 126 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)dc_gsz.x)];
 	}
-#line 126 "samples.go"
-	sdata[tid] = mySum;
-#line 127 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 128 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 129 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 130 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 131 "samples.go"
+		if (tid < s) {
+#line 132 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 68, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 133 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 133 "samples.go"
+#line 135 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 135 "samples.go"
+#line 137 "samples.go"
 	if (tid == 0L) {
-#line 136 "samples.go"
+#line 138 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1400,42 +1497,42 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device int (*dc_p10);
-#line 146 "samples.go"
-	threadgroup int sh8[128];
-#line 146 "samples.go"
-	threadgroup int* sdata = sh8;
-#line 147 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup int sh8[128];
+#line 148 "samples.go"
+	threadgroup int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long tid = (long)dc_lid.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 71, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 72, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 73, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 158 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 160 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 75, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
@@ -1443,24 +1540,24 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 76, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 77, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
@@ -1470,65 +1567,65 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 kernel void Reduce4_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	threadgroup int sh8[128];
-#line 146 "samples.go"
-	threadgroup int* sdata = sh8;
-#line 147 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup int sh8[128];
+#line 148 "samples.go"
+	threadgroup int* sdata = sh8;
 #line 149 "samples.go"
-	int mySum = 0;
+	long tid = (long)dc_lid.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 151 "samples.go"
+	int mySum = 0;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 158 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 160 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 74, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 #line 163 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 167 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 167 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1540,42 +1637,42 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device float (*dc_p10);
-#line 146 "samples.go"
-	threadgroup float sh9[128];
-#line 146 "samples.go"
-	threadgroup float* sdata = sh9;
-#line 147 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup float sh9[128];
+#line 148 "samples.go"
+	threadgroup float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)dc_lid.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 78, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 79, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 156 "samples.go"
+#line 158 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 157 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 158 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 159 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 163 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 82, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
@@ -1583,24 +1680,24 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 163 "samples.go"
+#line 165 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 167 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 83, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 170 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 172 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 172 "samples.go"
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		dc_b9 = 0;
 		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 84, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
@@ -1610,65 +1707,65 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 145 "samples.go"
+#line 147 "samples.go"
 kernel void Reduce4_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 146 "samples.go"
-	threadgroup float sh9[128];
-#line 146 "samples.go"
-	threadgroup float* sdata = sh9;
-#line 147 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 148 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup float sh9[128];
+#line 148 "samples.go"
+	threadgroup float* sdata = sh9;
 #line 149 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)dc_lid.x;
 #line 150 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 151 "samples.go"
+	float mySum = 0.0f;
+#line 152 "samples.go"
+	if (i < n) {
+#line 153 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 153 "samples.go"
+#line 155 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 154 "samples.go"
+#line 156 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 156 "samples.go"
-	sdata[tid] = mySum;
-#line 157 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 158 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+	sdata[tid] = mySum;
 #line 159 "samples.go"
-		if (tid < s) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 160 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 161 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < s) {
+#line 162 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 163 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 165 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
-#line 166 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
-#line 167 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 168 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 170 "samples.go"
+#line 165 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 167 "samples.go"
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
+#line 168 "samples.go"
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+#line 169 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 170 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 172 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 174 "samples.go"
 	if (tid == 0L) {
-#line 173 "samples.go"
+#line 175 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1683,42 +1780,42 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	device int (*dc_p13);
-#line 183 "samples.go"
-	threadgroup int sh10[128];
-#line 183 "samples.go"
-	threadgroup int* sdata = sh10;
-#line 184 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup int sh10[128];
+#line 185 "samples.go"
+	threadgroup int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long tid = (long)dc_lid.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 85, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 86, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 197 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 88, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 89, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
@@ -1726,60 +1823,60 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 204 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 90, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
 #line 207 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 211 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 91, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 218 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 92, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
 #line 221 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11));
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 93, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11));
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 94, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
@@ -1789,100 +1886,100 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 182 "samples.go"
-kernel void Reduce5_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 183 "samples.go"
-	threadgroup int sh10[128];
-#line 183 "samples.go"
-	threadgroup int* sdata = sh10;
 #line 184 "samples.go"
-	long tid = (long)dc_lid.x;
+kernel void Reduce5_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup int sh10[128];
+#line 185 "samples.go"
+	threadgroup int* sdata = sh10;
 #line 186 "samples.go"
-	int mySum = 0;
+	long tid = (long)dc_lid.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 188 "samples.go"
+	int mySum = 0;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 197 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+#line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 204 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
 #line 207 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 211 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 218 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
 #line 221 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 182 "samples.go"
+#line 184 "samples.go"
 kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1897,42 +1994,42 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	device float (*dc_p13);
-#line 183 "samples.go"
-	threadgroup float sh11[128];
-#line 183 "samples.go"
-	threadgroup float* sdata = sh11;
-#line 184 "samples.go"
-	long tid = (long)dc_lid.x;
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup float sh11[128];
+#line 185 "samples.go"
+	threadgroup float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)dc_lid.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 95, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 96, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 193 "samples.go"
+#line 195 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 97, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 194 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 195 "samples.go"
-	if (false) {
 #line 196 "samples.go"
-		if (tid < 256L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 197 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	if (false) {
 #line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 98, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 200 "samples.go"
 			dc_b6 = 0;
 			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 99, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
@@ -1940,60 +2037,60 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 200 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
 #line 202 "samples.go"
-	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 204 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 100, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 #line 207 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 211 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 101, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 218 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 102, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 #line 221 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 103, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		dc_b12 = 0;
 		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 104, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
@@ -2003,100 +2100,100 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 182 "samples.go"
-kernel void Reduce5_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 183 "samples.go"
-	threadgroup float sh11[128];
-#line 183 "samples.go"
-	threadgroup float* sdata = sh11;
 #line 184 "samples.go"
-	long tid = (long)dc_lid.x;
+kernel void Reduce5_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 185 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	threadgroup float sh11[128];
+#line 185 "samples.go"
+	threadgroup float* sdata = sh11;
 #line 186 "samples.go"
-	float mySum = 0.0f;
+	long tid = (long)dc_lid.x;
 #line 187 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 188 "samples.go"
+	float mySum = 0.0f;
+#line 189 "samples.go"
+	if (i < n) {
+#line 190 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 190 "samples.go"
+#line 192 "samples.go"
 	if ((long)((ulong)i + 128UL) < n) {
-#line 191 "samples.go"
+#line 193 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 193 "samples.go"
-	sdata[tid] = mySum;
-#line 194 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 195 "samples.go"
-	if (false) {
+	sdata[tid] = mySum;
 #line 196 "samples.go"
-		if (tid < 256L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 197 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
-#line 198 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 200 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 202 "samples.go"
 	if (false) {
-#line 203 "samples.go"
-		if (tid < 128L) {
+#line 198 "samples.go"
+		if (tid < 256L) {
+#line 199 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
+#line 200 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 202 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 204 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+	if (false) {
 #line 205 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 128L) {
+#line 206 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
 #line 207 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
+			sdata[tid] = mySum;
+		}
 #line 209 "samples.go"
-	if (true) {
-#line 210 "samples.go"
-		if (tid < 64L) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 211 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
-#line 212 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 214 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 216 "samples.go"
 	if (true) {
-#line 217 "samples.go"
-		if (tid < 32L) {
+#line 212 "samples.go"
+		if (tid < 64L) {
+#line 213 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+#line 214 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 216 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 218 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+	if (true) {
 #line 219 "samples.go"
-			sdata[tid] = mySum;
-		}
+		if (tid < 32L) {
+#line 220 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
 #line 221 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 223 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
-#line 224 "samples.go"
-		if (tid < offset) {
-#line 225 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
-#line 226 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 228 "samples.go"
+#line 223 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
+#line 225 "samples.go"
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
+#line 226 "samples.go"
+		if (tid < offset) {
+#line 227 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 228 "samples.go"
+			sdata[tid] = mySum;
+		}
 #line 230 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 232 "samples.go"
 	if (tid == 0L) {
-#line 231 "samples.go"
+#line 233 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 296 "samples.go"
+#line 298 "samples.go"
 kernel void SimpleAtomics(device int* gOdata [[buffer(0)]], constant long& gOdata_len [[buffer(1)]], device uint* gUdata [[buffer(2)]], constant long& gUdata_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
@@ -2109,58 +2206,58 @@ kernel void SimpleAtomics(device int* gOdata [[buffer(0)]], constant long& gOdat
 	int dc_b9 = 0;
 	device int (*dc_p10);
 	int dc_b11 = 0;
-#line 297 "samples.go"
-	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 298 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 10));
 #line 299 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, tid));
+	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 300 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_max_i32_device(dc_p6, tid));
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 105, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 10));
 #line 301 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 106, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, tid));
 #line 302 "samples.go"
-	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 107, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_max_i32_device(dc_p6, tid));
 #line 303 "samples.go"
-	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 108, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, tid));
 #line 304 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_cas_i32_device(dc_p10, (int)((uint)tid - 1u), tid));
+	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 305 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 306 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b11), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 109, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_cas_i32_device(dc_p10, (int)((uint)tid - 1u), tid));
 #line 307 "samples.go"
+	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 308 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b11), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 309 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 296 "samples.go"
+#line 298 "samples.go"
 kernel void SimpleAtomics_fast(device int* gOdata [[buffer(0)]], constant long& gOdata_len [[buffer(1)]], device uint* gUdata [[buffer(2)]], constant long& gUdata_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 297 "samples.go"
-	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 298 "samples.go"
-	dc_atomic_add_i32_device(&gOdata[0], 10);
 #line 299 "samples.go"
-	dc_atomic_xchg_i32_device(&gOdata[1], tid);
+	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 300 "samples.go"
-	dc_atomic_max_i32_device(&gOdata[2], tid);
+	dc_atomic_add_i32_device(&gOdata[0], 10);
 #line 301 "samples.go"
-	dc_atomic_min_i32_device(&gOdata[3], tid);
+	dc_atomic_xchg_i32_device(&gOdata[1], tid);
 #line 302 "samples.go"
-	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_max_i32_device(&gOdata[2], tid);
 #line 303 "samples.go"
-	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_min_i32_device(&gOdata[3], tid);
 #line 304 "samples.go"
-	dc_atomic_cas_i32_device(&gOdata[6], (int)((uint)tid - 1u), tid);
+	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 305 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 306 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_cas_i32_device(&gOdata[6], (int)((uint)tid - 1u), tid);
 #line 307 "samples.go"
+	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 308 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 309 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2168,53 +2265,53 @@ kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device MCValue (*dc_p6);
-#line 340 "samples.go"
-	threadgroup float sh12[128];
-#line 341 "samples.go"
-	threadgroup float sh13[128];
-#line 340 "samples.go"
-	threadgroup float* sSumCall = sh12;
-#line 341 "samples.go"
-	threadgroup float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
+	threadgroup float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	threadgroup float sh13[128];
+#line 342 "samples.go"
+	threadgroup float* sSumCall = sh12;
+#line 343 "samples.go"
+	threadgroup float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
+	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 345 "samples.go"
-			MCValue sum = {};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 346 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			MCValue sum = {};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 112, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 355 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long)dc_lid.x < s) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 357 "samples.go"
-				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long)dc_lid.x < s) {
+#line 359 "samples.go"
+				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 113, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 360 "samples.go"
 				sSum2Call[(long)dc_lid.x] = sSum2Call[(long)dc_lid.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long)dc_lid.x == 0L) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -2222,63 +2319,63 @@ kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 }
 
-#line 339 "samples.go"
+#line 341 "samples.go"
 kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device MCValue (*dc_p3);
-#line 340 "samples.go"
-	threadgroup float sh12[128];
-#line 341 "samples.go"
-	threadgroup float sh13[128];
-#line 340 "samples.go"
-	threadgroup float* sSumCall = sh12;
-#line 341 "samples.go"
-	threadgroup float* sSum2Call = sh13;
 #line 342 "samples.go"
-	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
+	threadgroup float sh12[128];
 #line 343 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	threadgroup float sh13[128];
+#line 342 "samples.go"
+	threadgroup float* sSumCall = sh12;
+#line 343 "samples.go"
+	threadgroup float* sSum2Call = sh13;
 #line 344 "samples.go"
-		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
+	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 345 "samples.go"
-			MCValue sum = {};
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 346 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 347 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			MCValue sum = {};
 #line 348 "samples.go"
-				sum.Expected = sum.Expected + v;
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 349 "samples.go"
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+#line 350 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 351 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 351 "samples.go"
+#line 353 "samples.go"
 			sSumCall[iSum] = sum.Expected;
-#line 352 "samples.go"
+#line 354 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 354 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 355 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 356 "samples.go"
-			if ((long)dc_lid.x < s) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 357 "samples.go"
-				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + sSumCall[(long)((ulong)(long)dc_lid.x + (ulong)s)];
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 358 "samples.go"
+			if ((long)dc_lid.x < s) {
+#line 359 "samples.go"
+				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + sSumCall[(long)((ulong)(long)dc_lid.x + (ulong)s)];
+#line 360 "samples.go"
 				sSum2Call[(long)dc_lid.x] = sSum2Call[(long)dc_lid.x] + sSum2Call[(long)((ulong)(long)dc_lid.x + (ulong)s)];
 			}
-#line 360 "samples.go"
+#line 362 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 362 "samples.go"
+#line 364 "samples.go"
 		if ((long)dc_lid.x == 0L) {
-#line 363 "samples.go"
+#line 365 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 115, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
@@ -2286,12 +2383,12 @@ kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffe
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 365 "samples.go"
+#line 367 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 kernel void InverseCND(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const uint* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant uint& pathN [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2299,17 +2396,17 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device float (*dc_p6);
-#line 420 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)), &dc_b1);
-#line 421 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 422 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)), &dc_b1);
 #line 423 "samples.go"
-	if (input_len > 0L) {
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 424 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 425 "samples.go"
+	if (input_len > 0L) {
+#line 426 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b2 = 0;
 			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
@@ -2318,9 +2415,9 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b5 = 0;
 			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -2331,24 +2428,24 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 	}
 }
 
-#line 419 "samples.go"
+#line 421 "samples.go"
 kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const uint* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant uint& pathN [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	device float (*dc_p5);
-#line 420 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
-#line 421 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 422 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	uint distance_ = 4294967295u / (pathN + 1u);
 #line 423 "samples.go"
-	if (input_len > 0L) {
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 424 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 425 "samples.go"
+	if (input_len > 0L) {
+#line 426 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 427 "samples.go"
 			dc_b1 = 0;
 			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 117, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 118, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
@@ -2357,9 +2454,9 @@ kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& o
 			}
 		}
 	} else {
-#line 428 "samples.go"
+#line 430 "samples.go"
 		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
-#line 429 "samples.go"
+#line 431 "samples.go"
 			dc_b4 = 0;
 			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 119, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
@@ -2370,7 +2467,7 @@ kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& o
 	}
 }
 
-#line 439 "samples.go"
+#line 441 "samples.go"
 kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutput_len [[buffer(1)]], device const float* dInput [[buffer(2)]], constant long& dInput_len [[buffer(3)]], constant long& stride [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2384,72 +2481,72 @@ kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutpu
 	device float (*dc_p10);
 	int dc_b11 = 0;
 	device float (*dc_p12);
-#line 440 "samples.go"
-	long pos = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 441 "samples.go"
-	long n = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x * 4UL);
 #line 442 "samples.go"
+	long pos = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 443 "samples.go"
+	long n = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x * 4UL);
+#line 444 "samples.go"
 	device float* src = (device float*)(dInput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
 	long src_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 120, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dInput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
-#line 443 "samples.go"
+#line 445 "samples.go"
 	device float* dst = (dOutput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
 	long dst_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 121, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dOutput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
-#line 444 "samples.go"
-	long lo = pos & (long)((ulong)stride - 1UL);
-#line 445 "samples.go"
-	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 446 "samples.go"
-	long i1 = (long)((ulong)i0 + (ulong)stride);
+	long lo = pos & (long)((ulong)stride - 1UL);
 #line 447 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
+	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 448 "samples.go"
+	long i1 = (long)((ulong)i0 + (ulong)stride);
+#line 449 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 450 "samples.go"
 	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 122, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 123, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 124, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 449 "samples.go"
+#line 451 "samples.go"
 	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 125, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 450 "samples.go"
-	float tmp = d0 + d2;
-#line 450 "samples.go"
-	float tmp_1 = d0 - d2;
-#line 450 "samples.go"
-	d0 = tmp;
-#line 450 "samples.go"
-	d2 = tmp_1;
-#line 451 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 451 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 451 "samples.go"
-	d1 = tmp_2;
-#line 451 "samples.go"
-	d3 = tmp_3;
 #line 452 "samples.go"
+	float tmp = d0 + d2;
+#line 452 "samples.go"
+	float tmp_1 = d0 - d2;
+#line 452 "samples.go"
+	d0 = tmp;
+#line 452 "samples.go"
+	d2 = tmp_1;
+#line 453 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 453 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 453 "samples.go"
+	d1 = tmp_2;
+#line 453 "samples.go"
+	d3 = tmp_3;
+#line 454 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 126, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 452 "samples.go"
+#line 454 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 127, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 128, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 453 "samples.go"
+#line 455 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 129, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t4 = d2 - d3;
@@ -2458,21 +2555,21 @@ kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutpu
 	}
 }
 
-#line 460 "samples.go"
+#line 462 "samples.go"
 kernel void FWTModulate(device float* dA [[buffer(0)]], constant long& dA_len [[buffer(1)]], device const float* dB [[buffer(2)]], constant long& dB_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 461 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
-#line 462 "samples.go"
-	long numThreads = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 463 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long tid = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 464 "samples.go"
-	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+	long numThreads = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 465 "samples.go"
+	float rcpN = 1.0f / (float)n;
+#line 466 "samples.go"
+	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+#line 467 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 131, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * rcpN);
@@ -2482,38 +2579,38 @@ kernel void FWTModulate(device float* dA [[buffer(0)]], constant long& dA_len [[
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 kernel void LOSAngles(device float* angles [[buffer(0)]], constant long& angles_len [[buffer(1)]], device const float* heights [[buffer(2)]], constant long& heights_len [[buffer(3)]], constant float& h0 [[buffer(4)]], constant float& delta [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	{
-#line 478 "samples.go"
-		long i = (long)dc_gid.x;
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
 #line 480 "samples.go"
+		long i = (long)dc_gid.x;
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 133, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 477 "samples.go"
+#line 479 "samples.go"
 kernel void LOSAngles_fast(device float* angles [[buffer(0)]], constant long& angles_len [[buffer(1)]], device const float* heights [[buffer(2)]], constant long& heights_len [[buffer(3)]], constant float& h0 [[buffer(4)]], constant float& delta [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 478 "samples.go"
-		long i = (long)dc_gid.x;
-#line 478 "samples.go"
-		if (i < angles_len) {
-#line 479 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
 #line 480 "samples.go"
+		long i = (long)dc_gid.x;
+#line 480 "samples.go"
+		if (i < angles_len) {
+#line 481 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 482 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scanned_len [[buffer(1)]], device float* groupMax [[buffer(2)]], constant long& groupMax_len [[buffer(3)]], device const float* angles [[buffer(4)]], constant long& angles_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -2524,56 +2621,56 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 	device float (*dc_p7);
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 490 "samples.go"
-	threadgroup float sh14[2][64];
-#line 490 "samples.go"
-	threadgroup float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long l = (long)dc_lid.x;
-#line 491 "samples.go"
-	long i = (long)dc_gid.x;
-#line 491 "samples.go"
-	long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	threadgroup float sh14[2][64];
+#line 492 "samples.go"
+	threadgroup float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long l = (long)dc_lid.x;
+#line 493 "samples.go"
+	long i = (long)dc_gid.x;
+#line 493 "samples.go"
+	long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
+#line 498 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 134, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 497 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 498 "samples.go"
-	long in = 0L;
 #line 499 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 500 "samples.go"
-		if (l >= off) {
+	long in = 0L;
 #line 501 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 136, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(l, 64, dc_fault, dc_tag, 138, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 139, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v;
@@ -2581,9 +2678,9 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63L) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &groupMax[dc_ix((long)dc_grp.x, groupMax_len, dc_fault, dc_tag, 140, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = v;
@@ -2593,95 +2690,95 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 	}
 }
 
-#line 489 "samples.go"
+#line 491 "samples.go"
 kernel void LOSScanMax_fast(device float* scanned [[buffer(0)]], constant long& scanned_len [[buffer(1)]], device float* groupMax [[buffer(2)]], constant long& groupMax_len [[buffer(3)]], device const float* angles [[buffer(4)]], constant long& angles_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	threadgroup float (*dc_p3);
-#line 490 "samples.go"
-	threadgroup float sh14[2][64];
-#line 490 "samples.go"
-	threadgroup float (*s)[64] = sh14;
-#line 491 "samples.go"
-	long l = (long)dc_lid.x;
-#line 491 "samples.go"
-	long i = (long)dc_gid.x;
-#line 491 "samples.go"
-	long n = angles_len;
 #line 492 "samples.go"
-	float v = -4.0f;
+	threadgroup float sh14[2][64];
+#line 492 "samples.go"
+	threadgroup float (*s)[64] = sh14;
 #line 493 "samples.go"
-	if (i < n) {
+	long l = (long)dc_lid.x;
+#line 493 "samples.go"
+	long i = (long)dc_gid.x;
+#line 493 "samples.go"
+	long n = angles_len;
 #line 494 "samples.go"
+	float v = -4.0f;
+#line 495 "samples.go"
+	if (i < n) {
+#line 496 "samples.go"
 		v = angles[i];
 	}
-#line 496 "samples.go"
-	s[0][l] = v;
-#line 497 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 498 "samples.go"
-	long in = 0L;
+	s[0][l] = v;
 #line 499 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 500 "samples.go"
-		if (l >= off) {
+	long in = 0L;
 #line 501 "samples.go"
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+#line 502 "samples.go"
+		if (l >= off) {
+#line 503 "samples.go"
 			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 135, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 503 "samples.go"
+#line 505 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 137, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 504 "samples.go"
+#line 506 "samples.go"
 		in = (long)(1UL - (ulong)in);
-#line 505 "samples.go"
+#line 507 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 507 "samples.go"
+#line 509 "samples.go"
 	if (i < n) {
-#line 508 "samples.go"
+#line 510 "samples.go"
 		scanned[i] = v;
 	}
-#line 510 "samples.go"
+#line 512 "samples.go"
 	if (l == 63L) {
-#line 511 "samples.go"
+#line 513 "samples.go"
 		groupMax[(long)dc_grp.x] = v;
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 kernel void LOSVisible(device bool* visible_ [[buffer(0)]], constant long& visible__len [[buffer(1)]], device const float* scanned [[buffer(2)]], constant long& scanned_len [[buffer(3)]], device const float* groupMax [[buffer(4)]], constant long& groupMax_len [[buffer(5)]], device const float* angles [[buffer(6)]], constant long& angles_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device bool (*dc_p4);
-#line 522 "samples.go"
-	long i = (long)dc_gid.x;
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long i = (long)dc_gid.x;
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 141, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long l = (long)dc_lid.x;
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0L) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &visible_[dc_ix(i, visible__len, dc_fault, dc_tag, 143, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	bool dc_t1 = angles[i] >= before;
@@ -2690,37 +2787,37 @@ kernel void LOSVisible(device bool* visible_ [[buffer(0)]], constant long& visib
 	}
 }
 
-#line 521 "samples.go"
+#line 523 "samples.go"
 kernel void LOSVisible_fast(device bool* visible_ [[buffer(0)]], constant long& visible__len [[buffer(1)]], device const float* scanned [[buffer(2)]], constant long& scanned_len [[buffer(3)]], device const float* groupMax [[buffer(4)]], constant long& groupMax_len [[buffer(5)]], device const float* angles [[buffer(6)]], constant long& angles_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 522 "samples.go"
-	long i = (long)dc_gid.x;
-#line 523 "samples.go"
-	if (i >= angles_len) {
 #line 524 "samples.go"
+	long i = (long)dc_gid.x;
+#line 525 "samples.go"
+	if (i >= angles_len) {
+#line 526 "samples.go"
 		return;
 	}
-#line 526 "samples.go"
-	float before = -4.0f;
-#line 527 "samples.go"
-	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
 #line 528 "samples.go"
+	float before = -4.0f;
+#line 529 "samples.go"
+	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
+#line 530 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 530 "samples.go"
+#line 532 "samples.go"
 		long l = (long)dc_lid.x;
-#line 530 "samples.go"
+#line 532 "samples.go"
 		if (l > 0L) {
-#line 531 "samples.go"
+#line 533 "samples.go"
 			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 142, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
 	}
-#line 533 "samples.go"
+#line 535 "samples.go"
 	visible_[i] = angles[i] >= before;
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant long& graphNodes_len [[buffer(1)]], device const int* graphEdges [[buffer(2)]], constant long& graphEdges_len [[buffer(3)]], device bool* graphMask [[buffer(4)]], constant long& graphMask_len [[buffer(5)]], device bool* updatingGraphMask [[buffer(6)]], constant long& updatingGraphMask_len [[buffer(7)]], device const bool* graphVisited [[buffer(8)]], constant long& graphVisited_len [[buffer(9)]], device int* cost [[buffer(10)]], constant long& cost_len [[buffer(11)]], constant long& noOfNodes [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2733,33 +2830,33 @@ kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant l
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device bool (*dc_p11);
-#line 552 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
-#line 553 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
 #line 554 "samples.go"
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
+#line 555 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 144, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
+#line 556 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 555 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 146, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+#line 561 "samples.go"
 				dc_b7 = 0;
 				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 150, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b10 = 0;
 				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				bool dc_t3 = true;
@@ -2771,7 +2868,7 @@ kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant l
 	}
 }
 
-#line 551 "samples.go"
+#line 553 "samples.go"
 kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], constant long& graphNodes_len [[buffer(1)]], device const int* graphEdges [[buffer(2)]], constant long& graphEdges_len [[buffer(3)]], device bool* graphMask [[buffer(4)]], constant long& graphMask_len [[buffer(5)]], device bool* updatingGraphMask [[buffer(6)]], constant long& updatingGraphMask_len [[buffer(7)]], device const bool* graphVisited [[buffer(8)]], constant long& graphVisited_len [[buffer(9)]], device int* cost [[buffer(10)]], constant long& cost_len [[buffer(11)]], constant long& noOfNodes [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2779,28 +2876,28 @@ kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], const
 	device int (*dc_p4);
 	int dc_b5 = 0;
 	device bool (*dc_p6);
-#line 552 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
-#line 553 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
 #line 554 "samples.go"
-		graphMask[tid] = false;
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 555 "samples.go"
-		BFSNode node = graphNodes[tid];
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 556 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		graphMask[tid] = false;
 #line 557 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		BFSNode node = graphNodes[tid];
 #line 558 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) {
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 559 "samples.go"
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 147, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 560 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 148, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) {
+#line 561 "samples.go"
 				dc_b3 = 0;
 				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 149, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 560 "samples.go"
+#line 562 "samples.go"
 				dc_b5 = 0;
 				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 151, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				bool dc_t2 = true;
@@ -2812,7 +2909,7 @@ kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], const
 	}
 }
 
-#line 570 "samples.go"
+#line 572 "samples.go"
 kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2823,32 +2920,32 @@ kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& grap
 	device bool (*dc_p7);
 	int dc_b8 = 0;
 	device bool (*dc_p9);
-#line 571 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
-#line 572 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
 #line 573 "samples.go"
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
+#line 574 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
+#line 575 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 153, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 574 "samples.go"
+#line 576 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 154, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 575 "samples.go"
+#line 577 "samples.go"
 		dc_b6 = 0;
 		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 155, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 576 "samples.go"
+#line 578 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t4 = false;
@@ -2858,35 +2955,35 @@ kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& grap
 	}
 }
 
-#line 570 "samples.go"
-kernel void BFSKernel2_fast(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 571 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 572 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
+kernel void BFSKernel2_fast(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 573 "samples.go"
-		graphMask[tid] = true;
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 574 "samples.go"
-		graphVisited[tid] = true;
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
 #line 575 "samples.go"
-		over[0] = true;
+		graphMask[tid] = true;
 #line 576 "samples.go"
+		graphVisited[tid] = true;
+#line 577 "samples.go"
+		over[0] = true;
+#line 578 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 589 "samples.go"
+#line 591 "samples.go"
 kernel void Euclid(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
-#line 590 "samples.go"
-	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
-#line 591 "samples.go"
-	if (globalID < numRecords) {
 #line 592 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 157, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 595 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 158, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
@@ -2896,20 +2993,20 @@ kernel void Euclid(device const LatLong* dLocations [[buffer(0)]], constant long
 	}
 }
 
-#line 589 "samples.go"
-kernel void Euclid_fast(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 590 "samples.go"
-	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
 #line 591 "samples.go"
-	if (globalID < numRecords) {
+kernel void Euclid_fast(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 592 "samples.go"
-		LatLong loc = dLocations[globalID];
+	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
 #line 593 "samples.go"
+	if (globalID < numRecords) {
+#line 594 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 595 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 617 "samples.go"
+#line 619 "samples.go"
 kernel void NW2(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -2938,35 +3035,35 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 	int dc_b25 = 0;
 	device int (*dc_p26);
 	int dc_b27 = 0;
-#line 626 "samples.go"
-	threadgroup int sh15[17][17];
-#line 627 "samples.go"
-	threadgroup int sh16[16][16];
-#line 618 "samples.go"
-	long bx = (long)dc_grp.x;
-#line 618 "samples.go"
-	long tx = (long)dc_lid.x;
-#line 619 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 620 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 621 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 622 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 623 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 624 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 625 "samples.go"
-	long indexNW = base;
-#line 626 "samples.go"
-	threadgroup int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	threadgroup int (*ref)[16] = sh16;
 #line 628 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	threadgroup int sh15[17][17];
 #line 629 "samples.go"
+	threadgroup int sh16[16][16];
+#line 620 "samples.go"
+	long bx = (long)dc_grp.x;
+#line 620 "samples.go"
+	long tx = (long)dc_lid.x;
+#line 621 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 622 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 623 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 624 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 625 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 626 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 627 "samples.go"
+	long indexNW = base;
+#line 628 "samples.go"
+	threadgroup int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	threadgroup int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 631 "samples.go"
 		dc_b1 = 0;
 		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 160, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -2974,11 +3071,11 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 631 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 632 "samples.go"
-	if (tx == 0L) {
 #line 633 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 634 "samples.go"
+	if (tx == 0L) {
+#line 635 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 161, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
 		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix_[dc_ix(indexNW, matrix__len, dc_fault, dc_tag, 162, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -2986,33 +3083,33 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 635 "samples.go"
+#line 637 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 163, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
 	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix_[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix__len, dc_fault, dc_tag, 164, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 636 "samples.go"
+#line 638 "samples.go"
 	dc_b10 = 0;
 	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 165, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix_[dc_ix(indexN, matrix__len, dc_fault, dc_tag, 166, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 637 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 638 "samples.go"
-	int p = (int)penalty;
 #line 639 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 641 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 643 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 644 "samples.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 167, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 168, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 169, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 171, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 173, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 174, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 175, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 176, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) - (uint)p));
@@ -3020,18 +3117,18 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 648 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 650 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 651 "samples.go"
 			dc_b19 = 0;
 			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 177, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 178, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 179, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 181, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 183, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 186, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) - (uint)p));
@@ -3039,12 +3136,12 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		dc_b25 = 0;
 		dc_p26 = &matrix_[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix__len, dc_fault, dc_tag, 187, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 188, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
@@ -3054,90 +3151,90 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 	}
 }
 
-#line 617 "samples.go"
-kernel void NW2_fast(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 626 "samples.go"
-	threadgroup int sh15[17][17];
-#line 627 "samples.go"
-	threadgroup int sh16[16][16];
-#line 618 "samples.go"
-	long bx = (long)dc_grp.x;
-#line 618 "samples.go"
-	long tx = (long)dc_lid.x;
 #line 619 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 620 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 621 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 622 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 623 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 624 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 625 "samples.go"
-	long indexNW = base;
-#line 626 "samples.go"
-	threadgroup int (*temp)[17] = sh15;
-#line 627 "samples.go"
-	threadgroup int (*ref)[16] = sh16;
+kernel void NW2_fast(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 628 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	threadgroup int sh15[17][17];
 #line 629 "samples.go"
+	threadgroup int sh16[16][16];
+#line 620 "samples.go"
+	long bx = (long)dc_grp.x;
+#line 620 "samples.go"
+	long tx = (long)dc_lid.x;
+#line 621 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 622 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 623 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 624 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 625 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 626 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 627 "samples.go"
+	long indexNW = base;
+#line 628 "samples.go"
+	threadgroup int (*temp)[17] = sh15;
+#line 629 "samples.go"
+	threadgroup int (*ref)[16] = sh16;
+#line 630 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 631 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 631 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 632 "samples.go"
-	if (tx == 0L) {
 #line 633 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 634 "samples.go"
+	if (tx == 0L) {
+#line 635 "samples.go"
 		temp[tx][0] = matrix_[indexNW];
 	}
-#line 635 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix_[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
-#line 636 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix_[indexN];
 #line 637 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	temp[(long)((ulong)tx + 1UL)][0] = matrix_[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 638 "samples.go"
-	int p = (int)penalty;
+	temp[0][(long)((ulong)tx + 1UL)] = matrix_[indexN];
 #line 639 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 640 "samples.go"
-		if (tx <= m) {
+	int p = (int)penalty;
 #line 641 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 641 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
 #line 642 "samples.go"
+		if (tx <= m) {
+#line 643 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 643 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 644 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 644 "samples.go"
+#line 646 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 646 "samples.go"
+#line 648 "samples.go"
 	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
-#line 647 "samples.go"
-		if (tx <= m_1) {
-#line 648 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 648 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 649 "samples.go"
+		if (tx <= m_1) {
+#line 650 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 650 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 651 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 651 "samples.go"
+#line 653 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 653 "samples.go"
+#line 655 "samples.go"
 	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
-#line 654 "samples.go"
+#line 656 "samples.go"
 		matrix_[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 663 "samples.go"
+#line 665 "samples.go"
 kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* tIn [[buffer(2)]], constant long& tIn_len [[buffer(3)]], device float* tOut [[buffer(4)]], constant long& tOut_len [[buffer(5)]], constant float& sdc [[buffer(6)]], constant long& nx [[buffer(7)]], constant long& ny [[buffer(8)]], constant long& nz [[buffer(9)]], constant float& ce [[buffer(10)]], constant float& cw [[buffer(11)]], constant float& cn [[buffer(12)]], constant float& cs [[buffer(13)]], constant float& ct [[buffer(14)]], constant float& cb [[buffer(15)]], constant float& cc [[buffer(16)]], device int* dc_fault [[buffer(17)]], constant long& dc_fault_len [[buffer(18)]], constant int& dc_tag [[buffer(19)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3163,106 +3260,106 @@ kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len 
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 665 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 666 "samples.go"
-	long j = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
 #line 667 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 668 "samples.go"
-	long xy = (long)((ulong)nx * (ulong)ny);
+	long j = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
 #line 669 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 669 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 669 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 669 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
 #line 670 "samples.go"
-	if (i == 0L) {
+	long xy = (long)((ulong)nx * (ulong)ny);
 #line 671 "samples.go"
+	long w = (long)((ulong)c - 1UL);
+#line 671 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 671 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 671 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
+#line 672 "samples.go"
+	if (i == 0L) {
+#line 673 "samples.go"
 		w = c;
 	}
-#line 673 "samples.go"
+#line 675 "samples.go"
 	if (i == (long)((ulong)nx - 1UL)) {
-#line 674 "samples.go"
+#line 676 "samples.go"
 		e = c;
 	}
-#line 676 "samples.go"
+#line 678 "samples.go"
 	if (j == 0L) {
-#line 677 "samples.go"
+#line 679 "samples.go"
 		n = c;
 	}
-#line 679 "samples.go"
+#line 681 "samples.go"
 	if (j == (long)((ulong)ny - 1UL)) {
-#line 680 "samples.go"
+#line 682 "samples.go"
 		s = c;
 	}
-#line 682 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 683 "samples.go"
-	float temp2 = temp1;
 #line 684 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 190, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 685 "samples.go"
+	float temp2 = temp1;
+#line 686 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 191, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 687 "samples.go"
 	dc_b3 = 0;
 	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 192, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 193, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 195, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 196, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 197, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 686 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
-#line 687 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
 #line 688 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
+	c = (long)((ulong)c + (ulong)xy);
 #line 689 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
+	w = (long)((ulong)w + (ulong)xy);
 #line 690 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
+	e = (long)((ulong)e + (ulong)xy);
 #line 691 "samples.go"
-	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+	n = (long)((ulong)n + (ulong)xy);
 #line 692 "samples.go"
-		float tmp = temp2;
-#line 692 "samples.go"
-		float tmp_1 = temp3;
-#line 692 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
-#line 692 "samples.go"
-		temp1 = tmp;
-#line 692 "samples.go"
-		temp2 = tmp_1;
-#line 692 "samples.go"
-		temp3 = tmp_2;
+	s = (long)((ulong)s + (ulong)xy);
 #line 693 "samples.go"
+	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
+#line 694 "samples.go"
+		float tmp = temp2;
+#line 694 "samples.go"
+		float tmp_1 = temp3;
+#line 694 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 198, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 694 "samples.go"
+		temp1 = tmp;
+#line 694 "samples.go"
+		temp2 = tmp_1;
+#line 694 "samples.go"
+		temp3 = tmp_2;
+#line 695 "samples.go"
 		dc_b11 = 0;
 		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 199, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 200, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 201, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 202, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 203, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 204, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 694 "samples.go"
-		c = (long)((ulong)c + (ulong)xy);
-#line 695 "samples.go"
-		w = (long)((ulong)w + (ulong)xy);
 #line 696 "samples.go"
-		e = (long)((ulong)e + (ulong)xy);
+		c = (long)((ulong)c + (ulong)xy);
 #line 697 "samples.go"
-		n = (long)((ulong)n + (ulong)xy);
+		w = (long)((ulong)w + (ulong)xy);
 #line 698 "samples.go"
+		e = (long)((ulong)e + (ulong)xy);
+#line 699 "samples.go"
+		n = (long)((ulong)n + (ulong)xy);
+#line 700 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_3 = temp2;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	float tmp_4 = temp3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp1 = tmp_3;
-#line 700 "samples.go"
+#line 702 "samples.go"
 	temp2 = tmp_4;
-#line 701 "samples.go"
+#line 703 "samples.go"
 	dc_b18 = 0;
 	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 205, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 206, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 207, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 208, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 209, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 210, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + ct * 80.0f;
@@ -3271,33 +3368,33 @@ kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len 
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 kernel void CFDStepFactor(constant long& nelr [[buffer(0)]], device const float* variables [[buffer(1)]], constant long& variables_len [[buffer(2)]], device const float* areas [[buffer(3)]], constant long& areas_len [[buffer(4)]], device float* stepFactors [[buffer(5)]], constant long& stepFactors_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	dc_b1 = 0;
 	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 211, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 212, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
@@ -3306,34 +3403,34 @@ kernel void CFDStepFactor(constant long& nelr [[buffer(0)]], device const float*
 	}
 }
 
-#line 762 "samples.go"
+#line 764 "samples.go"
 kernel void CFDStepFactor_fast(constant long& nelr [[buffer(0)]], device const float* variables [[buffer(1)]], constant long& variables_len [[buffer(2)]], device const float* areas [[buffer(3)]], constant long& areas_len [[buffer(4)]], device float* stepFactors [[buffer(5)]], constant long& stepFactors_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 763 "samples.go"
+#line 765 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float density = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	Float3 momentum = {};
-#line 764 "samples.go"
+#line 766 "samples.go"
 	float densityEnergy = 0.0f;
-#line 764 "samples.go"
+#line 766 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 765 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
-#line 766 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
 #line 767 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 768 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 769 "samples.go"
+	float pressure = computePressure(density, densityEnergy, speedSqd);
+#line 770 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 771 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 777 "samples.go"
+#line 779 "samples.go"
 kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* elementsSurroundingElements [[buffer(1)]], constant long& elementsSurroundingElements_len [[buffer(2)]], device const float* normals [[buffer(3)]], constant long& normals_len [[buffer(4)]], device const float* variables [[buffer(5)]], constant long& variables_len [[buffer(6)]], device float* fluxes [[buffer(7)]], constant long& fluxes_len [[buffer(8)]], constant FarField& dc_in_ff [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3350,217 +3447,217 @@ kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* element
 	int dc_b13 = 0;
 	device float (*dc_p14);
 	FarField ff = dc_in_ff;
-#line 779 "samples.go"
+#line 781 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrt(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {};
 #line 789 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	Float3 fluxMomentum = {};
 #line 791 "samples.go"
-		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)};
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 792 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 213, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 793 "samples.go"
+		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 214, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)};
 #line 794 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0L) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1L)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2L)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
+#line 854 "samples.go"
 	dc_b5 = 0;
 	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 217, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 853 "samples.go"
+#line 855 "samples.go"
 	dc_b7 = 0;
 	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 854 "samples.go"
+#line 856 "samples.go"
 	dc_b9 = 0;
 	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 855 "samples.go"
+#line 857 "samples.go"
 	dc_b11 = 0;
 	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 856 "samples.go"
+#line 858 "samples.go"
 	dc_b13 = 0;
 	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t9 = fluxDensityEnergy;
@@ -3569,217 +3666,217 @@ kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* element
 	}
 }
 
-#line 777 "samples.go"
+#line 779 "samples.go"
 kernel void CFDFlux_fast(constant long& nelr [[buffer(0)]], device const int* elementsSurroundingElements [[buffer(1)]], constant long& elementsSurroundingElements_len [[buffer(2)]], device const float* normals [[buffer(3)]], constant long& normals_len [[buffer(4)]], device const float* variables [[buffer(5)]], constant long& variables_len [[buffer(6)]], device float* fluxes [[buffer(7)]], constant long& fluxes_len [[buffer(8)]], constant FarField& dc_in_ff [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	FarField ff = dc_in_ff;
-#line 779 "samples.go"
+#line 781 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	Float3 momentumI = {};
-#line 780 "samples.go"
+#line 782 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 780 "samples.go"
+#line 782 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 781 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
-#line 782 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
 #line 783 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 784 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 785 "samples.go"
+	float speedI = sqrt(speedSqdI);
+#line 786 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 787 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fxI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fyI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 fzI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	Float3 feI = {};
-#line 786 "samples.go"
+#line 788 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 787 "samples.go"
-	float fluxDensity = 0.0f;
-#line 787 "samples.go"
-	float fluxDensityEnergy = 0.0f;
-#line 788 "samples.go"
-	Float3 fluxMomentum = {};
 #line 789 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	float fluxDensity = 0.0f;
+#line 789 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 790 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+	Float3 fluxMomentum = {};
 #line 791 "samples.go"
-		Float3 normal = Float3{normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 792 "samples.go"
-		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+#line 793 "samples.go"
+		Float3 normal = Float3{normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
 #line 794 "samples.go"
+		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
+#line 796 "samples.go"
 		if (nb >= 0L) {
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			Float3 momentumNB = {};
-#line 795 "samples.go"
+#line 797 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 795 "samples.go"
+#line 797 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 796 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
-#line 797 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 798 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 799 "samples.go"
+			float speedSqdNB = computeSpeedSqd(velocityNB);
+#line 800 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 801 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fxNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fyNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 fzNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			Float3 feNB = {};
-#line 800 "samples.go"
+#line 802 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 802 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
-#line 803 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 804 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 805 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 806 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 807 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+#line 808 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
 #line 809 "samples.go"
-			factor = 0.5f * normal.X;
-#line 810 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
 #line 811 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			factor = 0.5f * normal.X;
 #line 812 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 813 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 814 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 815 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 816 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 817 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			factor = 0.5f * normal.Y;
 #line 818 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 819 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 820 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 821 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 822 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 823 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			factor = 0.5f * normal.Z;
 #line 824 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 825 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 826 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 827 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 828 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+		} else if (nb == (-1L)) {
 #line 830 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 831 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 832 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 833 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+		} else if (nb == (-2L)) {
 #line 834 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 835 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 836 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 837 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 838 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 839 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 840 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 841 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 842 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 843 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 844 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 845 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 846 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 847 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 848 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 849 "samples.go"
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+#line 850 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 851 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 852 "samples.go"
-	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
-#line 853 "samples.go"
-	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 854 "samples.go"
-	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 855 "samples.go"
-	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 856 "samples.go"
+	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+#line 857 "samples.go"
+	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+#line 858 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 863 "samples.go"
+#line 865 "samples.go"
 kernel void CFDTimeStep(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 864 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 865 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
 #line 866 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 867 "samples.go"
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 222, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
+#line 868 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 869 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 223, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 224, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
@@ -3789,20 +3886,20 @@ kernel void CFDTimeStep(constant long& j [[buffer(0)]], constant long& nelr [[bu
 	}
 }
 
-#line 863 "samples.go"
-kernel void CFDTimeStep_fast(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 864 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 865 "samples.go"
-	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+kernel void CFDTimeStep_fast(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 866 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 867 "samples.go"
+	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+#line 868 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 869 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 kernel void BucketCount(device const float* input [[buffer(0)]], constant long& input_len [[buffer(1)]], device int* indice [[buffer(2)]], constant long& indice_len [[buffer(3)]], device uint* prefixOffsets [[buffer(4)]], constant long& prefixOffsets_len [[buffer(5)]], device const float* pivots [[buffer(6)]], constant long& pivots_len [[buffer(7)]], constant long& size [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3813,56 +3910,56 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 	threadgroup uint (*dc_p7);
 	int dc_b8 = 0;
 	device uint (*dc_p9);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	threadgroup uint sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	threadgroup uint* sOffset = sh18;
-#line 973 "samples.go"
-	long lid = (long)dc_lid.x;
-#line 973 "samples.go"
-	long lsize = (long)dc_gsz.x;
-#line 974 "samples.go"
-	long gid = (long)dc_grp.x;
-#line 974 "samples.go"
-	long gsize = (long)dc_ngr.x;
 #line 975 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long lid = (long)dc_lid.x;
+#line 975 "samples.go"
+	long lsize = (long)dc_gsz.x;
 #line 976 "samples.go"
+	long gid = (long)dc_grp.x;
+#line 976 "samples.go"
+	long gsize = (long)dc_ngr.x;
+#line 977 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 979 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 981 "samples.go"
-		long idx = 31L;
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 982 "samples.go"
-		long jump = 16L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		long idx = 31L;
 #line 984 "samples.go"
-		for (; jump >= 1L; ) {
+		long jump = 16L;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1L; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2L;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -3870,13 +3967,13 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 999 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1000 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1001 "samples.go"
+	long prefixBase = (long)((ulong)gid * 64UL);
+#line 1002 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1003 "samples.go"
 		dc_b8 = 0;
 		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 250, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
@@ -3886,7 +3983,7 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 	}
 }
 
-#line 971 "samples.go"
+#line 973 "samples.go"
 kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant long& input_len [[buffer(1)]], device int* indice [[buffer(2)]], constant long& indice_len [[buffer(3)]], device uint* prefixOffsets [[buffer(4)]], constant long& prefixOffsets_len [[buffer(5)]], device const float* pivots [[buffer(6)]], constant long& pivots_len [[buffer(7)]], constant long& size [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3895,56 +3992,56 @@ kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant l
 	device int (*dc_p5);
 	int dc_b6 = 0;
 	threadgroup uint (*dc_p7);
-#line 972 "samples.go"
+#line 974 "samples.go"
 	threadgroup uint sh18[64];
-#line 972 "samples.go"
+#line 974 "samples.go"
 	threadgroup uint* sOffset = sh18;
-#line 973 "samples.go"
-	long lid = (long)dc_lid.x;
-#line 973 "samples.go"
-	long lsize = (long)dc_gsz.x;
-#line 974 "samples.go"
-	long gid = (long)dc_grp.x;
-#line 974 "samples.go"
-	long gsize = (long)dc_ngr.x;
 #line 975 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long lid = (long)dc_lid.x;
+#line 975 "samples.go"
+	long lsize = (long)dc_gsz.x;
 #line 976 "samples.go"
+	long gid = (long)dc_grp.x;
+#line 976 "samples.go"
+	long gsize = (long)dc_ngr.x;
+#line 977 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 978 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 978 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 979 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 980 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 981 "samples.go"
-		long idx = 31L;
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 982 "samples.go"
-		long jump = 16L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 245, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 983 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		long idx = 31L;
 #line 984 "samples.go"
-		for (; jump >= 1L; ) {
+		long jump = 16L;
 #line 985 "samples.go"
-			if (elem < piv) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 246, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 986 "samples.go"
+		for (; jump >= 1L; ) {
+#line 987 "samples.go"
+			if (elem < piv) {
+#line 988 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 988 "samples.go"
+#line 990 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 990 "samples.go"
+#line 992 "samples.go"
 			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 991 "samples.go"
+#line 993 "samples.go"
 			jump = jump / 2L;
 		}
-#line 993 "samples.go"
+#line 995 "samples.go"
 		if (elem >= piv) {
-#line 994 "samples.go"
+#line 996 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 996 "samples.go"
+#line 998 "samples.go"
 		dc_b4 = 0;
 		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 248, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 249, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
@@ -3952,54 +4049,54 @@ kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant l
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 998 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 999 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1000 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1001 "samples.go"
+	long prefixBase = (long)((ulong)gid * 64UL);
+#line 1002 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1003 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 1107 "samples.go"
+#line 1109 "samples.go"
 kernel void QuasirandomGenerator(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], constant QRNGTable& dc_in_table [[buffer(2)]], constant uint& seed [[buffer(3)]], constant uint& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
 	QRNGTable table = dc_in_table;
-#line 1109 "samples.go"
-	long dim = (long)dc_lid.y;
-#line 1110 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1111 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	long dim = (long)dc_lid.y;
 #line 1112 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1113 "samples.go"
-		uint result = 0;
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 1114 "samples.go"
-		uint data = seed + pos;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1115 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint result = 0;
 #line 1116 "samples.go"
-			if ((data & 1u) != 0u) {
+		uint data = seed + pos;
 #line 1117 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1118 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1119 "samples.go"
 				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 278, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 			}
 			{
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				bit = tmp;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1120 "samples.go"
+#line 1122 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
@@ -4009,46 +4106,462 @@ kernel void QuasirandomGenerator(device float* output [[buffer(0)]], constant lo
 	}
 }
 
-#line 1107 "samples.go"
+#line 1109 "samples.go"
 kernel void QuasirandomGenerator_fast(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], constant QRNGTable& dc_in_table [[buffer(2)]], constant uint& seed [[buffer(3)]], constant uint& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
 	QRNGTable table = dc_in_table;
-#line 1109 "samples.go"
-	long dim = (long)dc_lid.y;
-#line 1110 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1111 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	long dim = (long)dc_lid.y;
 #line 1112 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1113 "samples.go"
-		uint result = 0;
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 1114 "samples.go"
-		uint data = seed + pos;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1115 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint result = 0;
 #line 1116 "samples.go"
-			if ((data & 1u) != 0u) {
+		uint data = seed + pos;
 #line 1117 "samples.go"
+		for (long bit = 0L; bit < 31L; ) {
+#line 1118 "samples.go"
+			if ((data & 1u) != 0u) {
+#line 1119 "samples.go"
 				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 279, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 			}
 			{
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				bit = tmp;
-#line 1115 "samples.go"
+#line 1117 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1120 "samples.go"
+#line 1122 "samples.go"
 		dc_b2 = 0;
 		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 280, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+	}
+}
+
+#line 1150 "samples.go"
+kernel void MersenneTwister(device float* dRandom [[buffer(0)]], constant long& dRandom_len [[buffer(1)]], device const MTParams* ds [[buffer(2)]], constant long& ds_len [[buffer(3)]], constant long& nPerRng [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	thread uint (*dc_p7);
+	int dc_b8 = 0;
+	device float (*dc_p9);
+#line 1151 "samples.go"
+	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 1152 "samples.go"
+	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+#line 1153 "samples.go"
+	uint mt[19] = {};
+#line 1154 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 282, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 283, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) >> 30)) + (uint)iState;
+		}
+#line 1160 "samples.go"
+		long iState_1 = 0L;
+#line 1161 "samples.go"
+		uint mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
+#line 1163 "samples.go"
+				long iState1 = (long)((ulong)iState_1 + 1UL);
+#line 1164 "samples.go"
+				long iStateM = (long)((ulong)iState_1 + 9UL);
+#line 1165 "samples.go"
+				if (iState1 >= 19L) {
+#line 1166 "samples.go"
+					iState1 = (long)((ulong)iState1 - 19UL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19L) {
+#line 1169 "samples.go"
+					iStateM = (long)((ulong)iStateM - 19UL);
+				}
+#line 1171 "samples.go"
+				uint mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 1173 "samples.go"
+				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1174 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				uint dc_t1 = x;
+				if (!dc_b6) {
+					*dc_p7 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 287, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b8) {
+					*dc_p9 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1150 "samples.go"
+kernel void MersenneTwister_fast(device float* dRandom [[buffer(0)]], constant long& dRandom_len [[buffer(1)]], device const MTParams* ds [[buffer(2)]], constant long& ds_len [[buffer(3)]], constant long& nPerRng [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	thread uint (*dc_p5);
+	int dc_b6 = 0;
+	device float (*dc_p7);
+#line 1151 "samples.go"
+	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 1152 "samples.go"
+	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+#line 1153 "samples.go"
+	uint mt[19] = {};
+#line 1154 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1155 "samples.go"
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 281, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 1156 "samples.go"
+		mt[0] = p.Seed;
+#line 1157 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1158 "samples.go"
+			mt[iState] = 1812433253u * (mt[(long)((ulong)iState - 1UL)] ^ (mt[(long)((ulong)iState - 1UL)] >> 30)) + (uint)iState;
+		}
+#line 1160 "samples.go"
+		long iState_1 = 0L;
+#line 1161 "samples.go"
+		uint mti1 = mt[0];
+		{
+#line 1162 "samples.go"
+			long tmp = nPerRng;
+#line 1162 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
+#line 1163 "samples.go"
+				long iState1 = (long)((ulong)iState_1 + 1UL);
+#line 1164 "samples.go"
+				long iStateM = (long)((ulong)iState_1 + 9UL);
+#line 1165 "samples.go"
+				if (iState1 >= 19L) {
+#line 1166 "samples.go"
+					iState1 = (long)((ulong)iState1 - 19UL);
+				}
+#line 1168 "samples.go"
+				if (iStateM >= 19L) {
+#line 1169 "samples.go"
+					iStateM = (long)((ulong)iStateM - 19UL);
+				}
+#line 1171 "samples.go"
+				uint mti = mti1;
+#line 1172 "samples.go"
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 284, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1173 "samples.go"
+				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 285, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 1174 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1175 "samples.go"
+				x = mtiM ^ (x >> 1);
+				{
+#line 1176 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1176 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1177 "samples.go"
+						x = x ^ p.MatrixA;
+					}
+				}
+#line 1179 "samples.go"
+				dc_b4 = 0;
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 286, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				uint dc_t1 = x;
+				if (!dc_b4) {
+					*dc_p5 = dc_t1;
+				}
+#line 1180 "samples.go"
+				iState_1 = iState1;
+#line 1181 "samples.go"
+				x = x ^ (x >> 12);
+#line 1182 "samples.go"
+				x = x ^ ((x << 7) & p.MaskB);
+#line 1183 "samples.go"
+				x = x ^ ((x << 15) & p.MaskC);
+#line 1184 "samples.go"
+				x = x ^ (x >> 18);
+#line 1185 "samples.go"
+				dc_b6 = 0;
+				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 287, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
+				if (!dc_b6) {
+					*dc_p7 = dc_t2;
+				}
+			}
+		}
+	}
+}
+
+#line 1201 "samples.go"
+kernel void BoxMullerGPU(device float* dRandom [[buffer(0)]], constant long& dRandom_len [[buffer(1)]], constant long& nPerRng [[buffer(2)]], device int* dc_fault [[buffer(3)]], constant long& dc_fault_len [[buffer(4)]], constant int& dc_tag [[buffer(5)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	device float (*dc_p6);
+#line 1202 "samples.go"
+	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+#line 1203 "samples.go"
+	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+#line 1204 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1205 "samples.go"
+		for (long iOut = 0L; iOut < nPerRng; iOut = (long)((ulong)iOut + 2UL)) {
+#line 1206 "samples.go"
+			long a = (long)((ulong)iRng + (ulong)iOut * 256UL);
+#line 1206 "samples.go"
+			long b = (long)((ulong)iRng + ((ulong)iOut + 1UL) * 256UL);
+#line 1207 "samples.go"
+			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 290, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 291, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+			dc_b3 = 0;
+			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 288, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_t1.r0;
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+			dc_b5 = 0;
+			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 289, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_t1.r1;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 1245 "samples.go"
+kernel void RecursiveGaussian(device const uint* id [[buffer(0)]], constant long& id_len [[buffer(1)]], device uint* od [[buffer(2)]], constant long& od_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], constant float& a0 [[buffer(6)]], constant float& a1 [[buffer(7)]], constant float& a2 [[buffer(8)]], constant float& a3 [[buffer(9)]], constant float& b1 [[buffer(10)]], constant float& b2 [[buffer(11)]], constant float& coefp [[buffer(12)]], constant float& coefn [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device uint (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device uint (*dc_p8);
+	int dc_b9 = 0;
+#line 1246 "samples.go"
+	long x = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 292, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long tmp = h;
+#line 1254 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 293, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			dc_b3 = 0;
+			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 294, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t1 = floatToRGBA(yc);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 295, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 296, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b7 = 0;
+		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 297, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9)), yc_1));
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1245 "samples.go"
+kernel void RecursiveGaussian_fast(device const uint* id [[buffer(0)]], constant long& id_len [[buffer(1)]], device uint* od [[buffer(2)]], constant long& od_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], constant float& a0 [[buffer(6)]], constant float& a1 [[buffer(7)]], constant float& a2 [[buffer(8)]], constant float& a3 [[buffer(9)]], constant float& b1 [[buffer(10)]], constant float& b2 [[buffer(11)]], constant float& coefp [[buffer(12)]], constant float& coefn [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	device uint (*dc_p3);
+	int dc_b4 = 0;
+#line 1246 "samples.go"
+	long x = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1247 "samples.go"
+	if (x >= w) {
+#line 1248 "samples.go"
+		return;
+	}
+#line 1251 "samples.go"
+	Float4 xp = rgbaToFloat(id[x]);
+#line 1252 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1253 "samples.go"
+	Float4 yp = yb;
+	{
+#line 1254 "samples.go"
+		long tmp = h;
+#line 1254 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
+#line 1255 "samples.go"
+			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
+#line 1256 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1257 "samples.go"
+			od[(long)((ulong)x + (ulong)y * (ulong)w)] = floatToRGBA(yc);
+#line 1258 "samples.go"
+			Float4 tmp_1 = xc;
+#line 1258 "samples.go"
+			Float4 tmp_2 = yp;
+#line 1258 "samples.go"
+			Float4 tmp_3 = yc;
+#line 1258 "samples.go"
+			xp = tmp_1;
+#line 1258 "samples.go"
+			yb = tmp_2;
+#line 1258 "samples.go"
+			yp = tmp_3;
+		}
+	}
+#line 1261 "samples.go"
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
+#line 1262 "samples.go"
+	Float4 xn = rgbaToFloat(id[last]);
+#line 1263 "samples.go"
+	Float4 xa = xn;
+#line 1264 "samples.go"
+	Float4 yn_ = Float4_Scale(xn, coefn);
+#line 1265 "samples.go"
+	Float4 ya = yn_;
+#line 1266 "samples.go"
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+#line 1267 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 296, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 1268 "samples.go"
+		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
+#line 1269 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1269 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1269 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1269 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1269 "samples.go"
+		xa = tmp_4;
+#line 1269 "samples.go"
+		xn = tmp_5;
+#line 1269 "samples.go"
+		ya = tmp_6;
+#line 1269 "samples.go"
+		yn_ = tmp_7;
+#line 1270 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 297, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
@@ -4056,7 +4569,7 @@ kernel void QuasirandomGenerator_fast(device float* output [[buffer(0)]], consta
 }
 
 // Kernels left out: Metal cannot run them.
-// samples.go:890:25: kernel PFSum: Metal has no float64
-// samples.go:907:31: kernel PFNormalize: Metal has no float64
-// samples.go:939:31: kernel PFFindIndex: Metal has no float64
-// samples.go:1042:32: kernel PFLikelihood: Metal has no float64
+// samples.go:892:25: kernel PFSum: Metal has no float64
+// samples.go:909:31: kernel PFNormalize: Metal has no float64
+// samples.go:941:31: kernel PFFindIndex: Metal has no float64
+// samples.go:1044:32: kernel PFLikelihood: Metal has no float64

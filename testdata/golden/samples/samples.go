@@ -5,8 +5,10 @@
 // constant), simpleAtomicIntrinsics (the atomics CUDA has and the dialect
 // lacks built from compare-and-swap loops), MonteCarlo's one group per
 // option, quasirandomGenerator's Niederreiter generator and inverse CND,
-// fastWalshTransform's radix-4 stage and modulation, and lineOfSight's
-// angles and max-scan. From Rodinia: bfs (both kernels, launched until
+// fastWalshTransform's radix-4 stage and modulation, lineOfSight's angles
+// and max-scan, MersenneTwisterGP11213's generator (its state in a local
+// array) and Box-Muller transform, and recursiveGaussian's column filter
+// (float4 arithmetic as methods). From Rodinia: bfs (both kernels, launched until
 // nothing changes), nn's euclid, cfd euler3d's step factor, flux and time
 // step, hotspot3D, needleman-wunsch's second kernel, particlefilter's
 // likelihood, sum, normalisation and index search, and hybridsort's
@@ -1118,5 +1120,153 @@ func QuasirandomGenerator(t dc.Thread, output []float32, table QRNGTable, seed, 
 			}
 		}
 		output[uint32(dim)*n+pos] = float32(result+1) * intScale
+	}
+}
+
+// Mersenne Twister geometry of cuda-samples MersenneTwisterGP11213.
+const (
+	MTRNGCount = 256
+	MTMM       = 9
+	MTNN       = 19
+	MTUMask    = 0xFFFFFFFE
+	MTLMask    = 0x1
+	MTShift0   = 12
+	MTShiftB   = 7
+	MTShiftC   = 15
+	MTShift1   = 18
+)
+
+// MTParams is the sample's mt_struct_stripped: one generator's
+// parameters and seed.
+type MTParams struct {
+	MatrixA, MaskB, MaskC, Seed uint32
+}
+
+// MersenneTwister is cuda-samples MersenneTwister_kernel.cu, RandomGPU:
+// each of MTRNGCount twisted generators, its state in a local array,
+// writes nPerRng numbers in (0, 1], generator-interleaved.
+//
+//dc:kernel
+func MersenneTwister(t dc.Thread, dRandom []float32, ds []MTParams, nPerRng int) {
+	tid := t.GroupSizeX()*t.GroupX() + t.LocalX()
+	threadN := t.GroupSizeX() * t.NumGroupsX()
+	var mt [MTNN]uint32
+	for iRng := tid; iRng < MTRNGCount; iRng += threadN {
+		p := ds[iRng]
+		mt[0] = p.Seed
+		for iState := 1; iState < MTNN; iState++ {
+			mt[iState] = 1812433253*(mt[iState-1]^(mt[iState-1]>>30)) + uint32(iState)
+		}
+		iState := 0
+		mti1 := mt[0]
+		for iOut := range nPerRng {
+			iState1 := iState + 1
+			iStateM := iState + MTMM
+			if iState1 >= MTNN {
+				iState1 -= MTNN
+			}
+			if iStateM >= MTNN {
+				iStateM -= MTNN
+			}
+			mti := mti1
+			mti1 = mt[iState1]
+			mtiM := mt[iStateM]
+			x := mti&MTUMask | mti1&MTLMask
+			x = mtiM ^ x>>1
+			if x0 := mti&MTUMask | mti1&MTLMask; x0&1 != 0 {
+				x ^= p.MatrixA
+			}
+			mt[iState] = x
+			iState = iState1
+			x ^= x >> MTShift0
+			x ^= x << MTShiftB & p.MaskB
+			x ^= x << MTShiftC & p.MaskC
+			x ^= x >> MTShift1
+			dRandom[iRng+iOut*MTRNGCount] = (float32(x) + 1) / 4294967296
+		}
+	}
+}
+
+// boxMuller maps two uniform numbers in (0, 1] to two normal ones.
+func boxMuller(u1, u2 float32) (float32, float32) {
+	r := dc.Sqrt(-2 * dc.Log(u1))
+	phi := 2 * math.Pi * u2
+	return r * dc.Cos(phi), r * dc.Sin(phi)
+}
+
+// BoxMullerGPU is cuda-samples MersenneTwister_kernel.cu, BoxMullerGPU:
+// each generator's numbers, in pairs, made normal in place.
+//
+//dc:kernel
+func BoxMullerGPU(t dc.Thread, dRandom []float32, nPerRng int) {
+	tid := t.GroupSizeX()*t.GroupX() + t.LocalX()
+	threadN := t.GroupSizeX() * t.NumGroupsX()
+	for iRng := tid; iRng < MTRNGCount; iRng += threadN {
+		for iOut := 0; iOut < nPerRng; iOut += 2 {
+			a, b := iRng+iOut*MTRNGCount, iRng+(iOut+1)*MTRNGCount
+			dRandom[a], dRandom[b] = boxMuller(dRandom[a], dRandom[b])
+		}
+	}
+}
+
+// Float4 is CUDA's float4, with the operators of the samples' helper_math.h
+// as methods.
+type Float4 struct {
+	X, Y, Z, W float32
+}
+
+// Add returns a + b.
+func (a Float4) Add(b Float4) Float4 { return Float4{a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W} }
+
+// Sub returns a - b.
+func (a Float4) Sub(b Float4) Float4 { return Float4{a.X - b.X, a.Y - b.Y, a.Z - b.Z, a.W - b.W} }
+
+// Scale returns s * a.
+func (a Float4) Scale(s float32) Float4 { return Float4{s * a.X, s * a.Y, s * a.Z, s * a.W} }
+
+// rgbaToFloat unpacks a packed RGBA8 pixel into [0, 1] channels.
+func rgbaToFloat(c uint32) Float4 {
+	const k = 0.003921568627 // 1/255
+	return Float4{float32(c&0xff) * k, float32(c>>8&0xff) * k, float32(c>>16&0xff) * k, float32(c>>24&0xff) * k}
+}
+
+func saturate(x float32) float32 { return min(max(x, 0), 1) }
+
+// floatToRGBA packs channels, clamped to [0, 1], into an RGBA8 pixel.
+func floatToRGBA(c Float4) uint32 {
+	return uint32(saturate(c.W)*255)<<24 | uint32(saturate(c.Z)*255)<<16 | uint32(saturate(c.Y)*255)<<8 | uint32(saturate(c.X)*255)
+}
+
+// RecursiveGaussian is cuda-samples recursiveGaussian_cuda.cu,
+// d_recursiveGaussian_rgba with CLAMP_TO_EDGE: one thread per column runs
+// the IIR filter down the column, then up it, adding the two passes.
+//
+//dc:kernel
+func RecursiveGaussian(t dc.Thread, id, od []uint32, w, h int, a0, a1, a2, a3, b1, b2, coefp, coefn float32) {
+	x := t.GroupX()*t.GroupSizeX() + t.LocalX()
+	if x >= w {
+		return
+	}
+	// forward pass
+	xp := rgbaToFloat(id[x])
+	yb := xp.Scale(coefp)
+	yp := yb
+	for y := range h {
+		xc := rgbaToFloat(id[x+y*w])
+		yc := xc.Scale(a0).Add(xp.Scale(a1)).Sub(yp.Scale(b1)).Sub(yb.Scale(b2))
+		od[x+y*w] = floatToRGBA(yc)
+		xp, yb, yp = xc, yp, yc
+	}
+	// reverse pass
+	last := x + (h-1)*w
+	xn := rgbaToFloat(id[last])
+	xa := xn
+	yn := xn.Scale(coefn)
+	ya := yn
+	for y := h - 1; y >= 0; y-- {
+		xc := rgbaToFloat(id[x+y*w])
+		yc := xn.Scale(a2).Add(xa.Scale(a3)).Sub(yn.Scale(b1)).Sub(ya.Scale(b2))
+		xa, xn, ya, yn = xn, xc, yn, yc
+		od[x+y*w] = floatToRGBA(rgbaToFloat(od[x+y*w]).Add(yc))
 	}
 }

@@ -965,3 +965,131 @@ func TestQuasirandomGenerator(t *testing.T) {
 		kerneltest.Bits32(t, dev.Backend()+" QuasirandomGenerator", kerneltest.Read(t, ob), want)
 	}
 }
+
+// mtHost runs one generator of MersenneTwisterGP11213 the textbook way:
+// the whole state, indexes modulo MTNN.
+func mtHost(p MTParams, n int) []float32 {
+	var mt [MTNN]uint32
+	mt[0] = p.Seed
+	for i := 1; i < MTNN; i++ {
+		mt[i] = 1812433253*(mt[i-1]^mt[i-1]>>30) + uint32(i)
+	}
+	out := make([]float32, n)
+	for k := range n {
+		i := k % MTNN
+		y := mt[i]&0xFFFFFFFE | mt[(i+1)%MTNN]&1
+		v := mt[(i+MTMM)%MTNN] ^ y>>1
+		if y&1 == 1 {
+			v ^= p.MatrixA
+		}
+		mt[i] = v
+		v ^= v >> 12
+		v ^= v << 7 & p.MaskB
+		v ^= v << 15 & p.MaskC
+		v ^= v >> 18
+		out[k] = (float32(v) + 1) / (1 << 32) // the sample converts, then adds, in float32
+	}
+	return out
+}
+
+func TestMersenneTwister(t *testing.T) {
+	nPerRng := 24
+	r := kerneltest.Rand(29)
+	ds := make([]MTParams, MTRNGCount)
+	for i := range ds {
+		ds[i] = MTParams{r.Uint32() | 1<<31, r.Uint32(), r.Uint32(), r.Uint32()}
+	}
+	g := grid(2, 1, 64, 1) // half as many threads as generators
+	want := make([]float32, MTRNGCount*nPerRng)
+	emulate(t, g, func(th dc.Thread) { MersenneTwister(th, want, ds, nPerRng) })
+	host := make([]float32, len(want))
+	for i, p := range ds {
+		for k, v := range mtHost(p, nPerRng) {
+			host[i+k*MTRNGCount] = v
+		}
+	}
+	kerneltest.Bits32(t, "Emulate vs host uniform", want, host)
+	normal := slices.Clone(want)
+	emulate(t, g, func(th dc.Thread) { BoxMullerGPU(th, normal, nPerRng) })
+	hostNormal := make([]float32, len(want))
+	for i := 0; i < len(want); i += 2 * MTRNGCount {
+		for j := i; j < i+MTRNGCount; j++ {
+			u1, u2 := float64(want[j]), float64(want[j+MTRNGCount])
+			rr, phi := math.Sqrt(-2*math.Log(u1)), 2*math.Pi*u2
+			hostNormal[j], hostNormal[j+MTRNGCount] = float32(rr*math.Cos(phi)), float32(rr*math.Sin(phi))
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host normal", normal, hostNormal, 1e-5, 1e-5)
+	for _, dev := range devices(t) {
+		rb := kerneltest.Upload(t, dev, make([]float32, len(want)))
+		launched(t, dev, LaunchMersenneTwister(dev, g, rb, kerneltest.Upload(t, dev, ds), nPerRng))
+		kerneltest.Bits32(t, dev.Backend()+" MersenneTwister", kerneltest.Read(t, rb), want)
+		launched(t, dev, LaunchBoxMullerGPU(dev, g, rb, nPerRng))
+		kerneltest.Close32(t, dev.Backend()+" BoxMullerGPU", kerneltest.Read(t, rb), normal, 1e-5, 1e-5)
+	}
+}
+
+// channelsWithin reports the first pixel whose channels differ by more
+// than tol.
+func channelsWithin(t *testing.T, name string, got, want []uint32, tol int) {
+	t.Helper()
+	for i := range want {
+		for s := 0; s < 32; s += 8 {
+			d := int(got[i]>>s&0xff) - int(want[i]>>s&0xff)
+			if d < -tol || d > tol {
+				t.Fatalf("%s: pixel %d is %#08x, want %#08x (channel %d off by %d)", name, i, got[i], want[i], s/8, d)
+			}
+		}
+	}
+}
+
+func TestRecursiveGaussian(t *testing.T) {
+	w, h := 100, 64 // a partial last group
+	img := kerneltest.RandInts[uint32](30, w*h, 0, math.MaxUint32)
+	// The sample's computeCoefficients for order 0, sigma 3.
+	sigma := 3.0
+	alpha := 1.695 / sigma
+	ema, ema2 := math.Exp(-alpha), math.Exp(-2*alpha)
+	b1, b2 := -2*ema, ema2
+	k := (1 - ema) * (1 - ema) / (1 + 2*alpha*ema - ema2)
+	a0, a1, a2, a3 := k, k*(alpha-1)*ema, k*(alpha+1)*ema, -k*ema2
+	coefp, coefn := (a0+a1)/(1+b1+b2), (a2+a3)/(1+b1+b2)
+	f := func(x float64) float32 { return float32(x) }
+	g := grid(2, 1, 64, 1)
+	want := make([]uint32, w*h)
+	emulate(t, g, func(th dc.Thread) {
+		RecursiveGaussian(th, img, want, w, h, f(a0), f(a1), f(a2), f(a3), f(b1), f(b2), f(coefp), f(coefn))
+	})
+	// Host: both passes per channel in float64, the forward pass stored
+	// as 8 bits as the kernel does.
+	host := make([]uint32, w*h)
+	quant := func(v float64) uint32 { return uint32(min(max(v, 0), 1) * 255) }
+	for x := range w {
+		for c := 0; c < 32; c += 8 {
+			in := func(y int) float64 { return float64(img[x+y*w]>>c&0xff) / 255 }
+			fwd := make([]uint32, h)
+			xp := in(0)
+			yb := coefp * xp
+			yp := yb
+			for y := range h {
+				yc := a0*in(y) + a1*xp - b1*yp - b2*yb
+				fwd[y] = quant(yc)
+				xp, yb, yp = in(y), yp, yc
+			}
+			xn := in(h - 1)
+			xa, yn := xn, coefn*xn
+			ya := yn
+			for y := h - 1; y >= 0; y-- {
+				yc := a2*xn + a3*xa - b1*yn - b2*ya
+				xa, xn, ya, yn = xn, in(y), yn, yc
+				host[x+y*w] |= quant(float64(fwd[y])/255+yc) << c
+			}
+		}
+	}
+	channelsWithin(t, "Emulate vs host", want, host, 2)
+	for _, dev := range devices(t) {
+		ob := kerneltest.Upload(t, dev, make([]uint32, w*h))
+		launched(t, dev, LaunchRecursiveGaussian(dev, g, kerneltest.Upload(t, dev, img), ob, w, h, f(a0), f(a1), f(a2), f(a3), f(b1), f(b2), f(coefp), f(coefn)))
+		channelsWithin(t, dev.Backend()+" RecursiveGaussian", kerneltest.Read(t, ob), want, 1) // a contracted a*x+b may truncate to the next level
+	}
+}
