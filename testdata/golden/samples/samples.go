@@ -7,8 +7,9 @@
 // option, quasirandomGenerator's Niederreiter generator and inverse CND,
 // fastWalshTransform's radix-4 stage and modulation, lineOfSight's angles
 // and max-scan, MersenneTwisterGP11213's generator (its state in a local
-// array) and Box-Muller transform, and recursiveGaussian's column filter
-// (float4 arithmetic as methods). From Rodinia: bfs (both kernels, launched until
+// array) and Box-Muller transform, recursiveGaussian's column filter
+// (float4 arithmetic as methods), and stereoDisparity (window sums in
+// shared memory, barriers in nested loops). From Rodinia: bfs (both kernels, launched until
 // nothing changes), nn's euclid, cfd euler3d's step factor, flux and time
 // step, hotspot3D, needleman-wunsch's second kernel, particlefilter's
 // likelihood, sum, normalisation and index search, and hybridsort's
@@ -1268,5 +1269,98 @@ func RecursiveGaussian(t dc.Thread, id, od []uint32, w, h int, a0, a1, a2, a3, b
 		yc := xn.Scale(a2).Add(xa.Scale(a3)).Sub(yn.Scale(b1)).Sub(ya.Scale(b2))
 		xa, xn, ya, yn = xn, xc, yn, yc
 		od[x+y*w] = floatToRGBA(rgbaToFloat(od[x+y*w]).Add(yc))
+	}
+}
+
+// Geometry of cuda-samples stereoDisparity.
+const (
+	StereoBlockX = 32
+	StereoBlockY = 8
+	StereoRad    = 8
+	StereoSteps  = 3
+)
+
+// texel is tex2D with clamped addressing and point filtering: the pixel
+// of img (w×h) nearest to (x, y) inside the image.
+func texel(img []uint32, w, h, x, y int) uint32 {
+	x = min(max(x, 0), w-1)
+	y = min(max(y, 0), h-1)
+	return img[y*w+x]
+}
+
+// sad is the sample's __SAD: the sum of the absolute differences of the
+// four bytes of a and b (__vabsdiff4, then the bytes added).
+func sad(a, b uint32) uint32 {
+	var s uint32
+	for k := 0; k < 32; k += 8 {
+		x, y := a>>k&0xff, b>>k&0xff
+		if x > y {
+			s += x - y
+		} else {
+			s += y - x
+		}
+	}
+	return s
+}
+
+// StereoDisparity is cuda-samples stereoDisparity_kernel.cuh,
+// stereoDisparityKernel: for each disparity, the squared window's sum of
+// absolute differences between the left image and the shifted right one,
+// summed in shared memory horizontally then vertically; each pixel keeps
+// the disparity (plus 8) of the lowest cost.
+//
+//dc:kernel
+func StereoDisparity(t dc.Thread, left, right []uint32, out []uint32, w, h, minDisparity, maxDisparity int) {
+	tidx := t.GroupSizeX()*t.GroupX() + t.LocalX()
+	tidy := t.GroupSizeY()*t.GroupY() + t.LocalY()
+	sidx := t.LocalX() + StereoRad
+	sidy := t.LocalY() + StereoRad
+	bestCost := uint32(9999999)
+	bestDisparity := uint32(0)
+	diff := dc.Shared[[StereoBlockY + 2*StereoRad][StereoBlockX + 2*StereoRad]uint32](t)
+	var imLeftA, imLeftB [StereoSteps]uint32
+	for i := range StereoSteps {
+		offset := -StereoRad + i*StereoRad
+		imLeftA[i] = texel(left, w, h, tidx-StereoRad, tidy+offset)
+		imLeftB[i] = texel(left, w, h, tidx-StereoRad+StereoBlockX, tidy+offset)
+	}
+	for d := minDisparity; d <= maxDisparity; d++ {
+		for i := range StereoSteps {
+			offset := -StereoRad + i*StereoRad
+			imRight := texel(right, w, h, tidx-StereoRad+d, tidy+offset)
+			diff[sidy+offset][sidx-StereoRad] = sad(imLeftA[i], imRight)
+		}
+		for i := range StereoSteps {
+			offset := -StereoRad + i*StereoRad
+			if t.LocalX() < 2*StereoRad {
+				imRight := texel(right, w, h, tidx-StereoRad+StereoBlockX+d, tidy+offset)
+				diff[sidy+offset][sidx-StereoRad+StereoBlockX] = sad(imLeftB[i], imRight)
+			}
+		}
+		t.Barrier()
+		// sum cost horizontally
+		for j := range StereoSteps {
+			offset := -StereoRad + j*StereoRad
+			var cost uint32
+			for i := -StereoRad; i <= StereoRad; i++ {
+				cost += diff[sidy+offset][sidx+i]
+			}
+			t.Barrier()
+			diff[sidy+offset][sidx] = cost
+			t.Barrier()
+		}
+		// sum cost vertically
+		var cost uint32
+		for i := -StereoRad; i <= StereoRad; i++ {
+			cost += diff[sidy+i][sidx]
+		}
+		if cost < bestCost {
+			bestCost = cost
+			bestDisparity = uint32(d + 8)
+		}
+		t.Barrier()
+	}
+	if tidy < h && tidx < w {
+		out[tidy*w+tidx] = bestDisparity
 	}
 }

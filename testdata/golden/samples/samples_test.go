@@ -1093,3 +1093,51 @@ func TestRecursiveGaussian(t *testing.T) {
 		channelsWithin(t, dev.Backend()+" RecursiveGaussian", kerneltest.Read(t, ob), want, 1) // a contracted a*x+b may truncate to the next level
 	}
 }
+
+func TestStereoDisparity(t *testing.T) {
+	w, h := 64, 16
+	minD, maxD := 0, 8
+	// The right image is the left one shifted by 3 pixels, with noise.
+	left := kerneltest.RandInts[uint32](31, w*h, 0, math.MaxUint32)
+	noise := kerneltest.RandInts[uint32](32, w*h, 0, 0x03030303)
+	right := make([]uint32, w*h)
+	for y := range h {
+		for x := range w {
+			right[y*w+x] = left[y*w+max(x-3, 0)] ^ noise[y*w+x]
+		}
+	}
+	g := grid(w/StereoBlockX, h/StereoBlockY, StereoBlockX, StereoBlockY)
+	want := make([]uint32, w*h)
+	emulate(t, g, func(th dc.Thread) { StereoDisparity(th, left, right, want, w, h, minD, maxD) })
+	// Host: the window cost of every disparity, the first lowest kept.
+	px := func(img []uint32, x, y int) uint32 {
+		return img[min(max(y, 0), h-1)*w+min(max(x, 0), w-1)]
+	}
+	host := make([]uint32, w*h)
+	for y := range h {
+		for x := range w {
+			best, bestD := uint32(math.MaxUint32), 0
+			for d := minD; d <= maxD; d++ {
+				var cost uint32
+				for dy := -StereoRad; dy <= StereoRad; dy++ {
+					for dx := -StereoRad; dx <= StereoRad; dx++ {
+						a, b := px(left, x+dx, y+dy), px(right, x+dx+d, y+dy)
+						for k := 0; k < 32; k += 8 {
+							cost += uint32(math.Abs(float64(a>>k&0xff) - float64(b>>k&0xff)))
+						}
+					}
+				}
+				if cost < best {
+					best, bestD = cost, d
+				}
+			}
+			host[y*w+x] = uint32(bestD + 8)
+		}
+	}
+	kerneltest.Equal(t, "Emulate vs host", want, host)
+	for _, dev := range devices(t) {
+		ob := kerneltest.Upload(t, dev, make([]uint32, w*h))
+		launched(t, dev, LaunchStereoDisparity(dev, g, kerneltest.Upload(t, dev, left), kerneltest.Upload(t, dev, right), ob, w, h, minD, maxD))
+		kerneltest.Equal(t, dev.Backend()+" StereoDisparity", kerneltest.Read(t, ob), want)
+	}
+}
