@@ -12,6 +12,10 @@ __device__ long long dc_cvtf64_i64(double x) {
 	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long long)x : (-9223372036854775807LL - 1);
 }
 
+__device__ long long dc_div_i64(long long a, long long b) {
+	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
+}
+
 __device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
 	if (atomicCAS(&f[0], 0, tag) != 0) {
 		return;
@@ -9908,5 +9912,471 @@ extern "C" __global__ void StereoDisparity_aliased_fast(const unsigned int* left
 	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
 		out[(long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx)] = bestDisparity;
+	}
+}
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV(long long gradM, const float* __restrict__ gradX, long long gradX_len, const float* __restrict__ gradY, long long gradY_len, const int* __restrict__ tX, long long tX_len, const int* __restrict__ tY, long long tY_len, const float* __restrict__ cosAngle, long long cosAngle_len, const float* __restrict__ sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV_fast(long long gradM, const float* __restrict__ gradX, long long gradX_len, const float* __restrict__ gradY, long long gradY_len, const int* __restrict__ tX, long long tX_len, const int* __restrict__ tY, long long tY_len, const float* __restrict__ cosAngle, long long cosAngle_len, const float* __restrict__ sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j)] = maxGICOV;
+}
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV_aliased(long long gradM, const float* gradX, long long gradX_len, const float* gradY, long long gradY_len, const int* tX, long long tX_len, const int* tY, long long tY_len, const float* cosAngle, long long cosAngle_len, const float* sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV_aliased_fast(long long gradM, const float* gradX, long long gradX_len, const float* gradY, long long gradY_len, const int* tX, long long tX_len, const int* tY, long long tY_len, const float* cosAngle, long long cosAngle_len, const float* sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j)] = maxGICOV;
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate(long long imgM, long long imgN, long long strelM, long long strelN, const float* __restrict__ img, long long img_len, const float* __restrict__ strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+#line 1417 "samples.go"
+	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate_fast(long long imgM, long long imgN, long long strelM, long long strelN, const float* __restrict__ img, long long img_len, const float* __restrict__ strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && strel[(long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate_aliased(long long imgM, long long imgN, long long strelM, long long strelN, const float* img, long long img_len, const float* strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+#line 1417 "samples.go"
+	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate_aliased_fast(long long imgM, long long imgN, long long strelM, long long strelN, const float* img, long long img_len, const float* strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && strel[(long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
 	}
 }

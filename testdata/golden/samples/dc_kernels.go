@@ -1882,6 +1882,78 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 1364,
 		},
+		{
+			Col:  17,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1390,
+		},
+		{
+			Col:  17,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1391,
+		},
+		{
+			Col:  9,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1393,
+		},
+		{
+			Col:  21,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1393,
+		},
+		{
+			Col:  35,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1393,
+		},
+		{
+			Col:  47,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1393,
+		},
+		{
+			Col:  2,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1405,
+		},
+		{
+			Col:  16,
+			File: "samples.go",
+			Kind: runtime.DivideByZero,
+			Line: 1416,
+		},
+		{
+			Col:  16,
+			File: "samples.go",
+			Kind: runtime.DivideByZero,
+			Line: 1417,
+		},
+		{
+			Col:  30,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1424,
+		},
+		{
+			Col:  17,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1425,
+		},
+		{
+			Col:  2,
+			File: "samples.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1432,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -1901,6 +1973,10 @@ __device__ unsigned int dc_cvtf32_u32(float x) {
 
 __device__ long long dc_cvtf64_i64(double x) {
 	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long long)x : (-9223372036854775807LL - 1);
+}
+
+__device__ long long dc_div_i64(long long a, long long b) {
+	return b == -1 ? (long long)(0ULL - (unsigned long long)a) : a / b;
 }
 
 __device__ void dc_fault(int* f, int tag, int site, long long a, long long b, long long c) {
@@ -11801,6 +11877,472 @@ extern "C" __global__ void StereoDisparity_aliased_fast(const unsigned int* left
 		out[(long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx)] = bestDisparity;
 	}
 }
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV(long long gradM, const float* __restrict__ gradX, long long gradX_len, const float* __restrict__ gradY, long long gradY_len, const int* __restrict__ tX, long long tX_len, const int* __restrict__ tY, long long tY_len, const float* __restrict__ cosAngle, long long cosAngle_len, const float* __restrict__ sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV_fast(long long gradM, const float* __restrict__ gradX, long long gradX_len, const float* __restrict__ gradY, long long gradY_len, const int* __restrict__ tX, long long tX_len, const int* __restrict__ tY, long long tY_len, const float* __restrict__ cosAngle, long long cosAngle_len, const float* __restrict__ sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j)] = maxGICOV;
+}
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV_aliased(long long gradM, const float* gradX, long long gradX_len, const float* gradY, long long gradY_len, const int* tX, long long tX_len, const int* tY, long long tY_len, const float* cosAngle, long long cosAngle_len, const float* sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+extern "C" __global__ void GICOV_aliased_fast(long long gradM, const float* gradX, long long gradX_len, const float* gradY, long long gradY_len, const int* tX, long long tX_len, const int* tY, long long tY_len, const float* cosAngle, long long cosAngle_len, const float* sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
+#line 1385 "samples.go"
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+#line 1390 "samples.go"
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1391 "samples.go"
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+#line 1392 "samples.go"
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j)] = maxGICOV;
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate(long long imgM, long long imgN, long long strelM, long long strelN, const float* __restrict__ img, long long img_len, const float* __restrict__ strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+#line 1417 "samples.go"
+	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate_fast(long long imgM, long long imgN, long long strelM, long long strelN, const float* __restrict__ img, long long img_len, const float* __restrict__ strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && strel[(long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate_aliased(long long imgM, long long imgN, long long strelM, long long strelN, const float* img, long long img_len, const float* strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+#line 1417 "samples.go"
+	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+extern "C" __global__ void Dilate_aliased_fast(long long imgM, long long imgN, long long strelM, long long strelN, const float* img, long long img_len, const float* strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+#line 1414 "samples.go"
+	long long elCenterI = strelM / 2LL;
+#line 1414 "samples.go"
+	long long elCenterJ = strelN / 2LL;
+#line 1415 "samples.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1416 "samples.go"
+	long long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long long tmp = strelM;
+#line 1419 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
+#line 1420 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1421 "samples.go"
+			if (y >= 0LL && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
+#line 1423 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1424 "samples.go"
+						if (x >= 0LL && x < imgN && strel[(long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -11819,6 +12361,10 @@ long dc_cvtf64_i64(double x) {
 	return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (long)x : (-9223372036854775807L - 1);
 }
 #endif // cl_khr_fp64
+
+long dc_div_i64(long a, long b) {
+	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
+}
 
 void dc_fault(__global int* f, int tag, int site, long a, long b, long c) {
 	if (atomic_cmpxchg(&f[0], 0, tag) != 0) {
@@ -21726,6 +22272,472 @@ __kernel void StereoDisparity_aliased_fast(__global const uint* left, long left_
 		out[(long)((ulong)tidy * (ulong)w + (ulong)tidx)] = bestDisparity;
 	}
 }
+
+#line 1383 "samples.go"
+__kernel void GICOV(long gradM, __global const float* restrict gradX, long gradX_len, __global const float* restrict gradY, long gradY_len, __global const int* restrict tX, long tX_len, __global const int* restrict tY, long tY_len, __global const float* restrict cosAngle, long cosAngle_len, __global const float* restrict sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+__kernel void GICOV_fast(long gradM, __global const float* restrict gradX, long gradX_len, __global const float* restrict gradY, long gradY_len, __global const int* restrict tX, long tX_len, __global const int* restrict tY, long tY_len, __global const float* restrict cosAngle, long cosAngle_len, __global const float* restrict sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long)((ulong)i * (ulong)gradM + (ulong)j)] = maxGICOV;
+}
+
+#line 1383 "samples.go"
+__kernel void GICOV_aliased(long gradM, __global const float* gradX, long gradX_len, __global const float* gradY, long gradY_len, __global const int* tX, long tX_len, __global const int* tY, long tY_len, __global const float* cosAngle, long cosAngle_len, __global const float* sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+__kernel void GICOV_aliased_fast(long gradM, __global const float* gradX, long gradX_len, __global const float* gradY, long gradY_len, __global const int* tX, long tX_len, __global const int* tY, long tY_len, __global const float* cosAngle, long cosAngle_len, __global const float* sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long)((ulong)i * (ulong)gradM + (ulong)j)] = maxGICOV;
+}
+
+#line 1413 "samples.go"
+__kernel void Dilate(long imgM, long imgN, long strelM, long strelN, __global const float* restrict img, long img_len, __global const float* restrict strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1416 "samples.go"
+	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+#line 1417 "samples.go"
+	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+__kernel void Dilate_fast(long imgM, long imgN, long strelM, long strelN, __global const float* restrict img, long img_len, __global const float* restrict strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1416 "samples.go"
+	long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && strel[(long)((ulong)elI * (ulong)strelN + (ulong)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+__kernel void Dilate_aliased(long imgM, long imgN, long strelM, long strelN, __global const float* img, long img_len, __global const float* strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global float (*dc_p6);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1416 "samples.go"
+	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+#line 1417 "samples.go"
+	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+__kernel void Dilate_aliased_fast(long imgM, long imgN, long strelM, long strelN, __global const float* img, long img_len, __global const float* strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1416 "samples.go"
+	long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && strel[(long)((ulong)elI * (ulong)strelN + (ulong)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -21776,6 +22788,10 @@ int dc_atomic_xchg_i32_device(device int* p, int v) {
 
 uint dc_cvtf32_u32(float x) {
 	return x >= -9.223372e+18f && x < 9.223372e+18f ? (uint)(long)x : 0;
+}
+
+long dc_div_i64(long a, long b) {
+	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
 }
 
 void dc_fault(device int* f, int tag, int site, long a, long b, long c, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
@@ -26571,6 +27587,239 @@ kernel void StereoDisparity_fast(device const uint* left [[buffer(0)]], constant
 	}
 }
 
+#line 1383 "samples.go"
+kernel void GICOV(constant long& gradM [[buffer(0)]], device const float* gradX [[buffer(1)]], constant long& gradX_len [[buffer(2)]], device const float* gradY [[buffer(3)]], constant long& gradY_len [[buffer(4)]], device const int* tX [[buffer(5)]], constant long& tX_len [[buffer(6)]], device const int* tY [[buffer(7)]], constant long& tY_len [[buffer(8)]], device const float* cosAngle [[buffer(9)]], constant long& cosAngle_len [[buffer(10)]], device const float* sinAngle [[buffer(11)]], constant long& sinAngle_len [[buffer(12)]], device float* gicov [[buffer(13)]], constant long& gicov_len [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 311, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 312, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+kernel void GICOV_fast(constant long& gradM [[buffer(0)]], device const float* gradX [[buffer(1)]], constant long& gradX_len [[buffer(2)]], device const float* gradY [[buffer(3)]], constant long& gradY_len [[buffer(4)]], device const int* tX [[buffer(5)]], constant long& tX_len [[buffer(6)]], device const int* tY [[buffer(7)]], constant long& tY_len [[buffer(8)]], device const float* cosAngle [[buffer(9)]], constant long& cosAngle_len [[buffer(10)]], device const float* sinAngle [[buffer(11)]], constant long& sinAngle_len [[buffer(12)]], device float* gicov [[buffer(13)]], constant long& gicov_len [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long)((ulong)i * (ulong)gradM + (ulong)j)] = maxGICOV;
+}
+
+#line 1413 "samples.go"
+kernel void Dilate(constant long& imgM [[buffer(0)]], constant long& imgN [[buffer(1)]], constant long& strelM [[buffer(2)]], constant long& strelN [[buffer(3)]], device const float* img [[buffer(4)]], constant long& img_len [[buffer(5)]], device const float* strel [[buffer(6)]], constant long& strel_len [[buffer(7)]], device float* dilated [[buffer(8)]], constant long& dilated_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	device float (*dc_p6);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1416 "samples.go"
+	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 1417 "samples.go"
+	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 321, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+kernel void Dilate_fast(constant long& imgM [[buffer(0)]], constant long& imgN [[buffer(1)]], constant long& strelM [[buffer(2)]], constant long& strelN [[buffer(3)]], device const float* img [[buffer(4)]], constant long& img_len [[buffer(5)]], device const float* strel [[buffer(6)]], constant long& strel_len [[buffer(7)]], device float* dilated [[buffer(8)]], constant long& dilated_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1416 "samples.go"
+	long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && strel[(long)((ulong)elI * (ulong)strelN + (ulong)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
 // Kernels left out: Metal cannot run them.
 // samples.go:893:25: kernel PFSum: Metal has no float64
 // samples.go:910:31: kernel PFNormalize: Metal has no float64
@@ -28065,6 +29314,105 @@ var dcKernelStereoDisparity = &runtime.Kernel{
 	SharedBytes: 4608,
 }
 
+// dcKernelGICOV describes kernel GICOV; source hash 554e49116afe539dcf990e89df0e8c57.
+var dcKernelGICOV = &runtime.Kernel{
+	Aliased:     "GICOV_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchConst, Arg: 24}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 23}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchConst, Arg: 24}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 23}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 23}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 23}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 6}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GICOV",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "gradM",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "gradX",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "gradY",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "tX",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "tY",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "cosAngle",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "sinAngle",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "gicov",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelDilate describes kernel Dilate; source hash ee7070d1e101ca8c2730d258722b59d0.
+var dcKernelDilate = &runtime.Kernel{
+	Aliased:     "Dilate_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 3}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Dilate",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "imgM",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "imgN",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "strelM",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "strelN",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "img",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "strel",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "dilated",
+		Size:    4,
+		Written: true,
+	}},
+}
+
 // LaunchVectorAdd launches kernel VectorAdd over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -28584,6 +29932,37 @@ func LaunchStereoDisparity(dev *runtime.Device, g dc.Grid, left *runtime.Buffer[
 	runtime.AddScalar(&args, minDisparity)
 	runtime.AddScalar(&args, maxDisparity)
 	return dev.LaunchArgs(dcKernelStereoDisparity, g, &args, dc_run_StereoDisparity)
+}
+
+// LaunchGICOV launches kernel GICOV over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGICOV(dev *runtime.Device, g dc.Grid, gradM int, gradX *runtime.Buffer[float32], gradY *runtime.Buffer[float32], tX *runtime.Buffer[int32], tY *runtime.Buffer[int32], cosAngle *runtime.Buffer[float32], sinAngle *runtime.Buffer[float32], gicov *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, gradM)
+	runtime.AddBuffer(&args, gradX)
+	runtime.AddBuffer(&args, gradY)
+	runtime.AddBuffer(&args, tX)
+	runtime.AddBuffer(&args, tY)
+	runtime.AddBuffer(&args, cosAngle)
+	runtime.AddBuffer(&args, sinAngle)
+	runtime.AddBuffer(&args, gicov)
+	return dev.LaunchArgs(dcKernelGICOV, g, &args, dc_run_GICOV)
+}
+
+// LaunchDilate launches kernel Dilate over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchDilate(dev *runtime.Device, g dc.Grid, imgM int, imgN int, strelM int, strelN int, img *runtime.Buffer[float32], strel *runtime.Buffer[float32], dilated *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, imgM)
+	runtime.AddScalar(&args, imgN)
+	runtime.AddScalar(&args, strelM)
+	runtime.AddScalar(&args, strelN)
+	runtime.AddBuffer(&args, img)
+	runtime.AddBuffer(&args, strel)
+	runtime.AddBuffer(&args, dilated)
+	return dev.LaunchArgs(dcKernelDilate, g, &args, dc_run_Dilate)
 }
 
 // dc_cpu_VectorAdd_row runs one row of threads of dc_cpu_VectorAdd across groups [dc_gi, dc_gi+dc_run) of one row of groups.
@@ -38095,6 +39474,285 @@ func dc_chunk_StereoDisparity(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 		dc_cpu_StereoDisparity(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
 	}
 	dc_scratch_StereoDisparity.Put(dc_m)
+}
+
+// dc_cpu_GICOV_thread runs one thread of dc_cpu_GICOV.
+//
+//go:noinline
+func dc_cpu_GICOV_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, gradM int, gradX []float32, gradY []float32, tX []int32, tY []int32, cosAngle []float32, sinAngle []float32, gicov []float32, dc_f *cpu.Faults) {
+	i := dc_gx + 4 + 2
+	j := dc_lx + 4 + 2
+	var maxGICOV float32
+	for k := 0; k < 3; k++ {
+		var sum float32
+		var m2 float32
+		var mean float32
+		for n := 0; n < 24; n++ {
+			y := j + int((*cpu.Index(dc_f, 311, tY, int(k*24+n), dc_x, dc_y, dc_z)))
+			x := i + int((*cpu.Index(dc_f, 312, tX, int(k*24+n), dc_x, dc_y, dc_z)))
+			addr := x*gradM + y
+			p := (*cpu.Index(dc_f, 313, gradX, int(addr), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 314, cosAngle, int(n), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 315, gradY, int(addr), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 316, sinAngle, int(n), dc_x, dc_y, dc_z))
+			sum += p
+			delta := p - mean
+			mean += delta / float32(n+1)
+			m2 += delta * (p - mean)
+		}
+		mean = 0.041666668 * sum
+		variance := m2 / 23
+		if mean*mean/variance > maxGICOV {
+			maxGICOV = mean * mean / variance
+		}
+	}
+	(*cpu.Index(dc_f, 317, gicov, int(i*gradM+j), dc_x, dc_y, dc_z)) = maxGICOV
+}
+
+// dc_cpu_GICOV runs every thread of groups [dc_g0, dc_g1) of kernel GICOV.
+func dc_cpu_GICOV(dc_g dc.Grid, dc_g0, dc_g1 int, gradM int, gradX []float32, gradY []float32, tX []int32, tY []int32, cosAngle []float32, sinAngle []float32, gicov []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_lx := dc_x % dc_gs.X
+						dc_gx := dc_x / dc_gs.X
+						dc_cpu_GICOV_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, gradM, gradX, gradY, tX, tY, cosAngle, sinAngle, gicov, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GICOV_fast_thread runs one thread of dc_cpu_GICOV_fast.
+//
+//go:noinline
+func dc_cpu_GICOV_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, gradM int, gradX []float32, gradY []float32, tX []int32, tY []int32, cosAngle []float32, sinAngle []float32, gicov []float32, dc_f *cpu.Faults) {
+	i := dc_gx + 4 + 2
+	j := dc_lx + 4 + 2
+	var maxGICOV float32
+	for k := 0; k < 3; k++ {
+		var sum float32
+		var m2 float32
+		var mean float32
+		for n := 0; n < 24; n++ {
+			y := j + int(tY[k*24+n])
+			x := i + int(tX[k*24+n])
+			addr := x*gradM + y
+			p := (*cpu.Index(dc_f, 313, gradX, int(addr), dc_x, dc_y, dc_z))*cosAngle[n] + (*cpu.Index(dc_f, 315, gradY, int(addr), dc_x, dc_y, dc_z))*sinAngle[n]
+			sum += p
+			delta := p - mean
+			mean += delta / float32(n+1)
+			m2 += delta * (p - mean)
+		}
+		mean = 0.041666668 * sum
+		variance := m2 / 23
+		if mean*mean/variance > maxGICOV {
+			maxGICOV = mean * mean / variance
+		}
+	}
+	gicov[i*gradM+j] = maxGICOV
+}
+
+// dc_cpu_GICOV_fast runs every thread of groups [dc_g0, dc_g1) of kernel GICOV.
+func dc_cpu_GICOV_fast(dc_g dc.Grid, dc_g0, dc_g1 int, gradM int, gradX []float32, gradY []float32, tX []int32, tY []int32, cosAngle []float32, sinAngle []float32, gicov []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_lx := dc_x % dc_gs.X
+						dc_gx := dc_x / dc_gs.X
+						dc_cpu_GICOV_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, gradM, gradX, gradY, tX, tY, cosAngle, sinAngle, gicov, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_GICOV runs a launch of kernel GICOV on the CPU.
+func dc_run_GICOV(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GICOV)
+}
+
+// dc_chunk_GICOV runs groups [dc_g0, dc_g1) of a launch of kernel GICOV on the CPU.
+func dc_chunk_GICOV(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[int32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_a7 := cpu.SliceArg[float32](dc_c, 7)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_GICOV_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	} else {
+		dc_cpu_GICOV(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	}
+}
+
+// dc_cpu_Dilate_thread runs one thread of dc_cpu_Dilate.
+//
+//go:noinline
+func dc_cpu_Dilate_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, imgM int, imgN int, strelM int, strelN int, img []float32, strel []float32, dilated []float32, dc_f *cpu.Faults) {
+	elCenterI := strelM / 2
+	elCenterJ := strelN / 2
+	threadID := dc_gx*dc_gs.X + dc_lx
+	i := cpu.Rem(dc_f, 318, threadID, imgM, dc_x, dc_y, dc_z)
+	j := cpu.Div(dc_f, 319, threadID, imgM, dc_x, dc_y, dc_z)
+	var maxV float32
+	{
+		tmp := strelM
+		for elI := 0; elI < tmp; elI++ {
+			y := i - elCenterI + elI
+			if y >= 0 && y < imgM {
+				{
+					tmp_1 := strelN
+					for elJ := 0; elJ < tmp_1; elJ++ {
+						x := j - elCenterJ + elJ
+						if x >= 0 && x < imgN && (*cpu.Index(dc_f, 320, strel, int(elI*strelN+elJ), dc_x, dc_y, dc_z)) != 0 {
+							{
+								temp := (*cpu.Index(dc_f, 321, img, int(x*imgM+y), dc_x, dc_y, dc_z))
+								if temp > maxV {
+									maxV = temp
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	(*cpu.Index(dc_f, 322, dilated, int(i*imgN+j), dc_x, dc_y, dc_z)) = maxV
+}
+
+// dc_cpu_Dilate runs every thread of groups [dc_g0, dc_g1) of kernel Dilate.
+func dc_cpu_Dilate(dc_g dc.Grid, dc_g0, dc_g1 int, imgM int, imgN int, strelM int, strelN int, img []float32, strel []float32, dilated []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_lx := dc_x % dc_gs.X
+						dc_gx := dc_x / dc_gs.X
+						dc_cpu_Dilate_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, imgM, imgN, strelM, strelN, img, strel, dilated, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Dilate_fast_thread runs one thread of dc_cpu_Dilate_fast.
+//
+//go:noinline
+func dc_cpu_Dilate_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, imgM int, imgN int, strelM int, strelN int, img []float32, strel []float32, dilated []float32, dc_f *cpu.Faults) {
+	elCenterI := strelM / 2
+	elCenterJ := strelN / 2
+	threadID := dc_gx*dc_gs.X + dc_lx
+	i := threadID % imgM
+	j := threadID / imgM
+	var maxV float32
+	{
+		tmp := strelM
+		for elI := 0; elI < tmp; elI++ {
+			y := i - elCenterI + elI
+			if y >= 0 && y < imgM {
+				{
+					tmp_1 := strelN
+					for elJ := 0; elJ < tmp_1; elJ++ {
+						x := j - elCenterJ + elJ
+						if x >= 0 && x < imgN && strel[elI*strelN+elJ] != 0 {
+							{
+								temp := img[x*imgM+y]
+								if temp > maxV {
+									maxV = temp
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	(*cpu.Index(dc_f, 322, dilated, int(i*imgN+j), dc_x, dc_y, dc_z)) = maxV
+}
+
+// dc_cpu_Dilate_fast runs every thread of groups [dc_g0, dc_g1) of kernel Dilate.
+func dc_cpu_Dilate_fast(dc_g dc.Grid, dc_g0, dc_g1 int, imgM int, imgN int, strelM int, strelN int, img []float32, strel []float32, dilated []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_lx := dc_x % dc_gs.X
+						dc_gx := dc_x / dc_gs.X
+						dc_cpu_Dilate_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, imgM, imgN, strelM, strelN, img, strel, dilated, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Dilate runs a launch of kernel Dilate on the CPU.
+func dc_run_Dilate(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Dilate)
+}
+
+// dc_chunk_Dilate runs groups [dc_g0, dc_g1) of a launch of kernel Dilate on the CPU.
+func dc_chunk_Dilate(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Dilate_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	} else {
+		dc_cpu_Dilate(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	}
 }
 
 // dc_atomicInc is device function atomicInc.

@@ -47,6 +47,10 @@ uint dc_cvtf32_u32(float x) {
 	return x >= -9.223372e+18f && x < 9.223372e+18f ? (uint)(long)x : 0;
 }
 
+long dc_div_i64(long a, long b) {
+	return b == -1 ? (long)(0UL - (ulong)a) : a / b;
+}
+
 void dc_fault(device int* f, int tag, int site, long a, long b, long c, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if (dc_atomic_cas_i32_device(&f[0], 0, tag) != 0) {
 		return;
@@ -4837,6 +4841,239 @@ kernel void StereoDisparity_fast(device const uint* left [[buffer(0)]], constant
 	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
 		out[(long)((ulong)tidy * (ulong)w + (ulong)tidx)] = bestDisparity;
+	}
+}
+
+#line 1383 "samples.go"
+kernel void GICOV(constant long& gradM [[buffer(0)]], device const float* gradX [[buffer(1)]], constant long& gradX_len [[buffer(2)]], device const float* gradY [[buffer(3)]], constant long& gradY_len [[buffer(4)]], device const int* tX [[buffer(5)]], constant long& tX_len [[buffer(6)]], device const int* tY [[buffer(7)]], constant long& tY_len [[buffer(8)]], device const float* cosAngle [[buffer(9)]], constant long& cosAngle_len [[buffer(10)]], device const float* sinAngle [[buffer(11)]], constant long& sinAngle_len [[buffer(12)]], device float* gicov [[buffer(13)]], constant long& gicov_len [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 311, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 312, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	dc_b7 = 0;
+	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = maxGICOV;
+	if (!dc_b7) {
+		*dc_p8 = dc_t1;
+	}
+}
+
+#line 1383 "samples.go"
+kernel void GICOV_fast(constant long& gradM [[buffer(0)]], device const float* gradX [[buffer(1)]], constant long& gradX_len [[buffer(2)]], device const float* gradY [[buffer(3)]], constant long& gradY_len [[buffer(4)]], device const int* tX [[buffer(5)]], constant long& tX_len [[buffer(6)]], device const int* tY [[buffer(7)]], constant long& tY_len [[buffer(8)]], device const float* cosAngle [[buffer(9)]], constant long& cosAngle_len [[buffer(10)]], device const float* sinAngle [[buffer(11)]], constant long& sinAngle_len [[buffer(12)]], device float* gicov [[buffer(13)]], constant long& gicov_len [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1384 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
+#line 1385 "samples.go"
+	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
+#line 1386 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1387 "samples.go"
+	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 1388 "samples.go"
+		float sum = 0.0f;
+#line 1388 "samples.go"
+		float m2 = 0.0f;
+#line 1388 "samples.go"
+		float mean = 0.0f;
+#line 1389 "samples.go"
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+#line 1390 "samples.go"
+			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1391 "samples.go"
+			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
+#line 1392 "samples.go"
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+#line 1393 "samples.go"
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) * sinAngle[n];
+#line 1394 "samples.go"
+			sum = sum + p;
+#line 1395 "samples.go"
+			float delta = p - mean;
+#line 1396 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1397 "samples.go"
+			m2 = m2 + delta * (p - mean);
+		}
+#line 1399 "samples.go"
+		mean = 0.041666668f * sum;
+#line 1400 "samples.go"
+		float variance = m2 / 23.0f;
+#line 1401 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1402 "samples.go"
+			maxGICOV = mean * mean / variance;
+		}
+	}
+#line 1405 "samples.go"
+	gicov[(long)((ulong)i * (ulong)gradM + (ulong)j)] = maxGICOV;
+}
+
+#line 1413 "samples.go"
+kernel void Dilate(constant long& imgM [[buffer(0)]], constant long& imgN [[buffer(1)]], constant long& strelM [[buffer(2)]], constant long& strelN [[buffer(3)]], device const float* img [[buffer(4)]], constant long& img_len [[buffer(5)]], device const float* strel [[buffer(6)]], constant long& strel_len [[buffer(7)]], device float* dilated [[buffer(8)]], constant long& dilated_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	device float (*dc_p6);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1416 "samples.go"
+	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+#line 1417 "samples.go"
+	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 321, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b5 = 0;
+	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = maxV;
+	if (!dc_b5) {
+		*dc_p6 = dc_t1;
+	}
+}
+
+#line 1413 "samples.go"
+kernel void Dilate_fast(constant long& imgM [[buffer(0)]], constant long& imgN [[buffer(1)]], constant long& strelM [[buffer(2)]], constant long& strelN [[buffer(3)]], device const float* img [[buffer(4)]], constant long& img_len [[buffer(5)]], device const float* strel [[buffer(6)]], constant long& strel_len [[buffer(7)]], device float* dilated [[buffer(8)]], constant long& dilated_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+#line 1414 "samples.go"
+	long elCenterI = strelM / 2L;
+#line 1414 "samples.go"
+	long elCenterJ = strelN / 2L;
+#line 1415 "samples.go"
+	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1416 "samples.go"
+	long i = dc_rem_i64(threadID, imgM);
+#line 1417 "samples.go"
+	long j = dc_div_i64(threadID, imgM);
+#line 1418 "samples.go"
+	float maxV = 0.0f;
+	{
+#line 1419 "samples.go"
+		long tmp = strelM;
+#line 1419 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
+#line 1420 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1421 "samples.go"
+			if (y >= 0L && y < imgM) {
+				{
+#line 1422 "samples.go"
+					long tmp_1 = strelN;
+#line 1422 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
+#line 1423 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1424 "samples.go"
+						if (x >= 0L && x < imgN && strel[(long)((ulong)elI * (ulong)strelN + (ulong)elJ)] != 0.0f) {
+							{
+#line 1425 "samples.go"
+								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
+#line 1425 "samples.go"
+								if (temp > maxV) {
+#line 1426 "samples.go"
+									maxV = temp;
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+#line 1432 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
 	}
 }
 

@@ -12,8 +12,8 @@
 // shared memory, barriers in nested loops). From Rodinia: bfs (both kernels, launched until
 // nothing changes), nn's euclid, cfd euler3d's step factor, flux and time
 // step, hotspot3D, needleman-wunsch's second kernel, particlefilter's
-// likelihood, sum, normalisation and index search, and hybridsort's
-// bucket count.
+// likelihood, sum, normalisation and index search, hybridsort's bucket
+// count, and leukocyte's GICOV and dilation kernels.
 package samples
 
 import (
@@ -1363,4 +1363,71 @@ func StereoDisparity(t dc.Thread, left, right []uint32, out []uint32, w, h, minD
 	if tidy < h && tidx < w {
 		out[tidy*w+tidx] = bestDisparity
 	}
+}
+
+// Stencil geometry of Rodinia leukocyte's GICOV kernel.
+const (
+	NCircles = 3
+	NPoints  = 24
+	MaxRad   = 4
+)
+
+// GICOV is Rodinia leukocyte find_ellipse_kernel.cu, GICOV_kernel: for
+// each pixel, over NCircles circular stencils of NPoints samples, the
+// largest mean² / variance of the gradient along the stencil's normal
+// (Welford's running variance). The stencils' offsets and the normals'
+// angles (constant memory in the original) are slices here; the group
+// size is the image's interior height.
+//
+//dc:kernel
+func GICOV(t dc.Thread, gradM int, gradX, gradY []float32, tX, tY []int32, cosAngle, sinAngle []float32, gicov []float32) {
+	i := t.GroupX() + MaxRad + 2
+	j := t.LocalX() + MaxRad + 2
+	var maxGICOV float32
+	for k := range NCircles {
+		var sum, m2, mean float32
+		for n := range NPoints {
+			y := j + int(tY[k*NPoints+n])
+			x := i + int(tX[k*NPoints+n])
+			addr := x*gradM + y
+			p := gradX[addr]*cosAngle[n] + gradY[addr]*sinAngle[n]
+			sum += p
+			delta := p - mean
+			mean = mean + delta/float32(n+1)
+			m2 = m2 + delta*(p-mean)
+		}
+		mean = 1 / float32(NPoints) * sum
+		variance := m2 / float32(NPoints-1)
+		if mean*mean/variance > maxGICOV {
+			maxGICOV = mean * mean / variance
+		}
+	}
+	gicov[i*gradM+j] = maxGICOV
+}
+
+// Dilate is Rodinia leukocyte find_ellipse_kernel.cu, dilate_kernel:
+// grey-scale dilation of the column-major image by the structuring
+// element strel.
+//
+//dc:kernel
+func Dilate(t dc.Thread, imgM, imgN, strelM, strelN int, img, strel, dilated []float32) {
+	elCenterI, elCenterJ := strelM/2, strelN/2
+	threadID := t.GroupX()*t.GroupSizeX() + t.LocalX()
+	i := threadID % imgM
+	j := threadID / imgM
+	var maxV float32
+	for elI := range strelM {
+		y := i - elCenterI + elI
+		if y >= 0 && y < imgM {
+			for elJ := range strelN {
+				x := j - elCenterJ + elJ
+				if x >= 0 && x < imgN && strel[elI*strelN+elJ] != 0 {
+					if temp := img[x*imgM+y]; temp > maxV {
+						maxV = temp
+					}
+				}
+			}
+		}
+	}
+	dilated[i*imgN+j] = maxV
 }

@@ -1141,3 +1141,92 @@ func TestStereoDisparity(t *testing.T) {
 		kerneltest.Equal(t, dev.Backend()+" StereoDisparity", kerneltest.Read(t, ob), want)
 	}
 }
+
+func TestGICOV(t *testing.T) {
+	gradM, gradN := 32, 24 // column-major: gradM rows, addr = x*gradM + y
+	border := MaxRad + 2
+	gradX, gradY := kerneltest.Rand32(33, gradM*gradN, -1, 1), kerneltest.Rand32(34, gradM*gradN, -1, 1)
+	var tX, tY []int32
+	cosA, sinA := make([]float32, NPoints), make([]float32, NPoints)
+	for n := range NPoints {
+		theta := 2 * math.Pi * float64(n) / NPoints
+		cosA[n], sinA[n] = float32(math.Cos(theta)), float32(math.Sin(theta))
+	}
+	for k := range NCircles {
+		r := float64(2 + k)
+		for n := range NPoints {
+			theta := 2 * math.Pi * float64(n) / NPoints
+			tX = append(tX, int32(math.Round(r*math.Cos(theta))))
+			tY = append(tY, int32(math.Round(r*math.Sin(theta))))
+		}
+	}
+	g := grid(gradN-2*border, 1, gradM-2*border, 1)
+	want := make([]float32, gradM*gradN)
+	emulate(t, g, func(th dc.Thread) { GICOV(th, gradM, gradX, gradY, tX, tY, cosA, sinA, want) })
+	// Host: the mean and the (two-pass) sample variance of each stencil.
+	host := make([]float32, gradM*gradN)
+	for i := border; i < gradN-border; i++ {
+		for j := border; j < gradM-border; j++ {
+			best := 0.0
+			for k := range NCircles {
+				ps := make([]float64, NPoints)
+				mean := 0.0
+				for n := range NPoints {
+					addr := (i+int(tX[k*NPoints+n]))*gradM + j + int(tY[k*NPoints+n])
+					ps[n] = float64(gradX[addr])*float64(cosA[n]) + float64(gradY[addr])*float64(sinA[n])
+					mean += ps[n] / NPoints
+				}
+				v := 0.0
+				for _, p := range ps {
+					v += (p - mean) * (p - mean) / (NPoints - 1)
+				}
+				best = max(best, mean*mean/v)
+			}
+			host[i*gradM+j] = float32(best)
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-4, 1e-6)
+	for _, dev := range devices(t) {
+		ob := kerneltest.Upload(t, dev, make([]float32, gradM*gradN))
+		launched(t, dev, LaunchGICOV(dev, g, gradM, kerneltest.Upload(t, dev, gradX), kerneltest.Upload(t, dev, gradY), kerneltest.Upload(t, dev, tX), kerneltest.Upload(t, dev, tY),
+			kerneltest.Upload(t, dev, cosA), kerneltest.Upload(t, dev, sinA), ob))
+		kerneltest.Close32(t, dev.Backend()+" GICOV", kerneltest.Read(t, ob), want, 1e-5, 1e-6)
+	}
+}
+
+func TestDilate(t *testing.T) {
+	imgM, imgN, strelM, strelN := 30, 20, 5, 5
+	img := kerneltest.Rand32(35, imgM*imgN, 0, 1)
+	strel := make([]float32, strelM*strelN)
+	for a := range strelM {
+		for b := range strelN {
+			if (a-2)*(a-2)+(b-2)*(b-2) <= 4 {
+				strel[a*strelN+b] = 1
+			}
+		}
+	}
+	g := grid(imgM*imgN/60, 1, 60, 1)
+	want := make([]float32, imgM*imgN)
+	emulate(t, g, func(th dc.Thread) { Dilate(th, imgM, imgN, strelM, strelN, img, strel, want) })
+	host := make([]float32, imgM*imgN)
+	for i := range imgM {
+		for j := range imgN {
+			var m float32
+			for a := range strelM {
+				for b := range strelN {
+					y, x := i+a-strelM/2, j+b-strelN/2
+					if y >= 0 && y < imgM && x >= 0 && x < imgN && strel[a*strelN+b] != 0 {
+						m = max(m, img[x*imgM+y])
+					}
+				}
+			}
+			host[i*imgN+j] = m
+		}
+	}
+	kerneltest.Equal(t, "Emulate vs host", want, host)
+	for _, dev := range devices(t) {
+		ob := kerneltest.Upload(t, dev, make([]float32, imgM*imgN))
+		launched(t, dev, LaunchDilate(dev, g, imgM, imgN, strelM, strelN, kerneltest.Upload(t, dev, img), kerneltest.Upload(t, dev, strel), ob))
+		kerneltest.Equal(t, dev.Backend()+" Dilate", kerneltest.Read(t, ob), want)
+	}
+}
