@@ -4,6 +4,10 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
 
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 uint dc_cvtf32_u32(float x) {
 	return x >= -9.223372e+18f && x < 9.223372e+18f ? (uint)(long)x : 0;
 }
@@ -241,6 +245,40 @@ _Static_assert((0 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float)
 _Static_assert((4 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 8, "dc: offset of Float4.Z differs from Go");
 _Static_assert((8 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 12, "dc: offset of Float4.W differs from Go");
 
+typedef struct Int3 {
+	int X;
+	int Y;
+	int Z;
+} Int3;
+_Static_assert(sizeof(Int3) == 12, "dc: size of Int3 differs from Go");
+_Static_assert(__alignof__(Int3) == 4, "dc: alignment of Int3 differs from Go");
+_Static_assert((0 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of Int3.Y differs from Go");
+_Static_assert((4 + sizeof(int) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 8, "dc: offset of Int3.Z differs from Go");
+
+typedef struct SimParams {
+	Float3 ColliderPos;
+	float ColliderRadius;
+	Int3 GridSize;
+	Float3 WorldOrigin;
+	Float3 CellSize;
+	float ParticleRadius;
+	float Spring;
+	float Damping;
+	float Shear;
+	float Attraction;
+} SimParams;
+_Static_assert(sizeof(SimParams) == 72, "dc: size of SimParams differs from Go");
+_Static_assert(__alignof__(SimParams) == 4, "dc: alignment of SimParams differs from Go");
+_Static_assert((0 + sizeof(Float3) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 12, "dc: offset of SimParams.ColliderRadius differs from Go");
+_Static_assert((12 + sizeof(float) + __alignof__(Int3) - 1) / __alignof__(Int3) * __alignof__(Int3) == 16, "dc: offset of SimParams.GridSize differs from Go");
+_Static_assert((16 + sizeof(Int3) + __alignof__(Float3) - 1) / __alignof__(Float3) * __alignof__(Float3) == 28, "dc: offset of SimParams.WorldOrigin differs from Go");
+_Static_assert((28 + sizeof(Float3) + __alignof__(Float3) - 1) / __alignof__(Float3) * __alignof__(Float3) == 40, "dc: offset of SimParams.CellSize differs from Go");
+_Static_assert((40 + sizeof(Float3) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 52, "dc: offset of SimParams.ParticleRadius differs from Go");
+_Static_assert((52 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 56, "dc: offset of SimParams.Spring differs from Go");
+_Static_assert((56 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 60, "dc: offset of SimParams.Damping differs from Go");
+_Static_assert((60 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 64, "dc: offset of SimParams.Shear differs from Go");
+_Static_assert((64 + sizeof(float) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 68, "dc: offset of SimParams.Attraction differs from Go");
+
 MCOption dc_sel_MCOption(MCOption v, const int* bad) {
 	if (*bad) {
 		MCOption z = {0};
@@ -273,6 +311,14 @@ MTParams dc_sel_MTParams(MTParams v, const int* bad) {
 	return v;
 }
 
+Float4 dc_sel_Float4(Float4 v, const int* bad) {
+	if (*bad) {
+		Float4 z = {0};
+		return z;
+	}
+	return v;
+}
+
 typedef struct dc_ret_loadVariables {
 	float r0;
 	Float3 r1;
@@ -291,442 +337,552 @@ typedef struct dc_ret_boxMuller {
 	float r1;
 } dc_ret_boxMuller;
 
-#line 240 "samples.go"
+#line 241 "samples.go"
 uint uatomicInc(__global uint* s, long s_len, long i, uint limit, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
-#line 241 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 242 "samples.go"
-	for (;;) {
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 243 "samples.go"
-		uint next = old + 1u;
+	for (;;) {
 #line 244 "samples.go"
-		if (old >= limit) {
+		uint next = old + 1u;
 #line 245 "samples.go"
+		if (old >= limit) {
+#line 246 "samples.go"
 			next = 0u;
 		}
-#line 247 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
 #line 248 "samples.go"
-		if (got == old) {
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
 #line 249 "samples.go"
+		if (got == old) {
+#line 250 "samples.go"
 			return old;
 		}
-#line 251 "samples.go"
+#line 252 "samples.go"
 		old = got;
 	}
 }
 
-#line 257 "samples.go"
+#line 258 "samples.go"
 uint uatomicDec(__global uint* s, long s_len, long i, uint limit, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
-#line 258 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
 #line 259 "samples.go"
-	for (;;) {
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
 #line 260 "samples.go"
-		uint next = old - 1u;
+	for (;;) {
 #line 261 "samples.go"
-		if (old == 0u || old > limit) {
+		uint next = old - 1u;
 #line 262 "samples.go"
+		if (old == 0u || old > limit) {
+#line 263 "samples.go"
 			next = limit;
 		}
-#line 264 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
 #line 265 "samples.go"
-		if (got == old) {
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (uint)0 : atomic_cmpxchg(dc_p3, old, next));
 #line 266 "samples.go"
+		if (got == old) {
+#line 267 "samples.go"
 			return old;
 		}
-#line 268 "samples.go"
+#line 269 "samples.go"
 		old = got;
 	}
 }
 
-#line 274 "samples.go"
+#line 275 "samples.go"
 int uatomicBits(__global int* s, long s_len, long i, int v, long op, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
-#line 275 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 #line 276 "samples.go"
-	for (;;) {
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 #line 277 "samples.go"
-		int next = 0;
+	for (;;) {
 #line 278 "samples.go"
-		switch (op) {
+		int next = 0;
 #line 279 "samples.go"
-		case 0L: {
+		switch (op) {
 #line 280 "samples.go"
+		case 0L: {
+#line 281 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 281 "samples.go"
-		case 1L: {
 #line 282 "samples.go"
+		case 1L: {
+#line 283 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 283 "samples.go"
-		default: {
 #line 284 "samples.go"
+		default: {
+#line 285 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 286 "samples.go"
-			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomic_cmpxchg(dc_p3, old, next));
-#line 286 "samples.go"
-			if (got != old) {
 #line 287 "samples.go"
-				old = got;
+			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomic_cmpxchg(dc_p3, old, next));
+#line 287 "samples.go"
+			if (got != old) {
 #line 288 "samples.go"
+				old = got;
+#line 289 "samples.go"
 				continue;
 			}
 		}
-#line 290 "samples.go"
+#line 291 "samples.go"
 		return old;
 	}
 }
 
-#line 328 "samples.go"
-float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 329 "samples.go"
-	float callValue = s * exp(muByT + vBySqrtT * r) - x;
+float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 330 "samples.go"
-	if (callValue > 0.0f) {
+	float callValue = s * exp(muByT + vBySqrtT * r) - x;
 #line 331 "samples.go"
+	if (callValue > 0.0f) {
+#line 332 "samples.go"
 		return callValue;
 	}
-#line 333 "samples.go"
+#line 334 "samples.go"
 	return 0.0f;
 }
 
-#line 374 "samples.go"
+#line 375 "samples.go"
 float moroInvCND(uint x) {
-#line 394 "samples.go"
-	float z = 0.0f;
 #line 395 "samples.go"
-	uchar negate = false;
+	float z = 0.0f;
 #line 396 "samples.go"
-	if (x >= 2147483648u) {
+	uchar negate = false;
 #line 397 "samples.go"
-		x = 4294967295u - x;
+	if (x >= 2147483648u) {
 #line 398 "samples.go"
+		x = 4294967295u - x;
+#line 399 "samples.go"
 		negate = true;
 	}
-#line 402 "samples.go"
-	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 403 "samples.go"
-	float p2 = p1 - 0.5f;
+	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 404 "samples.go"
-	if (p2 > (-0.42f)) {
+	float p2 = p1 - 0.5f;
 #line 405 "samples.go"
-		z = p2 * p2;
+	if (p2 > (-0.42f)) {
 #line 406 "samples.go"
+		z = p2 * p2;
+#line 407 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 408 "samples.go"
-		z = log(-log(p1));
 #line 409 "samples.go"
+		z = log(-log(p1));
+#line 410 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 411 "samples.go"
-	if (negate) {
 #line 412 "samples.go"
+	if (negate) {
+#line 413 "samples.go"
 		return -z;
 	}
-#line 414 "samples.go"
+#line 415 "samples.go"
 	return z;
 }
 
-#line 604 "samples.go"
-int maximum(int a, int b, int c) {
 #line 605 "samples.go"
-	int k = a;
+int maximum(int a, int b, int c) {
 #line 606 "samples.go"
-	if (b > k) {
+	int k = a;
 #line 607 "samples.go"
+	if (b > k) {
+#line 608 "samples.go"
 		k = b;
 	}
-#line 609 "samples.go"
-	if (c > k) {
 #line 610 "samples.go"
+	if (c > k) {
+#line 611 "samples.go"
 		k = c;
 	}
-#line 612 "samples.go"
+#line 613 "samples.go"
 	return k;
 }
 
-#line 757 "samples.go"
+#line 758 "samples.go"
 dc_ret_loadVariables loadVariables(__global const float* variables, long variables_len, long i, long nelr, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 758 "samples.go"
-	Float3 m = (Float3){dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3)};
 #line 759 "samples.go"
+	Float3 m = (Float3){dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3)};
+#line 760 "samples.go"
 	return (dc_ret_loadVariables){dc_sel_f32((dc_b4 = 0, variables[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5)]), &dc_b5)};
 }
 
-#line 731 "samples.go"
-Float3 computeVelocity(float density, Float3 momentum) {
 #line 732 "samples.go"
+Float3 computeVelocity(float density, Float3 momentum) {
+#line 733 "samples.go"
 	return (Float3){momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 735 "samples.go"
+#line 736 "samples.go"
 float computeSpeedSqd(Float3 v) {
-#line 735 "samples.go"
+#line 736 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 737 "samples.go"
-float computePressure(float density, float densityEnergy, float speedSqd) {
 #line 738 "samples.go"
+float computePressure(float density, float densityEnergy, float speedSqd) {
+#line 739 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 741 "samples.go"
-float computeSpeedOfSound(float density, float pressure) {
 #line 742 "samples.go"
+float computeSpeedOfSound(float density, float pressure) {
+#line 743 "samples.go"
 	return sqrt(1.4f * pressure / density);
 }
 
-#line 747 "samples.go"
-dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 747 "samples.go"
-	Float3 fx = {0};
-#line 747 "samples.go"
-	Float3 fy = {0};
-#line 747 "samples.go"
-	Float3 fz = {0};
-#line 747 "samples.go"
-	Float3 fe = {0};
 #line 748 "samples.go"
-	fx = (Float3){velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
+dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 748 "samples.go"
+	Float3 fx = {0};
+#line 748 "samples.go"
+	Float3 fy = {0};
+#line 748 "samples.go"
+	Float3 fz = {0};
+#line 748 "samples.go"
+	Float3 fe = {0};
 #line 749 "samples.go"
-	fy = (Float3){fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+	fx = (Float3){velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 750 "samples.go"
-	fz = (Float3){fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+	fy = (Float3){fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
 #line 751 "samples.go"
-	float dep = densityEnergy + pressure;
+	fz = (Float3){fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
 #line 752 "samples.go"
-	fe = (Float3){velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+	float dep = densityEnergy + pressure;
 #line 753 "samples.go"
+	fe = (Float3){velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 754 "samples.go"
 	return (dc_ret_computeFluxContribution){fx, fy, fz, fe};
 }
 
 #ifdef cl_khr_fp64
-#line 883 "samples.go"
+#line 884 "samples.go"
 double randu(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
 	int dc_b4 = 0;
-#line 884 "samples.go"
-	int num = (int)(1103515245u * (uint)dc_sel_i32((dc_b1 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1) + 12345u);
 #line 885 "samples.go"
+	int num = (int)(1103515245u * (uint)dc_sel_i32((dc_b1 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1) + 12345u);
+#line 886 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &seed[dc_ix(index, seed_len, dc_fault, dc_tag, 12, &dc_b2)];
 	int dc_t1 = num % 2147483647;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 886 "samples.go"
+#line 887 "samples.go"
 	return fabs((double)dc_sel_i32((dc_b4 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) / 2.147483647e+09);
 }
 
-#line 1010 "samples.go"
-double randn(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
 #line 1011 "samples.go"
-	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
+double randn(__global int* seed, long seed_len, long index, __global int* dc_fault, int dc_tag) {
 #line 1012 "samples.go"
-	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
+	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1013 "samples.go"
-	double cosine = cos(6.283185307179586 * v);
+	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1014 "samples.go"
-	double rt = -2.0 * log(u);
+	double cosine = cos(6.283185307179586 * v);
 #line 1015 "samples.go"
+	double rt = -2.0 * log(u);
+#line 1016 "samples.go"
 	return sqrt(rt) * cosine;
 }
 
-#line 1020 "samples.go"
-long roundHalfUp(double value) {
 #line 1021 "samples.go"
-	long n = dc_cvtf64_i64(value);
+long roundHalfUp(double value) {
 #line 1022 "samples.go"
-	if (value - (double)n < 0.5) {
+	long n = dc_cvtf64_i64(value);
 #line 1023 "samples.go"
+	if (value - (double)n < 0.5) {
+#line 1024 "samples.go"
 		return n;
 	}
-#line 1025 "samples.go"
+#line 1026 "samples.go"
 	return (long)((ulong)n + 1UL);
 }
 #endif // cl_khr_fp64
 
-#line 1028 "samples.go"
-long absInt(long x) {
 #line 1029 "samples.go"
-	if (x < 0L) {
+long absInt(long x) {
 #line 1030 "samples.go"
+	if (x < 0L) {
+#line 1031 "samples.go"
 		return (long)(-(ulong)x);
 	}
-#line 1032 "samples.go"
+#line 1033 "samples.go"
 	return x;
 }
 
-#line 1192 "samples.go"
-dc_ret_boxMuller boxMuller(float u1, float u2) {
 #line 1193 "samples.go"
-	float r = sqrt(-2.0f * log(u1));
+dc_ret_boxMuller boxMuller(float u1, float u2) {
 #line 1194 "samples.go"
-	float phi = 6.2831855f * u2;
+	float r = sqrt(-2.0f * log(u1));
 #line 1195 "samples.go"
+	float phi = 6.2831855f * u2;
+#line 1196 "samples.go"
 	return (dc_ret_boxMuller){r * cos(phi), r * sin(phi)};
 }
 
-#line 1229 "samples.go"
+#line 1230 "samples.go"
 Float4 rgbaToFloat(uint c) {
-#line 1231 "samples.go"
+#line 1232 "samples.go"
 	return (Float4){(float)(c & 255u) * 0.003921569f, (float)((c >> 8) & 255u) * 0.003921569f, (float)((c >> 16) & 255u) * 0.003921569f, (float)((c >> 24) & 255u) * 0.003921569f};
 }
 
-#line 1226 "samples.go"
+#line 1227 "samples.go"
 Float4 Float4_Scale(Float4 a, float s) {
-#line 1226 "samples.go"
+#line 1227 "samples.go"
 	return (Float4){s * a.X, s * a.Y, s * a.Z, s * a.W};
 }
 
-#line 1223 "samples.go"
+#line 1224 "samples.go"
 Float4 Float4_Sub(Float4 a, Float4 b) {
-#line 1223 "samples.go"
+#line 1224 "samples.go"
 	return (Float4){a.X - b.X, a.Y - b.Y, a.Z - b.Z, a.W - b.W};
 }
 
-#line 1220 "samples.go"
+#line 1221 "samples.go"
 Float4 Float4_Add(Float4 a, Float4 b) {
-#line 1220 "samples.go"
+#line 1221 "samples.go"
 	return (Float4){a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W};
 }
 
-#line 1234 "samples.go"
+#line 1235 "samples.go"
 float saturate(float x) {
-#line 1234 "samples.go"
+#line 1235 "samples.go"
 	return dc_min_f32(dc_max_f32(x, 0.0f), 1.0f);
 }
 
-#line 1237 "samples.go"
-uint floatToRGBA(Float4 c) {
 #line 1238 "samples.go"
+uint floatToRGBA(Float4 c) {
+#line 1239 "samples.go"
 	return (dc_cvtf32_u32(saturate(c.W) * 255.0f) << 24) | (dc_cvtf32_u32(saturate(c.Z) * 255.0f) << 16) | (dc_cvtf32_u32(saturate(c.Y) * 255.0f) << 8) | dc_cvtf32_u32(saturate(c.X) * 255.0f);
 }
 
-#line 1285 "samples.go"
+#line 1286 "samples.go"
 uint texel(__global const uint* img, long img_len, long w, long h, long x, long y, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 1286 "samples.go"
-	x = dc_min_i64(dc_max_i64(x, 0L), (long)((ulong)w - 1UL));
 #line 1287 "samples.go"
-	y = dc_min_i64(dc_max_i64(y, 0L), (long)((ulong)h - 1UL));
+	x = dc_min_i64(dc_max_i64(x, 0L), (long)((ulong)w - 1UL));
 #line 1288 "samples.go"
+	y = dc_min_i64(dc_max_i64(y, 0L), (long)((ulong)h - 1UL));
+#line 1289 "samples.go"
 	return dc_sel_u32((dc_b1 = 0, img[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), img_len, dc_fault, dc_tag, 14, &dc_b1)]), &dc_b1);
 }
 
-#line 1293 "samples.go"
-uint sad(uint a, uint b) {
 #line 1294 "samples.go"
-	uint s = 0;
+uint sad(uint a, uint b) {
 #line 1295 "samples.go"
+	uint s = 0;
+#line 1296 "samples.go"
 	for (long k = 0L; k < 32L; k = (long)((ulong)k + 8UL)) {
-#line 1296 "samples.go"
-		uint x = dc_shr_u32(a, (ulong)k) & 255u;
-#line 1296 "samples.go"
-		uint y = dc_shr_u32(b, (ulong)k) & 255u;
 #line 1297 "samples.go"
-		if (x > y) {
+		uint x = dc_shr_u32(a, (ulong)k) & 255u;
+#line 1297 "samples.go"
+		uint y = dc_shr_u32(b, (ulong)k) & 255u;
 #line 1298 "samples.go"
+		if (x > y) {
+#line 1299 "samples.go"
 			s = s + (x - y);
 		} else {
-#line 1300 "samples.go"
+#line 1301 "samples.go"
 			s = s + (y - x);
 		}
 	}
-#line 1303 "samples.go"
+#line 1304 "samples.go"
 	return s;
 }
 
-#line 28 "samples.go"
+#line 1482 "samples.go"
+uint calcGridHash(Int3 gridPos, SimParams params) {
+#line 1483 "samples.go"
+	Int3 gs = params.GridSize;
+#line 1484 "samples.go"
+	uint x = (uint)(gridPos.X & (int)((uint)gs.X - 1u));
+#line 1484 "samples.go"
+	uint y = (uint)(gridPos.Y & (int)((uint)gs.Y - 1u));
+#line 1484 "samples.go"
+	uint z = (uint)(gridPos.Z & (int)((uint)gs.Z - 1u));
+#line 1485 "samples.go"
+	return z * (uint)gs.Y * (uint)gs.X + y * (uint)gs.X + x;
+}
+
+#line 1473 "samples.go"
+Int3 calcGridPos(Float3 p, SimParams params) {
+#line 1474 "samples.go"
+	return (Int3){dc_cvtf32_i32(floor((p.X - params.WorldOrigin.X) / params.CellSize.X)), dc_cvtf32_i32(floor((p.Y - params.WorldOrigin.Y) / params.CellSize.Y)), dc_cvtf32_i32(floor((p.Z - params.WorldOrigin.Z) / params.CellSize.Z))};
+}
+
+#line 1449 "samples.go"
+Float3 Float4_XYZ(Float4 a) {
+#line 1449 "samples.go"
+	return (Float3){a.X, a.Y, a.Z};
+}
+
+#line 1437 "samples.go"
+Float3 Float3_Add(Float3 a, Float3 b) {
+#line 1437 "samples.go"
+	return (Float3){a.X + b.X, a.Y + b.Y, a.Z + b.Z};
+}
+
+#line 1440 "samples.go"
+Float3 Float3_Sub(Float3 a, Float3 b) {
+#line 1440 "samples.go"
+	return (Float3){a.X - b.X, a.Y - b.Y, a.Z - b.Z};
+}
+
+#line 1446 "samples.go"
+float Float3_Dot(Float3 a, Float3 b) {
+#line 1446 "samples.go"
+	return a.X * b.X + a.Y * b.Y + a.Z * b.Z;
+}
+
+#line 1443 "samples.go"
+Float3 Float3_Scale(Float3 a, float s) {
+#line 1443 "samples.go"
+	return (Float3){s * a.X, s * a.Y, s * a.Z};
+}
+
+#line 1539 "samples.go"
+Float3 collideSpheres(Float3 posA, Float3 posB, Float3 velA, Float3 velB, float radiusA, float radiusB, float attraction, SimParams params) {
+#line 1540 "samples.go"
+	Float3 relPos = Float3_Sub(posB, posA);
+#line 1541 "samples.go"
+	float dist = sqrt(Float3_Dot(relPos, relPos));
+#line 1542 "samples.go"
+	float collideDist = radiusA + radiusB;
+#line 1543 "samples.go"
+	Float3 force = {0};
+#line 1544 "samples.go"
+	if (dist < collideDist) {
+#line 1545 "samples.go"
+		Float3 norm_ = Float3_Scale(relPos, 1.0f / dist);
+#line 1546 "samples.go"
+		Float3 relVel = Float3_Sub(velB, velA);
+#line 1547 "samples.go"
+		Float3 tanVel = Float3_Sub(relVel, Float3_Scale(norm_, Float3_Dot(relVel, norm_)));
+#line 1548 "samples.go"
+		force = Float3_Scale(norm_, -params.Spring * (collideDist - dist));
+#line 1549 "samples.go"
+		force = Float3_Add(force, Float3_Scale(relVel, params.Damping));
+#line 1550 "samples.go"
+		force = Float3_Add(force, Float3_Scale(tanVel, params.Shear));
+#line 1551 "samples.go"
+		force = Float3_Add(force, Float3_Scale(relPos, attraction));
+	}
+#line 1553 "samples.go"
+	return force;
+}
+
+#line 1558 "samples.go"
+Float3 collideCell(Int3 gridPos, uint index, Float3 pos, Float3 vel, __global const Float4* oldPos, long oldPos_len, __global const Float4* oldVel, long oldVel_len, __global const uint* cellStart, long cellStart_len, __global const uint* cellEnd, long cellEnd_len, SimParams params, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 1559 "samples.go"
+	uint gridHash = calcGridHash(gridPos, params);
+#line 1560 "samples.go"
+	uint startIndex = dc_sel_u32((dc_b1 = 0, cellStart[dc_ix(gridHash, cellStart_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+#line 1561 "samples.go"
+	Float3 force = {0};
+#line 1562 "samples.go"
+	if (startIndex != 4294967295u) {
+#line 1563 "samples.go"
+		uint endIndex = dc_sel_u32((dc_b2 = 0, cellEnd[dc_ix(gridHash, cellEnd_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 1564 "samples.go"
+		for (uint j = startIndex; j < endIndex; j = j + 1u) {
+#line 1565 "samples.go"
+			if (j != index) {
+#line 1566 "samples.go"
+				force = Float3_Add(force, collideSpheres(pos, Float4_XYZ(dc_sel_Float4((dc_b3 = 0, oldPos[dc_ix(j, oldPos_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3)), vel, Float4_XYZ(dc_sel_Float4((dc_b4 = 0, oldVel[dc_ix(j, oldVel_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4)), params.ParticleRadius, params.ParticleRadius, params.Attraction, params));
+			}
+		}
+	}
+#line 1570 "samples.go"
+	return force;
+}
+
+#line 29 "samples.go"
 __kernel void VectorAdd(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 29 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 30 "samples.go"
-	if (i < numElements) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 15, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 16, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b4)]), &dc_b4);
+		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 19, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 28 "samples.go"
-__kernel void VectorAdd_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 29 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+__kernel void VectorAdd_fast(__global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 30 "samples.go"
-	if (i < numElements) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 28 "samples.go"
+#line 29 "samples.go"
 __kernel void VectorAdd_aliased(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 29 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 30 "samples.go"
-	if (i < numElements) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 15, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 16, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b4)]), &dc_b4);
+		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 19, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 28 "samples.go"
-__kernel void VectorAdd_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 29 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+__kernel void VectorAdd_aliased_fast(__global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, long numElements, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 30 "samples.go"
-	if (i < numElements) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -740,54 +896,54 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global int (*dc_p12);
-#line 44 "samples.go"
-	__local int sh0[128];
-#line 44 "samples.go"
-	__local int* sdata = sh0;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh0[128];
+#line 45 "samples.go"
+	__local int* sdata = sh0;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 18, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 20, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 24, &dc_b4)];
 		int dc_t2 = 0;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 21, &dc_b6))), &dc_b6) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 25, &dc_b6))), &dc_b6) == 0L) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b7)];
-			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10));
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b7)];
+			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 28, &dc_b10)]), &dc_b10));
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 25, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 29, &dc_b11)];
 		int dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -795,44 +951,44 @@ __kernel void Reduce0_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__local int sh0[128];
-#line 44 "samples.go"
-	__local int* sdata = sh0;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh0[128];
+#line 45 "samples.go"
+	__local int* sdata = sh0;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 56 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -846,54 +1002,54 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global int (*dc_p12);
-#line 44 "samples.go"
-	__local int sh0[128];
-#line 44 "samples.go"
-	__local int* sdata = sh0;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh0[128];
+#line 45 "samples.go"
+	__local int* sdata = sh0;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 18, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 20, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 24, &dc_b4)];
 		int dc_t2 = 0;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 21, &dc_b6))), &dc_b6) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 25, &dc_b6))), &dc_b6) == 0L) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b7)];
-			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10));
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b7)];
+			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 28, &dc_b10)]), &dc_b10));
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 25, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 29, &dc_b11)];
 		int dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -901,44 +1057,44 @@ __kernel void Reduce0_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__local int sh0[128];
-#line 44 "samples.go"
-	__local int* sdata = sh0;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh0[128];
+#line 45 "samples.go"
+	__local int* sdata = sh0;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 56 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -952,54 +1108,54 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 44 "samples.go"
-	__local float sh1[128];
-#line 44 "samples.go"
-	__local float* sdata = sh1;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh1[128];
+#line 45 "samples.go"
+	__local float* sdata = sh1;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 26, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 28, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 32, &dc_b4)];
 		float dc_t2 = 0.0f;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 29, &dc_b6))), &dc_b6) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 33, &dc_b6))), &dc_b6) == 0L) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 32, &dc_b10)]), &dc_b10);
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 36, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 33, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 37, &dc_b11)];
 		float dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -1007,44 +1163,44 @@ __kernel void Reduce0_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__local float sh1[128];
-#line 44 "samples.go"
-	__local float* sdata = sh1;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh1[128];
+#line 45 "samples.go"
+	__local float* sdata = sh1;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 56 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1058,54 +1214,54 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 44 "samples.go"
-	__local float sh1[128];
-#line 44 "samples.go"
-	__local float* sdata = sh1;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh1[128];
+#line 45 "samples.go"
+	__local float* sdata = sh1;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 26, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 28, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 32, &dc_b4)];
 		float dc_t2 = 0.0f;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 29, &dc_b6))), &dc_b6) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 33, &dc_b6))), &dc_b6) == 0L) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 32, &dc_b10)]), &dc_b10);
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 36, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 33, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 37, &dc_b11)];
 		float dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -1113,44 +1269,44 @@ __kernel void Reduce0_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 __kernel void Reduce0_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__local float sh1[128];
-#line 44 "samples.go"
-	__local float* sdata = sh1;
 #line 45 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh1[128];
+#line 45 "samples.go"
+	__local float* sdata = sh1;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 52 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	for (long s = 1L; s < (long)get_local_size(0); s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 56 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1161,52 +1317,52 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 69 "samples.go"
-	__local int sh2[128];
-#line 69 "samples.go"
-	__local int* sdata = sh2;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local int sh2[128];
+#line 70 "samples.go"
+	__local int* sdata = sh2;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	int v = 0;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	int v = 0;
 #line 74 "samples.go"
-		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 34, &dc_b1)]), &dc_b1);
+	if (i < (ulong)n) {
+#line 75 "samples.go"
+		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 39, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b4)];
-			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b7)]), &dc_b7));
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b4)];
+			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 39, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 43, &dc_b8)];
 		int dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1214,56 +1370,56 @@ __kernel void Reduce1_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__local int sh2[128];
-#line 69 "samples.go"
-	__local int* sdata = sh2;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local int sh2[128];
+#line 70 "samples.go"
+	__local int* sdata = sh2;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	int v = 0;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	int v = 0;
 #line 74 "samples.go"
+	if (i < (ulong)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b1)];
-			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b4)]), &dc_b4));
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b1)];
+			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1274,52 +1430,52 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 69 "samples.go"
-	__local int sh2[128];
-#line 69 "samples.go"
-	__local int* sdata = sh2;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local int sh2[128];
+#line 70 "samples.go"
+	__local int* sdata = sh2;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	int v = 0;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	int v = 0;
 #line 74 "samples.go"
-		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 34, &dc_b1)]), &dc_b1);
+	if (i < (ulong)n) {
+#line 75 "samples.go"
+		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 39, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b4)];
-			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b7)]), &dc_b7));
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b4)];
+			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 39, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 43, &dc_b8)];
 		int dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1327,56 +1483,56 @@ __kernel void Reduce1_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__local int sh2[128];
-#line 69 "samples.go"
-	__local int* sdata = sh2;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local int sh2[128];
+#line 70 "samples.go"
+	__local int* sdata = sh2;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	int v = 0;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	int v = 0;
 #line 74 "samples.go"
+	if (i < (ulong)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b1)];
-			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b4)]), &dc_b4));
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b1)];
+			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1387,52 +1543,52 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 69 "samples.go"
-	__local float sh3[128];
-#line 69 "samples.go"
-	__local float* sdata = sh3;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local float sh3[128];
+#line 70 "samples.go"
+	__local float* sdata = sh3;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	float v = 0.0f;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
-		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	if (i < (ulong)n) {
+#line 75 "samples.go"
+		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 44, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 41, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b7)]), &dc_b7);
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 45, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 49, &dc_b8)];
 		float dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1440,56 +1596,56 @@ __kernel void Reduce1_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__local float sh3[128];
-#line 69 "samples.go"
-	__local float* sdata = sh3;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local float sh3[128];
+#line 70 "samples.go"
+	__local float* sdata = sh3;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	float v = 0.0f;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
+	if (i < (ulong)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b4)]), &dc_b4);
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1500,52 +1656,52 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 69 "samples.go"
-	__local float sh3[128];
-#line 69 "samples.go"
-	__local float* sdata = sh3;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local float sh3[128];
+#line 70 "samples.go"
+	__local float* sdata = sh3;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	float v = 0.0f;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
-		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	if (i < (ulong)n) {
+#line 75 "samples.go"
+		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 44, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 41, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b7)]), &dc_b7);
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 45, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 49, &dc_b8)];
 		float dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1553,56 +1709,56 @@ __kernel void Reduce1_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 __kernel void Reduce1_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__local float sh3[128];
-#line 69 "samples.go"
-	__local float* sdata = sh3;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)get_local_id(0);
+	__local float sh3[128];
+#line 70 "samples.go"
+	__local float* sdata = sh3;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	ulong tid = (ulong)(long)get_local_id(0);
 #line 72 "samples.go"
-	float v = 0.0f;
+	ulong i = (ulong)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
+	if (i < (ulong)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)get_local_size(0); s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)get_local_size(0)) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)get_local_size(0)) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b4)]), &dc_b4);
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1615,53 +1771,53 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global int (*dc_p11);
-#line 95 "samples.go"
-	__local int sh4[128];
-#line 95 "samples.go"
-	__local int* sdata = sh4;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh4[128];
+#line 96 "samples.go"
+	__local int* sdata = sh4;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 47, &dc_b3)];
-		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 51, &dc_b3)];
+		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 52, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b6)];
-			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 51, &dc_b9)]), &dc_b9));
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b6)];
+			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 55, &dc_b9)]), &dc_b9));
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 52, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 56, &dc_b10)];
 		int dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1669,44 +1825,44 @@ __kernel void Reduce2_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__local int sh4[128];
-#line 95 "samples.go"
-	__local int* sdata = sh4;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh4[128];
+#line 96 "samples.go"
+	__local int* sdata = sh4;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
-	sdata[tid] = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1));
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1719,53 +1875,53 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global int (*dc_p11);
-#line 95 "samples.go"
-	__local int sh4[128];
-#line 95 "samples.go"
-	__local int* sdata = sh4;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh4[128];
+#line 96 "samples.go"
+	__local int* sdata = sh4;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 47, &dc_b3)];
-		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 51, &dc_b3)];
+		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 52, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b6)];
-			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 51, &dc_b9)]), &dc_b9));
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b6)];
+			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b8)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 55, &dc_b9)]), &dc_b9));
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 52, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 56, &dc_b10)];
 		int dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1773,44 +1929,44 @@ __kernel void Reduce2_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__local int sh4[128];
-#line 95 "samples.go"
-	__local int* sdata = sh4;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh4[128];
+#line 96 "samples.go"
+	__local int* sdata = sh4;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
-	sdata[tid] = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1));
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1823,53 +1979,53 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global float (*dc_p11);
-#line 95 "samples.go"
-	__local float sh5[128];
-#line 95 "samples.go"
-	__local float* sdata = sh5;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh5[128];
+#line 96 "samples.go"
+	__local float* sdata = sh5;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 55, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 58, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 58, &dc_b9)]), &dc_b9);
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 59, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 63, &dc_b10)];
 		float dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1877,44 +2033,44 @@ __kernel void Reduce2_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__local float sh5[128];
-#line 95 "samples.go"
-	__local float* sdata = sh5;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh5[128];
+#line 96 "samples.go"
+	__local float* sdata = sh5;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
-	sdata[tid] = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0.0f;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 58, &dc_b1)]), &dc_b1);
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1);
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -1927,53 +2083,53 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global float (*dc_p11);
-#line 95 "samples.go"
-	__local float sh5[128];
-#line 95 "samples.go"
-	__local float* sdata = sh5;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh5[128];
+#line 96 "samples.go"
+	__local float* sdata = sh5;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 55, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 58, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 58, &dc_b9)]), &dc_b9);
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 59, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 63, &dc_b10)];
 		float dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1981,44 +2137,44 @@ __kernel void Reduce2_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 __kernel void Reduce2_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__local float sh5[128];
-#line 95 "samples.go"
-	__local float* sdata = sh5;
 #line 96 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh5[128];
+#line 96 "samples.go"
+	__local float* sdata = sh5;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 98 "samples.go"
-	sdata[tid] = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0.0f;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 103 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 58, &dc_b1)]), &dc_b1);
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1);
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		gOdata[(long)get_group_id(0)] = sdata[0];
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2029,57 +2185,57 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 	__local int (*dc_p7);
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 119 "samples.go"
-	__local int sh6[128];
-#line 119 "samples.go"
-	__local int* sdata = sh6;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh6[128];
+#line 120 "samples.go"
+	__local int* sdata = sh6;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 60, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 61, &dc_b2)]), &dc_b2));
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 65, &dc_b2)]), &dc_b2));
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 62, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 66, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 67, &dc_b5)]), &dc_b5));
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 64, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 65, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 69, &dc_b8)];
 		int dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2087,53 +2243,53 @@ __kernel void Reduce3_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__local int sh6[128];
-#line 119 "samples.go"
-	__local int* sdata = sh6;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh6[128];
+#line 120 "samples.go"
+	__local int* sdata = sh6;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))]);
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 67, &dc_b1)]), &dc_b1));
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2144,57 +2300,57 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 	__local int (*dc_p7);
 	int dc_b8 = 0;
 	__global int (*dc_p9);
-#line 119 "samples.go"
-	__local int sh6[128];
-#line 119 "samples.go"
-	__local int* sdata = sh6;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh6[128];
+#line 120 "samples.go"
+	__local int* sdata = sh6;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 60, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 61, &dc_b2)]), &dc_b2));
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 65, &dc_b2)]), &dc_b2));
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 62, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 66, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 67, &dc_b5)]), &dc_b5));
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 64, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 65, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 69, &dc_b8)];
 		int dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2202,53 +2358,53 @@ __kernel void Reduce3_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__local int sh6[128];
-#line 119 "samples.go"
-	__local int* sdata = sh6;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh6[128];
+#line 120 "samples.go"
+	__local int* sdata = sh6;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))]);
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 67, &dc_b1)]), &dc_b1));
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2259,57 +2415,57 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 	__local float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 119 "samples.go"
-	__local float sh7[128];
-#line 119 "samples.go"
-	__local float* sdata = sh7;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh7[128];
+#line 120 "samples.go"
+	__local float* sdata = sh7;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 67, &dc_b2)]), &dc_b2);
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 71, &dc_b2)]), &dc_b2);
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 72, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 70, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 71, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 75, &dc_b8)];
 		float dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2317,53 +2473,53 @@ __kernel void Reduce3_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__local float sh7[128];
-#line 119 "samples.go"
-	__local float* sdata = sh7;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh7[128];
+#line 120 "samples.go"
+	__local float* sdata = sh7;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))];
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 69, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 73, &dc_b1)]), &dc_b1);
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2374,57 +2530,57 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 	__local float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 119 "samples.go"
-	__local float sh7[128];
-#line 119 "samples.go"
-	__local float* sdata = sh7;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh7[128];
+#line 120 "samples.go"
+	__local float* sdata = sh7;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 67, &dc_b2)]), &dc_b2);
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)get_local_size(0)), gIdata_len, dc_fault, dc_tag, 71, &dc_b2)]), &dc_b2);
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 72, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 70, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 71, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 75, &dc_b8)];
 		float dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2432,53 +2588,53 @@ __kernel void Reduce3_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 __kernel void Reduce3_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__local float sh7[128];
-#line 119 "samples.go"
-	__local float* sdata = sh7;
 #line 120 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh7[128];
+#line 120 "samples.go"
+	__local float* sdata = sh7;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * ((ulong)(long)get_local_size(0) * 2UL) + (ulong)(long)get_local_id(0));
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
 #line 127 "samples.go"
+	if ((long)((ulong)i + (ulong)(long)get_local_size(0)) < n) {
+#line 128 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)get_local_size(0))];
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 69, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 73, &dc_b1)]), &dc_b1);
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2490,69 +2646,69 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 149 "samples.go"
-	__local int sh8[128];
-#line 149 "samples.go"
-	__local int* sdata = sh8;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh8[128];
+#line 150 "samples.go"
+	__local int* sdata = sh8;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2));
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 77, &dc_b2)]), &dc_b2));
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 78, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5));
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 76, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 77, &dc_b8)]), &dc_b8));
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 81, &dc_b8)]), &dc_b8));
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 78, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 82, &dc_b9)];
 		int dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2560,65 +2716,65 @@ __kernel void Reduce4_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__local int sh8[128];
-#line 149 "samples.go"
-	__local int* sdata = sh8;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh8[128];
+#line 150 "samples.go"
+	__local int* sdata = sh8;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 75, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2630,69 +2786,69 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 149 "samples.go"
-	__local int sh8[128];
-#line 149 "samples.go"
-	__local int* sdata = sh8;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh8[128];
+#line 150 "samples.go"
+	__local int* sdata = sh8;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2));
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 77, &dc_b2)]), &dc_b2));
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 78, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5));
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 76, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 77, &dc_b8)]), &dc_b8));
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 81, &dc_b8)]), &dc_b8));
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 78, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 82, &dc_b9)];
 		int dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2700,65 +2856,65 @@ __kernel void Reduce4_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__local int sh8[128];
-#line 149 "samples.go"
-	__local int* sdata = sh8;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh8[128];
+#line 150 "samples.go"
+	__local int* sdata = sh8;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 75, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2770,69 +2926,69 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 149 "samples.go"
-	__local float sh9[128];
-#line 149 "samples.go"
-	__local float* sdata = sh9;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh9[128];
+#line 150 "samples.go"
+	__local float* sdata = sh9;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 83, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 80, &dc_b2)]), &dc_b2);
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 84, &dc_b2)]), &dc_b2);
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 81, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 85, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 82, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 86, &dc_b5)]), &dc_b5);
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 83, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 84, &dc_b8)]), &dc_b8);
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 88, &dc_b8)]), &dc_b8);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 85, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 89, &dc_b9)];
 		float dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2840,65 +2996,65 @@ __kernel void Reduce4_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__local float sh9[128];
-#line 149 "samples.go"
-	__local float* sdata = sh9;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh9[128];
+#line 150 "samples.go"
+	__local float* sdata = sh9;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 82, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2910,69 +3066,69 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 149 "samples.go"
-	__local float sh9[128];
-#line 149 "samples.go"
-	__local float* sdata = sh9;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh9[128];
+#line 150 "samples.go"
+	__local float* sdata = sh9;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 83, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 80, &dc_b2)]), &dc_b2);
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 84, &dc_b2)]), &dc_b2);
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 81, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 85, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 82, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 86, &dc_b5)]), &dc_b5);
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 83, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 84, &dc_b8)]), &dc_b8);
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 88, &dc_b8)]), &dc_b8);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 85, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 89, &dc_b9)];
 		float dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2980,65 +3136,65 @@ __kernel void Reduce4_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 __kernel void Reduce4_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__local float sh9[128];
-#line 149 "samples.go"
-	__local float* sdata = sh9;
 #line 150 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh9[128];
+#line 150 "samples.go"
+	__local float* sdata = sh9;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)get_local_size(0) / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 82, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3053,105 +3209,105 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global int (*dc_p13);
-#line 186 "samples.go"
-	__local int sh10[128];
-#line 186 "samples.go"
-	__local int* sdata = sh10;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh10[128];
+#line 187 "samples.go"
+	__local int* sdata = sh10;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 87, &dc_b2)]), &dc_b2));
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 88, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 92, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 89, &dc_b5)]), &dc_b5));
+		if (tid < 256L) {
 #line 201 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5));
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 90, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 94, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 91, &dc_b8)]), &dc_b8));
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8));
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 92, &dc_b9)]), &dc_b9));
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9));
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10));
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 97, &dc_b10)]), &dc_b10));
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 94, &dc_b11)]), &dc_b11));
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 98, &dc_b11)]), &dc_b11));
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 95, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 99, &dc_b12)];
 		int dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3159,100 +3315,100 @@ __kernel void Reduce5_int32(__global const int* restrict gIdata, long gIdata_len
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_int32_fast(__global const int* restrict gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__local int sh10[128];
-#line 186 "samples.go"
-	__local int* sdata = sh10;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh10[128];
+#line 187 "samples.go"
+	__local int* sdata = sh10;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
-#line 200 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256L) {
+#line 201 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3267,105 +3423,105 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global int (*dc_p13);
-#line 186 "samples.go"
-	__local int sh10[128];
-#line 186 "samples.go"
-	__local int* sdata = sh10;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh10[128];
+#line 187 "samples.go"
+	__local int* sdata = sh10;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 87, &dc_b2)]), &dc_b2));
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 88, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 92, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 89, &dc_b5)]), &dc_b5));
+		if (tid < 256L) {
 #line 201 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5));
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 90, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 94, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 91, &dc_b8)]), &dc_b8));
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8));
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 92, &dc_b9)]), &dc_b9));
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9));
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10));
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 97, &dc_b10)]), &dc_b10));
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 94, &dc_b11)]), &dc_b11));
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 98, &dc_b11)]), &dc_b11));
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 95, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 99, &dc_b12)];
 		int dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3373,100 +3529,100 @@ __kernel void Reduce5_int32_aliased(__global const int* gIdata, long gIdata_len,
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_int32_aliased_fast(__global const int* gIdata, long gIdata_len, __global int* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__local int sh10[128];
-#line 186 "samples.go"
-	__local int* sdata = sh10;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local int sh10[128];
+#line 187 "samples.go"
+	__local int* sdata = sh10;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
-#line 200 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256L) {
+#line 201 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3481,105 +3637,105 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 186 "samples.go"
-	__local float sh11[128];
-#line 186 "samples.go"
-	__local float* sdata = sh11;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh11[128];
+#line 187 "samples.go"
+	__local float* sdata = sh11;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 96, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 97, &dc_b2)]), &dc_b2);
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 101, &dc_b2)]), &dc_b2);
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 98, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 102, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5);
+		if (tid < 256L) {
 #line 201 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 100, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 104, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 101, &dc_b8)]), &dc_b8);
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 103, &dc_b10)]), &dc_b10);
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 104, &dc_b11)]), &dc_b11);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 108, &dc_b11)]), &dc_b11);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 105, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 109, &dc_b12)];
 		float dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3587,100 +3743,100 @@ __kernel void Reduce5_float32(__global const float* restrict gIdata, long gIdata
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_float32_fast(__global const float* restrict gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__local float sh11[128];
-#line 186 "samples.go"
-	__local float* sdata = sh11;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh11[128];
+#line 187 "samples.go"
+	__local float* sdata = sh11;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
-#line 200 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256L) {
+#line 201 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3695,105 +3851,105 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 186 "samples.go"
-	__local float sh11[128];
-#line 186 "samples.go"
-	__local float* sdata = sh11;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh11[128];
+#line 187 "samples.go"
+	__local float* sdata = sh11;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 96, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 97, &dc_b2)]), &dc_b2);
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 101, &dc_b2)]), &dc_b2);
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 98, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 102, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5);
+		if (tid < 256L) {
 #line 201 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 100, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 104, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 101, &dc_b8)]), &dc_b8);
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 103, &dc_b10)]), &dc_b10);
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 104, &dc_b11)]), &dc_b11);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 108, &dc_b11)]), &dc_b11);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 105, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long)get_group_id(0), gOdata_len, dc_fault, dc_tag, 109, &dc_b12)];
 		float dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3801,100 +3957,100 @@ __kernel void Reduce5_float32_aliased(__global const float* gIdata, long gIdata_
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 __kernel void Reduce5_float32_aliased_fast(__global const float* gIdata, long gIdata_len, __global float* gOdata, long gOdata_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__local float sh11[128];
-#line 186 "samples.go"
-	__local float* sdata = sh11;
 #line 187 "samples.go"
-	long tid = (long)get_local_id(0);
+	__local float sh11[128];
+#line 187 "samples.go"
+	__local float* sdata = sh11;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
+	long tid = (long)get_local_id(0);
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)get_group_id(0) * 256UL + (ulong)(long)get_local_id(0));
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 199 "samples.go"
-		if (tid < 256L) {
-#line 200 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256L) {
+#line 201 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		gOdata[(long)get_group_id(0)] = mySum;
 	}
 }
 
-#line 299 "samples.go"
+#line 300 "samples.go"
 __kernel void SimpleAtomics(__global int* gOdata, long gOdata_len, __global uint* gUdata, long gUdata_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -3907,58 +4063,58 @@ __kernel void SimpleAtomics(__global int* gOdata, long gOdata_len, __global uint
 	int dc_b9 = 0;
 	__global int (*dc_p10);
 	int dc_b11 = 0;
-#line 300 "samples.go"
-	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 301 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 106, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 10));
+	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 302 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 107, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, tid));
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 110, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 10));
 #line 303 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 108, &dc_b5)]), dc_b5 ? (int)0 : atomic_max(dc_p6, tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 111, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, tid));
 #line 304 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 109, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, tid));
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 112, &dc_b5)]), dc_b5 ? (int)0 : atomic_max(dc_p6, tid));
 #line 305 "samples.go"
-	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 113, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, tid));
 #line 306 "samples.go"
-	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
 #line 307 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 110, &dc_b9)]), dc_b9 ? (int)0 : atomic_cmpxchg(dc_p10, (int)((uint)tid - 1u), tid));
+	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
 #line 308 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 114, &dc_b9)]), dc_b9 ? (int)0 : atomic_cmpxchg(dc_p10, (int)((uint)tid - 1u), tid));
 #line 309 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 111, &dc_b11))), &dc_b11), 1L, dc_fault, dc_tag);
+	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
 #line 310 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 115, &dc_b11))), &dc_b11), 1L, dc_fault, dc_tag);
+#line 311 "samples.go"
 	uatomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag);
 }
 
-#line 299 "samples.go"
+#line 300 "samples.go"
 __kernel void SimpleAtomics_fast(__global int* gOdata, long gOdata_len, __global uint* gUdata, long gUdata_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 300 "samples.go"
-	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 301 "samples.go"
-	atomic_add(&gOdata[0], 10);
+	int tid = (int)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 302 "samples.go"
-	atomic_xchg(&gOdata[1], tid);
+	atomic_add(&gOdata[0], 10);
 #line 303 "samples.go"
-	atomic_max(&gOdata[2], tid);
+	atomic_xchg(&gOdata[1], tid);
 #line 304 "samples.go"
-	atomic_min(&gOdata[3], tid);
+	atomic_max(&gOdata[2], tid);
 #line 305 "samples.go"
-	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
+	atomic_min(&gOdata[3], tid);
 #line 306 "samples.go"
-	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
+	uatomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag);
 #line 307 "samples.go"
-	atomic_cmpxchg(&gOdata[6], (int)((uint)tid - 1u), tid);
+	uatomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag);
 #line 308 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
+	atomic_cmpxchg(&gOdata[6], (int)((uint)tid - 1u), tid);
 #line 309 "samples.go"
-	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 111, &dc_b1))), &dc_b1), 1L, dc_fault, dc_tag);
+	uatomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag);
 #line 310 "samples.go"
+	uatomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 115, &dc_b1))), &dc_b1), 1L, dc_fault, dc_tag);
+#line 311 "samples.go"
 	uatomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag);
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3966,130 +4122,130 @@ __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global MCValue (*dc_p6);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__local float sh12[128];
-#line 344 "samples.go"
-	__local float sh13[128];
-#line 343 "samples.go"
-	__local float* sSumCall = sh12;
-#line 344 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh13[128];
+#line 344 "samples.go"
+	__local float* sSumCall = sh12;
+#line 345 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {0};
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+			MCValue sum = {0};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 113, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 117, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 358 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 359 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+			if ((long)get_local_id(0) < s) {
 #line 361 "samples.go"
-				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 115, &dc_b4)]), &dc_b4);
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3);
+#line 362 "samples.go"
+				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4);
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 365 "samples.go"
-		if ((long)get_local_id(0) == 0L) {
 #line 366 "samples.go"
+		if ((long)get_local_id(0) == 0L) {
+#line 367 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b5)];
+			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b5)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
 			if (!dc_b5) {
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global MCValue (*dc_p3);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__local float sh12[128];
-#line 344 "samples.go"
-	__local float sh13[128];
-#line 343 "samples.go"
-	__local float* sSumCall = sh12;
-#line 344 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh13[128];
+#line 344 "samples.go"
+	__local float* sSumCall = sh12;
+#line 345 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {0};
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+			MCValue sum = {0};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 358 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 359 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+			if ((long)get_local_id(0) < s) {
 #line 361 "samples.go"
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+#line 362 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + sSum2Call[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 365 "samples.go"
-		if ((long)get_local_id(0) == 0L) {
 #line 366 "samples.go"
+		if ((long)get_local_id(0) == 0L) {
+#line 367 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b2)];
+			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4097,130 +4253,130 @@ __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples,
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global MCValue (*dc_p6);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__local float sh12[128];
-#line 344 "samples.go"
-	__local float sh13[128];
-#line 343 "samples.go"
-	__local float* sSumCall = sh12;
-#line 344 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh13[128];
+#line 344 "samples.go"
+	__local float* sSumCall = sh12;
+#line 345 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {0};
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+			MCValue sum = {0};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 113, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 117, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 358 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 359 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+			if ((long)get_local_id(0) < s) {
 #line 361 "samples.go"
-				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 115, &dc_b4)]), &dc_b4);
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3);
+#line 362 "samples.go"
+				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)get_local_id(0) + (ulong)s), 128, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4);
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 365 "samples.go"
-		if ((long)get_local_id(0) == 0L) {
 #line 366 "samples.go"
+		if ((long)get_local_id(0) == 0L) {
+#line 367 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b5)];
+			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b5)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
 			if (!dc_b5) {
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global MCValue (*dc_p3);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__local float sh12[128];
-#line 344 "samples.go"
-	__local float sh13[128];
-#line 343 "samples.go"
-	__local float* sSumCall = sh12;
-#line 344 "samples.go"
-	__local float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
+	__local float sh13[128];
+#line 344 "samples.go"
+	__local float* sSumCall = sh12;
+#line 345 "samples.go"
+	__local float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {0};
+		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+			MCValue sum = {0};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 358 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 359 "samples.go"
-			if ((long)get_local_id(0) < s) {
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+			if ((long)get_local_id(0) < s) {
 #line 361 "samples.go"
+				sSumCall[(long)get_local_id(0)] = sSumCall[(long)get_local_id(0)] + sSumCall[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
+#line 362 "samples.go"
 				sSum2Call[(long)get_local_id(0)] = sSum2Call[(long)get_local_id(0)] + sSum2Call[(long)((ulong)(long)get_local_id(0) + (ulong)s)];
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 365 "samples.go"
-		if ((long)get_local_id(0) == 0L) {
 #line 366 "samples.go"
+		if ((long)get_local_id(0) == 0L) {
+#line 367 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b2)];
+			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
 			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 __kernel void InverseCND(__global float* output, long output_len, __global const uint* restrict input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4228,30 +4384,30 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 423 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 117, &dc_b1)), &dc_b1);
 #line 424 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 121, &dc_b1)), &dc_b1);
 #line 425 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 426 "samples.go"
-	if (input_len > 0L) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 427 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0L) {
 #line 428 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b2)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4));
+			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b2)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b4)]), &dc_b4));
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b5)];
+			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -4260,37 +4416,37 @@ __kernel void InverseCND(__global float* output, long output_len, __global const
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 __kernel void InverseCND_fast(__global float* output, long output_len, __global const uint* restrict input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 423 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
 #line 424 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+	uint distance_ = 4294967295u / (pathN + 1u);
 #line 425 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 426 "samples.go"
-	if (input_len > 0L) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 427 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0L) {
 #line 428 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b1)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b3)]), &dc_b3));
+			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b1)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b3)]), &dc_b3));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b4)];
+			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
@@ -4299,7 +4455,7 @@ __kernel void InverseCND_fast(__global float* output, long output_len, __global 
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 __kernel void InverseCND_aliased(__global float* output, long output_len, __global const uint* input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4307,30 +4463,30 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 423 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 117, &dc_b1)), &dc_b1);
 #line 424 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 121, &dc_b1)), &dc_b1);
 #line 425 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 426 "samples.go"
-	if (input_len > 0L) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 427 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0L) {
 #line 428 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b2)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4));
+			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b2)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b4)]), &dc_b4));
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b5)];
+			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -4339,37 +4495,37 @@ __kernel void InverseCND_aliased(__global float* output, long output_len, __glob
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 __kernel void InverseCND_aliased_fast(__global float* output, long output_len, __global const uint* input, long input_len, uint pathN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 423 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
 #line 424 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+	uint distance_ = 4294967295u / (pathN + 1u);
 #line 425 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 426 "samples.go"
-	if (input_len > 0L) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 427 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0L) {
 #line 428 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b1)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b3)]), &dc_b3));
+			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b1)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b3)]), &dc_b3));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b4)];
+			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
@@ -4378,7 +4534,7 @@ __kernel void InverseCND_aliased_fast(__global float* output, long output_len, _
 	}
 }
 
-#line 442 "samples.go"
+#line 443 "samples.go"
 __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global const float* restrict dInput, long dInput_len, long stride, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4392,81 +4548,81 @@ __kernel void FWTBatch2(__global float* dOutput, long dOutput_len, __global cons
 	__global float (*dc_p10);
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 443 "samples.go"
-	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 444 "samples.go"
-	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
+	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 445 "samples.go"
-	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
-	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
+	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
 #line 446 "samples.go"
-	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
-	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
+	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
+	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
 #line 447 "samples.go"
-	long lo = pos & (long)((ulong)stride - 1UL);
+	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
+	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
 #line 448 "samples.go"
-	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
+	long lo = pos & (long)((ulong)stride - 1UL);
 #line 449 "samples.go"
-	long i1 = (long)((ulong)i0 + (ulong)stride);
+	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 450 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
+	long i1 = (long)((ulong)i0 + (ulong)stride);
 #line 451 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 452 "samples.go"
 	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 452 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 123, &dc_b1)]), &dc_b1);
-#line 452 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 124, &dc_b2)]), &dc_b2);
-#line 452 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3);
-#line 452 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
 #line 453 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 127, &dc_b1)]), &dc_b1);
+#line 453 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 128, &dc_b2)]), &dc_b2);
+#line 453 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 129, &dc_b3)]), &dc_b3);
+#line 453 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 130, &dc_b4)]), &dc_b4);
+#line 454 "samples.go"
 	float tmp = d0 + d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	float tmp_1 = d0 - d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d0 = tmp;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d2 = tmp_1;
-#line 454 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 454 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 454 "samples.go"
-	d1 = tmp_2;
-#line 454 "samples.go"
-	d3 = tmp_3;
 #line 455 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 455 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 455 "samples.go"
+	d1 = tmp_2;
+#line 455 "samples.go"
+	d3 = tmp_3;
+#line 456 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 127, &dc_b5)];
+	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 131, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 455 "samples.go"
+#line 456 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 128, &dc_b7)];
+	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 132, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 129, &dc_b9)];
+	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 133, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 130, &dc_b11)];
+	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 134, &dc_b11)];
 	float dc_t4 = d2 - d3;
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
 }
 
-#line 442 "samples.go"
+#line 443 "samples.go"
 __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __global const float* dInput, long dInput_len, long stride, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4480,191 +4636,191 @@ __kernel void FWTBatch2_aliased(__global float* dOutput, long dOutput_len, __glo
 	__global float (*dc_p10);
 	int dc_b11 = 0;
 	__global float (*dc_p12);
-#line 443 "samples.go"
-	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 444 "samples.go"
-	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
+	long pos = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 445 "samples.go"
-	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
-	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
+	long n = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0) * 4UL);
 #line 446 "samples.go"
-	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
-	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
+	__global float* src = (__global float*)(dInput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
+	long src_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? dInput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
 #line 447 "samples.go"
-	long lo = pos & (long)((ulong)stride - 1UL);
+	__global float* dst = (dOutput + (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0));
+	long dst_len = (dc_sok(((long)((ulong)(long)get_group_id(1) * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? dOutput_len - ((long)((ulong)(long)get_group_id(1) * (ulong)n)) : 0);
 #line 448 "samples.go"
-	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
+	long lo = pos & (long)((ulong)stride - 1UL);
 #line 449 "samples.go"
-	long i1 = (long)((ulong)i0 + (ulong)stride);
+	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 450 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
+	long i1 = (long)((ulong)i0 + (ulong)stride);
 #line 451 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 452 "samples.go"
 	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 452 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 123, &dc_b1)]), &dc_b1);
-#line 452 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 124, &dc_b2)]), &dc_b2);
-#line 452 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3);
-#line 452 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
 #line 453 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 127, &dc_b1)]), &dc_b1);
+#line 453 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 128, &dc_b2)]), &dc_b2);
+#line 453 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 129, &dc_b3)]), &dc_b3);
+#line 453 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 130, &dc_b4)]), &dc_b4);
+#line 454 "samples.go"
 	float tmp = d0 + d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	float tmp_1 = d0 - d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d0 = tmp;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d2 = tmp_1;
-#line 454 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 454 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 454 "samples.go"
-	d1 = tmp_2;
-#line 454 "samples.go"
-	d3 = tmp_3;
 #line 455 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 455 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 455 "samples.go"
+	d1 = tmp_2;
+#line 455 "samples.go"
+	d3 = tmp_3;
+#line 456 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 127, &dc_b5)];
+	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 131, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 455 "samples.go"
+#line 456 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 128, &dc_b7)];
+	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 132, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 129, &dc_b9)];
+	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 133, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 130, &dc_b11)];
+	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 134, &dc_b11)];
 	float dc_t4 = d2 - d3;
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
 }
 
-#line 463 "samples.go"
+#line 464 "samples.go"
 __kernel void FWTModulate(__global float* dA, long dA_len, __global const float* restrict dB, long dB_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 464 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 465 "samples.go"
-	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 466 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 467 "samples.go"
-	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+	float rcpN = 1.0f / (float)n;
 #line 468 "samples.go"
+	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+#line 469 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 133, &dc_b4)]), &dc_b4) * rcpN);
+		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 137, &dc_b4)]), &dc_b4) * rcpN);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 463 "samples.go"
+#line 464 "samples.go"
 __kernel void FWTModulate_aliased(__global float* dA, long dA_len, __global const float* dB, long dB_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 464 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 465 "samples.go"
-	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long tid = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 466 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long numThreads = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 467 "samples.go"
-	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+	float rcpN = 1.0f / (float)n;
 #line 468 "samples.go"
+	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+#line 469 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 133, &dc_b4)]), &dc_b4) * rcpN);
+		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 137, &dc_b4)]), &dc_b4) * rcpN);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 __kernel void LOSAngles(__global float* angles, long angles_len, __global const float* restrict heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 481 "samples.go"
-		long i = (long)get_global_id(0);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
+		long i = (long)get_global_id(0);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
-			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) - h0, dist);
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 484 "samples.go"
+			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 138, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 __kernel void LOSAngles_fast(__global float* angles, long angles_len, __global const float* restrict heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 481 "samples.go"
-		long i = (long)get_global_id(0);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
+		long i = (long)get_global_id(0);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 484 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 __kernel void LOSAngles_aliased(__global float* angles, long angles_len, __global const float* heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 481 "samples.go"
-		long i = (long)get_global_id(0);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
+		long i = (long)get_global_id(0);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
-			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) - h0, dist);
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 484 "samples.go"
+			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 138, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 __kernel void LOSAngles_aliased_fast(__global float* angles, long angles_len, __global const float* heights, long heights_len, float h0, float delta, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	{
-#line 481 "samples.go"
-		long i = (long)get_global_id(0);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
+		long i = (long)get_global_id(0);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 484 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4675,68 +4831,68 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 	__global float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long l = (long)get_local_id(0);
-#line 494 "samples.go"
-	long i = (long)get_global_id(0);
-#line 494 "samples.go"
-	long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long l = (long)get_local_id(0);
+#line 495 "samples.go"
+	long i = (long)get_global_id(0);
+#line 495 "samples.go"
+	long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
+#line 500 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 135, &dc_b1)];
+	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 500 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 501 "samples.go"
-	long in = 0L;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 502 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	long in = 0L;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 137, &dc_b3)]), &dc_b3));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 141, &dc_b3)]), &dc_b3));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 138, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b4)];
+		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 142, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 143, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 507 "samples.go"
-		in = (long)(1UL - (ulong)in);
 #line 508 "samples.go"
+		in = (long)(1UL - (ulong)in);
+#line 509 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 140, &dc_b6)];
+		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 144, &dc_b6)];
 		float dc_t3 = v;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 513 "samples.go"
-	if (l == 63L) {
 #line 514 "samples.go"
+	if (l == 63L) {
+#line 515 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 141, &dc_b8)];
+		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 145, &dc_b8)];
 		float dc_t4 = v;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -4744,66 +4900,66 @@ __kernel void LOSScanMax(__global float* scanned, long scanned_len, __global flo
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 __kernel void LOSScanMax_fast(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local float (*dc_p3);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long l = (long)get_local_id(0);
-#line 494 "samples.go"
-	long i = (long)get_global_id(0);
-#line 494 "samples.go"
-	long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long l = (long)get_local_id(0);
+#line 495 "samples.go"
+	long i = (long)get_global_id(0);
+#line 495 "samples.go"
+	long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
-	s[0][l] = v;
 #line 500 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	s[0][l] = v;
 #line 501 "samples.go"
-	long in = 0L;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 502 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	long in = 0L;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 138, &dc_b2)][l];
+		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 142, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 507 "samples.go"
-		in = (long)(1UL - (ulong)in);
 #line 508 "samples.go"
+		in = (long)(1UL - (ulong)in);
+#line 509 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		scanned[i] = v;
 	}
-#line 513 "samples.go"
-	if (l == 63L) {
 #line 514 "samples.go"
+	if (l == 63L) {
+#line 515 "samples.go"
 		groupMax[(long)get_group_id(0)] = v;
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4814,68 +4970,68 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 	__global float (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long l = (long)get_local_id(0);
-#line 494 "samples.go"
-	long i = (long)get_global_id(0);
-#line 494 "samples.go"
-	long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long l = (long)get_local_id(0);
+#line 495 "samples.go"
+	long i = (long)get_global_id(0);
+#line 495 "samples.go"
+	long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
+#line 500 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 135, &dc_b1)];
+	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 500 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 501 "samples.go"
-	long in = 0L;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 502 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	long in = 0L;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 137, &dc_b3)]), &dc_b3));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b3)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 141, &dc_b3)]), &dc_b3));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 138, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b4)];
+		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 142, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 143, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 507 "samples.go"
-		in = (long)(1UL - (ulong)in);
 #line 508 "samples.go"
+		in = (long)(1UL - (ulong)in);
+#line 509 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 140, &dc_b6)];
+		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 144, &dc_b6)];
 		float dc_t3 = v;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 513 "samples.go"
-	if (l == 63L) {
 #line 514 "samples.go"
+	if (l == 63L) {
+#line 515 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 141, &dc_b8)];
+		dc_p9 = &groupMax[dc_ix((long)get_group_id(0), groupMax_len, dc_fault, dc_tag, 145, &dc_b8)];
 		float dc_t4 = v;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -4883,202 +5039,202 @@ __kernel void LOSScanMax_aliased(__global float* scanned, long scanned_len, __gl
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 __kernel void LOSScanMax_aliased_fast(__global float* scanned, long scanned_len, __global float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local float (*dc_p3);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__local float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long l = (long)get_local_id(0);
-#line 494 "samples.go"
-	long i = (long)get_global_id(0);
-#line 494 "samples.go"
-	long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long l = (long)get_local_id(0);
+#line 495 "samples.go"
+	long i = (long)get_global_id(0);
+#line 495 "samples.go"
+	long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
-	s[0][l] = v;
 #line 500 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	s[0][l] = v;
 #line 501 "samples.go"
-	long in = 0L;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 502 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	long in = 0L;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b1)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 138, &dc_b2)][l];
+		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 142, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 507 "samples.go"
-		in = (long)(1UL - (ulong)in);
 #line 508 "samples.go"
+		in = (long)(1UL - (ulong)in);
+#line 509 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		scanned[i] = v;
 	}
-#line 513 "samples.go"
-	if (l == 63L) {
 #line 514 "samples.go"
+	if (l == 63L) {
+#line 515 "samples.go"
 		groupMax[(long)get_group_id(0)] = v;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 __kernel void LOSVisible(__global uchar* visible, long visible_len, __global const float* restrict scanned, long scanned_len, __global const float* restrict groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global uchar (*dc_p4);
-#line 525 "samples.go"
-	long i = (long)get_global_id(0);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long i = (long)get_global_id(0);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
-		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 532 "samples.go"
+		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 533 "samples.go"
-		long l = (long)get_local_id(0);
-#line 533 "samples.go"
-		if (l > 0L) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 143, &dc_b2)]), &dc_b2));
+		long l = (long)get_local_id(0);
+#line 534 "samples.go"
+		if (l > 0L) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 147, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 144, &dc_b3)];
+	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 148, &dc_b3)];
 	uchar dc_t1 = angles[i] >= before;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 __kernel void LOSVisible_fast(__global uchar* visible, long visible_len, __global const float* restrict scanned, long scanned_len, __global const float* restrict groupMax, long groupMax_len, __global const float* restrict angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 525 "samples.go"
-	long i = (long)get_global_id(0);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long i = (long)get_global_id(0);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 532 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 533 "samples.go"
-		long l = (long)get_local_id(0);
-#line 533 "samples.go"
-		if (l > 0L) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 143, &dc_b1)]), &dc_b1));
+		long l = (long)get_local_id(0);
+#line 534 "samples.go"
+		if (l > 0L) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 __kernel void LOSVisible_aliased(__global uchar* visible, long visible_len, __global const float* scanned, long scanned_len, __global const float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global uchar (*dc_p4);
-#line 525 "samples.go"
-	long i = (long)get_global_id(0);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long i = (long)get_global_id(0);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
-		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 532 "samples.go"
+		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 533 "samples.go"
-		long l = (long)get_local_id(0);
-#line 533 "samples.go"
-		if (l > 0L) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 143, &dc_b2)]), &dc_b2));
+		long l = (long)get_local_id(0);
+#line 534 "samples.go"
+		if (l > 0L) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 147, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 144, &dc_b3)];
+	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 148, &dc_b3)];
 	uchar dc_t1 = angles[i] >= before;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 __kernel void LOSVisible_aliased_fast(__global uchar* visible, long visible_len, __global const float* scanned, long scanned_len, __global const float* groupMax, long groupMax_len, __global const float* angles, long angles_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 525 "samples.go"
-	long i = (long)get_global_id(0);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long i = (long)get_global_id(0);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
+	for (long g = 0L; g < (long)get_group_id(0); g = (long)((ulong)g + 1UL)) {
+#line 532 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 533 "samples.go"
-		long l = (long)get_local_id(0);
-#line 533 "samples.go"
-		if (l > 0L) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 143, &dc_b1)]), &dc_b1));
+		long l = (long)get_local_id(0);
+#line 534 "samples.go"
+		if (l > 0L) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphNodes_len, __global const int* restrict graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* restrict graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5091,35 +5247,35 @@ __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphN
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global uchar (*dc_p11);
-#line 555 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 556 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1)) {
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 557 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 149, &dc_b1)]), &dc_b1)) {
+#line 558 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 146, &dc_b2)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 150, &dc_b2)];
 		uchar dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 558 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 147, &dc_b4)]), &dc_b4);
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5);
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6)) {
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b5)]), &dc_b5);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b6)]), &dc_b6)) {
+#line 563 "samples.go"
 				dc_b7 = 0;
-				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b7)];
-				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 151, &dc_b9)]), &dc_b9) + 1u);
+				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b7)];
+				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 155, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b10 = 0;
-				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b10)];
+				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b10)];
 				uchar dc_t3 = true;
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
@@ -5129,7 +5285,7 @@ __kernel void BFSKernel(__global const BFSNode* restrict graphNodes, long graphN
 	}
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long graphNodes_len, __global const int* restrict graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* restrict graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5137,30 +5293,30 @@ __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long g
 	__global int (*dc_p4);
 	int dc_b5 = 0;
 	__global uchar (*dc_p6);
-#line 555 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 556 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 557 "samples.go"
-		graphMask[tid] = false;
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 558 "samples.go"
-		BFSNode node = graphNodes[tid];
+		graphMask[tid] = false;
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		BFSNode node = graphNodes[tid];
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b1)]), &dc_b1);
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b2)]), &dc_b2)) {
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b2)]), &dc_b2)) {
+#line 563 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b3)];
+				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b3)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b5 = 0;
-				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b5)];
+				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b5)];
 				uchar dc_t2 = true;
 				if (!dc_b5) {
 					*dc_p6 = dc_t2;
@@ -5170,7 +5326,7 @@ __kernel void BFSKernel_fast(__global const BFSNode* restrict graphNodes, long g
 	}
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNodes_len, __global const int* graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5183,35 +5339,35 @@ __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNo
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	__global uchar (*dc_p11);
-#line 555 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 556 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1)) {
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 557 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 149, &dc_b1)]), &dc_b1)) {
+#line 558 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 146, &dc_b2)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 150, &dc_b2)];
 		uchar dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 558 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 147, &dc_b4)]), &dc_b4);
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5);
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6)) {
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b5)]), &dc_b5);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b6)]), &dc_b6)) {
+#line 563 "samples.go"
 				dc_b7 = 0;
-				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b7)];
-				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 151, &dc_b9)]), &dc_b9) + 1u);
+				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b7)];
+				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 155, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b10 = 0;
-				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b10)];
+				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b10)];
 				uchar dc_t3 = true;
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
@@ -5221,7 +5377,7 @@ __kernel void BFSKernel_aliased(__global const BFSNode* graphNodes, long graphNo
 	}
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long graphNodes_len, __global const int* graphEdges, long graphEdges_len, __global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global const uchar* graphVisited, long graphVisited_len, __global int* cost, long cost_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5229,30 +5385,30 @@ __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long gr
 	__global int (*dc_p4);
 	int dc_b5 = 0;
 	__global uchar (*dc_p6);
-#line 555 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 556 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 557 "samples.go"
-		graphMask[tid] = false;
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 558 "samples.go"
-		BFSNode node = graphNodes[tid];
+		graphMask[tid] = false;
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		BFSNode node = graphNodes[tid];
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b1)]), &dc_b1);
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b2)]), &dc_b2)) {
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b2)]), &dc_b2)) {
+#line 563 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b3)];
+				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b3)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b5 = 0;
-				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b5)];
+				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b5)];
 				uchar dc_t2 = true;
 				if (!dc_b5) {
 					*dc_p6 = dc_t2;
@@ -5262,7 +5418,7 @@ __kernel void BFSKernel_aliased_fast(__global const BFSNode* graphNodes, long gr
 	}
 }
 
-#line 573 "samples.go"
+#line 574 "samples.go"
 __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5273,34 +5429,34 @@ __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global
 	__global uchar (*dc_p7);
 	int dc_b8 = 0;
 	__global uchar (*dc_p9);
-#line 574 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 575 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 153, &dc_b1)]), &dc_b1)) {
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 576 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1)) {
+#line 577 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 154, &dc_b2)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 158, &dc_b2)];
 		uchar dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 577 "samples.go"
+#line 578 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 155, &dc_b4)];
+		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 159, &dc_b4)];
 		uchar dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 578 "samples.go"
+#line 579 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 156, &dc_b6)];
+		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 160, &dc_b6)];
 		uchar dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 579 "samples.go"
+#line 580 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 157, &dc_b8)];
+		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 161, &dc_b8)];
 		uchar dc_t4 = false;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -5308,37 +5464,37 @@ __kernel void BFSKernel2(__global uchar* graphMask, long graphMask_len, __global
 	}
 }
 
-#line 573 "samples.go"
-__kernel void BFSKernel2_fast(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 574 "samples.go"
-	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
+__kernel void BFSKernel2_fast(__global uchar* graphMask, long graphMask_len, __global uchar* updatingGraphMask, long updatingGraphMask_len, __global uchar* graphVisited, long graphVisited_len, __global uchar* over, long over_len, long noOfNodes, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 575 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
+	long tid = (long)((ulong)(long)get_group_id(0) * 128UL + (ulong)(long)get_local_id(0));
 #line 576 "samples.go"
-		graphMask[tid] = true;
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
 #line 577 "samples.go"
-		graphVisited[tid] = true;
+		graphMask[tid] = true;
 #line 578 "samples.go"
-		over[0] = true;
+		graphVisited[tid] = true;
 #line 579 "samples.go"
+		over[0] = true;
+#line 580 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 592 "samples.go"
+#line 593 "samples.go"
 __kernel void Euclid(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 593 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 595 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 158, &dc_b1)]), &dc_b1);
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
+#line 597 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 159, &dc_b2)];
+		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 163, &dc_b2)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -5346,33 +5502,33 @@ __kernel void Euclid(__global const LatLong* restrict dLocations, long dLocation
 	}
 }
 
-#line 592 "samples.go"
-__kernel void Euclid_fast(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 593 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
+__kernel void Euclid_fast(__global const LatLong* restrict dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 595 "samples.go"
-		LatLong loc = dLocations[globalID];
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 597 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 592 "samples.go"
+#line 593 "samples.go"
 __kernel void Euclid_aliased(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 593 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 595 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 158, &dc_b1)]), &dc_b1);
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
+#line 597 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 159, &dc_b2)];
+		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 163, &dc_b2)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -5380,20 +5536,20 @@ __kernel void Euclid_aliased(__global const LatLong* dLocations, long dLocations
 	}
 }
 
-#line 592 "samples.go"
-__kernel void Euclid_aliased_fast(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 593 "samples.go"
-	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
+__kernel void Euclid_aliased_fast(__global const LatLong* dLocations, long dLocations_len, __global float* dDistances, long dDistances_len, long numRecords, float lat, float lng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long globalID = (long)((ulong)(long)get_local_size(0) * ((ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1) + (ulong)(long)get_group_id(0)) + (ulong)(long)get_local_id(0));
 #line 595 "samples.go"
-		LatLong loc = dLocations[globalID];
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 597 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 __kernel void NW2(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -5422,206 +5578,206 @@ __kernel void NW2(__global const int* restrict reference, long reference_len, __
 	int dc_b25 = 0;
 	__global int (*dc_p26);
 	int dc_b27 = 0;
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__local int sh15[17][17];
-#line 630 "samples.go"
-	__local int sh16[16][16];
-#line 621 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 621 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 622 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 623 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 624 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 625 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 626 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 627 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 628 "samples.go"
-	long indexNW = base;
-#line 629 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	__local int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh16[16][16];
+#line 622 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 622 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 623 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 624 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 625 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 626 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 627 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 628 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 629 "samples.go"
+	long indexNW = base;
+#line 630 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	__local int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 633 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 161, &dc_b3)]), &dc_b3);
+		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 164, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 165, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 634 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 635 "samples.go"
-	if (tx == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 636 "samples.go"
+	if (tx == 0L) {
+#line 637 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 162, &dc_b4)][0];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 163, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 166, &dc_b4)][0];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 167, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 638 "samples.go"
+#line 639 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 164, &dc_b7)][0];
-	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 165, &dc_b9)]), &dc_b9);
+	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 168, &dc_b7)][0];
+	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 639 "samples.go"
+#line 640 "samples.go"
 	dc_b10 = 0;
-	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 166, &dc_b10)];
-	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 167, &dc_b12)]), &dc_b12);
+	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 170, &dc_b10)];
+	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 171, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 640 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 641 "samples.go"
-	int p = (int)penalty;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 642 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 644 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 645 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 645 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 646 "samples.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 168, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 169, &dc_b13)];
-			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 171, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 173, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 174, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 175, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 176, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 177, &dc_b18)]), &dc_b18) - (uint)p));
+			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 172, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 173, &dc_b13)];
+			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 174, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 175, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 176, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 177, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 178, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 179, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 180, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 181, &dc_b18)]), &dc_b18) - (uint)p));
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 649 "samples.go"
-	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
 #line 650 "samples.go"
+	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 651 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 652 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 652 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 653 "samples.go"
 			dc_b19 = 0;
-			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 178, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 179, &dc_b19)];
-			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 181, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 183, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 184, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 186, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 187, &dc_b24)]), &dc_b24) - (uint)p));
+			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 182, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 183, &dc_b19)];
+			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 186, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 187, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 188, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 189, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 190, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 191, &dc_b24)]), &dc_b24) - (uint)p));
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 656 "samples.go"
-	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
 #line 657 "samples.go"
+	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
+#line 658 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 188, &dc_b25)];
-		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 190, &dc_b27)]), &dc_b27);
+		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 192, &dc_b25)];
+		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 193, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 194, &dc_b27)]), &dc_b27);
 		if (!dc_b25) {
 			*dc_p26 = dc_t7;
 		}
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 __kernel void NW2_fast(__global const int* restrict reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__local int sh15[17][17];
-#line 630 "samples.go"
-	__local int sh16[16][16];
-#line 621 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 621 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 622 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 623 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 624 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 625 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 626 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 627 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 628 "samples.go"
-	long indexNW = base;
-#line 629 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	__local int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh16[16][16];
+#line 622 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 622 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 623 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 624 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 625 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 626 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 627 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 628 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 629 "samples.go"
+	long indexNW = base;
+#line 630 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	__local int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 633 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 634 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 635 "samples.go"
-	if (tx == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 636 "samples.go"
+	if (tx == 0L) {
+#line 637 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 638 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 639 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
+	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 640 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 641 "samples.go"
-	int p = (int)penalty;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 642 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 644 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 645 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 645 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 646 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 649 "samples.go"
-	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
 #line 650 "samples.go"
+	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 651 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 652 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 652 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 653 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 656 "samples.go"
-	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
 #line 657 "samples.go"
+	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
+#line 658 "samples.go"
 		matrix[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 __kernel void NW2_aliased(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -5650,206 +5806,206 @@ __kernel void NW2_aliased(__global const int* reference, long reference_len, __g
 	int dc_b25 = 0;
 	__global int (*dc_p26);
 	int dc_b27 = 0;
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__local int sh15[17][17];
-#line 630 "samples.go"
-	__local int sh16[16][16];
-#line 621 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 621 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 622 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 623 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 624 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 625 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 626 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 627 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 628 "samples.go"
-	long indexNW = base;
-#line 629 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	__local int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh16[16][16];
+#line 622 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 622 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 623 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 624 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 625 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 626 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 627 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 628 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 629 "samples.go"
+	long indexNW = base;
+#line 630 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	__local int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 633 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 161, &dc_b3)]), &dc_b3);
+		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 164, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 165, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 634 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 635 "samples.go"
-	if (tx == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 636 "samples.go"
+	if (tx == 0L) {
+#line 637 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 162, &dc_b4)][0];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 163, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 166, &dc_b4)][0];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 167, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 638 "samples.go"
+#line 639 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 164, &dc_b7)][0];
-	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 165, &dc_b9)]), &dc_b9);
+	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 168, &dc_b7)][0];
+	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 639 "samples.go"
+#line 640 "samples.go"
 	dc_b10 = 0;
-	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 166, &dc_b10)];
-	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 167, &dc_b12)]), &dc_b12);
+	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 170, &dc_b10)];
+	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 171, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 640 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 641 "samples.go"
-	int p = (int)penalty;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 642 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 644 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 645 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 645 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 646 "samples.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 168, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 169, &dc_b13)];
-			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 171, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 173, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 174, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 175, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 176, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 177, &dc_b18)]), &dc_b18) - (uint)p));
+			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 172, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 173, &dc_b13)];
+			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 174, &dc_b15)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 175, &dc_b15)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 176, &dc_b16)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 177, &dc_b16)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 178, &dc_b17)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 179, &dc_b17)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 180, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 181, &dc_b18)]), &dc_b18) - (uint)p));
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 649 "samples.go"
-	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
 #line 650 "samples.go"
+	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 651 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 652 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 652 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 653 "samples.go"
 			dc_b19 = 0;
-			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 178, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 179, &dc_b19)];
-			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 181, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 183, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 184, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 186, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 187, &dc_b24)]), &dc_b24) - (uint)p));
+			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 182, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 183, &dc_b19)];
+			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b21)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b21)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 186, &dc_b22)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 187, &dc_b22)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 188, &dc_b23)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 189, &dc_b23)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 190, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 191, &dc_b24)]), &dc_b24) - (uint)p));
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 656 "samples.go"
-	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
 #line 657 "samples.go"
+	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
+#line 658 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 188, &dc_b25)];
-		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 190, &dc_b27)]), &dc_b27);
+		dc_p26 = &matrix[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix_len, dc_fault, dc_tag, 192, &dc_b25)];
+		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 193, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 194, &dc_b27)]), &dc_b27);
 		if (!dc_b25) {
 			*dc_p26 = dc_t7;
 		}
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 __kernel void NW2_aliased_fast(__global const int* reference, long reference_len, __global int* matrix, long matrix_len, long cols, long penalty, long i, long blockWidth, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__local int sh15[17][17];
-#line 630 "samples.go"
-	__local int sh16[16][16];
-#line 621 "samples.go"
-	long bx = (long)get_group_id(0);
-#line 621 "samples.go"
-	long tx = (long)get_local_id(0);
-#line 622 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 623 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 624 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 625 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 626 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 627 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 628 "samples.go"
-	long indexNW = base;
-#line 629 "samples.go"
-	__local int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	__local int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	__local int sh16[16][16];
+#line 622 "samples.go"
+	long bx = (long)get_group_id(0);
+#line 622 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 623 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 624 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 625 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 626 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 627 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 628 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 629 "samples.go"
+	long indexNW = base;
+#line 630 "samples.go"
+	__local int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	__local int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 633 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 634 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 635 "samples.go"
-	if (tx == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 636 "samples.go"
+	if (tx == 0L) {
+#line 637 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 638 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 639 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
+	temp[(long)((ulong)tx + 1UL)][0] = matrix[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 640 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	temp[0][(long)((ulong)tx + 1UL)] = matrix[indexN];
 #line 641 "samples.go"
-	int p = (int)penalty;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 642 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 644 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 645 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 645 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 646 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 649 "samples.go"
-	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
 #line 650 "samples.go"
+	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 651 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 652 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 652 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 653 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 656 "samples.go"
-	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
 #line 657 "samples.go"
+	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
+#line 658 "samples.go"
 		matrix[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 666 "samples.go"
+#line 667 "samples.go"
 __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global const float* restrict tIn, long tIn_len, __global float* tOut, long tOut_len, float sdc, long nx, long ny, long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5875,115 +6031,115 @@ __kernel void Hotspot3D(__global const float* restrict p, long p_len, __global c
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 668 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 669 "samples.go"
-	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 670 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 671 "samples.go"
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+#line 672 "samples.go"
 	long xy = (long)((ulong)nx * (ulong)ny);
-#line 672 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 672 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 672 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 672 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
 #line 673 "samples.go"
-	if (i == 0L) {
+	long w = (long)((ulong)c - 1UL);
+#line 673 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 673 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 673 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
 #line 674 "samples.go"
+	if (i == 0L) {
+#line 675 "samples.go"
 		w = c;
 	}
-#line 676 "samples.go"
-	if (i == (long)((ulong)nx - 1UL)) {
 #line 677 "samples.go"
+	if (i == (long)((ulong)nx - 1UL)) {
+#line 678 "samples.go"
 		e = c;
 	}
-#line 679 "samples.go"
-	if (j == 0L) {
 #line 680 "samples.go"
+	if (j == 0L) {
+#line 681 "samples.go"
 		n = c;
 	}
-#line 682 "samples.go"
-	if (j == (long)((ulong)ny - 1UL)) {
 #line 683 "samples.go"
+	if (j == (long)((ulong)ny - 1UL)) {
+#line 684 "samples.go"
 		s = c;
 	}
-#line 685 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 191, &dc_b1)]), &dc_b1);
 #line 686 "samples.go"
-	float temp2 = temp1;
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 195, &dc_b1)]), &dc_b1);
 #line 687 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 192, &dc_b2)]), &dc_b2);
+	float temp2 = temp1;
 #line 688 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 196, &dc_b2)]), &dc_b2);
+#line 689 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 193, &dc_b3)];
-	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 194, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 196, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 197, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 198, &dc_b9)]), &dc_b9) + ct * 80.0f;
+	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 197, &dc_b3)];
+	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 198, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 199, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 200, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 201, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 202, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 689 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
 #line 690 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
+	c = (long)((ulong)c + (ulong)xy);
 #line 691 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
+	w = (long)((ulong)w + (ulong)xy);
 #line 692 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
+	e = (long)((ulong)e + (ulong)xy);
 #line 693 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
+	n = (long)((ulong)n + (ulong)xy);
 #line 694 "samples.go"
+	s = (long)((ulong)s + (ulong)xy);
+#line 695 "samples.go"
 	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
-#line 695 "samples.go"
-		float tmp = temp2;
-#line 695 "samples.go"
-		float tmp_1 = temp3;
-#line 695 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 199, &dc_b10)]), &dc_b10);
-#line 695 "samples.go"
-		temp1 = tmp;
-#line 695 "samples.go"
-		temp2 = tmp_1;
-#line 695 "samples.go"
-		temp3 = tmp_2;
 #line 696 "samples.go"
+		float tmp = temp2;
+#line 696 "samples.go"
+		float tmp_1 = temp3;
+#line 696 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 203, &dc_b10)]), &dc_b10);
+#line 696 "samples.go"
+		temp1 = tmp;
+#line 696 "samples.go"
+		temp2 = tmp_1;
+#line 696 "samples.go"
+		temp3 = tmp_2;
+#line 697 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 200, &dc_b11)];
-		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 201, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 202, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 203, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 204, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 205, &dc_b17)]), &dc_b17) + ct * 80.0f;
+		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 204, &dc_b11)];
+		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 205, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 206, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 207, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 208, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 209, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 697 "samples.go"
-		c = (long)((ulong)c + (ulong)xy);
 #line 698 "samples.go"
-		w = (long)((ulong)w + (ulong)xy);
+		c = (long)((ulong)c + (ulong)xy);
 #line 699 "samples.go"
-		e = (long)((ulong)e + (ulong)xy);
+		w = (long)((ulong)w + (ulong)xy);
 #line 700 "samples.go"
-		n = (long)((ulong)n + (ulong)xy);
+		e = (long)((ulong)e + (ulong)xy);
 #line 701 "samples.go"
+		n = (long)((ulong)n + (ulong)xy);
+#line 702 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 703 "samples.go"
-	float tmp_3 = temp2;
-#line 703 "samples.go"
-	float tmp_4 = temp3;
-#line 703 "samples.go"
-	temp1 = tmp_3;
-#line 703 "samples.go"
-	temp2 = tmp_4;
 #line 704 "samples.go"
+	float tmp_3 = temp2;
+#line 704 "samples.go"
+	float tmp_4 = temp3;
+#line 704 "samples.go"
+	temp1 = tmp_3;
+#line 704 "samples.go"
+	temp2 = tmp_4;
+#line 705 "samples.go"
 	dc_b18 = 0;
-	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 206, &dc_b18)];
-	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 207, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 208, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 209, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 210, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 211, &dc_b24)]), &dc_b24) + ct * 80.0f;
+	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 210, &dc_b18)];
+	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 211, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 212, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 213, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 214, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 215, &dc_b24)]), &dc_b24) + ct * 80.0f;
 	if (!dc_b18) {
 		*dc_p19 = dc_t3;
 	}
 }
 
-#line 666 "samples.go"
+#line 667 "samples.go"
 __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global const float* tIn, long tIn_len, __global float* tOut, long tOut_len, float sdc, long nx, long ny, long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6009,239 +6165,239 @@ __kernel void Hotspot3D_aliased(__global const float* p, long p_len, __global co
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 668 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 669 "samples.go"
-	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 670 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+	long j = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 671 "samples.go"
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+#line 672 "samples.go"
 	long xy = (long)((ulong)nx * (ulong)ny);
-#line 672 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 672 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 672 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 672 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
 #line 673 "samples.go"
-	if (i == 0L) {
+	long w = (long)((ulong)c - 1UL);
+#line 673 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 673 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 673 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
 #line 674 "samples.go"
+	if (i == 0L) {
+#line 675 "samples.go"
 		w = c;
 	}
-#line 676 "samples.go"
-	if (i == (long)((ulong)nx - 1UL)) {
 #line 677 "samples.go"
+	if (i == (long)((ulong)nx - 1UL)) {
+#line 678 "samples.go"
 		e = c;
 	}
-#line 679 "samples.go"
-	if (j == 0L) {
 #line 680 "samples.go"
+	if (j == 0L) {
+#line 681 "samples.go"
 		n = c;
 	}
-#line 682 "samples.go"
-	if (j == (long)((ulong)ny - 1UL)) {
 #line 683 "samples.go"
+	if (j == (long)((ulong)ny - 1UL)) {
+#line 684 "samples.go"
 		s = c;
 	}
-#line 685 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 191, &dc_b1)]), &dc_b1);
 #line 686 "samples.go"
-	float temp2 = temp1;
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 195, &dc_b1)]), &dc_b1);
 #line 687 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 192, &dc_b2)]), &dc_b2);
+	float temp2 = temp1;
 #line 688 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 196, &dc_b2)]), &dc_b2);
+#line 689 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 193, &dc_b3)];
-	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 194, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 196, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 197, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 198, &dc_b9)]), &dc_b9) + ct * 80.0f;
+	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 197, &dc_b3)];
+	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 198, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 199, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 200, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 201, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 202, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 689 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
 #line 690 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
+	c = (long)((ulong)c + (ulong)xy);
 #line 691 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
+	w = (long)((ulong)w + (ulong)xy);
 #line 692 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
+	e = (long)((ulong)e + (ulong)xy);
 #line 693 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
+	n = (long)((ulong)n + (ulong)xy);
 #line 694 "samples.go"
+	s = (long)((ulong)s + (ulong)xy);
+#line 695 "samples.go"
 	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
-#line 695 "samples.go"
-		float tmp = temp2;
-#line 695 "samples.go"
-		float tmp_1 = temp3;
-#line 695 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 199, &dc_b10)]), &dc_b10);
-#line 695 "samples.go"
-		temp1 = tmp;
-#line 695 "samples.go"
-		temp2 = tmp_1;
-#line 695 "samples.go"
-		temp3 = tmp_2;
 #line 696 "samples.go"
+		float tmp = temp2;
+#line 696 "samples.go"
+		float tmp_1 = temp3;
+#line 696 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 203, &dc_b10)]), &dc_b10);
+#line 696 "samples.go"
+		temp1 = tmp;
+#line 696 "samples.go"
+		temp2 = tmp_1;
+#line 696 "samples.go"
+		temp3 = tmp_2;
+#line 697 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 200, &dc_b11)];
-		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 201, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 202, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 203, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 204, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 205, &dc_b17)]), &dc_b17) + ct * 80.0f;
+		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 204, &dc_b11)];
+		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 205, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 206, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 207, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 208, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 209, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 697 "samples.go"
-		c = (long)((ulong)c + (ulong)xy);
 #line 698 "samples.go"
-		w = (long)((ulong)w + (ulong)xy);
+		c = (long)((ulong)c + (ulong)xy);
 #line 699 "samples.go"
-		e = (long)((ulong)e + (ulong)xy);
+		w = (long)((ulong)w + (ulong)xy);
 #line 700 "samples.go"
-		n = (long)((ulong)n + (ulong)xy);
+		e = (long)((ulong)e + (ulong)xy);
 #line 701 "samples.go"
+		n = (long)((ulong)n + (ulong)xy);
+#line 702 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 703 "samples.go"
-	float tmp_3 = temp2;
-#line 703 "samples.go"
-	float tmp_4 = temp3;
-#line 703 "samples.go"
-	temp1 = tmp_3;
-#line 703 "samples.go"
-	temp2 = tmp_4;
 #line 704 "samples.go"
+	float tmp_3 = temp2;
+#line 704 "samples.go"
+	float tmp_4 = temp3;
+#line 704 "samples.go"
+	temp1 = tmp_3;
+#line 704 "samples.go"
+	temp2 = tmp_4;
+#line 705 "samples.go"
 	dc_b18 = 0;
-	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 206, &dc_b18)];
-	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 207, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 208, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 209, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 210, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 211, &dc_b24)]), &dc_b24) + ct * 80.0f;
+	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 210, &dc_b18)];
+	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 211, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 212, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 213, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 214, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 215, &dc_b24)]), &dc_b24) + ct * 80.0f;
 	if (!dc_b18) {
 		*dc_p19 = dc_t3;
 	}
 }
 
-#line 765 "samples.go"
+#line 766 "samples.go"
 __kernel void CFDStepFactor(long nelr, __global const float* restrict variables, long variables_len, __global const float* restrict areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 766 "samples.go"
+#line 767 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {0};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 212, &dc_b1)];
-	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 213, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
+	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 216, &dc_b1)];
+	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
 	if (!dc_b1) {
 		*dc_p2 = dc_t2;
 	}
 }
 
-#line 765 "samples.go"
-__kernel void CFDStepFactor_fast(long nelr, __global const float* restrict variables, long variables_len, __global const float* restrict areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 766 "samples.go"
+__kernel void CFDStepFactor_fast(long nelr, __global const float* restrict variables, long variables_len, __global const float* restrict areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 767 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {0};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 765 "samples.go"
+#line 766 "samples.go"
 __kernel void CFDStepFactor_aliased(long nelr, __global const float* variables, long variables_len, __global const float* areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 766 "samples.go"
+#line 767 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {0};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 212, &dc_b1)];
-	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 213, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
+	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 216, &dc_b1)];
+	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
 	if (!dc_b1) {
 		*dc_p2 = dc_t2;
 	}
 }
 
-#line 765 "samples.go"
-__kernel void CFDStepFactor_aliased_fast(long nelr, __global const float* variables, long variables_len, __global const float* areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 766 "samples.go"
+__kernel void CFDStepFactor_aliased_fast(long nelr, __global const float* variables, long variables_len, __global const float* areas, long areas_len, __global float* stepFactors, long stepFactors_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 767 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {0};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* restrict normals, long normals_len, __global const float* restrict variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6257,422 +6413,422 @@ __kernel void CFDFlux(long nelr, __global const int* restrict elementsSurroundin
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	__global float (*dc_p14);
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {0};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrt(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {0};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	Float3 fluxMomentum = {0};
 #line 793 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 214, &dc_b1)]), &dc_b1);
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 794 "samples.go"
-		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 217, &dc_b4)]), &dc_b4)};
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 218, &dc_b1)]), &dc_b1);
 #line 795 "samples.go"
+		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 219, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 220, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 221, &dc_b4)]), &dc_b4)};
+#line 796 "samples.go"
 		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0L) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {0};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1L)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2L)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
+#line 856 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b5)];
+	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 856 "samples.go"
+#line 857 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b7)];
+	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 223, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 857 "samples.go"
+#line 858 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b9)];
+	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 224, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 858 "samples.go"
+#line 859 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b11)];
+	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 859 "samples.go"
+#line 860 "samples.go"
 	dc_b13 = 0;
-	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b13)];
+	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
 	if (!dc_b13) {
 		*dc_p14 = dc_t9;
 	}
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 __kernel void CFDFlux_fast(long nelr, __global const int* restrict elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* restrict normals, long normals_len, __global const float* restrict variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {0};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrt(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {0};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	Float3 fluxMomentum = {0};
 #line 793 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 794 "samples.go"
-		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
 #line 795 "samples.go"
+		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+#line 796 "samples.go"
 		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0L) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {0};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1L)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2L)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
-	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 856 "samples.go"
-	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
+	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 857 "samples.go"
-	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 858 "samples.go"
-	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
 #line 859 "samples.go"
+	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+#line 860 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* normals, long normals_len, __global const float* variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6688,515 +6844,515 @@ __kernel void CFDFlux_aliased(long nelr, __global const int* elementsSurrounding
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	__global float (*dc_p14);
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {0};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrt(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {0};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	Float3 fluxMomentum = {0};
 #line 793 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 214, &dc_b1)]), &dc_b1);
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 794 "samples.go"
-		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 217, &dc_b4)]), &dc_b4)};
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 218, &dc_b1)]), &dc_b1);
 #line 795 "samples.go"
+		Float3 normal = (Float3){dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 219, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 220, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 221, &dc_b4)]), &dc_b4)};
+#line 796 "samples.go"
 		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0L) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {0};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1L)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2L)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
+#line 856 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b5)];
+	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 856 "samples.go"
+#line 857 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b7)];
+	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 223, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 857 "samples.go"
+#line 858 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b9)];
+	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 224, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 858 "samples.go"
+#line 859 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b11)];
+	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 859 "samples.go"
+#line 860 "samples.go"
 	dc_b13 = 0;
-	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b13)];
+	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
 	if (!dc_b13) {
 		*dc_p14 = dc_t9;
 	}
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 __kernel void CFDFlux_aliased_fast(long nelr, __global const int* elementsSurroundingElements, long elementsSurroundingElements_len, __global const float* normals, long normals_len, __global const float* variables, long variables_len, __global float* fluxes, long fluxes_len, FarField ff, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {0};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrt(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {0};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {0};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	Float3 fluxMomentum = {0};
 #line 793 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 794 "samples.go"
-		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
 #line 795 "samples.go"
+		Float3 normal = (Float3){normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+#line 796 "samples.go"
 		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0L) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {0};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {0};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1L)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2L)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
-	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 856 "samples.go"
-	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
+	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 857 "samples.go"
-	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 858 "samples.go"
-	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
 #line 859 "samples.go"
+	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+#line 860 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 866 "samples.go"
+#line 867 "samples.go"
 __kernel void CFDTimeStep(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 867 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 868 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 223, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 869 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 227, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
 #line 870 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 871 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 224, &dc_b2)];
-		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 225, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b5)]), &dc_b5);
+		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 228, &dc_b2)];
+		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 229, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 230, &dc_b5)]), &dc_b5);
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 866 "samples.go"
-__kernel void CFDTimeStep_fast(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 867 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+__kernel void CFDTimeStep_fast(long j, long nelr, __global const float* restrict oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* restrict stepFactors, long stepFactors_len, __global const float* restrict fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 868 "samples.go"
-	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 869 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
 #line 870 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 871 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
-#line 866 "samples.go"
+#line 867 "samples.go"
 __kernel void CFDTimeStep_aliased(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 867 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 868 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 223, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 869 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 227, &dc_b1)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
 #line 870 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 871 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 224, &dc_b2)];
-		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 225, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b5)]), &dc_b5);
+		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 228, &dc_b2)];
+		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 229, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 230, &dc_b5)]), &dc_b5);
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 866 "samples.go"
-__kernel void CFDTimeStep_aliased_fast(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 867 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+__kernel void CFDTimeStep_aliased_fast(long j, long nelr, __global const float* oldVariables, long oldVariables_len, __global float* variables, long variables_len, __global const float* stepFactors, long stepFactors_len, __global const float* fluxes, long fluxes_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 868 "samples.go"
-	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 869 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
 #line 870 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 871 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 893 "samples.go"
+#line 894 "samples.go"
 __kernel void PFSum(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global double (*dc_p3);
-#line 894 "samples.go"
-	if ((long)get_global_id(0) == 0L) {
 #line 895 "samples.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 896 "samples.go"
 		double sum = 0.0;
 		{
-#line 896 "samples.go"
-			long tmp = numGroups;
-#line 896 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 897 "samples.go"
-				sum = sum + dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(x, partialSums_len, dc_fault, dc_tag, 227, &dc_b1)]), &dc_b1);
+			long tmp = numGroups;
+#line 897 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
+#line 898 "samples.go"
+				sum = sum + dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(x, partialSums_len, dc_fault, dc_tag, 231, &dc_b1)]), &dc_b1);
 			}
 		}
-#line 899 "samples.go"
+#line 900 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b2)];
+		dc_p3 = &partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 232, &dc_b2)];
 		double dc_t1 = sum;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -7204,27 +7360,27 @@ __kernel void PFSum(__global double* partialSums, long partialSums_len, long num
 	}
 }
 
-#line 893 "samples.go"
-__kernel void PFSum_fast(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 894 "samples.go"
-	if ((long)get_global_id(0) == 0L) {
+__kernel void PFSum_fast(__global double* partialSums, long partialSums_len, long numGroups, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 895 "samples.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 896 "samples.go"
 		double sum = 0.0;
 		{
-#line 896 "samples.go"
-			long tmp = numGroups;
-#line 896 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 897 "samples.go"
+			long tmp = numGroups;
+#line 897 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
+#line 898 "samples.go"
 				sum = sum + partialSums[x];
 			}
 		}
-#line 899 "samples.go"
+#line 900 "samples.go"
 		partialSums[0] = sum;
 	}
 }
 
-#line 910 "samples.go"
+#line 911 "samples.go"
 __kernel void PFNormalize(__global double* weights, long weights_len, long nParticles, __global const double* restrict partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7242,72 +7398,72 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	__global double (*dc_p16);
-#line 912 "samples.go"
-	__local double sh17[2];
-#line 911 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 912 "samples.go"
-	__local double* shared = sh17;
 #line 913 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
+	__local double sh17[2];
+#line 912 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 913 "samples.go"
+	__local double* shared = sh17;
 #line 914 "samples.go"
-		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 229, &dc_b1)]), &dc_b1);
+	if ((long)get_local_id(0) == 0L) {
+#line 915 "samples.go"
+		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 233, &dc_b1)]), &dc_b1);
 	}
-#line 916 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 917 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b2)];
-		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 231, &dc_b4)]), &dc_b4) / shared[1];
+		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 234, &dc_b2)];
+		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 235, &dc_b4)]), &dc_b4) / shared[1];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 920 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 921 "samples.go"
-	if (i == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 922 "samples.go"
+	if (i == 0L) {
+#line 923 "samples.go"
 		dc_b5 = 0;
-		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 232, &dc_b5)];
-		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 233, &dc_b7)]), &dc_b7);
+		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 236, &dc_b5)];
+		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 923 "samples.go"
-		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
 #line 924 "samples.go"
+		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+#line 925 "samples.go"
 			dc_b8 = 0;
-			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 234, &dc_b8)];
-			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 235, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 236, &dc_b11)]), &dc_b11);
+			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 238, &dc_b8)];
+			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 239, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 240, &dc_b11)]), &dc_b11);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b12)];
+		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 241, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 928 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 929 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
-#line 930 "samples.go"
-		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 238, &dc_b14)]), &dc_b14);
-	}
-#line 932 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 930 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 931 "samples.go"
+		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 242, &dc_b14)]), &dc_b14);
+	}
 #line 933 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		dc_b15 = 0;
-		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 239, &dc_b15)];
+		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 243, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
 		if (!dc_b15) {
 			*dc_p16 = dc_t5;
@@ -7315,57 +7471,57 @@ __kernel void PFNormalize(__global double* weights, long weights_len, long nPart
 	}
 }
 
-#line 910 "samples.go"
-__kernel void PFNormalize_fast(__global double* weights, long weights_len, long nParticles, __global const double* restrict partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 912 "samples.go"
-	__local double sh17[2];
 #line 911 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 912 "samples.go"
-	__local double* shared = sh17;
+__kernel void PFNormalize_fast(__global double* weights, long weights_len, long nParticles, __global const double* restrict partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 913 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
+	__local double sh17[2];
+#line 912 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 913 "samples.go"
+	__local double* shared = sh17;
 #line 914 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 915 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 916 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 917 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 920 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 921 "samples.go"
-	if (i == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 922 "samples.go"
-		cdf[0] = weights[0];
+	if (i == 0L) {
 #line 923 "samples.go"
-		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+		cdf[0] = weights[0];
 #line 924 "samples.go"
+		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+#line 925 "samples.go"
 			cdf[x] = weights[x] + cdf[(long)((ulong)x - 1UL)];
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 928 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 929 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 930 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 931 "samples.go"
 		shared[0] = u[0];
 	}
-#line 932 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 933 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 910 "samples.go"
+#line 911 "samples.go"
 __kernel void PFNormalize_aliased(__global double* weights, long weights_len, long nParticles, __global const double* partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7383,72 +7539,72 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	__global double (*dc_p16);
-#line 912 "samples.go"
-	__local double sh17[2];
-#line 911 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 912 "samples.go"
-	__local double* shared = sh17;
 #line 913 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
+	__local double sh17[2];
+#line 912 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 913 "samples.go"
+	__local double* shared = sh17;
 #line 914 "samples.go"
-		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 229, &dc_b1)]), &dc_b1);
+	if ((long)get_local_id(0) == 0L) {
+#line 915 "samples.go"
+		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 233, &dc_b1)]), &dc_b1);
 	}
-#line 916 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 917 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b2)];
-		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 231, &dc_b4)]), &dc_b4) / shared[1];
+		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 234, &dc_b2)];
+		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 235, &dc_b4)]), &dc_b4) / shared[1];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 920 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 921 "samples.go"
-	if (i == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 922 "samples.go"
+	if (i == 0L) {
+#line 923 "samples.go"
 		dc_b5 = 0;
-		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 232, &dc_b5)];
-		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 233, &dc_b7)]), &dc_b7);
+		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 236, &dc_b5)];
+		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 923 "samples.go"
-		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
 #line 924 "samples.go"
+		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+#line 925 "samples.go"
 			dc_b8 = 0;
-			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 234, &dc_b8)];
-			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 235, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 236, &dc_b11)]), &dc_b11);
+			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 238, &dc_b8)];
+			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 239, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long)((ulong)x - 1UL), cdf_len, dc_fault, dc_tag, 240, &dc_b11)]), &dc_b11);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b12)];
+		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 241, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 928 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 929 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
-#line 930 "samples.go"
-		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 238, &dc_b14)]), &dc_b14);
-	}
-#line 932 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 930 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 931 "samples.go"
+		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 242, &dc_b14)]), &dc_b14);
+	}
 #line 933 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		dc_b15 = 0;
-		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 239, &dc_b15)];
+		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 243, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
 		if (!dc_b15) {
 			*dc_p16 = dc_t5;
@@ -7456,57 +7612,57 @@ __kernel void PFNormalize_aliased(__global double* weights, long weights_len, lo
 	}
 }
 
-#line 910 "samples.go"
-__kernel void PFNormalize_aliased_fast(__global double* weights, long weights_len, long nParticles, __global const double* partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 912 "samples.go"
-	__local double sh17[2];
 #line 911 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 912 "samples.go"
-	__local double* shared = sh17;
+__kernel void PFNormalize_aliased_fast(__global double* weights, long weights_len, long nParticles, __global const double* partialSums, long partialSums_len, __global double* cdf, long cdf_len, __global double* u, long u_len, __global int* seed, long seed_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 913 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
+	__local double sh17[2];
+#line 912 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 913 "samples.go"
+	__local double* shared = sh17;
 #line 914 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 915 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 916 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 917 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 920 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 921 "samples.go"
-	if (i == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 922 "samples.go"
-		cdf[0] = weights[0];
+	if (i == 0L) {
 #line 923 "samples.go"
-		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+		cdf[0] = weights[0];
 #line 924 "samples.go"
+		for (long x = 1L; x < nParticles; x = (long)((ulong)x + 1UL)) {
+#line 925 "samples.go"
 			cdf[x] = weights[x] + cdf[(long)((ulong)x - 1UL)];
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 928 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 929 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 930 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 931 "samples.go"
 		shared[0] = u[0];
 	}
-#line 932 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 933 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_len, __global const double* restrict arrayY, long arrayY_len, __global const double* restrict cdf, long cdf_len, __global const double* restrict u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7516,89 +7672,89 @@ __kernel void PFFindIndex(__global const double* restrict arrayX, long arrayX_le
 	int dc_b6 = 0;
 	__global double (*dc_p7);
 	int dc_b8 = 0;
-#line 943 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long index = -1L;
 		{
-#line 946 "samples.go"
-			long tmp = nParticles;
-#line 946 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 947 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 240, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 241, &dc_b2)]), &dc_b2)) {
+			long tmp = nParticles;
+#line 947 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 948 "samples.go"
-					index = x;
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 244, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2)) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1L)) {
 #line 953 "samples.go"
+		if (index == (-1L)) {
+#line 954 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 955 "samples.go"
+#line 956 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 242, &dc_b3)];
-		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b5)]), &dc_b5);
+		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 246, &dc_b3)];
+		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 956 "samples.go"
+#line 957 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 244, &dc_b6)];
-		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b8)]), &dc_b8);
+		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 248, &dc_b6)];
+		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b8)]), &dc_b8);
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 __kernel void PFFindIndex_fast(__global const double* restrict arrayX, long arrayX_len, __global const double* restrict arrayY, long arrayY_len, __global const double* restrict cdf, long cdf_len, __global const double* restrict u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 943 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long index = -1L;
 		{
-#line 946 "samples.go"
-			long tmp = nParticles;
-#line 946 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 947 "samples.go"
-				if (cdf[x] >= u[i]) {
+			long tmp = nParticles;
+#line 947 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 948 "samples.go"
-					index = x;
+				if (cdf[x] >= u[i]) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1L)) {
 #line 953 "samples.go"
+		if (index == (-1L)) {
+#line 954 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 955 "samples.go"
-		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b1)]), &dc_b1);
 #line 956 "samples.go"
-		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2);
+		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b1)]), &dc_b1);
+#line 957 "samples.go"
+		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b2)]), &dc_b2);
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len, __global const double* arrayY, long arrayY_len, __global const double* cdf, long cdf_len, __global const double* u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7608,90 +7764,90 @@ __kernel void PFFindIndex_aliased(__global const double* arrayX, long arrayX_len
 	int dc_b6 = 0;
 	__global double (*dc_p7);
 	int dc_b8 = 0;
-#line 943 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long index = -1L;
 		{
-#line 946 "samples.go"
-			long tmp = nParticles;
-#line 946 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 947 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 240, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 241, &dc_b2)]), &dc_b2)) {
+			long tmp = nParticles;
+#line 947 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 948 "samples.go"
-					index = x;
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 244, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2)) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1L)) {
 #line 953 "samples.go"
+		if (index == (-1L)) {
+#line 954 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 955 "samples.go"
+#line 956 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 242, &dc_b3)];
-		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b5)]), &dc_b5);
+		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 246, &dc_b3)];
+		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 956 "samples.go"
+#line 957 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 244, &dc_b6)];
-		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b8)]), &dc_b8);
+		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 248, &dc_b6)];
+		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b8)]), &dc_b8);
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 __kernel void PFFindIndex_aliased_fast(__global const double* arrayX, long arrayX_len, __global const double* arrayY, long arrayY_len, __global const double* cdf, long cdf_len, __global const double* u, long u_len, __global double* xj, long xj_len, __global double* yj, long yj_len, long nParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 943 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long index = -1L;
 		{
-#line 946 "samples.go"
-			long tmp = nParticles;
-#line 946 "samples.go"
-			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 947 "samples.go"
-				if (cdf[x] >= u[i]) {
+			long tmp = nParticles;
+#line 947 "samples.go"
+			for (long x = 0L; x < tmp; x = (long)((ulong)x + 1UL)) {
 #line 948 "samples.go"
-					index = x;
+				if (cdf[x] >= u[i]) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1L)) {
 #line 953 "samples.go"
+		if (index == (-1L)) {
+#line 954 "samples.go"
 			index = (long)((ulong)nParticles - 1UL);
 		}
-#line 955 "samples.go"
-		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b1)]), &dc_b1);
 #line 956 "samples.go"
-		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2);
+		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b1)]), &dc_b1);
+#line 957 "samples.go"
+		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b2)]), &dc_b2);
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 #endif // cl_khr_fp64
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 __kernel void BucketCount(__global const float* restrict input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* restrict pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7702,72 +7858,72 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 	__local uint (*dc_p7);
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 977 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 977 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 978 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long gid = (long)get_group_id(0);
+#line 978 "samples.go"
+	long gsize = (long)get_num_groups(0);
 #line 979 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 982 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 984 "samples.go"
-		long idx = 31L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long jump = 16L;
+		long idx = 31L;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long jump = 16L;
 #line 987 "samples.go"
-		for (; jump >= 1L; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1L; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2L;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1002 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1003 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1004 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1005 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 251, &dc_b8)];
+		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 255, &dc_b8)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
@@ -7775,7 +7931,7 @@ __kernel void BucketCount(__global const float* restrict input, long input_len, 
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 __kernel void BucketCount_fast(__global const float* restrict input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* restrict pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7784,75 +7940,75 @@ __kernel void BucketCount_fast(__global const float* restrict input, long input_
 	__global int (*dc_p5);
 	int dc_b6 = 0;
 	__local uint (*dc_p7);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 977 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 977 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 978 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long gid = (long)get_group_id(0);
+#line 978 "samples.go"
+	long gsize = (long)get_num_groups(0);
 #line 979 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 982 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 984 "samples.go"
-		long idx = 31L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long jump = 16L;
+		long idx = 31L;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long jump = 16L;
 #line 987 "samples.go"
-		for (; jump >= 1L; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1L; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2L;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1002 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1003 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1004 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1005 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 __kernel void BucketCount_aliased(__global const float* input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7863,72 +8019,72 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 	__local uint (*dc_p7);
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 977 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 977 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 978 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long gid = (long)get_group_id(0);
+#line 978 "samples.go"
+	long gsize = (long)get_num_groups(0);
 #line 979 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 982 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 984 "samples.go"
-		long idx = 31L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long jump = 16L;
+		long idx = 31L;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long jump = 16L;
 #line 987 "samples.go"
-		for (; jump >= 1L; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1L; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2L;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1002 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1003 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1004 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1005 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 251, &dc_b8)];
+		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 255, &dc_b8)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
@@ -7936,7 +8092,7 @@ __kernel void BucketCount_aliased(__global const float* input, long input_len, _
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 __kernel void BucketCount_aliased_fast(__global const float* input, long input_len, __global int* indice, long indice_len, __global uint* prefixOffsets, long prefixOffsets_len, __global const float* pivots, long pivots_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7945,76 +8101,76 @@ __kernel void BucketCount_aliased_fast(__global const float* input, long input_l
 	__global int (*dc_p5);
 	int dc_b6 = 0;
 	__local uint (*dc_p7);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__local uint* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lid = (long)get_local_id(0);
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lsize = (long)get_local_size(0);
-#line 977 "samples.go"
-	long gid = (long)get_group_id(0);
-#line 977 "samples.go"
-	long gsize = (long)get_num_groups(0);
 #line 978 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long gid = (long)get_group_id(0);
+#line 978 "samples.go"
+	long gsize = (long)get_num_groups(0);
 #line 979 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 982 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 984 "samples.go"
-		long idx = 31L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long jump = 16L;
+		long idx = 31L;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long jump = 16L;
 #line 987 "samples.go"
-		for (; jump >= 1L; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1L; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2L;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (uint)0 : atomic_add(dc_p7, 1u)) << 6) + (uint)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1002 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1003 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1004 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1005 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* restrict xj, long xj_len, __global const double* restrict yj, long yj_len, __global int* ind, long ind_len, __global const int* restrict objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* restrict img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -8055,253 +8211,253 @@ __kernel void PFLikelihood(__global double* arrayX, long arrayX_len, __global do
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	__global double (*dc_p39);
-#line 1048 "samples.go"
-	__local double sh19[128];
-#line 1047 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1048 "samples.go"
-	__local double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__local double sh19[128];
+#line 1048 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1049 "samples.go"
+	__local double* buffer = sh19;
 #line 1050 "samples.go"
+	if (i < nParticles) {
+#line 1051 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 252, &dc_b1)];
-		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 253, &dc_b3)]), &dc_b3);
+		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 257, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1051 "samples.go"
+#line 1052 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 254, &dc_b4)];
-		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 255, &dc_b6)]), &dc_b6);
+		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b4)];
+		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 259, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1052 "samples.go"
+#line 1053 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 256, &dc_b7)];
+		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 260, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1053 "samples.go"
+#line 1054 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b9)];
-		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 258, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b9)];
+		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 262, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1054 "samples.go"
+#line 1055 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b12)];
-		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 260, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b12)];
+		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 264, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1056 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1057 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1059 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 262, &dc_b16)]), &dc_b16));
+			long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1060 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 264, &dc_b18)]), &dc_b18));
+				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 265, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 266, &dc_b16)]), &dc_b16));
 #line 1061 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 267, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 268, &dc_b18)]), &dc_b18));
 #line 1062 "samples.go"
-				if ((long)v >= maxSize) {
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
 #line 1063 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				dc_b19 = 0;
-				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 265, &dc_b19)];
+				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 269, &dc_b19)];
 				int dc_t6 = v;
 				if (!dc_b19) {
 					*dc_p20 = dc_t6;
 				}
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 266, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 267, &dc_b21)]), &dc_b21);
+			long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 270, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 271, &dc_b21)]), &dc_b21);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
+#line 1073 "samples.go"
 		dc_b23 = 0;
-		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 268, &dc_b23)];
+		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 272, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1073 "samples.go"
+#line 1074 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b25)];
-		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 270, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 271, &dc_b28)]), &dc_b28));
+		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b25)];
+		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 275, &dc_b28)]), &dc_b28));
 		if (!dc_b25) {
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1075 "samples.go"
+#line 1076 "samples.go"
 	dc_b29 = 0;
-	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 272, &dc_b29)];
+	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 276, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1076 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		dc_b31 = 0;
-		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 273, &dc_b31)];
-		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b33)]), &dc_b33);
+		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 277, &dc_b31)];
+		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 278, &dc_b33)]), &dc_b33);
 		if (!dc_b31) {
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1080 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1081 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1082 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1083 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1084 "samples.go"
 			dc_b34 = 0;
-			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 276, &dc_b34)];
-			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 276, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 277, &dc_b37)]), &dc_b37);
+			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 280, &dc_b34)];
+			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 280, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 281, &dc_b37)]), &dc_b37);
 			if (!dc_b34) {
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1087 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 1088 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1089 "samples.go"
 		dc_b38 = 0;
-		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 278, &dc_b38)];
+		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 282, &dc_b38)];
 		double dc_t12 = buffer[0];
 		if (!dc_b38) {
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 __kernel void PFLikelihood_fast(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* restrict xj, long xj_len, __global const double* restrict yj, long yj_len, __global int* ind, long ind_len, __global const int* restrict objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* restrict img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1048 "samples.go"
-	__local double sh19[128];
-#line 1047 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1048 "samples.go"
-	__local double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__local double sh19[128];
+#line 1048 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1049 "samples.go"
+	__local double* buffer = sh19;
 #line 1050 "samples.go"
-		arrayX[i] = xj[i];
+	if (i < nParticles) {
 #line 1051 "samples.go"
-		arrayY[i] = yj[i];
+		arrayX[i] = xj[i];
 #line 1052 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayY[i] = yj[i];
 #line 1053 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		weights[i] = 1.0 / (double)nParticles;
 #line 1054 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1055 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1056 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1057 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1059 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
+			long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1060 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
+				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
 #line 1061 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
 #line 1062 "samples.go"
-				if ((long)v >= maxSize) {
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
 #line 1063 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				ind[(long)((ulong)i * (ulong)countOnes + (ulong)y)] = v;
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 267, &dc_b1)]), &dc_b1);
+			long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 271, &dc_b1)]), &dc_b1);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
-		likelihood[i] = sum / (double)countOnes;
 #line 1073 "samples.go"
+		likelihood[i] = sum / (double)countOnes;
+#line 1074 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1075 "samples.go"
-	buffer[(long)get_local_id(0)] = 0.0;
 #line 1076 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	buffer[(long)get_local_id(0)] = 0.0;
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		buffer[(long)get_local_id(0)] = weights[i];
 	}
-#line 1080 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1081 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1082 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1083 "samples.go"
-			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 277, &dc_b2)]), &dc_b2);
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1084 "samples.go"
+			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 281, &dc_b2)]), &dc_b2);
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1087 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 1088 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1089 "samples.go"
 		partialSums[(long)get_group_id(0)] = buffer[0];
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* xj, long xj_len, __global const double* yj, long yj_len, __global int* ind, long ind_len, __global const int* objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global double (*dc_p2);
@@ -8342,291 +8498,291 @@ __kernel void PFLikelihood_aliased(__global double* arrayX, long arrayX_len, __g
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	__global double (*dc_p39);
-#line 1048 "samples.go"
-	__local double sh19[128];
-#line 1047 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1048 "samples.go"
-	__local double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__local double sh19[128];
+#line 1048 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1049 "samples.go"
+	__local double* buffer = sh19;
 #line 1050 "samples.go"
+	if (i < nParticles) {
+#line 1051 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 252, &dc_b1)];
-		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 253, &dc_b3)]), &dc_b3);
+		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 257, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1051 "samples.go"
+#line 1052 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 254, &dc_b4)];
-		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 255, &dc_b6)]), &dc_b6);
+		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b4)];
+		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 259, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1052 "samples.go"
+#line 1053 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 256, &dc_b7)];
+		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 260, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1053 "samples.go"
+#line 1054 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b9)];
-		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 258, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b9)];
+		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 262, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1054 "samples.go"
+#line 1055 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b12)];
-		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 260, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b12)];
+		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 264, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1056 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1057 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1059 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 262, &dc_b16)]), &dc_b16));
+			long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1060 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 264, &dc_b18)]), &dc_b18));
+				long indX = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 265, &dc_b15)]), &dc_b15)) + (ulong)(long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long)((ulong)y * 2UL + 1UL), objxy_len, dc_fault, dc_tag, 266, &dc_b16)]), &dc_b16));
 #line 1061 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indY = (long)((ulong)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 267, &dc_b17)]), &dc_b17)) + (ulong)(long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long)((ulong)y * 2UL), objxy_len, dc_fault, dc_tag, 268, &dc_b18)]), &dc_b18));
 #line 1062 "samples.go"
-				if ((long)v >= maxSize) {
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
 #line 1063 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				dc_b19 = 0;
-				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 265, &dc_b19)];
+				dc_p20 = &ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)y), ind_len, dc_fault, dc_tag, 269, &dc_b19)];
 				int dc_t6 = v;
 				if (!dc_b19) {
 					*dc_p20 = dc_t6;
 				}
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 266, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 267, &dc_b21)]), &dc_b21);
+			long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long)((ulong)i * (ulong)countOnes + (ulong)x), ind_len, dc_fault, dc_tag, 270, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 271, &dc_b21)]), &dc_b21);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
+#line 1073 "samples.go"
 		dc_b23 = 0;
-		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 268, &dc_b23)];
+		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 272, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1073 "samples.go"
+#line 1074 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b25)];
-		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 270, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 271, &dc_b28)]), &dc_b28));
+		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b25)];
+		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 275, &dc_b28)]), &dc_b28));
 		if (!dc_b25) {
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1075 "samples.go"
+#line 1076 "samples.go"
 	dc_b29 = 0;
-	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 272, &dc_b29)];
+	dc_p30 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 276, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1076 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		dc_b31 = 0;
-		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 273, &dc_b31)];
-		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b33)]), &dc_b33);
+		dc_p32 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 277, &dc_b31)];
+		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 278, &dc_b33)]), &dc_b33);
 		if (!dc_b31) {
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1080 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1081 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1082 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1083 "samples.go"
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1084 "samples.go"
 			dc_b34 = 0;
-			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 276, &dc_b34)];
-			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 276, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 277, &dc_b37)]), &dc_b37);
+			dc_p35 = &buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 280, &dc_b34)];
+			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long)get_local_id(0), 128, dc_fault, dc_tag, 280, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 281, &dc_b37)]), &dc_b37);
 			if (!dc_b34) {
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1087 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 1088 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1089 "samples.go"
 		dc_b38 = 0;
-		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 278, &dc_b38)];
+		dc_p39 = &partialSums[dc_ix((long)get_group_id(0), partialSums_len, dc_fault, dc_tag, 282, &dc_b38)];
 		double dc_t12 = buffer[0];
 		if (!dc_b38) {
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 __kernel void PFLikelihood_aliased_fast(__global double* arrayX, long arrayX_len, __global double* arrayY, long arrayY_len, __global const double* xj, long xj_len, __global const double* yj, long yj_len, __global int* ind, long ind_len, __global const int* objxy, long objxy_len, __global double* likelihood, long likelihood_len, __global const uchar* img, long img_len, __global double* weights, long weights_len, long nParticles, long countOnes, long maxSize, long k, long iszY, long nfr, __global int* seed, long seed_len, __global double* partialSums, long partialSums_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1048 "samples.go"
-	__local double sh19[128];
-#line 1047 "samples.go"
-	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
-#line 1048 "samples.go"
-	__local double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__local double sh19[128];
+#line 1048 "samples.go"
+	long i = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+#line 1049 "samples.go"
+	__local double* buffer = sh19;
 #line 1050 "samples.go"
-		arrayX[i] = xj[i];
+	if (i < nParticles) {
 #line 1051 "samples.go"
-		arrayY[i] = yj[i];
+		arrayX[i] = xj[i];
 #line 1052 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayY[i] = yj[i];
 #line 1053 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		weights[i] = 1.0 / (double)nParticles;
 #line 1054 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1055 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1056 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1057 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1059 "samples.go"
-				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
+			long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1060 "samples.go"
-				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
+				long indX = (long)((ulong)roundHalfUp(arrayX[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL + 1UL)]);
 #line 1061 "samples.go"
-				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
+				long indY = (long)((ulong)roundHalfUp(arrayY[i]) + (ulong)(long)objxy[(long)((ulong)y * 2UL)]);
 #line 1062 "samples.go"
-				if ((long)v >= maxSize) {
+				int v = (int)absInt((long)((ulong)indX * (ulong)iszY * (ulong)nfr + (ulong)indY * (ulong)nfr + (ulong)k));
 #line 1063 "samples.go"
+				if ((long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				ind[(long)((ulong)i * (ulong)countOnes + (ulong)y)] = v;
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 267, &dc_b1)]), &dc_b1);
+			long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long x = 0L; x < tmp_1; x = (long)((ulong)x + 1UL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long)((ulong)i * (ulong)countOnes + (ulong)x)], img_len, dc_fault, dc_tag, 271, &dc_b1)]), &dc_b1);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
-		likelihood[i] = sum / (double)countOnes;
 #line 1073 "samples.go"
+		likelihood[i] = sum / (double)countOnes;
+#line 1074 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1075 "samples.go"
-	buffer[(long)get_local_id(0)] = 0.0;
 #line 1076 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	buffer[(long)get_local_id(0)] = 0.0;
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		buffer[(long)get_local_id(0)] = weights[i];
 	}
-#line 1080 "samples.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1081 "samples.go"
-	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1082 "samples.go"
-		if ((ulong)(long)get_local_id(0) < s) {
+	for (ulong s = (ulong)((long)get_local_size(0) / 2L); s > 0UL; s = s >> 1) {
 #line 1083 "samples.go"
-			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 277, &dc_b2)]), &dc_b2);
+		if ((ulong)(long)get_local_id(0) < s) {
+#line 1084 "samples.go"
+			buffer[(long)get_local_id(0)] = buffer[(long)get_local_id(0)] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((ulong)(long)get_local_id(0) + s, 128, dc_fault, dc_tag, 281, &dc_b2)]), &dc_b2);
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1087 "samples.go"
-	if ((long)get_local_id(0) == 0L) {
 #line 1088 "samples.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1089 "samples.go"
 		partialSums[(long)get_group_id(0)] = buffer[0];
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 }
 #endif // cl_khr_fp64
 
-#line 1110 "samples.go"
+#line 1111 "samples.go"
 __kernel void QuasirandomGenerator(__global float* output, long output_len, QRNGTable table, uint seed, uint n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 1112 "samples.go"
-	long dim = (long)get_local_id(1);
 #line 1113 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+	long dim = (long)get_local_id(1);
 #line 1114 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1115 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1116 "samples.go"
-		uint result = 0;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1117 "samples.go"
-		uint data = seed + pos;
+		uint result = 0;
 #line 1118 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint data = seed + pos;
 #line 1119 "samples.go"
-			if ((data & 1u) != 0u) {
+		for (long bit = 0L; bit < 31L; ) {
 #line 1120 "samples.go"
-				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 279, &dc_b1)][dc_ix(bit, 31, dc_fault, dc_tag, 280, &dc_b1)]), &dc_b1);
+			if ((data & 1u) != 0u) {
+#line 1121 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 283, &dc_b1)][dc_ix(bit, 31, dc_fault, dc_tag, 284, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				bit = tmp;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1123 "samples.go"
+#line 1124 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 281, &dc_b2)];
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 285, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -8634,44 +8790,44 @@ __kernel void QuasirandomGenerator(__global float* output, long output_len, QRNG
 	}
 }
 
-#line 1110 "samples.go"
+#line 1111 "samples.go"
 __kernel void QuasirandomGenerator_fast(__global float* output, long output_len, QRNGTable table, uint seed, uint n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 1112 "samples.go"
-	long dim = (long)get_local_id(1);
 #line 1113 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+	long dim = (long)get_local_id(1);
 #line 1114 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	uint tid = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1115 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1116 "samples.go"
-		uint result = 0;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1117 "samples.go"
-		uint data = seed + pos;
+		uint result = 0;
 #line 1118 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint data = seed + pos;
 #line 1119 "samples.go"
-			if ((data & 1u) != 0u) {
+		for (long bit = 0L; bit < 31L; ) {
 #line 1120 "samples.go"
-				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 280, &dc_b1)]), &dc_b1);
+			if ((data & 1u) != 0u) {
+#line 1121 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 284, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				bit = tmp;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1123 "samples.go"
+#line 1124 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 281, &dc_b2)];
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 285, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -8679,7 +8835,7 @@ __kernel void QuasirandomGenerator_fast(__global float* output, long output_len,
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 __kernel void MersenneTwister(__global float* dRandom, long dRandom_len, __global const MTParams* restrict ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8690,85 +8846,85 @@ __kernel void MersenneTwister(__global float* dRandom, long dRandom_len, __globa
 	uint (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 1152 "samples.go"
-	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1153 "samples.go"
-	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1154 "samples.go"
-	uint mt[19] = {0};
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1155 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	uint mt[19] = {0};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
-			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 283, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 284, &dc_b3)]), &dc_b3) >> 30)) + (uint)iState;
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1160 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 287, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 288, &dc_b3)]), &dc_b3) >> 30)) + (uint)iState;
 		}
-#line 1161 "samples.go"
-		long iState_1 = 0L;
 #line 1162 "samples.go"
+		long iState_1 = 0L;
+#line 1163 "samples.go"
 		uint mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1164 "samples.go"
-				long iState1 = (long)((ulong)iState_1 + 1UL);
+			long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1165 "samples.go"
-				long iStateM = (long)((ulong)iState_1 + 9UL);
+				long iState1 = (long)((ulong)iState_1 + 1UL);
 #line 1166 "samples.go"
-				if (iState1 >= 19L) {
+				long iStateM = (long)((ulong)iState_1 + 9UL);
 #line 1167 "samples.go"
+				if (iState1 >= 19L) {
+#line 1168 "samples.go"
 					iState1 = (long)((ulong)iState1 - 19UL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19L) {
 #line 1170 "samples.go"
+				if (iStateM >= 19L) {
+#line 1171 "samples.go"
 					iStateM = (long)((ulong)iStateM - 19UL);
 				}
-#line 1172 "samples.go"
-				uint mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b4)]), &dc_b4);
+				uint mti = mti1;
 #line 1174 "samples.go"
-				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b5)]), &dc_b5);
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b4)]), &dc_b4);
 #line 1175 "samples.go"
-				uint x = (mti & 4294967294u) | (mti1 & 1u);
+				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b5)]), &dc_b5);
 #line 1176 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b6)];
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b6)];
 				uint dc_t1 = x;
 				if (!dc_b6) {
 					*dc_p7 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b8 = 0;
-				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 288, &dc_b8)];
+				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 292, &dc_b8)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b8) {
 					*dc_p9 = dc_t2;
@@ -8778,7 +8934,7 @@ __kernel void MersenneTwister(__global float* dRandom, long dRandom_len, __globa
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 __kernel void MersenneTwister_fast(__global float* dRandom, long dRandom_len, __global const MTParams* restrict ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8787,85 +8943,85 @@ __kernel void MersenneTwister_fast(__global float* dRandom, long dRandom_len, __
 	uint (*dc_p5);
 	int dc_b6 = 0;
 	__global float (*dc_p7);
-#line 1152 "samples.go"
-	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1153 "samples.go"
-	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1154 "samples.go"
-	uint mt[19] = {0};
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1155 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	uint mt[19] = {0};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1160 "samples.go"
 			mt[iState] = 1812433253u * (mt[(long)((ulong)iState - 1UL)] ^ (mt[(long)((ulong)iState - 1UL)] >> 30)) + (uint)iState;
 		}
-#line 1161 "samples.go"
-		long iState_1 = 0L;
 #line 1162 "samples.go"
+		long iState_1 = 0L;
+#line 1163 "samples.go"
 		uint mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1164 "samples.go"
-				long iState1 = (long)((ulong)iState_1 + 1UL);
+			long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1165 "samples.go"
-				long iStateM = (long)((ulong)iState_1 + 9UL);
+				long iState1 = (long)((ulong)iState_1 + 1UL);
 #line 1166 "samples.go"
-				if (iState1 >= 19L) {
+				long iStateM = (long)((ulong)iState_1 + 9UL);
 #line 1167 "samples.go"
+				if (iState1 >= 19L) {
+#line 1168 "samples.go"
 					iState1 = (long)((ulong)iState1 - 19UL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19L) {
 #line 1170 "samples.go"
+				if (iStateM >= 19L) {
+#line 1171 "samples.go"
 					iStateM = (long)((ulong)iStateM - 19UL);
 				}
-#line 1172 "samples.go"
-				uint mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b2)]), &dc_b2);
+				uint mti = mti1;
 #line 1174 "samples.go"
-				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b3)]), &dc_b3);
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b2)]), &dc_b2);
 #line 1175 "samples.go"
-				uint x = (mti & 4294967294u) | (mti1 & 1u);
+				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b3)]), &dc_b3);
 #line 1176 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b4 = 0;
-				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b4)];
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b4)];
 				uint dc_t1 = x;
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 288, &dc_b6)];
+				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 292, &dc_b6)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b6) {
 					*dc_p7 = dc_t2;
@@ -8875,7 +9031,7 @@ __kernel void MersenneTwister_fast(__global float* dRandom, long dRandom_len, __
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 __kernel void MersenneTwister_aliased(__global float* dRandom, long dRandom_len, __global const MTParams* ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8886,85 +9042,85 @@ __kernel void MersenneTwister_aliased(__global float* dRandom, long dRandom_len,
 	uint (*dc_p7);
 	int dc_b8 = 0;
 	__global float (*dc_p9);
-#line 1152 "samples.go"
-	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1153 "samples.go"
-	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1154 "samples.go"
-	uint mt[19] = {0};
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1155 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	uint mt[19] = {0};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
-			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 283, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 284, &dc_b3)]), &dc_b3) >> 30)) + (uint)iState;
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1160 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 287, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 288, &dc_b3)]), &dc_b3) >> 30)) + (uint)iState;
 		}
-#line 1161 "samples.go"
-		long iState_1 = 0L;
 #line 1162 "samples.go"
+		long iState_1 = 0L;
+#line 1163 "samples.go"
 		uint mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1164 "samples.go"
-				long iState1 = (long)((ulong)iState_1 + 1UL);
+			long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1165 "samples.go"
-				long iStateM = (long)((ulong)iState_1 + 9UL);
+				long iState1 = (long)((ulong)iState_1 + 1UL);
 #line 1166 "samples.go"
-				if (iState1 >= 19L) {
+				long iStateM = (long)((ulong)iState_1 + 9UL);
 #line 1167 "samples.go"
+				if (iState1 >= 19L) {
+#line 1168 "samples.go"
 					iState1 = (long)((ulong)iState1 - 19UL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19L) {
 #line 1170 "samples.go"
+				if (iStateM >= 19L) {
+#line 1171 "samples.go"
 					iStateM = (long)((ulong)iStateM - 19UL);
 				}
-#line 1172 "samples.go"
-				uint mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b4)]), &dc_b4);
+				uint mti = mti1;
 #line 1174 "samples.go"
-				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b5)]), &dc_b5);
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b4)]), &dc_b4);
 #line 1175 "samples.go"
-				uint x = (mti & 4294967294u) | (mti1 & 1u);
+				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b5)]), &dc_b5);
 #line 1176 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b6)];
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b6)];
 				uint dc_t1 = x;
 				if (!dc_b6) {
 					*dc_p7 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b8 = 0;
-				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 288, &dc_b8)];
+				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 292, &dc_b8)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b8) {
 					*dc_p9 = dc_t2;
@@ -8974,7 +9130,7 @@ __kernel void MersenneTwister_aliased(__global float* dRandom, long dRandom_len,
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 __kernel void MersenneTwister_aliased_fast(__global float* dRandom, long dRandom_len, __global const MTParams* ds, long ds_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8983,85 +9139,85 @@ __kernel void MersenneTwister_aliased_fast(__global float* dRandom, long dRandom
 	uint (*dc_p5);
 	int dc_b6 = 0;
 	__global float (*dc_p7);
-#line 1152 "samples.go"
-	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1153 "samples.go"
-	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1154 "samples.go"
-	uint mt[19] = {0};
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1155 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	uint mt[19] = {0};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1160 "samples.go"
 			mt[iState] = 1812433253u * (mt[(long)((ulong)iState - 1UL)] ^ (mt[(long)((ulong)iState - 1UL)] >> 30)) + (uint)iState;
 		}
-#line 1161 "samples.go"
-		long iState_1 = 0L;
 #line 1162 "samples.go"
+		long iState_1 = 0L;
+#line 1163 "samples.go"
 		uint mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1164 "samples.go"
-				long iState1 = (long)((ulong)iState_1 + 1UL);
+			long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1165 "samples.go"
-				long iStateM = (long)((ulong)iState_1 + 9UL);
+				long iState1 = (long)((ulong)iState_1 + 1UL);
 #line 1166 "samples.go"
-				if (iState1 >= 19L) {
+				long iStateM = (long)((ulong)iState_1 + 9UL);
 #line 1167 "samples.go"
+				if (iState1 >= 19L) {
+#line 1168 "samples.go"
 					iState1 = (long)((ulong)iState1 - 19UL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19L) {
 #line 1170 "samples.go"
+				if (iStateM >= 19L) {
+#line 1171 "samples.go"
 					iStateM = (long)((ulong)iStateM - 19UL);
 				}
-#line 1172 "samples.go"
-				uint mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b2)]), &dc_b2);
+				uint mti = mti1;
 #line 1174 "samples.go"
-				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b3)]), &dc_b3);
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b2)]), &dc_b2);
 #line 1175 "samples.go"
-				uint x = (mti & 4294967294u) | (mti1 & 1u);
+				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b3)]), &dc_b3);
 #line 1176 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b4 = 0;
-				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b4)];
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b4)];
 				uint dc_t1 = x;
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 288, &dc_b6)];
+				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 292, &dc_b6)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b6) {
 					*dc_p7 = dc_t2;
@@ -9071,7 +9227,7 @@ __kernel void MersenneTwister_aliased_fast(__global float* dRandom, long dRandom
 	}
 }
 
-#line 1202 "samples.go"
+#line 1203 "samples.go"
 __kernel void BoxMullerGPU(__global float* dRandom, long dRandom_len, long nPerRng, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9079,28 +9235,28 @@ __kernel void BoxMullerGPU(__global float* dRandom, long dRandom_len, long nPerR
 	__global float (*dc_p4);
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 1203 "samples.go"
-	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1204 "samples.go"
-	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
+	long tid = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1205 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	long threadN = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_num_groups(0));
 #line 1206 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1207 "samples.go"
 		for (long iOut = 0L; iOut < nPerRng; iOut = (long)((ulong)iOut + 2UL)) {
-#line 1207 "samples.go"
-			long a = (long)((ulong)iRng + (ulong)iOut * 256UL);
-#line 1207 "samples.go"
-			long b = (long)((ulong)iRng + ((ulong)iOut + 1UL) * 256UL);
 #line 1208 "samples.go"
-			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 291, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 292, &dc_b2)]), &dc_b2));
+			long a = (long)((ulong)iRng + (ulong)iOut * 256UL);
+#line 1208 "samples.go"
+			long b = (long)((ulong)iRng + ((ulong)iOut + 1UL) * 256UL);
+#line 1209 "samples.go"
+			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 295, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 296, &dc_b2)]), &dc_b2));
 			dc_b3 = 0;
-			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 289, &dc_b3)];
+			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 293, &dc_b3)];
 			float dc_t2 = dc_t1.r0;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 			dc_b5 = 0;
-			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 290, &dc_b5)];
+			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 294, &dc_b5)];
 			float dc_t3 = dc_t1.r1;
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
@@ -9109,7 +9265,7 @@ __kernel void BoxMullerGPU(__global float* dRandom, long dRandom_len, long nPerR
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 __kernel void RecursiveGaussian(__global const uint* restrict id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9120,178 +9276,178 @@ __kernel void RecursiveGaussian(__global const uint* restrict id, long id_len, _
 	int dc_b7 = 0;
 	__global uint (*dc_p8);
 	int dc_b9 = 0;
-#line 1247 "samples.go"
-	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1248 "samples.go"
-	if (x >= w) {
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 293, &dc_b1)]), &dc_b1));
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long tmp = h;
-#line 1255 "samples.go"
-		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 294, &dc_b2)]), &dc_b2));
+		long tmp = h;
+#line 1256 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 298, &dc_b2)]), &dc_b2));
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			dc_b3 = 0;
-			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 295, &dc_b3)];
+			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b3)];
 			uint dc_t1 = floatToRGBA(yc);
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
 			}
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 296, &dc_b5)]), &dc_b5));
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 300, &dc_b5)]), &dc_b5));
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 297, &dc_b6)]), &dc_b6));
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 301, &dc_b6)]), &dc_b6));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b7)];
-		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b9)]), &dc_b9)), yc_1));
+		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 302, &dc_b7)];
+		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 303, &dc_b9)]), &dc_b9)), yc_1));
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 __kernel void RecursiveGaussian_fast(__global const uint* restrict id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
 	int dc_b4 = 0;
-#line 1247 "samples.go"
-	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1248 "samples.go"
-	if (x >= w) {
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(id[x]);
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(id[x]);
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long tmp = h;
-#line 1255 "samples.go"
-		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
+		long tmp = h;
+#line 1256 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			od[(long)((ulong)x + (ulong)y * (ulong)w)] = floatToRGBA(yc);
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(id[last]);
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(id[last]);
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 301, &dc_b1)]), &dc_b1));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b2)];
-		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b4)]), &dc_b4)), yc_1));
+		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 302, &dc_b2)];
+		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 303, &dc_b4)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 __kernel void RecursiveGaussian_aliased(__global const uint* id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9302,178 +9458,178 @@ __kernel void RecursiveGaussian_aliased(__global const uint* id, long id_len, __
 	int dc_b7 = 0;
 	__global uint (*dc_p8);
 	int dc_b9 = 0;
-#line 1247 "samples.go"
-	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1248 "samples.go"
-	if (x >= w) {
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 293, &dc_b1)]), &dc_b1));
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long tmp = h;
-#line 1255 "samples.go"
-		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 294, &dc_b2)]), &dc_b2));
+		long tmp = h;
+#line 1256 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 298, &dc_b2)]), &dc_b2));
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			dc_b3 = 0;
-			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 295, &dc_b3)];
+			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b3)];
 			uint dc_t1 = floatToRGBA(yc);
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
 			}
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 296, &dc_b5)]), &dc_b5));
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 300, &dc_b5)]), &dc_b5));
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 297, &dc_b6)]), &dc_b6));
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 301, &dc_b6)]), &dc_b6));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b7)];
-		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b9)]), &dc_b9)), yc_1));
+		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 302, &dc_b7)];
+		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 303, &dc_b9)]), &dc_b9)), yc_1));
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 __kernel void RecursiveGaussian_aliased_fast(__global const uint* id, long id_len, __global uint* od, long od_len, long w, long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global uint (*dc_p3);
 	int dc_b4 = 0;
-#line 1247 "samples.go"
-	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1248 "samples.go"
-	if (x >= w) {
+	long x = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(id[x]);
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(id[x]);
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long tmp = h;
-#line 1255 "samples.go"
-		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
+		long tmp = h;
+#line 1256 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			od[(long)((ulong)x + (ulong)y * (ulong)w)] = floatToRGBA(yc);
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(id[last]);
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(id[last]);
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 301, &dc_b1)]), &dc_b1));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b2)];
-		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b4)]), &dc_b4)), yc_1));
+		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 302, &dc_b2)];
+		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 303, &dc_b4)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 1313 "samples.go"
+#line 1314 "samples.go"
 __kernel void StereoDisparity(__global const uint* restrict left, long left_len, __global const uint* restrict right, long right_len, __global uint* out, long out_len, long w, long h, long minDisparity, long maxDisparity, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -9485,115 +9641,115 @@ __kernel void StereoDisparity(__global const uint* restrict left, long left_len,
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global uint (*dc_p10);
-#line 1320 "samples.go"
+#line 1321 "samples.go"
 	__local uint sh20[24][48];
-#line 1314 "samples.go"
-	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1315 "samples.go"
-	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1316 "samples.go"
-	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
+	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 1317 "samples.go"
-	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
+	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
 #line 1318 "samples.go"
-	uint bestCost = 9999999u;
+	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
 #line 1319 "samples.go"
-	uint bestDisparity = 0u;
+	uint bestCost = 9999999u;
 #line 1320 "samples.go"
+	uint bestDisparity = 0u;
+#line 1321 "samples.go"
 	__local uint (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	uint imLeftA[3] = {0};
-#line 1321 "samples.go"
-	uint imLeftB[3] = {0};
 #line 1322 "samples.go"
-	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
+	uint imLeftA[3] = {0};
+#line 1322 "samples.go"
+	uint imLeftB[3] = {0};
 #line 1323 "samples.go"
-		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
+	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL + 32UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1328 "samples.go"
-		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1329 "samples.go"
-			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
+		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1330 "samples.go"
-			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
 #line 1331 "samples.go"
+			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_1), 24, dc_fault, dc_tag, 300, &dc_b1)][dc_ix((long)((ulong)sidx - 8UL), 48, dc_fault, dc_tag, 301, &dc_b1)];
+			dc_p2 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_1), 24, dc_fault, dc_tag, 304, &dc_b1)][dc_ix((long)((ulong)sidx - 8UL), 48, dc_fault, dc_tag, 305, &dc_b1)];
 			uint dc_t1 = sad(imLeftA[i_1], imRight);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 1333 "samples.go"
-		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1334 "samples.go"
-			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
+		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1335 "samples.go"
-			if ((long)get_local_id(0) < 16L) {
+			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
 #line 1336 "samples.go"
-				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+			if ((long)get_local_id(0) < 16L) {
 #line 1337 "samples.go"
+				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_2), 24, dc_fault, dc_tag, 302, &dc_b3)][dc_ix((long)((ulong)sidx - 8UL + 32UL), 48, dc_fault, dc_tag, 303, &dc_b3)];
+				dc_p4 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_2), 24, dc_fault, dc_tag, 306, &dc_b3)][dc_ix((long)((ulong)sidx - 8UL + 32UL), 48, dc_fault, dc_tag, 307, &dc_b3)];
 				uint dc_t2 = sad(imLeftB[i_2], imRight_1);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1342 "samples.go"
-		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1343 "samples.go"
-			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1344 "samples.go"
-			uint cost = 0;
+			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
 #line 1345 "samples.go"
-			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+			uint cost = 0;
 #line 1346 "samples.go"
-				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 304, &dc_b5)][dc_ix((long)((ulong)sidx + (ulong)i_3), 48, dc_fault, dc_tag, 305, &dc_b5)]), &dc_b5);
+			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 1347 "samples.go"
+				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 308, &dc_b5)][dc_ix((long)((ulong)sidx + (ulong)i_3), 48, dc_fault, dc_tag, 309, &dc_b5)]), &dc_b5);
 			}
-#line 1348 "samples.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1349 "samples.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1350 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 306, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 307, &dc_b6)];
+			dc_p7 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 310, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 311, &dc_b6)];
 			uint dc_t3 = cost;
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
-#line 1350 "samples.go"
+#line 1351 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1353 "samples.go"
-		uint cost_1 = 0;
 #line 1354 "samples.go"
-		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		uint cost_1 = 0;
 #line 1355 "samples.go"
-			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)i_4), 24, dc_fault, dc_tag, 308, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 309, &dc_b8)]), &dc_b8);
+		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1356 "samples.go"
+			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)i_4), 24, dc_fault, dc_tag, 312, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 313, &dc_b8)]), &dc_b8);
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (uint)(long)((ulong)d + 8UL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &out[dc_ix((long)((ulong)tidy * (ulong)w + (ulong)tidx), out_len, dc_fault, dc_tag, 310, &dc_b9)];
+		dc_p10 = &out[dc_ix((long)((ulong)tidy * (ulong)w + (ulong)tidx), out_len, dc_fault, dc_tag, 314, &dc_b9)];
 		uint dc_t4 = bestDisparity;
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
@@ -9601,105 +9757,105 @@ __kernel void StereoDisparity(__global const uint* restrict left, long left_len,
 	}
 }
 
-#line 1313 "samples.go"
-__kernel void StereoDisparity_fast(__global const uint* restrict left, long left_len, __global const uint* restrict right, long right_len, __global uint* out, long out_len, long w, long h, long minDisparity, long maxDisparity, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 1320 "samples.go"
-	__local uint sh20[24][48];
 #line 1314 "samples.go"
-	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+__kernel void StereoDisparity_fast(__global const uint* restrict left, long left_len, __global const uint* restrict right, long right_len, __global uint* out, long out_len, long w, long h, long minDisparity, long maxDisparity, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1321 "samples.go"
+	__local uint sh20[24][48];
 #line 1315 "samples.go"
-	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1316 "samples.go"
-	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
+	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 1317 "samples.go"
-	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
+	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
 #line 1318 "samples.go"
-	uint bestCost = 9999999u;
+	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
 #line 1319 "samples.go"
-	uint bestDisparity = 0u;
+	uint bestCost = 9999999u;
 #line 1320 "samples.go"
+	uint bestDisparity = 0u;
+#line 1321 "samples.go"
 	__local uint (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	uint imLeftA[3] = {0};
-#line 1321 "samples.go"
-	uint imLeftB[3] = {0};
 #line 1322 "samples.go"
-	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
+	uint imLeftA[3] = {0};
+#line 1322 "samples.go"
+	uint imLeftB[3] = {0};
 #line 1323 "samples.go"
-		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
+	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL + 32UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1328 "samples.go"
-		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1329 "samples.go"
-			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
+		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1330 "samples.go"
-			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
 #line 1331 "samples.go"
+			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			diff[(long)((ulong)sidy + (ulong)offset_1)][(long)((ulong)sidx - 8UL)] = sad(imLeftA[i_1], imRight);
 		}
-#line 1333 "samples.go"
-		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1334 "samples.go"
-			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
+		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1335 "samples.go"
-			if ((long)get_local_id(0) < 16L) {
+			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
 #line 1336 "samples.go"
-				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+			if ((long)get_local_id(0) < 16L) {
 #line 1337 "samples.go"
+				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				diff[(long)((ulong)sidy + (ulong)offset_2)][(long)((ulong)sidx - 8UL + 32UL)] = sad(imLeftB[i_2], imRight_1);
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1342 "samples.go"
-		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1343 "samples.go"
-			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1344 "samples.go"
-			uint cost = 0;
+			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
 #line 1345 "samples.go"
-			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+			uint cost = 0;
 #line 1346 "samples.go"
+			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 1347 "samples.go"
 				cost = cost + diff[(long)((ulong)sidy + (ulong)offset_3)][(long)((ulong)sidx + (ulong)i_3)];
 			}
-#line 1348 "samples.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1349 "samples.go"
-			diff[(long)((ulong)sidy + (ulong)offset_3)][sidx] = cost;
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1350 "samples.go"
+			diff[(long)((ulong)sidy + (ulong)offset_3)][sidx] = cost;
+#line 1351 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1353 "samples.go"
-		uint cost_1 = 0;
 #line 1354 "samples.go"
-		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		uint cost_1 = 0;
 #line 1355 "samples.go"
+		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1356 "samples.go"
 			cost_1 = cost_1 + diff[(long)((ulong)sidy + (ulong)i_4)][sidx];
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (uint)(long)((ulong)d + 8UL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		out[(long)((ulong)tidy * (ulong)w + (ulong)tidx)] = bestDisparity;
 	}
 }
 
-#line 1313 "samples.go"
+#line 1314 "samples.go"
 __kernel void StereoDisparity_aliased(__global const uint* left, long left_len, __global const uint* right, long right_len, __global uint* out, long out_len, long w, long h, long minDisparity, long maxDisparity, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -9711,115 +9867,115 @@ __kernel void StereoDisparity_aliased(__global const uint* left, long left_len, 
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global uint (*dc_p10);
-#line 1320 "samples.go"
+#line 1321 "samples.go"
 	__local uint sh20[24][48];
-#line 1314 "samples.go"
-	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1315 "samples.go"
-	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1316 "samples.go"
-	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
+	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 1317 "samples.go"
-	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
+	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
 #line 1318 "samples.go"
-	uint bestCost = 9999999u;
+	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
 #line 1319 "samples.go"
-	uint bestDisparity = 0u;
+	uint bestCost = 9999999u;
 #line 1320 "samples.go"
+	uint bestDisparity = 0u;
+#line 1321 "samples.go"
 	__local uint (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	uint imLeftA[3] = {0};
-#line 1321 "samples.go"
-	uint imLeftB[3] = {0};
 #line 1322 "samples.go"
-	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
+	uint imLeftA[3] = {0};
+#line 1322 "samples.go"
+	uint imLeftB[3] = {0};
 #line 1323 "samples.go"
-		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
+	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL + 32UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1328 "samples.go"
-		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1329 "samples.go"
-			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
+		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1330 "samples.go"
-			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
 #line 1331 "samples.go"
+			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_1), 24, dc_fault, dc_tag, 300, &dc_b1)][dc_ix((long)((ulong)sidx - 8UL), 48, dc_fault, dc_tag, 301, &dc_b1)];
+			dc_p2 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_1), 24, dc_fault, dc_tag, 304, &dc_b1)][dc_ix((long)((ulong)sidx - 8UL), 48, dc_fault, dc_tag, 305, &dc_b1)];
 			uint dc_t1 = sad(imLeftA[i_1], imRight);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 1333 "samples.go"
-		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1334 "samples.go"
-			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
+		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1335 "samples.go"
-			if ((long)get_local_id(0) < 16L) {
+			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
 #line 1336 "samples.go"
-				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+			if ((long)get_local_id(0) < 16L) {
 #line 1337 "samples.go"
+				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_2), 24, dc_fault, dc_tag, 302, &dc_b3)][dc_ix((long)((ulong)sidx - 8UL + 32UL), 48, dc_fault, dc_tag, 303, &dc_b3)];
+				dc_p4 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_2), 24, dc_fault, dc_tag, 306, &dc_b3)][dc_ix((long)((ulong)sidx - 8UL + 32UL), 48, dc_fault, dc_tag, 307, &dc_b3)];
 				uint dc_t2 = sad(imLeftB[i_2], imRight_1);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1342 "samples.go"
-		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1343 "samples.go"
-			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1344 "samples.go"
-			uint cost = 0;
+			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
 #line 1345 "samples.go"
-			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+			uint cost = 0;
 #line 1346 "samples.go"
-				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 304, &dc_b5)][dc_ix((long)((ulong)sidx + (ulong)i_3), 48, dc_fault, dc_tag, 305, &dc_b5)]), &dc_b5);
+			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 1347 "samples.go"
+				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 308, &dc_b5)][dc_ix((long)((ulong)sidx + (ulong)i_3), 48, dc_fault, dc_tag, 309, &dc_b5)]), &dc_b5);
 			}
-#line 1348 "samples.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1349 "samples.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1350 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 306, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 307, &dc_b6)];
+			dc_p7 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 310, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 311, &dc_b6)];
 			uint dc_t3 = cost;
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
-#line 1350 "samples.go"
+#line 1351 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1353 "samples.go"
-		uint cost_1 = 0;
 #line 1354 "samples.go"
-		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		uint cost_1 = 0;
 #line 1355 "samples.go"
-			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)i_4), 24, dc_fault, dc_tag, 308, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 309, &dc_b8)]), &dc_b8);
+		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1356 "samples.go"
+			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)i_4), 24, dc_fault, dc_tag, 312, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 313, &dc_b8)]), &dc_b8);
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (uint)(long)((ulong)d + 8UL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &out[dc_ix((long)((ulong)tidy * (ulong)w + (ulong)tidx), out_len, dc_fault, dc_tag, 310, &dc_b9)];
+		dc_p10 = &out[dc_ix((long)((ulong)tidy * (ulong)w + (ulong)tidx), out_len, dc_fault, dc_tag, 314, &dc_b9)];
 		uint dc_t4 = bestDisparity;
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
@@ -9827,105 +9983,105 @@ __kernel void StereoDisparity_aliased(__global const uint* left, long left_len, 
 	}
 }
 
-#line 1313 "samples.go"
-__kernel void StereoDisparity_aliased_fast(__global const uint* left, long left_len, __global const uint* right, long right_len, __global uint* out, long out_len, long w, long h, long minDisparity, long maxDisparity, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 1320 "samples.go"
-	__local uint sh20[24][48];
 #line 1314 "samples.go"
-	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
+__kernel void StereoDisparity_aliased_fast(__global const uint* left, long left_len, __global const uint* right, long right_len, __global uint* out, long out_len, long w, long h, long minDisparity, long maxDisparity, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1321 "samples.go"
+	__local uint sh20[24][48];
 #line 1315 "samples.go"
-	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
+	long tidx = (long)((ulong)(long)get_local_size(0) * (ulong)(long)get_group_id(0) + (ulong)(long)get_local_id(0));
 #line 1316 "samples.go"
-	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
+	long tidy = (long)((ulong)(long)get_local_size(1) * (ulong)(long)get_group_id(1) + (ulong)(long)get_local_id(1));
 #line 1317 "samples.go"
-	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
+	long sidx = (long)((ulong)(long)get_local_id(0) + 8UL);
 #line 1318 "samples.go"
-	uint bestCost = 9999999u;
+	long sidy = (long)((ulong)(long)get_local_id(1) + 8UL);
 #line 1319 "samples.go"
-	uint bestDisparity = 0u;
+	uint bestCost = 9999999u;
 #line 1320 "samples.go"
+	uint bestDisparity = 0u;
+#line 1321 "samples.go"
 	__local uint (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	uint imLeftA[3] = {0};
-#line 1321 "samples.go"
-	uint imLeftB[3] = {0};
 #line 1322 "samples.go"
-	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
+	uint imLeftA[3] = {0};
+#line 1322 "samples.go"
+	uint imLeftB[3] = {0};
 #line 1323 "samples.go"
-		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
+	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL + 32UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1328 "samples.go"
-		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1329 "samples.go"
-			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
+		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1330 "samples.go"
-			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
 #line 1331 "samples.go"
+			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			diff[(long)((ulong)sidy + (ulong)offset_1)][(long)((ulong)sidx - 8UL)] = sad(imLeftA[i_1], imRight);
 		}
-#line 1333 "samples.go"
-		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1334 "samples.go"
-			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
+		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1335 "samples.go"
-			if ((long)get_local_id(0) < 16L) {
+			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
 #line 1336 "samples.go"
-				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+			if ((long)get_local_id(0) < 16L) {
 #line 1337 "samples.go"
+				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				diff[(long)((ulong)sidy + (ulong)offset_2)][(long)((ulong)sidx - 8UL + 32UL)] = sad(imLeftB[i_2], imRight_1);
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1342 "samples.go"
-		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1343 "samples.go"
-			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1344 "samples.go"
-			uint cost = 0;
+			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
 #line 1345 "samples.go"
-			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+			uint cost = 0;
 #line 1346 "samples.go"
+			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 1347 "samples.go"
 				cost = cost + diff[(long)((ulong)sidy + (ulong)offset_3)][(long)((ulong)sidx + (ulong)i_3)];
 			}
-#line 1348 "samples.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1349 "samples.go"
-			diff[(long)((ulong)sidy + (ulong)offset_3)][sidx] = cost;
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1350 "samples.go"
+			diff[(long)((ulong)sidy + (ulong)offset_3)][sidx] = cost;
+#line 1351 "samples.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1353 "samples.go"
-		uint cost_1 = 0;
 #line 1354 "samples.go"
-		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		uint cost_1 = 0;
 #line 1355 "samples.go"
+		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1356 "samples.go"
 			cost_1 = cost_1 + diff[(long)((ulong)sidy + (ulong)i_4)][sidx];
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (uint)(long)((ulong)d + 8UL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		out[(long)((ulong)tidy * (ulong)w + (ulong)tidx)] = bestDisparity;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 __kernel void GICOV(long gradM, __global const float* restrict gradX, long gradX_len, __global const float* restrict gradY, long gradY_len, __global const int* restrict tX, long tX_len, __global const int* restrict tY, long tY_len, __global const float* restrict cosAngle, long cosAngle_len, __global const float* restrict sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9935,110 +10091,110 @@ __kernel void GICOV(long gradM, __global const float* restrict gradX, long gradX
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global float (*dc_p8);
-#line 1384 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1385 "samples.go"
-	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
 #line 1391 "samples.go"
-			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 315, &dc_b1)]), &dc_b1));
 #line 1392 "samples.go"
-			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 316, &dc_b2)]), &dc_b2));
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 318, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 320, &dc_b6)]), &dc_b6);
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 321, &dc_b7)];
 	float dc_t1 = maxGICOV;
 	if (!dc_b7) {
 		*dc_p8 = dc_t1;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 __kernel void GICOV_fast(long gradM, __global const float* restrict gradX, long gradX_len, __global const float* restrict gradY, long gradY_len, __global const int* restrict tX, long tX_len, __global const int* restrict tY, long tY_len, __global const float* restrict cosAngle, long cosAngle_len, __global const float* restrict sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1384 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1385 "samples.go"
-	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
 #line 1391 "samples.go"
-			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
+			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
 #line 1392 "samples.go"
-			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b2)]), &dc_b2) * sinAngle[n];
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	gicov[(long)((ulong)i * (ulong)gradM + (ulong)j)] = maxGICOV;
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 __kernel void GICOV_aliased(long gradM, __global const float* gradX, long gradX_len, __global const float* gradY, long gradY_len, __global const int* tX, long tX_len, __global const int* tY, long tY_len, __global const float* cosAngle, long cosAngle_len, __global const float* sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -10048,110 +10204,110 @@ __kernel void GICOV_aliased(long gradM, __global const float* gradX, long gradX_
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global float (*dc_p8);
-#line 1384 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1385 "samples.go"
-	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
 #line 1391 "samples.go"
-			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 315, &dc_b1)]), &dc_b1));
 #line 1392 "samples.go"
-			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 316, &dc_b2)]), &dc_b2));
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 318, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 320, &dc_b6)]), &dc_b6);
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 321, &dc_b7)];
 	float dc_t1 = maxGICOV;
 	if (!dc_b7) {
 		*dc_p8 = dc_t1;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 __kernel void GICOV_aliased_fast(long gradM, __global const float* gradX, long gradX_len, __global const float* gradY, long gradY_len, __global const int* tX, long tX_len, __global const int* tY, long tY_len, __global const float* cosAngle, long cosAngle_len, __global const float* sinAngle, long sinAngle_len, __global float* gicov, long gicov_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1384 "samples.go"
-	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1385 "samples.go"
-	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
+	long i = (long)((ulong)(long)get_group_id(0) + 4UL + 2UL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long j = (long)((ulong)(long)get_local_id(0) + 4UL + 2UL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
 #line 1391 "samples.go"
-			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
+			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
 #line 1392 "samples.go"
-			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b2)]), &dc_b2) * sinAngle[n];
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	gicov[(long)((ulong)i * (ulong)gradM + (ulong)j)] = maxGICOV;
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 __kernel void Dilate(long imgM, long imgN, long strelM, long strelN, __global const float* restrict img, long img_len, __global const float* restrict strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -10159,42 +10315,42 @@ __kernel void Dilate(long imgM, long imgN, long strelM, long strelN, __global co
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 1414 "samples.go"
-	long elCenterI = strelM / 2L;
-#line 1414 "samples.go"
-	long elCenterJ = strelN / 2L;
 #line 1415 "samples.go"
-	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long elCenterI = strelM / 2L;
+#line 1415 "samples.go"
+	long elCenterJ = strelN / 2L;
 #line 1416 "samples.go"
-	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1417 "samples.go"
-	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 322, &dc_b1))), &dc_b1);
 #line 1418 "samples.go"
+	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 323, &dc_b2))), &dc_b2);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long tmp = strelM;
-#line 1419 "samples.go"
-		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1420 "samples.go"
-			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+		long tmp = strelM;
+#line 1420 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1421 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1422 "samples.go"
 			if (y >= 0L && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1423 "samples.go"
-						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+					long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1424 "samples.go"
-						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1425 "samples.go"
+						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3) != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 325, &dc_b4)]), &dc_b4);
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10204,55 +10360,55 @@ __kernel void Dilate(long imgM, long imgN, long strelM, long strelN, __global co
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 326, &dc_b5)];
 	float dc_t1 = maxV;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 __kernel void Dilate_fast(long imgM, long imgN, long strelM, long strelN, __global const float* restrict img, long img_len, __global const float* restrict strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
-#line 1414 "samples.go"
-	long elCenterI = strelM / 2L;
-#line 1414 "samples.go"
-	long elCenterJ = strelN / 2L;
 #line 1415 "samples.go"
-	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long elCenterI = strelM / 2L;
+#line 1415 "samples.go"
+	long elCenterJ = strelN / 2L;
 #line 1416 "samples.go"
-	long i = dc_rem_i64(threadID, imgM);
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1417 "samples.go"
-	long j = dc_div_i64(threadID, imgM);
+	long i = dc_rem_i64(threadID, imgM);
 #line 1418 "samples.go"
+	long j = dc_div_i64(threadID, imgM);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long tmp = strelM;
-#line 1419 "samples.go"
-		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1420 "samples.go"
-			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+		long tmp = strelM;
+#line 1420 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1421 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1422 "samples.go"
 			if (y >= 0L && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1423 "samples.go"
-						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+					long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1424 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1425 "samples.go"
 						if (x >= 0L && x < imgN && strel[(long)((ulong)elI * (ulong)strelN + (ulong)elJ)] != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10262,16 +10418,16 @@ __kernel void Dilate_fast(long imgM, long imgN, long strelM, long strelN, __glob
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 326, &dc_b1)];
 	float dc_t1 = maxV;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 __kernel void Dilate_aliased(long imgM, long imgN, long strelM, long strelN, __global const float* img, long img_len, __global const float* strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -10279,42 +10435,42 @@ __kernel void Dilate_aliased(long imgM, long imgN, long strelM, long strelN, __g
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global float (*dc_p6);
-#line 1414 "samples.go"
-	long elCenterI = strelM / 2L;
-#line 1414 "samples.go"
-	long elCenterJ = strelN / 2L;
 #line 1415 "samples.go"
-	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long elCenterI = strelM / 2L;
+#line 1415 "samples.go"
+	long elCenterJ = strelN / 2L;
 #line 1416 "samples.go"
-	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1417 "samples.go"
-	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 322, &dc_b1))), &dc_b1);
 #line 1418 "samples.go"
+	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 323, &dc_b2))), &dc_b2);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long tmp = strelM;
-#line 1419 "samples.go"
-		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1420 "samples.go"
-			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+		long tmp = strelM;
+#line 1420 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1421 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1422 "samples.go"
 			if (y >= 0L && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1423 "samples.go"
-						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+					long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1424 "samples.go"
-						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1425 "samples.go"
+						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3) != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 325, &dc_b4)]), &dc_b4);
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10324,55 +10480,55 @@ __kernel void Dilate_aliased(long imgM, long imgN, long strelM, long strelN, __g
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 326, &dc_b5)];
 	float dc_t1 = maxV;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 __kernel void Dilate_aliased_fast(long imgM, long imgN, long strelM, long strelN, __global const float* img, long img_len, __global const float* strel, long strel_len, __global float* dilated, long dilated_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
-#line 1414 "samples.go"
-	long elCenterI = strelM / 2L;
-#line 1414 "samples.go"
-	long elCenterJ = strelN / 2L;
 #line 1415 "samples.go"
-	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+	long elCenterI = strelM / 2L;
+#line 1415 "samples.go"
+	long elCenterJ = strelN / 2L;
 #line 1416 "samples.go"
-	long i = dc_rem_i64(threadID, imgM);
+	long threadID = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
 #line 1417 "samples.go"
-	long j = dc_div_i64(threadID, imgM);
+	long i = dc_rem_i64(threadID, imgM);
 #line 1418 "samples.go"
+	long j = dc_div_i64(threadID, imgM);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long tmp = strelM;
-#line 1419 "samples.go"
-		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1420 "samples.go"
-			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+		long tmp = strelM;
+#line 1420 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1421 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1422 "samples.go"
 			if (y >= 0L && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1423 "samples.go"
-						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+					long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1424 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1425 "samples.go"
 						if (x >= 0L && x < imgN && strel[(long)((ulong)elI * (ulong)strelN + (ulong)elJ)] != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10382,10 +10538,662 @@ __kernel void Dilate_aliased_fast(long imgM, long imgN, long strelM, long strelN
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 326, &dc_b1)];
 	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 1492 "samples.go"
+__kernel void CalcHash(__global uint* gridParticleHash, long gridParticleHash_len, __global uint* gridParticleIndex, long gridParticleIndex_len, __global const Float4* restrict pos, long pos_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global uint (*dc_p3);
+	int dc_b4 = 0;
+	__global uint (*dc_p5);
+#line 1493 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(index, pos_len, dc_fault, dc_tag, 327, &dc_b1)]), &dc_b1);
+#line 1498 "samples.go"
+	dc_b2 = 0;
+	dc_p3 = &gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 328, &dc_b2)];
+	uint dc_t1 = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1499 "samples.go"
+	dc_b4 = 0;
+	dc_p5 = &gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 329, &dc_b4)];
+	uint dc_t2 = index;
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+}
+
+#line 1492 "samples.go"
+__kernel void CalcHash_fast(__global uint* gridParticleHash, long gridParticleHash_len, __global uint* gridParticleIndex, long gridParticleIndex_len, __global const Float4* restrict pos, long pos_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1493 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = pos[index];
+#line 1498 "samples.go"
+	gridParticleHash[index] = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+#line 1499 "samples.go"
+	gridParticleIndex[index] = index;
+}
+
+#line 1492 "samples.go"
+__kernel void CalcHash_aliased(__global uint* gridParticleHash, long gridParticleHash_len, __global uint* gridParticleIndex, long gridParticleIndex_len, __global const Float4* pos, long pos_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global uint (*dc_p3);
+	int dc_b4 = 0;
+	__global uint (*dc_p5);
+#line 1493 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(index, pos_len, dc_fault, dc_tag, 327, &dc_b1)]), &dc_b1);
+#line 1498 "samples.go"
+	dc_b2 = 0;
+	dc_p3 = &gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 328, &dc_b2)];
+	uint dc_t1 = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1499 "samples.go"
+	dc_b4 = 0;
+	dc_p5 = &gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 329, &dc_b4)];
+	uint dc_t2 = index;
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+}
+
+#line 1492 "samples.go"
+__kernel void CalcHash_aliased_fast(__global uint* gridParticleHash, long gridParticleHash_len, __global uint* gridParticleIndex, long gridParticleIndex_len, __global const Float4* pos, long pos_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1493 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = pos[index];
+#line 1498 "samples.go"
+	gridParticleHash[index] = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+#line 1499 "samples.go"
+	gridParticleIndex[index] = index;
+}
+
+#line 1509 "samples.go"
+__kernel void ReorderDataAndFindCellStart(__global uint* cellStart, long cellStart_len, __global uint* cellEnd, long cellEnd_len, __global Float4* sortedPos, long sortedPos_len, __global Float4* sortedVel, long sortedVel_len, __global const uint* restrict gridParticleHash, long gridParticleHash_len, __global const uint* restrict gridParticleIndex, long gridParticleIndex_len, __global const Float4* restrict oldPos, long oldPos_len, __global const Float4* restrict oldVel, long oldVel_len, uint numParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local uint (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global uint (*dc_p7);
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global uint (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global Float4 (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global Float4 (*dc_p18);
+	int dc_b19 = 0;
+#line 1510 "samples.go"
+	__local uint sh21[65];
+#line 1510 "samples.go"
+	__local uint* sharedHash = sh21;
+#line 1511 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 1512 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)tx);
+#line 1513 "samples.go"
+	uint hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = dc_sel_u32((dc_b1 = 0, gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 330, &dc_b1)]), &dc_b1);
+#line 1516 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &sharedHash[dc_ix((long)((ulong)tx + 1UL), 65, dc_fault, dc_tag, 331, &dc_b2)];
+		uint dc_t1 = hash;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0L) {
+#line 1518 "samples.go"
+			sharedHash[0] = dc_sel_u32((dc_b4 = 0, gridParticleHash[dc_ix(index - 1u, gridParticleHash_len, dc_fault, dc_tag, 332, &dc_b4)]), &dc_b4);
+		}
+	}
+#line 1521 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != dc_sel_u32((dc_b5 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 333, &dc_b5)]), &dc_b5)) {
+#line 1524 "samples.go"
+			dc_b6 = 0;
+			dc_p7 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b6)];
+			uint dc_t2 = index;
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &cellEnd[dc_ix(dc_sel_u32((dc_b10 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 335, &dc_b10)]), &dc_b10), cellEnd_len, dc_fault, dc_tag, 336, &dc_b8)];
+				uint dc_t3 = index;
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b11 = 0;
+			dc_p12 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b11)];
+			uint dc_t4 = index + 1u;
+			if (!dc_b11) {
+				*dc_p12 = dc_t4;
+			}
+		}
+#line 1532 "samples.go"
+		uint sortedIndex = dc_sel_u32((dc_b13 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 338, &dc_b13)]), &dc_b13);
+#line 1533 "samples.go"
+		dc_b14 = 0;
+		dc_p15 = &sortedPos[dc_ix(index, sortedPos_len, dc_fault, dc_tag, 339, &dc_b14)];
+		Float4 dc_t5 = dc_sel_Float4((dc_b16 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b16)]), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t5;
+		}
+#line 1534 "samples.go"
+		dc_b17 = 0;
+		dc_p18 = &sortedVel[dc_ix(index, sortedVel_len, dc_fault, dc_tag, 341, &dc_b17)];
+		Float4 dc_t6 = dc_sel_Float4((dc_b19 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
+		}
+	}
+}
+
+#line 1509 "samples.go"
+__kernel void ReorderDataAndFindCellStart_fast(__global uint* cellStart, long cellStart_len, __global uint* cellEnd, long cellEnd_len, __global Float4* sortedPos, long sortedPos_len, __global Float4* sortedVel, long sortedVel_len, __global const uint* restrict gridParticleHash, long gridParticleHash_len, __global const uint* restrict gridParticleIndex, long gridParticleIndex_len, __global const Float4* restrict oldPos, long oldPos_len, __global const Float4* restrict oldVel, long oldVel_len, uint numParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global uint (*dc_p2);
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 1510 "samples.go"
+	__local uint sh21[65];
+#line 1510 "samples.go"
+	__local uint* sharedHash = sh21;
+#line 1511 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 1512 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)tx);
+#line 1513 "samples.go"
+	uint hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = gridParticleHash[index];
+#line 1516 "samples.go"
+		sharedHash[(long)((ulong)tx + 1UL)] = hash;
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0L) {
+#line 1518 "samples.go"
+			sharedHash[0] = gridParticleHash[index - 1u];
+		}
+	}
+#line 1521 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != sharedHash[tx]) {
+#line 1524 "samples.go"
+			dc_b1 = 0;
+			dc_p2 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b1)];
+			uint dc_t1 = index;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b3 = 0;
+				dc_p4 = &cellEnd[dc_ix(sharedHash[tx], cellEnd_len, dc_fault, dc_tag, 336, &dc_b3)];
+				uint dc_t2 = index;
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b5 = 0;
+			dc_p6 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b5)];
+			uint dc_t3 = index + 1u;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+#line 1532 "samples.go"
+		uint sortedIndex = gridParticleIndex[index];
+#line 1533 "samples.go"
+		sortedPos[index] = dc_sel_Float4((dc_b7 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b7)]), &dc_b7);
+#line 1534 "samples.go"
+		sortedVel[index] = dc_sel_Float4((dc_b8 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 1509 "samples.go"
+__kernel void ReorderDataAndFindCellStart_aliased(__global uint* cellStart, long cellStart_len, __global uint* cellEnd, long cellEnd_len, __global Float4* sortedPos, long sortedPos_len, __global Float4* sortedVel, long sortedVel_len, __global const uint* gridParticleHash, long gridParticleHash_len, __global const uint* gridParticleIndex, long gridParticleIndex_len, __global const Float4* oldPos, long oldPos_len, __global const Float4* oldVel, long oldVel_len, uint numParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local uint (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global uint (*dc_p7);
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global uint (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	__global Float4 (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global Float4 (*dc_p18);
+	int dc_b19 = 0;
+#line 1510 "samples.go"
+	__local uint sh21[65];
+#line 1510 "samples.go"
+	__local uint* sharedHash = sh21;
+#line 1511 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 1512 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)tx);
+#line 1513 "samples.go"
+	uint hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = dc_sel_u32((dc_b1 = 0, gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 330, &dc_b1)]), &dc_b1);
+#line 1516 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &sharedHash[dc_ix((long)((ulong)tx + 1UL), 65, dc_fault, dc_tag, 331, &dc_b2)];
+		uint dc_t1 = hash;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0L) {
+#line 1518 "samples.go"
+			sharedHash[0] = dc_sel_u32((dc_b4 = 0, gridParticleHash[dc_ix(index - 1u, gridParticleHash_len, dc_fault, dc_tag, 332, &dc_b4)]), &dc_b4);
+		}
+	}
+#line 1521 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != dc_sel_u32((dc_b5 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 333, &dc_b5)]), &dc_b5)) {
+#line 1524 "samples.go"
+			dc_b6 = 0;
+			dc_p7 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b6)];
+			uint dc_t2 = index;
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &cellEnd[dc_ix(dc_sel_u32((dc_b10 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 335, &dc_b10)]), &dc_b10), cellEnd_len, dc_fault, dc_tag, 336, &dc_b8)];
+				uint dc_t3 = index;
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b11 = 0;
+			dc_p12 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b11)];
+			uint dc_t4 = index + 1u;
+			if (!dc_b11) {
+				*dc_p12 = dc_t4;
+			}
+		}
+#line 1532 "samples.go"
+		uint sortedIndex = dc_sel_u32((dc_b13 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 338, &dc_b13)]), &dc_b13);
+#line 1533 "samples.go"
+		dc_b14 = 0;
+		dc_p15 = &sortedPos[dc_ix(index, sortedPos_len, dc_fault, dc_tag, 339, &dc_b14)];
+		Float4 dc_t5 = dc_sel_Float4((dc_b16 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b16)]), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t5;
+		}
+#line 1534 "samples.go"
+		dc_b17 = 0;
+		dc_p18 = &sortedVel[dc_ix(index, sortedVel_len, dc_fault, dc_tag, 341, &dc_b17)];
+		Float4 dc_t6 = dc_sel_Float4((dc_b19 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
+		}
+	}
+}
+
+#line 1509 "samples.go"
+__kernel void ReorderDataAndFindCellStart_aliased_fast(__global uint* cellStart, long cellStart_len, __global uint* cellEnd, long cellEnd_len, __global Float4* sortedPos, long sortedPos_len, __global Float4* sortedVel, long sortedVel_len, __global const uint* gridParticleHash, long gridParticleHash_len, __global const uint* gridParticleIndex, long gridParticleIndex_len, __global const Float4* oldPos, long oldPos_len, __global const Float4* oldVel, long oldVel_len, uint numParticles, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global uint (*dc_p2);
+	int dc_b3 = 0;
+	__global uint (*dc_p4);
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 1510 "samples.go"
+	__local uint sh21[65];
+#line 1510 "samples.go"
+	__local uint* sharedHash = sh21;
+#line 1511 "samples.go"
+	long tx = (long)get_local_id(0);
+#line 1512 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)tx);
+#line 1513 "samples.go"
+	uint hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = gridParticleHash[index];
+#line 1516 "samples.go"
+		sharedHash[(long)((ulong)tx + 1UL)] = hash;
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0L) {
+#line 1518 "samples.go"
+			sharedHash[0] = gridParticleHash[index - 1u];
+		}
+	}
+#line 1521 "samples.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != sharedHash[tx]) {
+#line 1524 "samples.go"
+			dc_b1 = 0;
+			dc_p2 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b1)];
+			uint dc_t1 = index;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b3 = 0;
+				dc_p4 = &cellEnd[dc_ix(sharedHash[tx], cellEnd_len, dc_fault, dc_tag, 336, &dc_b3)];
+				uint dc_t2 = index;
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b5 = 0;
+			dc_p6 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b5)];
+			uint dc_t3 = index + 1u;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+#line 1532 "samples.go"
+		uint sortedIndex = gridParticleIndex[index];
+#line 1533 "samples.go"
+		sortedPos[index] = dc_sel_Float4((dc_b7 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b7)]), &dc_b7);
+#line 1534 "samples.go"
+		sortedVel[index] = dc_sel_Float4((dc_b8 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 1579 "samples.go"
+__kernel void Collide(__global Float4* newVel, long newVel_len, __global const Float4* restrict oldPos, long oldPos_len, __global const Float4* restrict oldVel, long oldVel_len, __global const uint* restrict gridParticleIndex, long gridParticleIndex_len, __global const uint* restrict cellStart, long cellStart_len, __global const uint* restrict cellEnd, long cellEnd_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global Float4 (*dc_p4);
+	int dc_b5 = 0;
+#line 1580 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(dc_sel_Float4((dc_b1 = 0, oldPos[dc_ix(index, oldPos_len, dc_fault, dc_tag, 343, &dc_b1)]), &dc_b1));
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(dc_sel_Float4((dc_b2 = 0, oldVel[dc_ix(index, oldVel_len, dc_fault, dc_tag, 344, &dc_b2)]), &dc_b2));
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {0};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((uint)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((uint)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((uint)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = (Int3){(int)((uint)gridPos.X + (uint)x), (int)((uint)gridPos.Y + (uint)y), (int)((uint)gridPos.Z + (uint)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, (Float3){0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b3 = 0;
+	dc_p4 = &newVel[dc_ix(dc_sel_u32((dc_b5 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 345, &dc_b5)]), &dc_b5), newVel_len, dc_fault, dc_tag, 346, &dc_b3)];
+	Float4 dc_t1 = (Float4){v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 1579 "samples.go"
+__kernel void Collide_fast(__global Float4* newVel, long newVel_len, __global const Float4* restrict oldPos, long oldPos_len, __global const Float4* restrict oldVel, long oldVel_len, __global const uint* restrict gridParticleIndex, long gridParticleIndex_len, __global const uint* restrict cellStart, long cellStart_len, __global const uint* restrict cellEnd, long cellEnd_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global Float4 (*dc_p2);
+#line 1580 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(oldPos[index]);
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(oldVel[index]);
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {0};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((uint)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((uint)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((uint)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = (Int3){(int)((uint)gridPos.X + (uint)x), (int)((uint)gridPos.Y + (uint)y), (int)((uint)gridPos.Z + (uint)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, (Float3){0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &newVel[dc_ix(gridParticleIndex[index], newVel_len, dc_fault, dc_tag, 346, &dc_b1)];
+	Float4 dc_t1 = (Float4){v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 1579 "samples.go"
+__kernel void Collide_aliased(__global Float4* newVel, long newVel_len, __global const Float4* oldPos, long oldPos_len, __global const Float4* oldVel, long oldVel_len, __global const uint* gridParticleIndex, long gridParticleIndex_len, __global const uint* cellStart, long cellStart_len, __global const uint* cellEnd, long cellEnd_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global Float4 (*dc_p4);
+	int dc_b5 = 0;
+#line 1580 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(dc_sel_Float4((dc_b1 = 0, oldPos[dc_ix(index, oldPos_len, dc_fault, dc_tag, 343, &dc_b1)]), &dc_b1));
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(dc_sel_Float4((dc_b2 = 0, oldVel[dc_ix(index, oldVel_len, dc_fault, dc_tag, 344, &dc_b2)]), &dc_b2));
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {0};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((uint)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((uint)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((uint)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = (Int3){(int)((uint)gridPos.X + (uint)x), (int)((uint)gridPos.Y + (uint)y), (int)((uint)gridPos.Z + (uint)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, (Float3){0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b3 = 0;
+	dc_p4 = &newVel[dc_ix(dc_sel_u32((dc_b5 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 345, &dc_b5)]), &dc_b5), newVel_len, dc_fault, dc_tag, 346, &dc_b3)];
+	Float4 dc_t1 = (Float4){v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 1579 "samples.go"
+__kernel void Collide_aliased_fast(__global Float4* newVel, long newVel_len, __global const Float4* oldPos, long oldPos_len, __global const Float4* oldVel, long oldVel_len, __global const uint* gridParticleIndex, long gridParticleIndex_len, __global const uint* cellStart, long cellStart_len, __global const uint* cellEnd, long cellEnd_len, uint numParticles, SimParams params, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global Float4 (*dc_p2);
+#line 1580 "samples.go"
+	uint index = (uint)(long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0));
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(oldPos[index]);
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(oldVel[index]);
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {0};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((uint)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((uint)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((uint)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = (Int3){(int)((uint)gridPos.X + (uint)x), (int)((uint)gridPos.Y + (uint)y), (int)((uint)gridPos.Z + (uint)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, (Float3){0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &newVel[dc_ix(gridParticleIndex[index], newVel_len, dc_fault, dc_tag, 346, &dc_b1)];
+	Float4 dc_t1 = (Float4){v.X, v.Y, v.Z, 0.0f};
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}

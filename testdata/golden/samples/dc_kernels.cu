@@ -4,6 +4,10 @@
 #error "dc: this CUDA C++ needs C++11 or later: compile it with the NVRTC option -std=c++17"
 #endif
 
+__device__ int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 __device__ unsigned int dc_cvtf32_u32(float x) {
 	return x >= -9.223372e+18f && x < 9.223372e+18f ? (unsigned int)(long long)x : 0;
 }
@@ -237,6 +241,40 @@ static_assert((0 + sizeof(float) + alignof(float) - 1) / alignof(float) * aligno
 static_assert((4 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of Float4.Z differs from Go");
 static_assert((8 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 12, "dc: offset of Float4.W differs from Go");
 
+struct Int3 {
+	int X;
+	int Y;
+	int Z;
+};
+static_assert(sizeof(Int3) == 12, "dc: size of Int3 differs from Go");
+static_assert(alignof(Int3) == 4, "dc: alignment of Int3 differs from Go");
+static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of Int3.Y differs from Go");
+static_assert((4 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 8, "dc: offset of Int3.Z differs from Go");
+
+struct SimParams {
+	Float3 ColliderPos;
+	float ColliderRadius;
+	Int3 GridSize;
+	Float3 WorldOrigin;
+	Float3 CellSize;
+	float ParticleRadius;
+	float Spring;
+	float Damping;
+	float Shear;
+	float Attraction;
+};
+static_assert(sizeof(SimParams) == 72, "dc: size of SimParams differs from Go");
+static_assert(alignof(SimParams) == 4, "dc: alignment of SimParams differs from Go");
+static_assert((0 + sizeof(Float3) + alignof(float) - 1) / alignof(float) * alignof(float) == 12, "dc: offset of SimParams.ColliderRadius differs from Go");
+static_assert((12 + sizeof(float) + alignof(Int3) - 1) / alignof(Int3) * alignof(Int3) == 16, "dc: offset of SimParams.GridSize differs from Go");
+static_assert((16 + sizeof(Int3) + alignof(Float3) - 1) / alignof(Float3) * alignof(Float3) == 28, "dc: offset of SimParams.WorldOrigin differs from Go");
+static_assert((28 + sizeof(Float3) + alignof(Float3) - 1) / alignof(Float3) * alignof(Float3) == 40, "dc: offset of SimParams.CellSize differs from Go");
+static_assert((40 + sizeof(Float3) + alignof(float) - 1) / alignof(float) * alignof(float) == 52, "dc: offset of SimParams.ParticleRadius differs from Go");
+static_assert((52 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 56, "dc: offset of SimParams.Spring differs from Go");
+static_assert((56 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 60, "dc: offset of SimParams.Damping differs from Go");
+static_assert((60 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 64, "dc: offset of SimParams.Shear differs from Go");
+static_assert((64 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 68, "dc: offset of SimParams.Attraction differs from Go");
+
 __device__ MCOption dc_sel_MCOption(MCOption v, const int* bad) {
 	if (*bad) {
 		MCOption z = {};
@@ -269,6 +307,14 @@ __device__ MTParams dc_sel_MTParams(MTParams v, const int* bad) {
 	return v;
 }
 
+__device__ Float4 dc_sel_Float4(Float4 v, const int* bad) {
+	if (*bad) {
+		Float4 z = {};
+		return z;
+	}
+	return v;
+}
+
 struct dc_ret_loadVariables {
 	float r0;
 	Float3 r1;
@@ -287,440 +333,550 @@ struct dc_ret_boxMuller {
 	float r1;
 };
 
-#line 240 "samples.go"
+#line 241 "samples.go"
 __device__ unsigned int atomicInc_(unsigned int* s, long long s_len, long long i, unsigned int limit, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	unsigned int (*dc_p3);
-#line 241 "samples.go"
-	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 242 "samples.go"
-	for (;;) {
+	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
 #line 243 "samples.go"
-		unsigned int next = old + 1u;
+	for (;;) {
 #line 244 "samples.go"
-		if (old >= limit) {
+		unsigned int next = old + 1u;
 #line 245 "samples.go"
+		if (old >= limit) {
+#line 246 "samples.go"
 			next = 0u;
 		}
-#line 247 "samples.go"
-		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
 #line 248 "samples.go"
-		if (got == old) {
+		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
 #line 249 "samples.go"
+		if (got == old) {
+#line 250 "samples.go"
 			return old;
 		}
-#line 251 "samples.go"
+#line 252 "samples.go"
 		old = got;
 	}
 }
 
-#line 257 "samples.go"
+#line 258 "samples.go"
 __device__ unsigned int atomicDec_(unsigned int* s, long long s_len, long long i, unsigned int limit, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	unsigned int (*dc_p3);
-#line 258 "samples.go"
-	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
 #line 259 "samples.go"
-	for (;;) {
+	unsigned int old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
 #line 260 "samples.go"
-		unsigned int next = old - 1u;
+	for (;;) {
 #line 261 "samples.go"
-		if (old == 0u || old > limit) {
+		unsigned int next = old - 1u;
 #line 262 "samples.go"
+		if (old == 0u || old > limit) {
+#line 263 "samples.go"
 			next = limit;
 		}
-#line 264 "samples.go"
-		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
 #line 265 "samples.go"
-		if (got == old) {
+		unsigned int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicCAS(dc_p3, old, next));
 #line 266 "samples.go"
+		if (got == old) {
+#line 267 "samples.go"
 			return old;
 		}
-#line 268 "samples.go"
+#line 269 "samples.go"
 		old = got;
 	}
 }
 
-#line 274 "samples.go"
+#line 275 "samples.go"
 __device__ int atomicBits(int* s, long long s_len, long long i, int v, long long op, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
-#line 275 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 #line 276 "samples.go"
-	for (;;) {
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 #line 277 "samples.go"
-		int next = 0;
+	for (;;) {
 #line 278 "samples.go"
-		switch (op) {
+		int next = 0;
 #line 279 "samples.go"
-		case 0LL: {
+		switch (op) {
 #line 280 "samples.go"
+		case 0LL: {
+#line 281 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 281 "samples.go"
-		case 1LL: {
 #line 282 "samples.go"
+		case 1LL: {
+#line 283 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 283 "samples.go"
-		default: {
 #line 284 "samples.go"
+		default: {
+#line 285 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 286 "samples.go"
-			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomicCAS(dc_p3, old, next));
-#line 286 "samples.go"
-			if (got != old) {
 #line 287 "samples.go"
-				old = got;
+			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2)]), dc_b2 ? (int)0 : atomicCAS(dc_p3, old, next));
+#line 287 "samples.go"
+			if (got != old) {
 #line 288 "samples.go"
+				old = got;
+#line 289 "samples.go"
 				continue;
 			}
 		}
-#line 290 "samples.go"
+#line 291 "samples.go"
 		return old;
 	}
 }
 
-#line 328 "samples.go"
-__device__ float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 329 "samples.go"
-	float callValue = s * expf(muByT + vBySqrtT * r) - x;
+__device__ float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 330 "samples.go"
-	if (callValue > 0.0f) {
+	float callValue = s * expf(muByT + vBySqrtT * r) - x;
 #line 331 "samples.go"
+	if (callValue > 0.0f) {
+#line 332 "samples.go"
 		return callValue;
 	}
-#line 333 "samples.go"
+#line 334 "samples.go"
 	return 0.0f;
 }
 
-#line 374 "samples.go"
+#line 375 "samples.go"
 __device__ float moroInvCND(unsigned int x) {
-#line 394 "samples.go"
-	float z = 0.0f;
 #line 395 "samples.go"
-	bool negate = false;
+	float z = 0.0f;
 #line 396 "samples.go"
-	if (x >= 2147483648u) {
+	bool negate = false;
 #line 397 "samples.go"
-		x = 4294967295u - x;
+	if (x >= 2147483648u) {
 #line 398 "samples.go"
+		x = 4294967295u - x;
+#line 399 "samples.go"
 		negate = true;
 	}
-#line 402 "samples.go"
-	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 403 "samples.go"
-	float p2 = p1 - 0.5f;
+	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 404 "samples.go"
-	if (p2 > (-0.42f)) {
+	float p2 = p1 - 0.5f;
 #line 405 "samples.go"
-		z = p2 * p2;
+	if (p2 > (-0.42f)) {
 #line 406 "samples.go"
+		z = p2 * p2;
+#line 407 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 408 "samples.go"
-		z = logf(-logf(p1));
 #line 409 "samples.go"
+		z = logf(-logf(p1));
+#line 410 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 411 "samples.go"
-	if (negate) {
 #line 412 "samples.go"
+	if (negate) {
+#line 413 "samples.go"
 		return -z;
 	}
-#line 414 "samples.go"
+#line 415 "samples.go"
 	return z;
 }
 
-#line 604 "samples.go"
-__device__ int maximum(int a, int b, int c) {
 #line 605 "samples.go"
-	int k = a;
+__device__ int maximum(int a, int b, int c) {
 #line 606 "samples.go"
-	if (b > k) {
+	int k = a;
 #line 607 "samples.go"
+	if (b > k) {
+#line 608 "samples.go"
 		k = b;
 	}
-#line 609 "samples.go"
-	if (c > k) {
 #line 610 "samples.go"
+	if (c > k) {
+#line 611 "samples.go"
 		k = c;
 	}
-#line 612 "samples.go"
+#line 613 "samples.go"
 	return k;
 }
 
-#line 757 "samples.go"
+#line 758 "samples.go"
 __device__ dc_ret_loadVariables loadVariables(const float* variables, long long variables_len, long long i, long long nelr, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 758 "samples.go"
-	Float3 m = Float3{dc_sel_f32((dc_b1 = 0, variables[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3)};
 #line 759 "samples.go"
+	Float3 m = Float3{dc_sel_f32((dc_b1 = 0, variables[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3)};
+#line 760 "samples.go"
 	return dc_ret_loadVariables{dc_sel_f32((dc_b4 = 0, variables[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5)]), &dc_b5)};
 }
 
-#line 731 "samples.go"
-__device__ Float3 computeVelocity(float density, Float3 momentum) {
 #line 732 "samples.go"
+__device__ Float3 computeVelocity(float density, Float3 momentum) {
+#line 733 "samples.go"
 	return Float3{momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 735 "samples.go"
+#line 736 "samples.go"
 __device__ float computeSpeedSqd(Float3 v) {
-#line 735 "samples.go"
+#line 736 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 737 "samples.go"
-__device__ float computePressure(float density, float densityEnergy, float speedSqd) {
 #line 738 "samples.go"
+__device__ float computePressure(float density, float densityEnergy, float speedSqd) {
+#line 739 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 741 "samples.go"
-__device__ float computeSpeedOfSound(float density, float pressure) {
 #line 742 "samples.go"
+__device__ float computeSpeedOfSound(float density, float pressure) {
+#line 743 "samples.go"
 	return sqrtf(1.4f * pressure / density);
 }
 
-#line 747 "samples.go"
-__device__ dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 747 "samples.go"
-	Float3 fx = {};
-#line 747 "samples.go"
-	Float3 fy = {};
-#line 747 "samples.go"
-	Float3 fz = {};
-#line 747 "samples.go"
-	Float3 fe = {};
 #line 748 "samples.go"
-	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
+__device__ dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 748 "samples.go"
+	Float3 fx = {};
+#line 748 "samples.go"
+	Float3 fy = {};
+#line 748 "samples.go"
+	Float3 fz = {};
+#line 748 "samples.go"
+	Float3 fe = {};
 #line 749 "samples.go"
-	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 750 "samples.go"
-	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
 #line 751 "samples.go"
-	float dep = densityEnergy + pressure;
+	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
 #line 752 "samples.go"
-	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+	float dep = densityEnergy + pressure;
 #line 753 "samples.go"
+	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 754 "samples.go"
 	return dc_ret_computeFluxContribution{fx, fy, fz, fe};
 }
 
-#line 883 "samples.go"
+#line 884 "samples.go"
 __device__ double randu(int* seed, long long seed_len, long long index, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
 	int dc_b4 = 0;
-#line 884 "samples.go"
-	int num = (int)(1103515245u * (unsigned int)dc_sel_i32((dc_b1 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1) + 12345u);
 #line 885 "samples.go"
+	int num = (int)(1103515245u * (unsigned int)dc_sel_i32((dc_b1 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 11, &dc_b1)]), &dc_b1) + 12345u);
+#line 886 "samples.go"
 	dc_b2 = 0;
 	dc_p3 = &seed[dc_ix(index, seed_len, dc_fault, dc_tag, 12, &dc_b2)];
 	int dc_t1 = num % 2147483647;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 886 "samples.go"
+#line 887 "samples.go"
 	return fabs((double)dc_sel_i32((dc_b4 = 0, seed[dc_ix(index, seed_len, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) / 2.147483647e+09);
 }
 
-#line 1010 "samples.go"
-__device__ double randn(int* seed, long long seed_len, long long index, int* dc_fault, int dc_tag) {
 #line 1011 "samples.go"
-	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
+__device__ double randn(int* seed, long long seed_len, long long index, int* dc_fault, int dc_tag) {
 #line 1012 "samples.go"
-	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
+	double u = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1013 "samples.go"
-	double cosine = cos(6.283185307179586 * v);
+	double v = randu(seed, seed_len, index, dc_fault, dc_tag);
 #line 1014 "samples.go"
-	double rt = -2.0 * log(u);
+	double cosine = cos(6.283185307179586 * v);
 #line 1015 "samples.go"
+	double rt = -2.0 * log(u);
+#line 1016 "samples.go"
 	return sqrt(rt) * cosine;
 }
 
-#line 1020 "samples.go"
-__device__ long long roundHalfUp(double value) {
 #line 1021 "samples.go"
-	long long n = dc_cvtf64_i64(value);
+__device__ long long roundHalfUp(double value) {
 #line 1022 "samples.go"
-	if (value - (double)n < 0.5) {
+	long long n = dc_cvtf64_i64(value);
 #line 1023 "samples.go"
+	if (value - (double)n < 0.5) {
+#line 1024 "samples.go"
 		return n;
 	}
-#line 1025 "samples.go"
+#line 1026 "samples.go"
 	return (long long)((unsigned long long)n + 1ULL);
 }
 
-#line 1028 "samples.go"
-__device__ long long absInt(long long x) {
 #line 1029 "samples.go"
-	if (x < 0LL) {
+__device__ long long absInt(long long x) {
 #line 1030 "samples.go"
+	if (x < 0LL) {
+#line 1031 "samples.go"
 		return (long long)(-(unsigned long long)x);
 	}
-#line 1032 "samples.go"
+#line 1033 "samples.go"
 	return x;
 }
 
-#line 1192 "samples.go"
-__device__ dc_ret_boxMuller boxMuller(float u1, float u2) {
 #line 1193 "samples.go"
-	float r = sqrtf(-2.0f * logf(u1));
+__device__ dc_ret_boxMuller boxMuller(float u1, float u2) {
 #line 1194 "samples.go"
-	float phi = 6.2831855f * u2;
+	float r = sqrtf(-2.0f * logf(u1));
 #line 1195 "samples.go"
+	float phi = 6.2831855f * u2;
+#line 1196 "samples.go"
 	return dc_ret_boxMuller{r * cosf(phi), r * sinf(phi)};
 }
 
-#line 1229 "samples.go"
+#line 1230 "samples.go"
 __device__ Float4 rgbaToFloat(unsigned int c) {
-#line 1231 "samples.go"
+#line 1232 "samples.go"
 	return Float4{(float)(c & 255u) * 0.003921569f, (float)((c >> 8) & 255u) * 0.003921569f, (float)((c >> 16) & 255u) * 0.003921569f, (float)((c >> 24) & 255u) * 0.003921569f};
 }
 
-#line 1226 "samples.go"
+#line 1227 "samples.go"
 __device__ Float4 Float4_Scale(Float4 a, float s) {
-#line 1226 "samples.go"
+#line 1227 "samples.go"
 	return Float4{s * a.X, s * a.Y, s * a.Z, s * a.W};
 }
 
-#line 1223 "samples.go"
+#line 1224 "samples.go"
 __device__ Float4 Float4_Sub(Float4 a, Float4 b) {
-#line 1223 "samples.go"
+#line 1224 "samples.go"
 	return Float4{a.X - b.X, a.Y - b.Y, a.Z - b.Z, a.W - b.W};
 }
 
-#line 1220 "samples.go"
+#line 1221 "samples.go"
 __device__ Float4 Float4_Add(Float4 a, Float4 b) {
-#line 1220 "samples.go"
+#line 1221 "samples.go"
 	return Float4{a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W};
 }
 
-#line 1234 "samples.go"
+#line 1235 "samples.go"
 __device__ float saturate_(float x) {
-#line 1234 "samples.go"
+#line 1235 "samples.go"
 	return dc_min_f32(dc_max_f32(x, 0.0f), 1.0f);
 }
 
-#line 1237 "samples.go"
-__device__ unsigned int floatToRGBA(Float4 c) {
 #line 1238 "samples.go"
+__device__ unsigned int floatToRGBA(Float4 c) {
+#line 1239 "samples.go"
 	return (dc_cvtf32_u32(saturate_(c.W) * 255.0f) << 24) | (dc_cvtf32_u32(saturate_(c.Z) * 255.0f) << 16) | (dc_cvtf32_u32(saturate_(c.Y) * 255.0f) << 8) | dc_cvtf32_u32(saturate_(c.X) * 255.0f);
 }
 
-#line 1285 "samples.go"
+#line 1286 "samples.go"
 __device__ unsigned int texel(const unsigned int* img, long long img_len, long long w, long long h, long long x, long long y, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
-#line 1286 "samples.go"
-	x = dc_min_i64(dc_max_i64(x, 0LL), (long long)((unsigned long long)w - 1ULL));
 #line 1287 "samples.go"
-	y = dc_min_i64(dc_max_i64(y, 0LL), (long long)((unsigned long long)h - 1ULL));
+	x = dc_min_i64(dc_max_i64(x, 0LL), (long long)((unsigned long long)w - 1ULL));
 #line 1288 "samples.go"
+	y = dc_min_i64(dc_max_i64(y, 0LL), (long long)((unsigned long long)h - 1ULL));
+#line 1289 "samples.go"
 	return dc_sel_u32((dc_b1 = 0, img[dc_ix((long long)((unsigned long long)y * (unsigned long long)w + (unsigned long long)x), img_len, dc_fault, dc_tag, 14, &dc_b1)]), &dc_b1);
 }
 
-#line 1293 "samples.go"
-__device__ unsigned int sad(unsigned int a, unsigned int b) {
 #line 1294 "samples.go"
-	unsigned int s = 0;
+__device__ unsigned int sad(unsigned int a, unsigned int b) {
 #line 1295 "samples.go"
+	unsigned int s = 0;
+#line 1296 "samples.go"
 	for (long long k = 0LL; k < 32LL; k = (long long)((unsigned long long)k + 8ULL)) {
-#line 1296 "samples.go"
-		unsigned int x = dc_shr_u32(a, (unsigned long long)k) & 255u;
-#line 1296 "samples.go"
-		unsigned int y = dc_shr_u32(b, (unsigned long long)k) & 255u;
 #line 1297 "samples.go"
-		if (x > y) {
+		unsigned int x = dc_shr_u32(a, (unsigned long long)k) & 255u;
+#line 1297 "samples.go"
+		unsigned int y = dc_shr_u32(b, (unsigned long long)k) & 255u;
 #line 1298 "samples.go"
+		if (x > y) {
+#line 1299 "samples.go"
 			s = s + (x - y);
 		} else {
-#line 1300 "samples.go"
+#line 1301 "samples.go"
 			s = s + (y - x);
 		}
 	}
-#line 1303 "samples.go"
+#line 1304 "samples.go"
 	return s;
 }
 
-#line 28 "samples.go"
+#line 1482 "samples.go"
+__device__ unsigned int calcGridHash(Int3 gridPos, SimParams params) {
+#line 1483 "samples.go"
+	Int3 gs = params.GridSize;
+#line 1484 "samples.go"
+	unsigned int x = (unsigned int)(gridPos.X & (int)((unsigned int)gs.X - 1u));
+#line 1484 "samples.go"
+	unsigned int y = (unsigned int)(gridPos.Y & (int)((unsigned int)gs.Y - 1u));
+#line 1484 "samples.go"
+	unsigned int z = (unsigned int)(gridPos.Z & (int)((unsigned int)gs.Z - 1u));
+#line 1485 "samples.go"
+	return z * (unsigned int)gs.Y * (unsigned int)gs.X + y * (unsigned int)gs.X + x;
+}
+
+#line 1473 "samples.go"
+__device__ Int3 calcGridPos(Float3 p, SimParams params) {
+#line 1474 "samples.go"
+	return Int3{dc_cvtf32_i32(floorf((p.X - params.WorldOrigin.X) / params.CellSize.X)), dc_cvtf32_i32(floorf((p.Y - params.WorldOrigin.Y) / params.CellSize.Y)), dc_cvtf32_i32(floorf((p.Z - params.WorldOrigin.Z) / params.CellSize.Z))};
+}
+
+#line 1449 "samples.go"
+__device__ Float3 Float4_XYZ(Float4 a) {
+#line 1449 "samples.go"
+	return Float3{a.X, a.Y, a.Z};
+}
+
+#line 1437 "samples.go"
+__device__ Float3 Float3_Add(Float3 a, Float3 b) {
+#line 1437 "samples.go"
+	return Float3{a.X + b.X, a.Y + b.Y, a.Z + b.Z};
+}
+
+#line 1440 "samples.go"
+__device__ Float3 Float3_Sub(Float3 a, Float3 b) {
+#line 1440 "samples.go"
+	return Float3{a.X - b.X, a.Y - b.Y, a.Z - b.Z};
+}
+
+#line 1446 "samples.go"
+__device__ float Float3_Dot(Float3 a, Float3 b) {
+#line 1446 "samples.go"
+	return a.X * b.X + a.Y * b.Y + a.Z * b.Z;
+}
+
+#line 1443 "samples.go"
+__device__ Float3 Float3_Scale(Float3 a, float s) {
+#line 1443 "samples.go"
+	return Float3{s * a.X, s * a.Y, s * a.Z};
+}
+
+#line 1539 "samples.go"
+__device__ Float3 collideSpheres(Float3 posA, Float3 posB, Float3 velA, Float3 velB, float radiusA, float radiusB, float attraction, SimParams params) {
+#line 1540 "samples.go"
+	Float3 relPos = Float3_Sub(posB, posA);
+#line 1541 "samples.go"
+	float dist = sqrtf(Float3_Dot(relPos, relPos));
+#line 1542 "samples.go"
+	float collideDist = radiusA + radiusB;
+#line 1543 "samples.go"
+	Float3 force = {};
+#line 1544 "samples.go"
+	if (dist < collideDist) {
+#line 1545 "samples.go"
+		Float3 norm_ = Float3_Scale(relPos, 1.0f / dist);
+#line 1546 "samples.go"
+		Float3 relVel = Float3_Sub(velB, velA);
+#line 1547 "samples.go"
+		Float3 tanVel = Float3_Sub(relVel, Float3_Scale(norm_, Float3_Dot(relVel, norm_)));
+#line 1548 "samples.go"
+		force = Float3_Scale(norm_, -params.Spring * (collideDist - dist));
+#line 1549 "samples.go"
+		force = Float3_Add(force, Float3_Scale(relVel, params.Damping));
+#line 1550 "samples.go"
+		force = Float3_Add(force, Float3_Scale(tanVel, params.Shear));
+#line 1551 "samples.go"
+		force = Float3_Add(force, Float3_Scale(relPos, attraction));
+	}
+#line 1553 "samples.go"
+	return force;
+}
+
+#line 1558 "samples.go"
+__device__ Float3 collideCell(Int3 gridPos, unsigned int index, Float3 pos, Float3 vel, const Float4* oldPos, long long oldPos_len, const Float4* oldVel, long long oldVel_len, const unsigned int* cellStart, long long cellStart_len, const unsigned int* cellEnd, long long cellEnd_len, SimParams params, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 1559 "samples.go"
+	unsigned int gridHash = calcGridHash(gridPos, params);
+#line 1560 "samples.go"
+	unsigned int startIndex = dc_sel_u32((dc_b1 = 0, cellStart[dc_ix(gridHash, cellStart_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+#line 1561 "samples.go"
+	Float3 force = {};
+#line 1562 "samples.go"
+	if (startIndex != 4294967295u) {
+#line 1563 "samples.go"
+		unsigned int endIndex = dc_sel_u32((dc_b2 = 0, cellEnd[dc_ix(gridHash, cellEnd_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+#line 1564 "samples.go"
+		for (unsigned int j = startIndex; j < endIndex; j = j + 1u) {
+#line 1565 "samples.go"
+			if (j != index) {
+#line 1566 "samples.go"
+				force = Float3_Add(force, collideSpheres(pos, Float4_XYZ(dc_sel_Float4((dc_b3 = 0, oldPos[dc_ix(j, oldPos_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3)), vel, Float4_XYZ(dc_sel_Float4((dc_b4 = 0, oldVel[dc_ix(j, oldVel_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4)), params.ParticleRadius, params.ParticleRadius, params.Attraction, params));
+			}
+		}
+	}
+#line 1570 "samples.go"
+	return force;
+}
+
+#line 29 "samples.go"
 extern "C" __global__ void VectorAdd(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 29 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 30 "samples.go"
-	if (i < numElements) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 15, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 16, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b4)]), &dc_b4);
+		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 19, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 28 "samples.go"
-extern "C" __global__ void VectorAdd_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 29 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void VectorAdd_fast(const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 30 "samples.go"
-	if (i < numElements) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 28 "samples.go"
+#line 29 "samples.go"
 extern "C" __global__ void VectorAdd_aliased(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 29 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 30 "samples.go"
-	if (i < numElements) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 15, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 16, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b4)]), &dc_b4);
+		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 19, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 28 "samples.go"
-extern "C" __global__ void VectorAdd_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 29 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void VectorAdd_aliased_fast(const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, long long numElements, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 30 "samples.go"
-	if (i < numElements) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -734,54 +890,54 @@ extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long lo
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int (*dc_p12);
-#line 44 "samples.go"
-	__shared__ int sh0[128];
-#line 44 "samples.go"
-	int* sdata = sh0;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh0[128];
+#line 45 "samples.go"
+	int* sdata = sh0;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 18, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 20, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 24, &dc_b4)];
 		int dc_t2 = 0;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 21, &dc_b6))), &dc_b6) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 25, &dc_b6))), &dc_b6) == 0LL) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b7)];
-			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b9)]), &dc_b9) + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10));
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b7)];
+			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 28, &dc_b10)]), &dc_b10));
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 25, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 29, &dc_b11)];
 		int dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -789,44 +945,44 @@ extern "C" __global__ void Reduce0_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__shared__ int sh0[128];
-#line 44 "samples.go"
-	int* sdata = sh0;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh0[128];
+#line 45 "samples.go"
+	int* sdata = sh0;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 56 "samples.go"
 			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)s)]);
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -840,54 +996,54 @@ extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gI
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	int (*dc_p12);
-#line 44 "samples.go"
-	__shared__ int sh0[128];
-#line 44 "samples.go"
-	int* sdata = sh0;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh0[128];
+#line 45 "samples.go"
+	int* sdata = sh0;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 18, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 20, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 24, &dc_b4)];
 		int dc_t2 = 0;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 21, &dc_b6))), &dc_b6) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 25, &dc_b6))), &dc_b6) == 0LL) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b7)];
-			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b9)]), &dc_b9) + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10));
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b7)];
+			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b9)]), &dc_b9) + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 28, &dc_b10)]), &dc_b10));
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 25, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 29, &dc_b11)];
 		int dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -895,44 +1051,44 @@ extern "C" __global__ void Reduce0_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__shared__ int sh0[128];
-#line 44 "samples.go"
-	int* sdata = sh0;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh0[128];
+#line 45 "samples.go"
+	int* sdata = sh0;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 56 "samples.go"
 			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)s)]);
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -946,54 +1102,54 @@ extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, lon
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 44 "samples.go"
-	__shared__ float sh1[128];
-#line 44 "samples.go"
-	float* sdata = sh1;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh1[128];
+#line 45 "samples.go"
+	float* sdata = sh1;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 26, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 28, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 32, &dc_b4)];
 		float dc_t2 = 0.0f;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 29, &dc_b6))), &dc_b6) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 33, &dc_b6))), &dc_b6) == 0LL) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 32, &dc_b10)]), &dc_b10);
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 36, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 33, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 37, &dc_b11)];
 		float dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -1001,44 +1157,44 @@ extern "C" __global__ void Reduce0_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__shared__ float sh1[128];
-#line 44 "samples.go"
-	float* sdata = sh1;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh1[128];
+#line 45 "samples.go"
+	float* sdata = sh1;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 56 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long long)((unsigned long long)tid + (unsigned long long)s)];
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1052,54 +1208,54 @@ extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long lon
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 44 "samples.go"
-	__shared__ float sh1[128];
-#line 44 "samples.go"
-	float* sdata = sh1;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh1[128];
+#line 45 "samples.go"
+	float* sdata = sh1;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 26, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 28, &dc_b4)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 32, &dc_b4)];
 		float dc_t2 = 0.0f;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 29, &dc_b6))), &dc_b6) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long long)(2ULL * (unsigned long long)s), dc_fault, dc_tag, 33, &dc_b6))), &dc_b6) == 0LL) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 32, &dc_b10)]), &dc_b10);
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 36, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 33, &dc_b11)];
+		dc_p12 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 37, &dc_b11)];
 		float dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -1107,44 +1263,44 @@ extern "C" __global__ void Reduce0_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 extern "C" __global__ void Reduce0_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 44 "samples.go"
-	__shared__ float sh1[128];
-#line 44 "samples.go"
-	float* sdata = sh1;
 #line 45 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh1[128];
+#line 45 "samples.go"
+	float* sdata = sh1;
 #line 46 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 52 "samples.go"
-	__syncthreads();
 #line 53 "samples.go"
-	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
+	__syncthreads();
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+	for (long long s = 1LL; s < (long long)blockDim.x; s = (long long)((unsigned long long)s * 2ULL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long long)(2ULL * (unsigned long long)s)) == 0LL) {
+#line 56 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long long)((unsigned long long)tid + (unsigned long long)s)];
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		__syncthreads();
 	}
-#line 59 "samples.go"
-	if (tid == 0LL) {
 #line 60 "samples.go"
+	if (tid == 0LL) {
+#line 61 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1155,52 +1311,52 @@ extern "C" __global__ void Reduce1_int32(const int* __restrict__ gIdata, long lo
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 69 "samples.go"
-	__shared__ int sh2[128];
-#line 69 "samples.go"
-	int* sdata = sh2;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ int sh2[128];
+#line 70 "samples.go"
+	int* sdata = sh2;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	int v = 0;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	int v = 0;
 #line 74 "samples.go"
-		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 34, &dc_b1)]), &dc_b1);
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
+		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 39, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	__syncthreads();
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b4)];
-			int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b7)]), &dc_b7));
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b4)];
+			int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 39, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 43, &dc_b8)];
 		int dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1208,56 +1364,56 @@ extern "C" __global__ void Reduce1_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__shared__ int sh2[128];
-#line 69 "samples.go"
-	int* sdata = sh2;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ int sh2[128];
+#line 70 "samples.go"
+	int* sdata = sh2;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	int v = 0;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	int v = 0;
 #line 74 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	__syncthreads();
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b1)];
-			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b4)]), &dc_b4));
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b1)];
+			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1268,52 +1424,52 @@ extern "C" __global__ void Reduce1_int32_aliased(const int* gIdata, long long gI
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 69 "samples.go"
-	__shared__ int sh2[128];
-#line 69 "samples.go"
-	int* sdata = sh2;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ int sh2[128];
+#line 70 "samples.go"
+	int* sdata = sh2;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	int v = 0;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	int v = 0;
 #line 74 "samples.go"
-		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 34, &dc_b1)]), &dc_b1);
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
+		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 38, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 39, &dc_b2)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	__syncthreads();
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b4)];
-			int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b7)]), &dc_b7));
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b4)];
+			int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (unsigned int)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 39, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 43, &dc_b8)];
 		int dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1321,56 +1477,56 @@ extern "C" __global__ void Reduce1_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__shared__ int sh2[128];
-#line 69 "samples.go"
-	int* sdata = sh2;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ int sh2[128];
+#line 70 "samples.go"
+	int* sdata = sh2;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	int v = 0;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	int v = 0;
 #line 74 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	__syncthreads();
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b1)];
-			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b4)]), &dc_b4));
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b1)];
+			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b3)]), &dc_b3) + (unsigned int)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1381,52 +1537,52 @@ extern "C" __global__ void Reduce1_float32(const float* __restrict__ gIdata, lon
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 69 "samples.go"
-	__shared__ float sh3[128];
-#line 69 "samples.go"
-	float* sdata = sh3;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ float sh3[128];
+#line 70 "samples.go"
+	float* sdata = sh3;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	float v = 0.0f;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
-		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
+		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 44, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 41, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	__syncthreads();
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b7)]), &dc_b7);
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 45, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 49, &dc_b8)];
 		float dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1434,56 +1590,56 @@ extern "C" __global__ void Reduce1_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__shared__ float sh3[128];
-#line 69 "samples.go"
-	float* sdata = sh3;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ float sh3[128];
+#line 70 "samples.go"
+	float* sdata = sh3;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	float v = 0.0f;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	__syncthreads();
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b4)]), &dc_b4);
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1494,52 +1650,52 @@ extern "C" __global__ void Reduce1_float32_aliased(const float* gIdata, long lon
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 69 "samples.go"
-	__shared__ float sh3[128];
-#line 69 "samples.go"
-	float* sdata = sh3;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ float sh3[128];
+#line 70 "samples.go"
+	float* sdata = sh3;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	float v = 0.0f;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
-		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
+		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 44, &dc_b1)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 41, &dc_b2)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	__syncthreads();
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b7)]), &dc_b7);
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 45, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 49, &dc_b8)];
 		float dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1547,56 +1703,56 @@ extern "C" __global__ void Reduce1_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 extern "C" __global__ void Reduce1_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	__shared__ float sh3[128];
-#line 69 "samples.go"
-	float* sdata = sh3;
 #line 70 "samples.go"
-	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
+	__shared__ float sh3[128];
+#line 70 "samples.go"
+	float* sdata = sh3;
 #line 71 "samples.go"
-	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned long long tid = (unsigned long long)(long long)threadIdx.x;
 #line 72 "samples.go"
-	float v = 0.0f;
+	unsigned long long i = (unsigned long long)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 73 "samples.go"
-	if (i < (unsigned long long)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
+	if (i < (unsigned long long)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	__syncthreads();
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
+	__syncthreads();
 #line 79 "samples.go"
-		unsigned long long index = 2ULL * s * tid;
+	for (unsigned long long s = 1ULL; s < (unsigned long long)(long long)blockDim.x; s = s * 2ULL) {
 #line 80 "samples.go"
-		if (index < (unsigned long long)(long long)blockDim.x) {
+		unsigned long long index = 2ULL * s * tid;
 #line 81 "samples.go"
+		if (index < (unsigned long long)(long long)blockDim.x) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b4)]), &dc_b4);
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b4)]), &dc_b4);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		__syncthreads();
 	}
-#line 85 "samples.go"
-	if (tid == 0ULL) {
 #line 86 "samples.go"
+	if (tid == 0ULL) {
+#line 87 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1609,53 +1765,53 @@ extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long lo
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	int (*dc_p11);
-#line 95 "samples.go"
-	__shared__ int sh4[128];
-#line 95 "samples.go"
-	int* sdata = sh4;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh4[128];
+#line 96 "samples.go"
+	int* sdata = sh4;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 47, &dc_b3)];
-		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 51, &dc_b3)];
+		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 52, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b6)];
-			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b8)]), &dc_b8) + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 51, &dc_b9)]), &dc_b9));
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b6)];
+			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b8)]), &dc_b8) + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 55, &dc_b9)]), &dc_b9));
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 52, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 56, &dc_b10)];
 		int dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1663,44 +1819,44 @@ extern "C" __global__ void Reduce2_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__shared__ int sh4[128];
-#line 95 "samples.go"
-	int* sdata = sh4;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh4[128];
+#line 96 "samples.go"
+	int* sdata = sh4;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
-	sdata[tid] = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1));
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1713,53 +1869,53 @@ extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gI
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	int (*dc_p11);
-#line 95 "samples.go"
-	__shared__ int sh4[128];
-#line 95 "samples.go"
-	int* sdata = sh4;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh4[128];
+#line 96 "samples.go"
+	int* sdata = sh4;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 47, &dc_b3)];
-		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 51, &dc_b3)];
+		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 52, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b6)];
-			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b8)]), &dc_b8) + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 51, &dc_b9)]), &dc_b9));
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b6)];
+			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b8)]), &dc_b8) + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 55, &dc_b9)]), &dc_b9));
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 52, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 56, &dc_b10)];
 		int dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1767,44 +1923,44 @@ extern "C" __global__ void Reduce2_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__shared__ int sh4[128];
-#line 95 "samples.go"
-	int* sdata = sh4;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh4[128];
+#line 96 "samples.go"
+	int* sdata = sh4;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
-	sdata[tid] = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1));
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = (int)((unsigned int)sdata[tid] + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1));
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1817,53 +1973,53 @@ extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
-#line 95 "samples.go"
-	__shared__ float sh5[128];
-#line 95 "samples.go"
-	float* sdata = sh5;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh5[128];
+#line 96 "samples.go"
+	float* sdata = sh5;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 55, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 58, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 58, &dc_b9)]), &dc_b9);
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 59, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 63, &dc_b10)];
 		float dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1871,44 +2027,44 @@ extern "C" __global__ void Reduce2_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__shared__ float sh5[128];
-#line 95 "samples.go"
-	float* sdata = sh5;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh5[128];
+#line 96 "samples.go"
+	float* sdata = sh5;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
-	sdata[tid] = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0.0f;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 58, &dc_b1)]), &dc_b1);
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1);
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1921,53 +2077,53 @@ extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	float (*dc_p11);
-#line 95 "samples.go"
-	__shared__ float sh5[128];
-#line 95 "samples.go"
-	float* sdata = sh5;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh5[128];
+#line 96 "samples.go"
+	float* sdata = sh5;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b1)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b1)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 55, &dc_b5)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 58, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 58, &dc_b9)]), &dc_b9);
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 59, &dc_b10)];
+		dc_p11 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 63, &dc_b10)];
 		float dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1975,44 +2131,44 @@ extern "C" __global__ void Reduce2_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 extern "C" __global__ void Reduce2_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	__shared__ float sh5[128];
-#line 95 "samples.go"
-	float* sdata = sh5;
 #line 96 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh5[128];
+#line 96 "samples.go"
+	float* sdata = sh5;
 #line 97 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 98 "samples.go"
-	sdata[tid] = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0.0f;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	__syncthreads();
 #line 103 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 58, &dc_b1)]), &dc_b1);
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 62, &dc_b1)]), &dc_b1);
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		__syncthreads();
 	}
-#line 109 "samples.go"
-	if (tid == 0LL) {
 #line 110 "samples.go"
+	if (tid == 0LL) {
+#line 111 "samples.go"
 		gOdata[(long long)blockIdx.x] = sdata[0];
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2023,57 +2179,57 @@ extern "C" __global__ void Reduce3_int32(const int* __restrict__ gIdata, long lo
 	int (*dc_p7);
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 119 "samples.go"
-	__shared__ int sh6[128];
-#line 119 "samples.go"
-	int* sdata = sh6;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh6[128];
+#line 120 "samples.go"
+	int* sdata = sh6;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 60, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
-		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 61, &dc_b2)]), &dc_b2));
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
+		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 65, &dc_b2)]), &dc_b2));
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 62, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 66, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	__syncthreads();
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 67, &dc_b5)]), &dc_b5));
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 64, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 65, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 69, &dc_b8)];
 		int dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2081,53 +2237,53 @@ extern "C" __global__ void Reduce3_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__shared__ int sh6[128];
-#line 119 "samples.go"
-	int* sdata = sh6;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh6[128];
+#line 120 "samples.go"
+	int* sdata = sh6;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)]);
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 67, &dc_b1)]), &dc_b1));
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2138,57 +2294,57 @@ extern "C" __global__ void Reduce3_int32_aliased(const int* gIdata, long long gI
 	int (*dc_p7);
 	int dc_b8 = 0;
 	int (*dc_p9);
-#line 119 "samples.go"
-	__shared__ int sh6[128];
-#line 119 "samples.go"
-	int* sdata = sh6;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh6[128];
+#line 120 "samples.go"
+	int* sdata = sh6;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 60, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 64, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
-		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 61, &dc_b2)]), &dc_b2));
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
+		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 65, &dc_b2)]), &dc_b2));
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 62, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 66, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	__syncthreads();
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 67, &dc_b5)]), &dc_b5));
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 64, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 65, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 69, &dc_b8)];
 		int dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2196,53 +2352,53 @@ extern "C" __global__ void Reduce3_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__shared__ int sh6[128];
-#line 119 "samples.go"
-	int* sdata = sh6;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh6[128];
+#line 120 "samples.go"
+	int* sdata = sh6;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)]);
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 63, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 67, &dc_b1)]), &dc_b1));
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2253,57 +2409,57 @@ extern "C" __global__ void Reduce3_float32(const float* __restrict__ gIdata, lon
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 119 "samples.go"
-	__shared__ float sh7[128];
-#line 119 "samples.go"
-	float* sdata = sh7;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh7[128];
+#line 120 "samples.go"
+	float* sdata = sh7;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 67, &dc_b2)]), &dc_b2);
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 71, &dc_b2)]), &dc_b2);
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 72, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	__syncthreads();
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 70, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 71, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 75, &dc_b8)];
 		float dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2311,53 +2467,53 @@ extern "C" __global__ void Reduce3_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__shared__ float sh7[128];
-#line 119 "samples.go"
-	float* sdata = sh7;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh7[128];
+#line 120 "samples.go"
+	float* sdata = sh7;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)];
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 69, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 73, &dc_b1)]), &dc_b1);
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2368,57 +2524,57 @@ extern "C" __global__ void Reduce3_float32_aliased(const float* gIdata, long lon
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 119 "samples.go"
-	__shared__ float sh7[128];
-#line 119 "samples.go"
-	float* sdata = sh7;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh7[128];
+#line 120 "samples.go"
+	float* sdata = sh7;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 66, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 70, &dc_b1)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 67, &dc_b2)]), &dc_b2);
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x), gIdata_len, dc_fault, dc_tag, 71, &dc_b2)]), &dc_b2);
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 72, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	__syncthreads();
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 70, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 71, &dc_b8)];
+		dc_p9 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 75, &dc_b8)];
 		float dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2426,53 +2582,53 @@ extern "C" __global__ void Reduce3_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 extern "C" __global__ void Reduce3_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	__shared__ float sh7[128];
-#line 119 "samples.go"
-	float* sdata = sh7;
 #line 120 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh7[128];
+#line 120 "samples.go"
+	float* sdata = sh7;
 #line 121 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * ((unsigned long long)(long long)blockDim.x * 2ULL) + (unsigned long long)(long long)threadIdx.x);
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
 #line 127 "samples.go"
+	if ((long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x) < n) {
+#line 128 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)];
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
+	__syncthreads();
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 0LL; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 69, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 73, &dc_b1)]), &dc_b1);
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		__syncthreads();
 	}
-#line 138 "samples.go"
-	if (tid == 0LL) {
 #line 139 "samples.go"
+	if (tid == 0LL) {
+#line 140 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2484,69 +2640,69 @@ extern "C" __global__ void Reduce4_int32(const int* __restrict__ gIdata, long lo
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 149 "samples.go"
-	__shared__ int sh8[128];
-#line 149 "samples.go"
-	int* sdata = sh8;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh8[128];
+#line 150 "samples.go"
+	int* sdata = sh8;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
-		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2));
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
+		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 77, &dc_b2)]), &dc_b2));
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 78, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	__syncthreads();
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5));
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 76, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 77, &dc_b8)]), &dc_b8));
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 81, &dc_b8)]), &dc_b8));
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 78, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 82, &dc_b9)];
 		int dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2554,65 +2710,65 @@ extern "C" __global__ void Reduce4_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__shared__ int sh8[128];
-#line 149 "samples.go"
-	int* sdata = sh8;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh8[128];
+#line 150 "samples.go"
+	int* sdata = sh8;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 75, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2624,69 +2780,69 @@ extern "C" __global__ void Reduce4_int32_aliased(const int* gIdata, long long gI
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 149 "samples.go"
-	__shared__ int sh8[128];
-#line 149 "samples.go"
-	int* sdata = sh8;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh8[128];
+#line 150 "samples.go"
+	int* sdata = sh8;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 72, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 76, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
-		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 73, &dc_b2)]), &dc_b2));
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
+		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 77, &dc_b2)]), &dc_b2));
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 78, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	__syncthreads();
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5));
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 76, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 77, &dc_b8)]), &dc_b8));
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 81, &dc_b8)]), &dc_b8));
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 78, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 82, &dc_b9)];
 		int dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2694,65 +2850,65 @@ extern "C" __global__ void Reduce4_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__shared__ int sh8[128];
-#line 149 "samples.go"
-	int* sdata = sh8;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh8[128];
+#line 150 "samples.go"
+	int* sdata = sh8;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 75, &dc_b1)]), &dc_b1));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1));
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2764,69 +2920,69 @@ extern "C" __global__ void Reduce4_float32(const float* __restrict__ gIdata, lon
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 149 "samples.go"
-	__shared__ float sh9[128];
-#line 149 "samples.go"
-	float* sdata = sh9;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh9[128];
+#line 150 "samples.go"
+	float* sdata = sh9;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 83, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 80, &dc_b2)]), &dc_b2);
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 84, &dc_b2)]), &dc_b2);
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 81, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 85, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	__syncthreads();
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 82, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 86, &dc_b5)]), &dc_b5);
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 83, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 84, &dc_b8)]), &dc_b8);
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 88, &dc_b8)]), &dc_b8);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 85, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 89, &dc_b9)];
 		float dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2834,65 +2990,65 @@ extern "C" __global__ void Reduce4_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__shared__ float sh9[128];
-#line 149 "samples.go"
-	float* sdata = sh9;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh9[128];
+#line 150 "samples.go"
+	float* sdata = sh9;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 82, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2904,69 +3060,69 @@ extern "C" __global__ void Reduce4_float32_aliased(const float* gIdata, long lon
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 149 "samples.go"
-	__shared__ float sh9[128];
-#line 149 "samples.go"
-	float* sdata = sh9;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh9[128];
+#line 150 "samples.go"
+	float* sdata = sh9;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 79, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 83, &dc_b1)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 80, &dc_b2)]), &dc_b2);
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 84, &dc_b2)]), &dc_b2);
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 81, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 85, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	__syncthreads();
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 82, &dc_b5)]), &dc_b5);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 86, &dc_b5)]), &dc_b5);
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 83, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 84, &dc_b8)]), &dc_b8);
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 88, &dc_b8)]), &dc_b8);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 85, &dc_b9)];
+		dc_p10 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 89, &dc_b9)];
 		float dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -2974,65 +3130,65 @@ extern "C" __global__ void Reduce4_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 extern "C" __global__ void Reduce4_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	__shared__ float sh9[128];
-#line 149 "samples.go"
-	float* sdata = sh9;
 #line 150 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh9[128];
+#line 150 "samples.go"
+	float* sdata = sh9;
 #line 151 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 157 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 158 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
+	__syncthreads();
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long long s = (long long)blockDim.x / 2LL; s > 32LL; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 82, &dc_b1)]), &dc_b1);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)s), 128, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		__syncthreads();
 	}
-#line 168 "samples.go"
-	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 169 "samples.go"
-		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
+	for (long long offset = 32LL; offset > 0LL; offset = offset / 2LL) {
 #line 170 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+		if (tid < offset && 128LL >= (long long)(2ULL * (unsigned long long)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		__syncthreads();
 	}
-#line 175 "samples.go"
-	if (tid == 0LL) {
 #line 176 "samples.go"
+	if (tid == 0LL) {
+#line 177 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_int32(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3047,105 +3203,105 @@ extern "C" __global__ void Reduce5_int32(const int* __restrict__ gIdata, long lo
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int (*dc_p13);
-#line 186 "samples.go"
-	__shared__ int sh10[128];
-#line 186 "samples.go"
-	int* sdata = sh10;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh10[128];
+#line 187 "samples.go"
+	int* sdata = sh10;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
-		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 87, &dc_b2)]), &dc_b2));
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
+		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 88, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 92, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	__syncthreads();
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 89, &dc_b5)]), &dc_b5));
+		if (tid < 256LL) {
 #line 201 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5));
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 90, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 94, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		__syncthreads();
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 91, &dc_b8)]), &dc_b8));
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8));
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 92, &dc_b9)]), &dc_b9));
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9));
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10));
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 97, &dc_b10)]), &dc_b10));
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 94, &dc_b11)]), &dc_b11));
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 98, &dc_b11)]), &dc_b11));
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 95, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 99, &dc_b12)];
 		int dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3153,100 +3309,100 @@ extern "C" __global__ void Reduce5_int32(const int* __restrict__ gIdata, long lo
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_int32_fast(const int* __restrict__ gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__shared__ int sh10[128];
-#line 186 "samples.go"
-	int* sdata = sh10;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh10[128];
+#line 187 "samples.go"
+	int* sdata = sh10;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
-#line 200 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		__syncthreads();
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256LL) {
+#line 201 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		__syncthreads();
+	}
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_int32_aliased(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3261,105 +3417,105 @@ extern "C" __global__ void Reduce5_int32_aliased(const int* gIdata, long long gI
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int (*dc_p13);
-#line 186 "samples.go"
-	__shared__ int sh10[128];
-#line 186 "samples.go"
-	int* sdata = sh10;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh10[128];
+#line 187 "samples.go"
+	int* sdata = sh10;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 90, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
-		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 87, &dc_b2)]), &dc_b2));
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
+		mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 88, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 92, &dc_b3)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	__syncthreads();
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 89, &dc_b5)]), &dc_b5));
+		if (tid < 256LL) {
 #line 201 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5));
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 90, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 94, &dc_b6)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		__syncthreads();
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 91, &dc_b8)]), &dc_b8));
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8));
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 92, &dc_b9)]), &dc_b9));
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9));
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10));
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 97, &dc_b10)]), &dc_b10));
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 94, &dc_b11)]), &dc_b11));
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 98, &dc_b11)]), &dc_b11));
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 95, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 99, &dc_b12)];
 		int dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3367,100 +3523,100 @@ extern "C" __global__ void Reduce5_int32_aliased(const int* gIdata, long long gI
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_int32_aliased_fast(const int* gIdata, long long gIdata_len, int* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__shared__ int sh10[128];
-#line 186 "samples.go"
-	int* sdata = sh10;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ int sh10[128];
+#line 187 "samples.go"
+	int* sdata = sh10;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	int mySum = 0;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
 		mySum = (int)((unsigned int)mySum + (unsigned int)gIdata[(long long)((unsigned long long)i + 128ULL)]);
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
-#line 200 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		__syncthreads();
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256LL) {
+#line 201 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 256ULL)]);
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		__syncthreads();
+	}
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 128ULL)]);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 64ULL)]);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + 32ULL)]);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((unsigned int)mySum + (unsigned int)sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)]);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_float32(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3475,105 +3631,105 @@ extern "C" __global__ void Reduce5_float32(const float* __restrict__ gIdata, lon
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 186 "samples.go"
-	__shared__ float sh11[128];
-#line 186 "samples.go"
-	float* sdata = sh11;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh11[128];
+#line 187 "samples.go"
+	float* sdata = sh11;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 96, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 97, &dc_b2)]), &dc_b2);
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 101, &dc_b2)]), &dc_b2);
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 98, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 102, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	__syncthreads();
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5);
+		if (tid < 256LL) {
 #line 201 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 100, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 104, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		__syncthreads();
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 101, &dc_b8)]), &dc_b8);
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 103, &dc_b10)]), &dc_b10);
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 104, &dc_b11)]), &dc_b11);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 108, &dc_b11)]), &dc_b11);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 105, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 109, &dc_b12)];
 		float dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3581,100 +3737,100 @@ extern "C" __global__ void Reduce5_float32(const float* __restrict__ gIdata, lon
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_float32_fast(const float* __restrict__ gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__shared__ float sh11[128];
-#line 186 "samples.go"
-	float* sdata = sh11;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh11[128];
+#line 187 "samples.go"
+	float* sdata = sh11;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
-#line 200 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		__syncthreads();
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256LL) {
+#line 201 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		__syncthreads();
+	}
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_float32_aliased(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3689,105 +3845,105 @@ extern "C" __global__ void Reduce5_float32_aliased(const float* gIdata, long lon
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 186 "samples.go"
-	__shared__ float sh11[128];
-#line 186 "samples.go"
-	float* sdata = sh11;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh11[128];
+#line 187 "samples.go"
+	float* sdata = sh11;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 96, &dc_b1)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 97, &dc_b2)]), &dc_b2);
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long long)((unsigned long long)i + 128ULL), gIdata_len, dc_fault, dc_tag, 101, &dc_b2)]), &dc_b2);
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 98, &dc_b3)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 102, &dc_b3)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	__syncthreads();
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5);
+		if (tid < 256LL) {
 #line 201 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 256ULL), 128, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 100, &dc_b6)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 104, &dc_b6)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		__syncthreads();
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 101, &dc_b8)]), &dc_b8);
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 128ULL), 128, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 64ULL), 128, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 103, &dc_b10)]), &dc_b10);
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long long)((unsigned long long)tid + 32ULL), 128, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 104, &dc_b11)]), &dc_b11);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long long)((unsigned long long)tid + (unsigned long long)offset), 128, dc_fault, dc_tag, 108, &dc_b11)]), &dc_b11);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 105, &dc_b12)];
+		dc_p13 = &gOdata[dc_ix((long long)blockIdx.x, gOdata_len, dc_fault, dc_tag, 109, &dc_b12)];
 		float dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -3795,100 +3951,100 @@ extern "C" __global__ void Reduce5_float32_aliased(const float* gIdata, long lon
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 extern "C" __global__ void Reduce5_float32_aliased_fast(const float* gIdata, long long gIdata_len, float* gOdata, long long gOdata_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 186 "samples.go"
-	__shared__ float sh11[128];
-#line 186 "samples.go"
-	float* sdata = sh11;
 #line 187 "samples.go"
-	long long tid = (long long)threadIdx.x;
+	__shared__ float sh11[128];
+#line 187 "samples.go"
+	float* sdata = sh11;
 #line 188 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
+	long long tid = (long long)threadIdx.x;
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x * 256ULL + (unsigned long long)(long long)threadIdx.x);
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long long)((unsigned long long)i + 128ULL) < n) {
 #line 194 "samples.go"
+	if ((long long)((unsigned long long)i + 128ULL) < n) {
+#line 195 "samples.go"
 		mySum = mySum + gIdata[(long long)((unsigned long long)i + 128ULL)];
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	__syncthreads();
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	__syncthreads();
 #line 199 "samples.go"
-		if (tid < 256LL) {
-#line 200 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		__syncthreads();
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256LL) {
+#line 201 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 256ULL)];
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		__syncthreads();
+	}
 #line 206 "samples.go"
-		if (tid < 128LL) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
+		if (tid < 128LL) {
 #line 208 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 128ULL)];
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		__syncthreads();
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64LL) {
-#line 214 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		__syncthreads();
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64LL) {
+#line 215 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 64ULL)];
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		__syncthreads();
+	}
 #line 220 "samples.go"
-		if (tid < 32LL) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
+		if (tid < 32LL) {
 #line 222 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + 32ULL)];
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		__syncthreads();
 	}
-#line 226 "samples.go"
-	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long long offset = 16LL; offset > 0LL; offset = offset / 2LL) {
 #line 228 "samples.go"
-			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + sdata[(long long)((unsigned long long)tid + (unsigned long long)offset)];
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		__syncthreads();
 	}
-#line 233 "samples.go"
-	if (tid == 0LL) {
 #line 234 "samples.go"
+	if (tid == 0LL) {
+#line 235 "samples.go"
 		gOdata[(long long)blockIdx.x] = mySum;
 	}
 }
 
-#line 299 "samples.go"
+#line 300 "samples.go"
 extern "C" __global__ void SimpleAtomics(int* gOdata, long long gOdata_len, unsigned int* gUdata, long long gUdata_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -3901,58 +4057,58 @@ extern "C" __global__ void SimpleAtomics(int* gOdata, long long gOdata_len, unsi
 	int dc_b9 = 0;
 	int (*dc_p10);
 	int dc_b11 = 0;
-#line 300 "samples.go"
-	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 301 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 106, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 10));
+	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 302 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 107, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, tid));
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 110, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 10));
 #line 303 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 108, &dc_b5)]), dc_b5 ? (int)0 : atomicMax(dc_p6, tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 111, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, tid));
 #line 304 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 109, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, tid));
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 112, &dc_b5)]), dc_b5 ? (int)0 : atomicMax(dc_p6, tid));
 #line 305 "samples.go"
-	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 113, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, tid));
 #line 306 "samples.go"
-	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
+	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
 #line 307 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 110, &dc_b9)]), dc_b9 ? (int)0 : atomicCAS(dc_p10, (int)((unsigned int)tid - 1u), tid));
+	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
 #line 308 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 114, &dc_b9)]), dc_b9 ? (int)0 : atomicCAS(dc_p10, (int)((unsigned int)tid - 1u), tid));
 #line 309 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 111, &dc_b11))), &dc_b11), 1LL, dc_fault, dc_tag);
+	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
 #line 310 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 115, &dc_b11))), &dc_b11), 1LL, dc_fault, dc_tag);
+#line 311 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9LL, tid, 2LL, dc_fault, dc_tag);
 }
 
-#line 299 "samples.go"
+#line 300 "samples.go"
 extern "C" __global__ void SimpleAtomics_fast(int* gOdata, long long gOdata_len, unsigned int* gUdata, long long gUdata_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 300 "samples.go"
-	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 301 "samples.go"
-	atomicAdd(&gOdata[0], 10);
+	int tid = (int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 302 "samples.go"
-	atomicExch(&gOdata[1], tid);
+	atomicAdd(&gOdata[0], 10);
 #line 303 "samples.go"
-	atomicMax(&gOdata[2], tid);
+	atomicExch(&gOdata[1], tid);
 #line 304 "samples.go"
-	atomicMin(&gOdata[3], tid);
+	atomicMax(&gOdata[2], tid);
 #line 305 "samples.go"
-	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
+	atomicMin(&gOdata[3], tid);
 #line 306 "samples.go"
-	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
+	atomicInc_(gUdata, gUdata_len, 0LL, 17u, dc_fault, dc_tag);
 #line 307 "samples.go"
-	atomicCAS(&gOdata[6], (int)((unsigned int)tid - 1u), tid);
+	atomicDec_(gUdata, gUdata_len, 1LL, 137u, dc_fault, dc_tag);
 #line 308 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
+	atomicCAS(&gOdata[6], (int)((unsigned int)tid - 1u), tid);
 #line 309 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 111, &dc_b1))), &dc_b1), 1LL, dc_fault, dc_tag);
+	atomicBits(gOdata, gOdata_len, 7LL, (int)(2u * (unsigned int)tid + 7u), 0LL, dc_fault, dc_tag);
 #line 310 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8LL, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (unsigned long long)dc_sc_i32(tid, dc_fault, dc_tag, 115, &dc_b1))), &dc_b1), 1LL, dc_fault, dc_tag);
+#line 311 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9LL, tid, 2LL, dc_fault, dc_tag);
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption(const float* __restrict__ samples, long long samples_len, const MCOption* __restrict__ options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3960,130 +4116,130 @@ extern "C" __global__ void MonteCarloOneBlockPerOption(const float* __restrict__
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	MCValue (*dc_p6);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__shared__ float sh12[128];
-#line 344 "samples.go"
-	__shared__ float sh13[128];
-#line 343 "samples.go"
-	float* sSumCall = sh12;
-#line 344 "samples.go"
-	float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh13[128];
+#line 344 "samples.go"
+	float* sSumCall = sh12;
+#line 345 "samples.go"
+	float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {};
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+			MCValue sum = {};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 113, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 117, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		__syncthreads();
 #line 358 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
+		__syncthreads();
 #line 359 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+			if ((long long)threadIdx.x < s) {
 #line 361 "samples.go"
-				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 115, &dc_b4)]), &dc_b4);
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3);
+#line 362 "samples.go"
+				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4);
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			__syncthreads();
 		}
-#line 365 "samples.go"
-		if ((long long)threadIdx.x == 0LL) {
 #line 366 "samples.go"
+		if ((long long)threadIdx.x == 0LL) {
+#line 367 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b5)];
+			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b5)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
 			if (!dc_b5) {
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restrict__ samples, long long samples_len, const MCOption* __restrict__ options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	MCValue (*dc_p3);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__shared__ float sh12[128];
-#line 344 "samples.go"
-	__shared__ float sh13[128];
-#line 343 "samples.go"
-	float* sSumCall = sh12;
-#line 344 "samples.go"
-	float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh13[128];
+#line 344 "samples.go"
+	float* sSumCall = sh12;
+#line 345 "samples.go"
+	float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {};
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+			MCValue sum = {};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		__syncthreads();
 #line 358 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
+		__syncthreads();
 #line 359 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+			if ((long long)threadIdx.x < s) {
 #line 361 "samples.go"
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+#line 362 "samples.go"
 				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + sSum2Call[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			__syncthreads();
 		}
-#line 365 "samples.go"
-		if ((long long)threadIdx.x == 0LL) {
 #line 366 "samples.go"
+		if ((long long)threadIdx.x == 0LL) {
+#line 367 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b2)];
+			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_aliased(const float* samples, long long samples_len, const MCOption* options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4091,130 +4247,130 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased(const float* samp
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	MCValue (*dc_p6);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__shared__ float sh12[128];
-#line 344 "samples.go"
-	__shared__ float sh13[128];
-#line 343 "samples.go"
-	float* sSumCall = sh12;
-#line 344 "samples.go"
-	float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh13[128];
+#line 344 "samples.go"
+	float* sSumCall = sh12;
+#line 345 "samples.go"
+	float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {};
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+			MCValue sum = {};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 113, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 117, &dc_b2)]), &dc_b2), o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		__syncthreads();
 #line 358 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
+		__syncthreads();
 #line 359 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 114, &dc_b3)]), &dc_b3);
+			if ((long long)threadIdx.x < s) {
 #line 361 "samples.go"
-				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 115, &dc_b4)]), &dc_b4);
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 118, &dc_b3)]), &dc_b3);
+#line 362 "samples.go"
+				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s), 128, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4);
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			__syncthreads();
 		}
-#line 365 "samples.go"
-		if ((long long)threadIdx.x == 0LL) {
 #line 366 "samples.go"
+		if ((long long)threadIdx.x == 0LL) {
+#line 367 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b5)];
+			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b5)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
 			if (!dc_b5) {
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float* samples, long long samples_len, const MCOption* options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	MCValue (*dc_p3);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	__shared__ float sh12[128];
-#line 344 "samples.go"
-	__shared__ float sh13[128];
-#line 343 "samples.go"
-	float* sSumCall = sh12;
-#line 344 "samples.go"
-	float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
+	__shared__ float sh13[128];
+#line 344 "samples.go"
+	float* sSumCall = sh12;
+#line 345 "samples.go"
+	float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1)]), &dc_b1);
+	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {};
+		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
-			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
+			MCValue sum = {};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			for (long long i = iSum; i < pathN; i = (long long)((unsigned long long)i + 128ULL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		__syncthreads();
 #line 358 "samples.go"
-		for (long long s = 64LL; s > 0LL; s = s >> 1) {
+		__syncthreads();
 #line 359 "samples.go"
-			if ((long long)threadIdx.x < s) {
+		for (long long s = 64LL; s > 0LL; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+			if ((long long)threadIdx.x < s) {
 #line 361 "samples.go"
+				sSumCall[(long long)threadIdx.x] = sSumCall[(long long)threadIdx.x] + sSumCall[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
+#line 362 "samples.go"
 				sSum2Call[(long long)threadIdx.x] = sSum2Call[(long long)threadIdx.x] + sSum2Call[(long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)s)];
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			__syncthreads();
 		}
-#line 365 "samples.go"
-		if ((long long)threadIdx.x == 0LL) {
 #line 366 "samples.go"
+		if ((long long)threadIdx.x == 0LL) {
+#line 367 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b2)];
+			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		__syncthreads();
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 extern "C" __global__ void InverseCND(float* output, long long output_len, const unsigned int* __restrict__ input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4222,30 +4378,30 @@ extern "C" __global__ void InverseCND(float* output, long long output_len, const
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	float (*dc_p6);
-#line 423 "samples.go"
-	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 117, &dc_b1)), &dc_b1);
 #line 424 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 121, &dc_b1)), &dc_b1);
 #line 425 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 426 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 427 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0LL) {
 #line 428 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b2)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4));
+			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b2)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b4)]), &dc_b4));
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b5)];
+			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -4254,37 +4410,37 @@ extern "C" __global__ void InverseCND(float* output, long long output_len, const
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 extern "C" __global__ void InverseCND_fast(float* output, long long output_len, const unsigned int* __restrict__ input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 423 "samples.go"
-	unsigned int distance = 4294967295u / (pathN + 1u);
 #line 424 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned int distance = 4294967295u / (pathN + 1u);
 #line 425 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 426 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 427 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0LL) {
 #line 428 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b1)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b3)]), &dc_b3));
+			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b1)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b3)]), &dc_b3));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b4)];
+			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
@@ -4293,7 +4449,7 @@ extern "C" __global__ void InverseCND_fast(float* output, long long output_len, 
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 extern "C" __global__ void InverseCND_aliased(float* output, long long output_len, const unsigned int* input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4301,30 +4457,30 @@ extern "C" __global__ void InverseCND_aliased(float* output, long long output_le
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	float (*dc_p6);
-#line 423 "samples.go"
-	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 117, &dc_b1)), &dc_b1);
 #line 424 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned int distance = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 121, &dc_b1)), &dc_b1);
 #line 425 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 426 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 427 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0LL) {
 #line 428 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b2)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b4)]), &dc_b4));
+			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b2)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b4)]), &dc_b4));
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b5)];
+			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b5)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -4333,37 +4489,37 @@ extern "C" __global__ void InverseCND_aliased(float* output, long long output_le
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 extern "C" __global__ void InverseCND_aliased_fast(float* output, long long output_len, const unsigned int* input, long long input_len, unsigned int pathN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 423 "samples.go"
-	unsigned int distance = 4294967295u / (pathN + 1u);
 #line 424 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+	unsigned int distance = 4294967295u / (pathN + 1u);
 #line 425 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 426 "samples.go"
-	if (input_len > 0LL) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 427 "samples.go"
-		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0LL) {
 #line 428 "samples.go"
+		for (unsigned int pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b1)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b3)]), &dc_b3));
+			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b1)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b3)]), &dc_b3));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (unsigned int pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b4)];
+			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b4)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
@@ -4372,7 +4528,7 @@ extern "C" __global__ void InverseCND_aliased_fast(float* output, long long outp
 	}
 }
 
-#line 442 "samples.go"
+#line 443 "samples.go"
 extern "C" __global__ void FWTBatch2(float* dOutput, long long dOutput_len, const float* __restrict__ dInput, long long dInput_len, long long stride, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4386,81 +4542,81 @@ extern "C" __global__ void FWTBatch2(float* dOutput, long long dOutput_len, cons
 	float (*dc_p10);
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 443 "samples.go"
-	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 444 "samples.go"
-	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
+	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 445 "samples.go"
-	float* src = (float*)(dInput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
-	long long src_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? dInput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
+	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
 #line 446 "samples.go"
-	float* dst = (dOutput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
-	long long dst_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? dOutput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
+	float* src = (float*)(dInput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
+	long long src_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? dInput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
 #line 447 "samples.go"
-	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
+	float* dst = (dOutput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
+	long long dst_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? dOutput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
 #line 448 "samples.go"
-	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
+	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
 #line 449 "samples.go"
-	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
+	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
 #line 450 "samples.go"
-	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
 #line 451 "samples.go"
+	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+#line 452 "samples.go"
 	long long i3 = (long long)((unsigned long long)i2 + (unsigned long long)stride);
-#line 452 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 123, &dc_b1)]), &dc_b1);
-#line 452 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 124, &dc_b2)]), &dc_b2);
-#line 452 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3);
-#line 452 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
 #line 453 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 127, &dc_b1)]), &dc_b1);
+#line 453 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 128, &dc_b2)]), &dc_b2);
+#line 453 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 129, &dc_b3)]), &dc_b3);
+#line 453 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 130, &dc_b4)]), &dc_b4);
+#line 454 "samples.go"
 	float tmp = d0 + d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	float tmp_1 = d0 - d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d0 = tmp;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d2 = tmp_1;
-#line 454 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 454 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 454 "samples.go"
-	d1 = tmp_2;
-#line 454 "samples.go"
-	d3 = tmp_3;
 #line 455 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 455 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 455 "samples.go"
+	d1 = tmp_2;
+#line 455 "samples.go"
+	d3 = tmp_3;
+#line 456 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 127, &dc_b5)];
+	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 131, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 455 "samples.go"
+#line 456 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 128, &dc_b7)];
+	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 132, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 129, &dc_b9)];
+	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 133, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 130, &dc_b11)];
+	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 134, &dc_b11)];
 	float dc_t4 = d2 - d3;
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
 }
 
-#line 442 "samples.go"
+#line 443 "samples.go"
 extern "C" __global__ void FWTBatch2_aliased(float* dOutput, long long dOutput_len, const float* dInput, long long dInput_len, long long stride, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4474,191 +4630,191 @@ extern "C" __global__ void FWTBatch2_aliased(float* dOutput, long long dOutput_l
 	float (*dc_p10);
 	int dc_b11 = 0;
 	float (*dc_p12);
-#line 443 "samples.go"
-	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 444 "samples.go"
-	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
+	long long pos = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 445 "samples.go"
-	float* src = (float*)(dInput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
-	long long src_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121) ? dInput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
+	long long n = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x * 4ULL);
 #line 446 "samples.go"
-	float* dst = (dOutput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
-	long long dst_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122) ? dOutput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
+	float* src = (float*)(dInput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
+	long long src_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125) ? dInput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
 #line 447 "samples.go"
-	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
+	float* dst = (dOutput + (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0));
+	long long dst_len = (dc_sok(((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126) ? dOutput_len - ((long long)((unsigned long long)(long long)blockIdx.y * (unsigned long long)n)) : 0);
 #line 448 "samples.go"
-	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
+	long long lo = pos & (long long)((unsigned long long)stride - 1ULL);
 #line 449 "samples.go"
-	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
+	long long i0 = (long long)((unsigned long long)(long long)(((unsigned long long)pos - (unsigned long long)lo) << 2) + (unsigned long long)lo);
 #line 450 "samples.go"
-	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+	long long i1 = (long long)((unsigned long long)i0 + (unsigned long long)stride);
 #line 451 "samples.go"
+	long long i2 = (long long)((unsigned long long)i1 + (unsigned long long)stride);
+#line 452 "samples.go"
 	long long i3 = (long long)((unsigned long long)i2 + (unsigned long long)stride);
-#line 452 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 123, &dc_b1)]), &dc_b1);
-#line 452 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 124, &dc_b2)]), &dc_b2);
-#line 452 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3);
-#line 452 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
 #line 453 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 127, &dc_b1)]), &dc_b1);
+#line 453 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 128, &dc_b2)]), &dc_b2);
+#line 453 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 129, &dc_b3)]), &dc_b3);
+#line 453 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 130, &dc_b4)]), &dc_b4);
+#line 454 "samples.go"
 	float tmp = d0 + d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	float tmp_1 = d0 - d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d0 = tmp;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d2 = tmp_1;
-#line 454 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 454 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 454 "samples.go"
-	d1 = tmp_2;
-#line 454 "samples.go"
-	d3 = tmp_3;
 #line 455 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 455 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 455 "samples.go"
+	d1 = tmp_2;
+#line 455 "samples.go"
+	d3 = tmp_3;
+#line 456 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 127, &dc_b5)];
+	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 131, &dc_b5)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 455 "samples.go"
+#line 456 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 128, &dc_b7)];
+	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 132, &dc_b7)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 129, &dc_b9)];
+	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 133, &dc_b9)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 130, &dc_b11)];
+	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 134, &dc_b11)];
 	float dc_t4 = d2 - d3;
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
 }
 
-#line 463 "samples.go"
+#line 464 "samples.go"
 extern "C" __global__ void FWTModulate(float* dA, long long dA_len, const float* __restrict__ dB, long long dB_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 464 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 465 "samples.go"
-	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 466 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 467 "samples.go"
-	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+	float rcpN = 1.0f / (float)n;
 #line 468 "samples.go"
+	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+#line 469 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 133, &dc_b4)]), &dc_b4) * rcpN);
+		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 137, &dc_b4)]), &dc_b4) * rcpN);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 463 "samples.go"
+#line 464 "samples.go"
 extern "C" __global__ void FWTModulate_aliased(float* dA, long long dA_len, const float* dB, long long dB_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 464 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 465 "samples.go"
-	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 466 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long long numThreads = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 467 "samples.go"
-	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+	float rcpN = 1.0f / (float)n;
 #line 468 "samples.go"
+	for (long long pos = tid; pos < n; pos = (long long)((unsigned long long)pos + (unsigned long long)numThreads)) {
+#line 469 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 133, &dc_b4)]), &dc_b4) * rcpN);
+		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b3)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 137, &dc_b4)]), &dc_b4) * rcpN);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 extern "C" __global__ void LOSAngles(float* angles, long long angles_len, const float* __restrict__ heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 481 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
-			angles[i] = atan2f(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) - h0, dist);
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 484 "samples.go"
+			angles[i] = atan2f(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 138, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 extern "C" __global__ void LOSAngles_fast(float* angles, long long angles_len, const float* __restrict__ heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 481 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 484 "samples.go"
 			angles[i] = atan2f(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 extern "C" __global__ void LOSAngles_aliased(float* angles, long long angles_len, const float* heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	{
-#line 481 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
-			angles[i] = atan2f(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) - h0, dist);
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 484 "samples.go"
+			angles[i] = atan2f(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 138, &dc_b1)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 extern "C" __global__ void LOSAngles_aliased_fast(float* angles, long long angles_len, const float* heights, long long heights_len, float h0, float delta, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	{
-#line 481 "samples.go"
-		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
+			float dist = (float)(long long)((unsigned long long)i + 1ULL) * delta;
+#line 484 "samples.go"
 			angles[i] = atan2f(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 extern "C" __global__ void LOSScanMax(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4669,68 +4825,68 @@ extern "C" __global__ void LOSScanMax(float* scanned, long long scanned_len, flo
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__shared__ float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 494 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 494 "samples.go"
-	long long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long long l = (long long)threadIdx.x;
+#line 495 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 495 "samples.go"
+	long long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
+#line 500 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 135, &dc_b1)];
+	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 500 "samples.go"
-	__syncthreads();
 #line 501 "samples.go"
-	long long in = 0LL;
+	__syncthreads();
 #line 502 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	long long in = 0LL;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b3)][dc_ix((long long)((unsigned long long)l - (unsigned long long)off), 64, dc_fault, dc_tag, 137, &dc_b3)]), &dc_b3));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b3)][dc_ix((long long)((unsigned long long)l - (unsigned long long)off), 64, dc_fault, dc_tag, 141, &dc_b3)]), &dc_b3));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 138, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b4)];
+		dc_p5 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 142, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 143, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 507 "samples.go"
-		in = (long long)(1ULL - (unsigned long long)in);
 #line 508 "samples.go"
+		in = (long long)(1ULL - (unsigned long long)in);
+#line 509 "samples.go"
 		__syncthreads();
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 140, &dc_b6)];
+		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 144, &dc_b6)];
 		float dc_t3 = v;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 513 "samples.go"
-	if (l == 63LL) {
 #line 514 "samples.go"
+	if (l == 63LL) {
+#line 515 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &groupMax[dc_ix((long long)blockIdx.x, groupMax_len, dc_fault, dc_tag, 141, &dc_b8)];
+		dc_p9 = &groupMax[dc_ix((long long)blockIdx.x, groupMax_len, dc_fault, dc_tag, 145, &dc_b8)];
 		float dc_t4 = v;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -4738,66 +4894,66 @@ extern "C" __global__ void LOSScanMax(float* scanned, long long scanned_len, flo
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 extern "C" __global__ void LOSScanMax_fast(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__shared__ float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 494 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 494 "samples.go"
-	long long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long long l = (long long)threadIdx.x;
+#line 495 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 495 "samples.go"
+	long long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
-	s[0][l] = v;
 #line 500 "samples.go"
-	__syncthreads();
+	s[0][l] = v;
 #line 501 "samples.go"
-	long long in = 0LL;
+	__syncthreads();
 #line 502 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	long long in = 0LL;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b1)][(long long)((unsigned long long)l - (unsigned long long)off)]), &dc_b1));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b1)][(long long)((unsigned long long)l - (unsigned long long)off)]), &dc_b1));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 138, &dc_b2)][l];
+		dc_p3 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 142, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 507 "samples.go"
-		in = (long long)(1ULL - (unsigned long long)in);
 #line 508 "samples.go"
+		in = (long long)(1ULL - (unsigned long long)in);
+#line 509 "samples.go"
 		__syncthreads();
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		scanned[i] = v;
 	}
-#line 513 "samples.go"
-	if (l == 63LL) {
 #line 514 "samples.go"
+	if (l == 63LL) {
+#line 515 "samples.go"
 		groupMax[(long long)blockIdx.x] = v;
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 extern "C" __global__ void LOSScanMax_aliased(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4808,68 +4964,68 @@ extern "C" __global__ void LOSScanMax_aliased(float* scanned, long long scanned_
 	float (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__shared__ float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 494 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 494 "samples.go"
-	long long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long long l = (long long)threadIdx.x;
+#line 495 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 495 "samples.go"
+	long long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
+#line 500 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 135, &dc_b1)];
+	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 500 "samples.go"
-	__syncthreads();
 #line 501 "samples.go"
-	long long in = 0LL;
+	__syncthreads();
 #line 502 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	long long in = 0LL;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b3)][dc_ix((long long)((unsigned long long)l - (unsigned long long)off), 64, dc_fault, dc_tag, 137, &dc_b3)]), &dc_b3));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b3)][dc_ix((long long)((unsigned long long)l - (unsigned long long)off), 64, dc_fault, dc_tag, 141, &dc_b3)]), &dc_b3));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 138, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b4)];
+		dc_p5 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 142, &dc_b4)][dc_ix(l, 64, dc_fault, dc_tag, 143, &dc_b4)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 507 "samples.go"
-		in = (long long)(1ULL - (unsigned long long)in);
 #line 508 "samples.go"
+		in = (long long)(1ULL - (unsigned long long)in);
+#line 509 "samples.go"
 		__syncthreads();
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 140, &dc_b6)];
+		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 144, &dc_b6)];
 		float dc_t3 = v;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 513 "samples.go"
-	if (l == 63LL) {
 #line 514 "samples.go"
+	if (l == 63LL) {
+#line 515 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &groupMax[dc_ix((long long)blockIdx.x, groupMax_len, dc_fault, dc_tag, 141, &dc_b8)];
+		dc_p9 = &groupMax[dc_ix((long long)blockIdx.x, groupMax_len, dc_fault, dc_tag, 145, &dc_b8)];
 		float dc_t4 = v;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -4877,202 +5033,202 @@ extern "C" __global__ void LOSScanMax_aliased(float* scanned, long long scanned_
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 extern "C" __global__ void LOSScanMax_aliased_fast(float* scanned, long long scanned_len, float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	__shared__ float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long long l = (long long)threadIdx.x;
-#line 494 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 494 "samples.go"
-	long long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long long l = (long long)threadIdx.x;
+#line 495 "samples.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 495 "samples.go"
+	long long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
-	s[0][l] = v;
 #line 500 "samples.go"
-	__syncthreads();
+	s[0][l] = v;
 #line 501 "samples.go"
-	long long in = 0LL;
+	__syncthreads();
 #line 502 "samples.go"
-	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
+	long long in = 0LL;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long long off = 1LL; off < 64LL; off = (long long)((unsigned long long)off * 2ULL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b1)][(long long)((unsigned long long)l - (unsigned long long)off)]), &dc_b1));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b1)][(long long)((unsigned long long)l - (unsigned long long)off)]), &dc_b1));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 138, &dc_b2)][l];
+		dc_p3 = &s[dc_ix((long long)(1ULL - (unsigned long long)in), 2, dc_fault, dc_tag, 142, &dc_b2)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 507 "samples.go"
-		in = (long long)(1ULL - (unsigned long long)in);
 #line 508 "samples.go"
+		in = (long long)(1ULL - (unsigned long long)in);
+#line 509 "samples.go"
 		__syncthreads();
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		scanned[i] = v;
 	}
-#line 513 "samples.go"
-	if (l == 63LL) {
 #line 514 "samples.go"
+	if (l == 63LL) {
+#line 515 "samples.go"
 		groupMax[(long long)blockIdx.x] = v;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 extern "C" __global__ void LOSVisible(bool* visible, long long visible_len, const float* __restrict__ scanned, long long scanned_len, const float* __restrict__ groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	bool (*dc_p4);
-#line 525 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
-		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 532 "samples.go"
+		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 533 "samples.go"
-		long long l = (long long)threadIdx.x;
-#line 533 "samples.go"
-		if (l > 0LL) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 143, &dc_b2)]), &dc_b2));
+		long long l = (long long)threadIdx.x;
+#line 534 "samples.go"
+		if (l > 0LL) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 147, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 144, &dc_b3)];
+	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 148, &dc_b3)];
 	bool dc_t1 = angles[i] >= before;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 extern "C" __global__ void LOSVisible_fast(bool* visible, long long visible_len, const float* __restrict__ scanned, long long scanned_len, const float* __restrict__ groupMax, long long groupMax_len, const float* __restrict__ angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 525 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 532 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 533 "samples.go"
-		long long l = (long long)threadIdx.x;
-#line 533 "samples.go"
-		if (l > 0LL) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 143, &dc_b1)]), &dc_b1));
+		long long l = (long long)threadIdx.x;
+#line 534 "samples.go"
+		if (l > 0LL) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 extern "C" __global__ void LOSVisible_aliased(bool* visible, long long visible_len, const float* scanned, long long scanned_len, const float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	bool (*dc_p4);
-#line 525 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
-		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 142, &dc_b1)]), &dc_b1));
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 532 "samples.go"
+		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1));
 	}
 	{
-#line 533 "samples.go"
-		long long l = (long long)threadIdx.x;
-#line 533 "samples.go"
-		if (l > 0LL) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 143, &dc_b2)]), &dc_b2));
+		long long l = (long long)threadIdx.x;
+#line 534 "samples.go"
+		if (l > 0LL) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 147, &dc_b2)]), &dc_b2));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 144, &dc_b3)];
+	dc_p4 = &visible[dc_ix(i, visible_len, dc_fault, dc_tag, 148, &dc_b3)];
 	bool dc_t1 = angles[i] >= before;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 extern "C" __global__ void LOSVisible_aliased_fast(bool* visible, long long visible_len, const float* scanned, long long scanned_len, const float* groupMax, long long groupMax_len, const float* angles, long long angles_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 525 "samples.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
+	for (long long g = 0LL; g < (long long)blockIdx.x; g = (long long)((unsigned long long)g + 1ULL)) {
+#line 532 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 533 "samples.go"
-		long long l = (long long)threadIdx.x;
-#line 533 "samples.go"
-		if (l > 0LL) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 143, &dc_b1)]), &dc_b1));
+		long long l = (long long)threadIdx.x;
+#line 534 "samples.go"
+		if (l > 0LL) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long long)((unsigned long long)i - 1ULL), scanned_len, dc_fault, dc_tag, 147, &dc_b1)]), &dc_b1));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	visible[i] = angles[i] >= before;
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 extern "C" __global__ void BFSKernel(const BFSNode* __restrict__ graphNodes, long long graphNodes_len, const int* __restrict__ graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* __restrict__ graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5085,35 +5241,35 @@ extern "C" __global__ void BFSKernel(const BFSNode* __restrict__ graphNodes, lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	bool (*dc_p11);
-#line 555 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 556 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1)) {
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 557 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 149, &dc_b1)]), &dc_b1)) {
+#line 558 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 146, &dc_b2)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 150, &dc_b2)];
 		bool dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 558 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 147, &dc_b4)]), &dc_b4);
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5);
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6)) {
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b5)]), &dc_b5);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b6)]), &dc_b6)) {
+#line 563 "samples.go"
 				dc_b7 = 0;
-				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b7)];
-				int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 151, &dc_b9)]), &dc_b9) + 1u);
+				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b7)];
+				int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 155, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b10 = 0;
-				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b10)];
+				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b10)];
 				bool dc_t3 = true;
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
@@ -5123,7 +5279,7 @@ extern "C" __global__ void BFSKernel(const BFSNode* __restrict__ graphNodes, lon
 	}
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 extern "C" __global__ void BFSKernel_fast(const BFSNode* __restrict__ graphNodes, long long graphNodes_len, const int* __restrict__ graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* __restrict__ graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5131,30 +5287,30 @@ extern "C" __global__ void BFSKernel_fast(const BFSNode* __restrict__ graphNodes
 	int (*dc_p4);
 	int dc_b5 = 0;
 	bool (*dc_p6);
-#line 555 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 556 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 557 "samples.go"
-		graphMask[tid] = false;
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 558 "samples.go"
-		BFSNode node = graphNodes[tid];
+		graphMask[tid] = false;
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
+		BFSNode node = graphNodes[tid];
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b1)]), &dc_b1);
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b2)]), &dc_b2)) {
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b2)]), &dc_b2)) {
+#line 563 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b3)];
+				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b3)];
 				int dc_t1 = (int)((unsigned int)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b5 = 0;
-				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b5)];
+				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b5)];
 				bool dc_t2 = true;
 				if (!dc_b5) {
 					*dc_p6 = dc_t2;
@@ -5164,7 +5320,7 @@ extern "C" __global__ void BFSKernel_fast(const BFSNode* __restrict__ graphNodes
 	}
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 extern "C" __global__ void BFSKernel_aliased(const BFSNode* graphNodes, long long graphNodes_len, const int* graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5177,35 +5333,35 @@ extern "C" __global__ void BFSKernel_aliased(const BFSNode* graphNodes, long lon
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	bool (*dc_p11);
-#line 555 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 556 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1)) {
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 557 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 149, &dc_b1)]), &dc_b1)) {
+#line 558 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 146, &dc_b2)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 150, &dc_b2)];
 		bool dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 558 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 147, &dc_b4)]), &dc_b4);
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5);
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6)) {
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b5)]), &dc_b5);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b6)]), &dc_b6)) {
+#line 563 "samples.go"
 				dc_b7 = 0;
-				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b7)];
-				int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 151, &dc_b9)]), &dc_b9) + 1u);
+				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b7)];
+				int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 155, &dc_b9)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b10 = 0;
-				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b10)];
+				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b10)];
 				bool dc_t3 = true;
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
@@ -5215,7 +5371,7 @@ extern "C" __global__ void BFSKernel_aliased(const BFSNode* graphNodes, long lon
 	}
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 extern "C" __global__ void BFSKernel_aliased_fast(const BFSNode* graphNodes, long long graphNodes_len, const int* graphEdges, long long graphEdges_len, bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, const bool* graphVisited, long long graphVisited_len, int* cost, long long cost_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5223,30 +5379,30 @@ extern "C" __global__ void BFSKernel_aliased_fast(const BFSNode* graphNodes, lon
 	int (*dc_p4);
 	int dc_b5 = 0;
 	bool (*dc_p6);
-#line 555 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 556 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 557 "samples.go"
-		graphMask[tid] = false;
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 558 "samples.go"
-		BFSNode node = graphNodes[tid];
+		graphMask[tid] = false;
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
+		BFSNode node = graphNodes[tid];
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b1)]), &dc_b1);
+		for (int i = node.Starting; i < (int)((unsigned int)node.NoOfEdges + (unsigned int)node.Starting); i = (int)((unsigned int)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b2)]), &dc_b2)) {
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b1)]), &dc_b1);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b2)]), &dc_b2)) {
+#line 563 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b3)];
+				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b3)];
 				int dc_t1 = (int)((unsigned int)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b5 = 0;
-				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b5)];
+				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b5)];
 				bool dc_t2 = true;
 				if (!dc_b5) {
 					*dc_p6 = dc_t2;
@@ -5256,7 +5412,7 @@ extern "C" __global__ void BFSKernel_aliased_fast(const BFSNode* graphNodes, lon
 	}
 }
 
-#line 573 "samples.go"
+#line 574 "samples.go"
 extern "C" __global__ void BFSKernel2(bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, bool* graphVisited, long long graphVisited_len, bool* over, long long over_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5267,34 +5423,34 @@ extern "C" __global__ void BFSKernel2(bool* graphMask, long long graphMask_len, 
 	bool (*dc_p7);
 	int dc_b8 = 0;
 	bool (*dc_p9);
-#line 574 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 575 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 153, &dc_b1)]), &dc_b1)) {
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 576 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 157, &dc_b1)]), &dc_b1)) {
+#line 577 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 154, &dc_b2)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 158, &dc_b2)];
 		bool dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 577 "samples.go"
+#line 578 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 155, &dc_b4)];
+		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 159, &dc_b4)];
 		bool dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 578 "samples.go"
+#line 579 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 156, &dc_b6)];
+		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 160, &dc_b6)];
 		bool dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 579 "samples.go"
+#line 580 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 157, &dc_b8)];
+		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 161, &dc_b8)];
 		bool dc_t4 = false;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -5302,37 +5458,37 @@ extern "C" __global__ void BFSKernel2(bool* graphMask, long long graphMask_len, 
 	}
 }
 
-#line 573 "samples.go"
-extern "C" __global__ void BFSKernel2_fast(bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, bool* graphVisited, long long graphVisited_len, bool* over, long long over_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 574 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void BFSKernel2_fast(bool* graphMask, long long graphMask_len, bool* updatingGraphMask, long long updatingGraphMask_len, bool* graphVisited, long long graphVisited_len, bool* over, long long over_len, long long noOfNodes, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 575 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
+	long long tid = (long long)((unsigned long long)(long long)blockIdx.x * 128ULL + (unsigned long long)(long long)threadIdx.x);
 #line 576 "samples.go"
-		graphMask[tid] = true;
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
 #line 577 "samples.go"
-		graphVisited[tid] = true;
+		graphMask[tid] = true;
 #line 578 "samples.go"
-		over[0] = true;
+		graphVisited[tid] = true;
 #line 579 "samples.go"
+		over[0] = true;
+#line 580 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 592 "samples.go"
+#line 593 "samples.go"
 extern "C" __global__ void Euclid(const LatLong* __restrict__ dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 593 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 595 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 158, &dc_b1)]), &dc_b1);
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
+#line 597 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 159, &dc_b2)];
+		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 163, &dc_b2)];
 		float dc_t1 = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -5340,33 +5496,33 @@ extern "C" __global__ void Euclid(const LatLong* __restrict__ dLocations, long l
 	}
 }
 
-#line 592 "samples.go"
-extern "C" __global__ void Euclid_fast(const LatLong* __restrict__ dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 593 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void Euclid_fast(const LatLong* __restrict__ dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 595 "samples.go"
-		LatLong loc = dLocations[globalID];
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 597 "samples.go"
 		dDistances[globalID] = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 592 "samples.go"
+#line 593 "samples.go"
 extern "C" __global__ void Euclid_aliased(const LatLong* dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 593 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 595 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 158, &dc_b1)]), &dc_b1);
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 162, &dc_b1)]), &dc_b1);
+#line 597 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 159, &dc_b2)];
+		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 163, &dc_b2)];
 		float dc_t1 = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -5374,20 +5530,20 @@ extern "C" __global__ void Euclid_aliased(const LatLong* dLocations, long long d
 	}
 }
 
-#line 592 "samples.go"
-extern "C" __global__ void Euclid_aliased_fast(const LatLong* dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 593 "samples.go"
-	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void Euclid_aliased_fast(const LatLong* dLocations, long long dLocations_len, float* dDistances, long long dDistances_len, long long numRecords, float lat, float lng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long long globalID = (long long)((unsigned long long)(long long)blockDim.x * ((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)blockIdx.x) + (unsigned long long)(long long)threadIdx.x);
 #line 595 "samples.go"
-		LatLong loc = dLocations[globalID];
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 597 "samples.go"
 		dDistances[globalID] = sqrtf((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 extern "C" __global__ void NW2(const int* __restrict__ reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -5416,206 +5572,206 @@ extern "C" __global__ void NW2(const int* __restrict__ reference, long long refe
 	int dc_b25 = 0;
 	int (*dc_p26);
 	int dc_b27 = 0;
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__shared__ int sh15[17][17];
-#line 630 "samples.go"
-	__shared__ int sh16[16][16];
-#line 621 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 621 "samples.go"
-	long long tx = (long long)threadIdx.x;
-#line 622 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 623 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 624 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 625 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 626 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 627 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 628 "samples.go"
-	long long indexNW = base;
-#line 629 "samples.go"
-	int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh16[16][16];
+#line 622 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 622 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 623 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 624 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 625 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 626 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 627 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 628 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 629 "samples.go"
+	long long indexNW = base;
+#line 630 "samples.go"
+	int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 633 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty), reference_len, dc_fault, dc_tag, 161, &dc_b3)]), &dc_b3);
+		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 164, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty), reference_len, dc_fault, dc_tag, 165, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 634 "samples.go"
-	__syncthreads();
 #line 635 "samples.go"
-	if (tx == 0LL) {
+	__syncthreads();
 #line 636 "samples.go"
+	if (tx == 0LL) {
+#line 637 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 162, &dc_b4)][0];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 163, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 166, &dc_b4)][0];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 167, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 638 "samples.go"
+#line 639 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &temp[dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 164, &dc_b7)][0];
-	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx), matrix_len, dc_fault, dc_tag, 165, &dc_b9)]), &dc_b9);
+	dc_p8 = &temp[dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 168, &dc_b7)][0];
+	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx), matrix_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 639 "samples.go"
+#line 640 "samples.go"
 	dc_b10 = 0;
-	dc_p11 = &temp[0][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 166, &dc_b10)];
-	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 167, &dc_b12)]), &dc_b12);
+	dc_p11 = &temp[0][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 170, &dc_b10)];
+	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 171, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 640 "samples.go"
-	__syncthreads();
 #line 641 "samples.go"
-	int p = (int)penalty;
+	__syncthreads();
 #line 642 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 644 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
 #line 645 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 645 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 646 "samples.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 168, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 169, &dc_b13)];
-			int dc_t5 = maximum((int)((unsigned int)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 170, &dc_b15)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 171, &dc_b15)]), &dc_b15) + (unsigned int)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long long)((unsigned long long)y - 1ULL), 16, dc_fault, dc_tag, 172, &dc_b16)][dc_ix((long long)((unsigned long long)x - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b16)]), &dc_b16)), (int)((unsigned int)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 174, &dc_b17)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 175, &dc_b17)]), &dc_b17) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 176, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 177, &dc_b18)]), &dc_b18) - (unsigned int)p));
+			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 172, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 173, &dc_b13)];
+			int dc_t5 = maximum((int)((unsigned int)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 174, &dc_b15)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 175, &dc_b15)]), &dc_b15) + (unsigned int)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long long)((unsigned long long)y - 1ULL), 16, dc_fault, dc_tag, 176, &dc_b16)][dc_ix((long long)((unsigned long long)x - 1ULL), 16, dc_fault, dc_tag, 177, &dc_b16)]), &dc_b16)), (int)((unsigned int)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 178, &dc_b17)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 179, &dc_b17)]), &dc_b17) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 180, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 181, &dc_b18)]), &dc_b18) - (unsigned int)p));
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		__syncthreads();
 	}
-#line 649 "samples.go"
-	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
 #line 650 "samples.go"
+	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 651 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 652 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 652 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 653 "samples.go"
 			dc_b19 = 0;
-			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 178, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 179, &dc_b19)];
-			int dc_t6 = maximum((int)((unsigned int)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 180, &dc_b21)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 181, &dc_b21)]), &dc_b21) + (unsigned int)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b22)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 16, dc_fault, dc_tag, 183, &dc_b22)]), &dc_b22)), (int)((unsigned int)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 184, &dc_b23)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 185, &dc_b23)]), &dc_b23) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 186, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 187, &dc_b24)]), &dc_b24) - (unsigned int)p));
+			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 182, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 183, &dc_b19)];
+			int dc_t6 = maximum((int)((unsigned int)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 184, &dc_b21)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 185, &dc_b21)]), &dc_b21) + (unsigned int)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 16, dc_fault, dc_tag, 186, &dc_b22)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b22)]), &dc_b22)), (int)((unsigned int)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 188, &dc_b23)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 189, &dc_b23)]), &dc_b23) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 190, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 191, &dc_b24)]), &dc_b24) - (unsigned int)p));
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		__syncthreads();
 	}
-#line 656 "samples.go"
-	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
 #line 657 "samples.go"
+	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
+#line 658 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &matrix[dc_ix((long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols), matrix_len, dc_fault, dc_tag, 188, &dc_b25)];
-		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long long)((unsigned long long)ty_1 + 1ULL), 17, dc_fault, dc_tag, 189, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 190, &dc_b27)]), &dc_b27);
+		dc_p26 = &matrix[dc_ix((long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols), matrix_len, dc_fault, dc_tag, 192, &dc_b25)];
+		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long long)((unsigned long long)ty_1 + 1ULL), 17, dc_fault, dc_tag, 193, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 194, &dc_b27)]), &dc_b27);
 		if (!dc_b25) {
 			*dc_p26 = dc_t7;
 		}
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 extern "C" __global__ void NW2_fast(const int* __restrict__ reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__shared__ int sh15[17][17];
-#line 630 "samples.go"
-	__shared__ int sh16[16][16];
-#line 621 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 621 "samples.go"
-	long long tx = (long long)threadIdx.x;
-#line 622 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 623 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 624 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 625 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 626 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 627 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 628 "samples.go"
-	long long indexNW = base;
-#line 629 "samples.go"
-	int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh16[16][16];
+#line 622 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 622 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 623 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 624 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 625 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 626 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 627 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 628 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 629 "samples.go"
+	long long indexNW = base;
+#line 630 "samples.go"
+	int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 633 "samples.go"
 		ref[ty][tx] = reference[(long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty)];
 	}
-#line 634 "samples.go"
-	__syncthreads();
 #line 635 "samples.go"
-	if (tx == 0LL) {
+	__syncthreads();
 #line 636 "samples.go"
+	if (tx == 0LL) {
+#line 637 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 638 "samples.go"
-	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
 #line 639 "samples.go"
-	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
+	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
 #line 640 "samples.go"
-	__syncthreads();
+	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
 #line 641 "samples.go"
-	int p = (int)penalty;
+	__syncthreads();
 #line 642 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 644 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
 #line 645 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 645 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 646 "samples.go"
 			temp[y][x] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)]), (int)((unsigned int)temp[y][(long long)((unsigned long long)x - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][x] - (unsigned int)p));
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		__syncthreads();
 	}
-#line 649 "samples.go"
-	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
 #line 650 "samples.go"
+	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 651 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 652 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 652 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 653 "samples.go"
 			temp[y_1][x_1] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)]), (int)((unsigned int)temp[y_1][(long long)((unsigned long long)x_1 - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][x_1] - (unsigned int)p));
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		__syncthreads();
 	}
-#line 656 "samples.go"
-	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
 #line 657 "samples.go"
+	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
+#line 658 "samples.go"
 		matrix[(long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols)] = temp[(long long)((unsigned long long)ty_1 + 1ULL)][(long long)((unsigned long long)tx + 1ULL)];
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 extern "C" __global__ void NW2_aliased(const int* reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -5644,206 +5800,206 @@ extern "C" __global__ void NW2_aliased(const int* reference, long long reference
 	int dc_b25 = 0;
 	int (*dc_p26);
 	int dc_b27 = 0;
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__shared__ int sh15[17][17];
-#line 630 "samples.go"
-	__shared__ int sh16[16][16];
-#line 621 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 621 "samples.go"
-	long long tx = (long long)threadIdx.x;
-#line 622 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 623 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 624 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 625 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 626 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 627 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 628 "samples.go"
-	long long indexNW = base;
-#line 629 "samples.go"
-	int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh16[16][16];
+#line 622 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 622 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 623 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 624 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 625 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 626 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 627 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 628 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 629 "samples.go"
+	long long indexNW = base;
+#line 630 "samples.go"
+	int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 633 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b1)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty), reference_len, dc_fault, dc_tag, 161, &dc_b3)]), &dc_b3);
+		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 164, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty), reference_len, dc_fault, dc_tag, 165, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 634 "samples.go"
-	__syncthreads();
 #line 635 "samples.go"
-	if (tx == 0LL) {
+	__syncthreads();
 #line 636 "samples.go"
+	if (tx == 0LL) {
+#line 637 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 162, &dc_b4)][0];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 163, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 166, &dc_b4)][0];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix[dc_ix(indexNW, matrix_len, dc_fault, dc_tag, 167, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 638 "samples.go"
+#line 639 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &temp[dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 164, &dc_b7)][0];
-	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx), matrix_len, dc_fault, dc_tag, 165, &dc_b9)]), &dc_b9);
+	dc_p8 = &temp[dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 168, &dc_b7)][0];
+	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix[dc_ix((long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx), matrix_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 639 "samples.go"
+#line 640 "samples.go"
 	dc_b10 = 0;
-	dc_p11 = &temp[0][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 166, &dc_b10)];
-	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 167, &dc_b12)]), &dc_b12);
+	dc_p11 = &temp[0][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 170, &dc_b10)];
+	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix[dc_ix(indexN, matrix_len, dc_fault, dc_tag, 171, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 640 "samples.go"
-	__syncthreads();
 #line 641 "samples.go"
-	int p = (int)penalty;
+	__syncthreads();
 #line 642 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 644 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
 #line 645 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 645 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 646 "samples.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 168, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 169, &dc_b13)];
-			int dc_t5 = maximum((int)((unsigned int)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 170, &dc_b15)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 171, &dc_b15)]), &dc_b15) + (unsigned int)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long long)((unsigned long long)y - 1ULL), 16, dc_fault, dc_tag, 172, &dc_b16)][dc_ix((long long)((unsigned long long)x - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b16)]), &dc_b16)), (int)((unsigned int)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 174, &dc_b17)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 175, &dc_b17)]), &dc_b17) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 176, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 177, &dc_b18)]), &dc_b18) - (unsigned int)p));
+			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 172, &dc_b13)][dc_ix(x, 17, dc_fault, dc_tag, 173, &dc_b13)];
+			int dc_t5 = maximum((int)((unsigned int)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 174, &dc_b15)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 175, &dc_b15)]), &dc_b15) + (unsigned int)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long long)((unsigned long long)y - 1ULL), 16, dc_fault, dc_tag, 176, &dc_b16)][dc_ix((long long)((unsigned long long)x - 1ULL), 16, dc_fault, dc_tag, 177, &dc_b16)]), &dc_b16)), (int)((unsigned int)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 178, &dc_b17)][dc_ix((long long)((unsigned long long)x - 1ULL), 17, dc_fault, dc_tag, 179, &dc_b17)]), &dc_b17) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long long)((unsigned long long)y - 1ULL), 17, dc_fault, dc_tag, 180, &dc_b18)][dc_ix(x, 17, dc_fault, dc_tag, 181, &dc_b18)]), &dc_b18) - (unsigned int)p));
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		__syncthreads();
 	}
-#line 649 "samples.go"
-	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
 #line 650 "samples.go"
+	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 651 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 652 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 652 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 653 "samples.go"
 			dc_b19 = 0;
-			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 178, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 179, &dc_b19)];
-			int dc_t6 = maximum((int)((unsigned int)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 180, &dc_b21)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 181, &dc_b21)]), &dc_b21) + (unsigned int)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b22)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 16, dc_fault, dc_tag, 183, &dc_b22)]), &dc_b22)), (int)((unsigned int)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 184, &dc_b23)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 185, &dc_b23)]), &dc_b23) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 186, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 187, &dc_b24)]), &dc_b24) - (unsigned int)p));
+			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 182, &dc_b19)][dc_ix(x_1, 17, dc_fault, dc_tag, 183, &dc_b19)];
+			int dc_t6 = maximum((int)((unsigned int)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 184, &dc_b21)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 185, &dc_b21)]), &dc_b21) + (unsigned int)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 16, dc_fault, dc_tag, 186, &dc_b22)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b22)]), &dc_b22)), (int)((unsigned int)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 188, &dc_b23)][dc_ix((long long)((unsigned long long)x_1 - 1ULL), 17, dc_fault, dc_tag, 189, &dc_b23)]), &dc_b23) - (unsigned int)p), (int)((unsigned int)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long long)((unsigned long long)y_1 - 1ULL), 17, dc_fault, dc_tag, 190, &dc_b24)][dc_ix(x_1, 17, dc_fault, dc_tag, 191, &dc_b24)]), &dc_b24) - (unsigned int)p));
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		__syncthreads();
 	}
-#line 656 "samples.go"
-	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
 #line 657 "samples.go"
+	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
+#line 658 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &matrix[dc_ix((long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols), matrix_len, dc_fault, dc_tag, 188, &dc_b25)];
-		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long long)((unsigned long long)ty_1 + 1ULL), 17, dc_fault, dc_tag, 189, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 190, &dc_b27)]), &dc_b27);
+		dc_p26 = &matrix[dc_ix((long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols), matrix_len, dc_fault, dc_tag, 192, &dc_b25)];
+		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long long)((unsigned long long)ty_1 + 1ULL), 17, dc_fault, dc_tag, 193, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 17, dc_fault, dc_tag, 194, &dc_b27)]), &dc_b27);
 		if (!dc_b25) {
 			*dc_p26 = dc_t7;
 		}
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 extern "C" __global__ void NW2_aliased_fast(const int* reference, long long reference_len, int* matrix, long long matrix_len, long long cols, long long penalty, long long i, long long blockWidth, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 629 "samples.go"
+#line 630 "samples.go"
 	__shared__ int sh15[17][17];
-#line 630 "samples.go"
-	__shared__ int sh16[16][16];
-#line 621 "samples.go"
-	long long bx = (long long)blockIdx.x;
-#line 621 "samples.go"
-	long long tx = (long long)threadIdx.x;
-#line 622 "samples.go"
-	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
-#line 623 "samples.go"
-	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
-#line 624 "samples.go"
-	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
-#line 625 "samples.go"
-	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
-#line 626 "samples.go"
-	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
-#line 627 "samples.go"
-	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
-#line 628 "samples.go"
-	long long indexNW = base;
-#line 629 "samples.go"
-	int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+	__shared__ int sh16[16][16];
+#line 622 "samples.go"
+	long long bx = (long long)blockIdx.x;
+#line 622 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 623 "samples.go"
+	long long bIndexX = (long long)((unsigned long long)bx + (unsigned long long)blockWidth - (unsigned long long)i);
+#line 624 "samples.go"
+	long long bIndexY = (long long)((unsigned long long)blockWidth - (unsigned long long)bx - 1ULL);
+#line 625 "samples.go"
+	long long base = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)bIndexY + 16ULL * (unsigned long long)bIndexX);
+#line 626 "samples.go"
+	long long index = (long long)((unsigned long long)base + (unsigned long long)tx + (unsigned long long)cols + 1ULL);
+#line 627 "samples.go"
+	long long indexN = (long long)((unsigned long long)base + (unsigned long long)tx + 1ULL);
+#line 628 "samples.go"
+	long long indexW = (long long)((unsigned long long)base + (unsigned long long)cols);
+#line 629 "samples.go"
+	long long indexNW = base;
+#line 630 "samples.go"
+	int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long long ty = 0LL; ty < 16LL; ty = (long long)((unsigned long long)ty + 1ULL)) {
+#line 633 "samples.go"
 		ref[ty][tx] = reference[(long long)((unsigned long long)index + (unsigned long long)cols * (unsigned long long)ty)];
 	}
-#line 634 "samples.go"
-	__syncthreads();
 #line 635 "samples.go"
-	if (tx == 0LL) {
+	__syncthreads();
 #line 636 "samples.go"
+	if (tx == 0LL) {
+#line 637 "samples.go"
 		temp[tx][0] = matrix[indexNW];
 	}
-#line 638 "samples.go"
-	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
 #line 639 "samples.go"
-	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
+	temp[(long long)((unsigned long long)tx + 1ULL)][0] = matrix[(long long)((unsigned long long)indexW + (unsigned long long)cols * (unsigned long long)tx)];
 #line 640 "samples.go"
-	__syncthreads();
+	temp[0][(long long)((unsigned long long)tx + 1ULL)] = matrix[indexN];
 #line 641 "samples.go"
-	int p = (int)penalty;
+	__syncthreads();
 #line 642 "samples.go"
-	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long long m = 0LL; m < 16LL; m = (long long)((unsigned long long)m + 1ULL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long long x = (long long)((unsigned long long)tx + 1ULL);
-#line 644 "samples.go"
-			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
 #line 645 "samples.go"
+			long long x = (long long)((unsigned long long)tx + 1ULL);
+#line 645 "samples.go"
+			long long y = (long long)((unsigned long long)m - (unsigned long long)tx + 1ULL);
+#line 646 "samples.go"
 			temp[y][x] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y - 1ULL)][(long long)((unsigned long long)x - 1ULL)]), (int)((unsigned int)temp[y][(long long)((unsigned long long)x - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y - 1ULL)][x] - (unsigned int)p));
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		__syncthreads();
 	}
-#line 649 "samples.go"
-	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
 #line 650 "samples.go"
+	for (long long m_1 = 14LL; m_1 >= 0LL; m_1 = (long long)((unsigned long long)m_1 - 1ULL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
-#line 651 "samples.go"
-			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
 #line 652 "samples.go"
+			long long x_1 = (long long)((unsigned long long)tx + 16ULL - (unsigned long long)m_1);
+#line 652 "samples.go"
+			long long y_1 = (long long)(16ULL - (unsigned long long)tx);
+#line 653 "samples.go"
 			temp[y_1][x_1] = maximum((int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)] + (unsigned int)ref[(long long)((unsigned long long)y_1 - 1ULL)][(long long)((unsigned long long)x_1 - 1ULL)]), (int)((unsigned int)temp[y_1][(long long)((unsigned long long)x_1 - 1ULL)] - (unsigned int)p), (int)((unsigned int)temp[(long long)((unsigned long long)y_1 - 1ULL)][x_1] - (unsigned int)p));
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		__syncthreads();
 	}
-#line 656 "samples.go"
-	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
 #line 657 "samples.go"
+	for (long long ty_1 = 0LL; ty_1 < 16LL; ty_1 = (long long)((unsigned long long)ty_1 + 1ULL)) {
+#line 658 "samples.go"
 		matrix[(long long)((unsigned long long)index + (unsigned long long)ty_1 * (unsigned long long)cols)] = temp[(long long)((unsigned long long)ty_1 + 1ULL)][(long long)((unsigned long long)tx + 1ULL)];
 	}
 }
 
-#line 666 "samples.go"
+#line 667 "samples.go"
 extern "C" __global__ void Hotspot3D(const float* __restrict__ p, long long p_len, const float* __restrict__ tIn, long long tIn_len, float* tOut, long long tOut_len, float sdc, long long nx, long long ny, long long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5869,115 +6025,115 @@ extern "C" __global__ void Hotspot3D(const float* __restrict__ p, long long p_le
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 668 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 669 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 670 "samples.go"
-	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
+	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 671 "samples.go"
+	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
+#line 672 "samples.go"
 	long long xy = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 672 "samples.go"
-	long long w = (long long)((unsigned long long)c - 1ULL);
-#line 672 "samples.go"
-	long long e = (long long)((unsigned long long)c + 1ULL);
-#line 672 "samples.go"
-	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
-#line 672 "samples.go"
-	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
 #line 673 "samples.go"
-	if (i == 0LL) {
+	long long w = (long long)((unsigned long long)c - 1ULL);
+#line 673 "samples.go"
+	long long e = (long long)((unsigned long long)c + 1ULL);
+#line 673 "samples.go"
+	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
+#line 673 "samples.go"
+	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
 #line 674 "samples.go"
+	if (i == 0LL) {
+#line 675 "samples.go"
 		w = c;
 	}
-#line 676 "samples.go"
-	if (i == (long long)((unsigned long long)nx - 1ULL)) {
 #line 677 "samples.go"
+	if (i == (long long)((unsigned long long)nx - 1ULL)) {
+#line 678 "samples.go"
 		e = c;
 	}
-#line 679 "samples.go"
-	if (j == 0LL) {
 #line 680 "samples.go"
+	if (j == 0LL) {
+#line 681 "samples.go"
 		n = c;
 	}
-#line 682 "samples.go"
-	if (j == (long long)((unsigned long long)ny - 1ULL)) {
 #line 683 "samples.go"
+	if (j == (long long)((unsigned long long)ny - 1ULL)) {
+#line 684 "samples.go"
 		s = c;
 	}
-#line 685 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 191, &dc_b1)]), &dc_b1);
 #line 686 "samples.go"
-	float temp2 = temp1;
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 195, &dc_b1)]), &dc_b1);
 #line 687 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 192, &dc_b2)]), &dc_b2);
+	float temp2 = temp1;
 #line 688 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 196, &dc_b2)]), &dc_b2);
+#line 689 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 193, &dc_b3)];
-	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 194, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 196, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 197, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 198, &dc_b9)]), &dc_b9) + ct * 80.0f;
+	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 197, &dc_b3)];
+	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 198, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 199, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 200, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 201, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 202, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 689 "samples.go"
-	c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 690 "samples.go"
-	w = (long long)((unsigned long long)w + (unsigned long long)xy);
+	c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 691 "samples.go"
-	e = (long long)((unsigned long long)e + (unsigned long long)xy);
+	w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 692 "samples.go"
-	n = (long long)((unsigned long long)n + (unsigned long long)xy);
+	e = (long long)((unsigned long long)e + (unsigned long long)xy);
 #line 693 "samples.go"
-	s = (long long)((unsigned long long)s + (unsigned long long)xy);
+	n = (long long)((unsigned long long)n + (unsigned long long)xy);
 #line 694 "samples.go"
+	s = (long long)((unsigned long long)s + (unsigned long long)xy);
+#line 695 "samples.go"
 	for (long long k = 1LL; k < (long long)((unsigned long long)nz - 1ULL); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 695 "samples.go"
-		float tmp = temp2;
-#line 695 "samples.go"
-		float tmp_1 = temp3;
-#line 695 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 199, &dc_b10)]), &dc_b10);
-#line 695 "samples.go"
-		temp1 = tmp;
-#line 695 "samples.go"
-		temp2 = tmp_1;
-#line 695 "samples.go"
-		temp3 = tmp_2;
 #line 696 "samples.go"
+		float tmp = temp2;
+#line 696 "samples.go"
+		float tmp_1 = temp3;
+#line 696 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 203, &dc_b10)]), &dc_b10);
+#line 696 "samples.go"
+		temp1 = tmp;
+#line 696 "samples.go"
+		temp2 = tmp_1;
+#line 696 "samples.go"
+		temp3 = tmp_2;
+#line 697 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 200, &dc_b11)];
-		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 201, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 202, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 203, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 204, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 205, &dc_b17)]), &dc_b17) + ct * 80.0f;
+		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 204, &dc_b11)];
+		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 205, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 206, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 207, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 208, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 209, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 697 "samples.go"
-		c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 698 "samples.go"
-		w = (long long)((unsigned long long)w + (unsigned long long)xy);
+		c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 699 "samples.go"
-		e = (long long)((unsigned long long)e + (unsigned long long)xy);
+		w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 700 "samples.go"
-		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+		e = (long long)((unsigned long long)e + (unsigned long long)xy);
 #line 701 "samples.go"
+		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+#line 702 "samples.go"
 		s = (long long)((unsigned long long)s + (unsigned long long)xy);
 	}
-#line 703 "samples.go"
-	float tmp_3 = temp2;
-#line 703 "samples.go"
-	float tmp_4 = temp3;
-#line 703 "samples.go"
-	temp1 = tmp_3;
-#line 703 "samples.go"
-	temp2 = tmp_4;
 #line 704 "samples.go"
+	float tmp_3 = temp2;
+#line 704 "samples.go"
+	float tmp_4 = temp3;
+#line 704 "samples.go"
+	temp1 = tmp_3;
+#line 704 "samples.go"
+	temp2 = tmp_4;
+#line 705 "samples.go"
 	dc_b18 = 0;
-	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 206, &dc_b18)];
-	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 207, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 208, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 209, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 210, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 211, &dc_b24)]), &dc_b24) + ct * 80.0f;
+	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 210, &dc_b18)];
+	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 211, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 212, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 213, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 214, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 215, &dc_b24)]), &dc_b24) + ct * 80.0f;
 	if (!dc_b18) {
 		*dc_p19 = dc_t3;
 	}
 }
 
-#line 666 "samples.go"
+#line 667 "samples.go"
 extern "C" __global__ void Hotspot3D_aliased(const float* p, long long p_len, const float* tIn, long long tIn_len, float* tOut, long long tOut_len, float sdc, long long nx, long long ny, long long nz, float ce, float cw, float cn, float cs, float ct, float cb, float cc, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6003,239 +6159,239 @@ extern "C" __global__ void Hotspot3D_aliased(const float* p, long long p_len, co
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 668 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 669 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 670 "samples.go"
-	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
+	long long j = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 671 "samples.go"
+	long long c = (long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nx);
+#line 672 "samples.go"
 	long long xy = (long long)((unsigned long long)nx * (unsigned long long)ny);
-#line 672 "samples.go"
-	long long w = (long long)((unsigned long long)c - 1ULL);
-#line 672 "samples.go"
-	long long e = (long long)((unsigned long long)c + 1ULL);
-#line 672 "samples.go"
-	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
-#line 672 "samples.go"
-	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
 #line 673 "samples.go"
-	if (i == 0LL) {
+	long long w = (long long)((unsigned long long)c - 1ULL);
+#line 673 "samples.go"
+	long long e = (long long)((unsigned long long)c + 1ULL);
+#line 673 "samples.go"
+	long long n = (long long)((unsigned long long)c - (unsigned long long)nx);
+#line 673 "samples.go"
+	long long s = (long long)((unsigned long long)c + (unsigned long long)nx);
 #line 674 "samples.go"
+	if (i == 0LL) {
+#line 675 "samples.go"
 		w = c;
 	}
-#line 676 "samples.go"
-	if (i == (long long)((unsigned long long)nx - 1ULL)) {
 #line 677 "samples.go"
+	if (i == (long long)((unsigned long long)nx - 1ULL)) {
+#line 678 "samples.go"
 		e = c;
 	}
-#line 679 "samples.go"
-	if (j == 0LL) {
 #line 680 "samples.go"
+	if (j == 0LL) {
+#line 681 "samples.go"
 		n = c;
 	}
-#line 682 "samples.go"
-	if (j == (long long)((unsigned long long)ny - 1ULL)) {
 #line 683 "samples.go"
+	if (j == (long long)((unsigned long long)ny - 1ULL)) {
+#line 684 "samples.go"
 		s = c;
 	}
-#line 685 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 191, &dc_b1)]), &dc_b1);
 #line 686 "samples.go"
-	float temp2 = temp1;
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 195, &dc_b1)]), &dc_b1);
 #line 687 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 192, &dc_b2)]), &dc_b2);
+	float temp2 = temp1;
 #line 688 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 196, &dc_b2)]), &dc_b2);
+#line 689 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 193, &dc_b3)];
-	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 194, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 196, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 197, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 198, &dc_b9)]), &dc_b9) + ct * 80.0f;
+	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 197, &dc_b3)];
+	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 198, &dc_b5)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 199, &dc_b6)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 200, &dc_b7)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 201, &dc_b8)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 202, &dc_b9)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 689 "samples.go"
-	c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 690 "samples.go"
-	w = (long long)((unsigned long long)w + (unsigned long long)xy);
+	c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 691 "samples.go"
-	e = (long long)((unsigned long long)e + (unsigned long long)xy);
+	w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 692 "samples.go"
-	n = (long long)((unsigned long long)n + (unsigned long long)xy);
+	e = (long long)((unsigned long long)e + (unsigned long long)xy);
 #line 693 "samples.go"
-	s = (long long)((unsigned long long)s + (unsigned long long)xy);
+	n = (long long)((unsigned long long)n + (unsigned long long)xy);
 #line 694 "samples.go"
+	s = (long long)((unsigned long long)s + (unsigned long long)xy);
+#line 695 "samples.go"
 	for (long long k = 1LL; k < (long long)((unsigned long long)nz - 1ULL); k = (long long)((unsigned long long)k + 1ULL)) {
-#line 695 "samples.go"
-		float tmp = temp2;
-#line 695 "samples.go"
-		float tmp_1 = temp3;
-#line 695 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 199, &dc_b10)]), &dc_b10);
-#line 695 "samples.go"
-		temp1 = tmp;
-#line 695 "samples.go"
-		temp2 = tmp_1;
-#line 695 "samples.go"
-		temp3 = tmp_2;
 #line 696 "samples.go"
+		float tmp = temp2;
+#line 696 "samples.go"
+		float tmp_1 = temp3;
+#line 696 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long long)((unsigned long long)c + (unsigned long long)xy), tIn_len, dc_fault, dc_tag, 203, &dc_b10)]), &dc_b10);
+#line 696 "samples.go"
+		temp1 = tmp;
+#line 696 "samples.go"
+		temp2 = tmp_1;
+#line 696 "samples.go"
+		temp3 = tmp_2;
+#line 697 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 200, &dc_b11)];
-		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 201, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 202, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 203, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 204, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 205, &dc_b17)]), &dc_b17) + ct * 80.0f;
+		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 204, &dc_b11)];
+		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 205, &dc_b13)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 206, &dc_b14)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 207, &dc_b15)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 208, &dc_b16)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 209, &dc_b17)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 697 "samples.go"
-		c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 698 "samples.go"
-		w = (long long)((unsigned long long)w + (unsigned long long)xy);
+		c = (long long)((unsigned long long)c + (unsigned long long)xy);
 #line 699 "samples.go"
-		e = (long long)((unsigned long long)e + (unsigned long long)xy);
+		w = (long long)((unsigned long long)w + (unsigned long long)xy);
 #line 700 "samples.go"
-		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+		e = (long long)((unsigned long long)e + (unsigned long long)xy);
 #line 701 "samples.go"
+		n = (long long)((unsigned long long)n + (unsigned long long)xy);
+#line 702 "samples.go"
 		s = (long long)((unsigned long long)s + (unsigned long long)xy);
 	}
-#line 703 "samples.go"
-	float tmp_3 = temp2;
-#line 703 "samples.go"
-	float tmp_4 = temp3;
-#line 703 "samples.go"
-	temp1 = tmp_3;
-#line 703 "samples.go"
-	temp2 = tmp_4;
 #line 704 "samples.go"
+	float tmp_3 = temp2;
+#line 704 "samples.go"
+	float tmp_4 = temp3;
+#line 704 "samples.go"
+	temp1 = tmp_3;
+#line 704 "samples.go"
+	temp2 = tmp_4;
+#line 705 "samples.go"
 	dc_b18 = 0;
-	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 206, &dc_b18)];
-	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 207, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 208, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 209, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 210, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 211, &dc_b24)]), &dc_b24) + ct * 80.0f;
+	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 210, &dc_b18)];
+	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 211, &dc_b20)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 212, &dc_b21)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 213, &dc_b22)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 214, &dc_b23)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 215, &dc_b24)]), &dc_b24) + ct * 80.0f;
 	if (!dc_b18) {
 		*dc_p19 = dc_t3;
 	}
 }
 
-#line 765 "samples.go"
+#line 766 "samples.go"
 extern "C" __global__ void CFDStepFactor(long long nelr, const float* __restrict__ variables, long long variables_len, const float* __restrict__ areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
-#line 766 "samples.go"
+#line 767 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 212, &dc_b1)];
-	float dc_t2 = 0.5f / (sqrtf(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 213, &dc_b3)]), &dc_b3)) * (sqrtf(speedSqd) + speedOfSound));
+	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 216, &dc_b1)];
+	float dc_t2 = 0.5f / (sqrtf(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3)) * (sqrtf(speedSqd) + speedOfSound));
 	if (!dc_b1) {
 		*dc_p2 = dc_t2;
 	}
 }
 
-#line 765 "samples.go"
-extern "C" __global__ void CFDStepFactor_fast(long long nelr, const float* __restrict__ variables, long long variables_len, const float* __restrict__ areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 766 "samples.go"
+extern "C" __global__ void CFDStepFactor_fast(long long nelr, const float* __restrict__ variables, long long variables_len, const float* __restrict__ areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 767 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	stepFactors[i] = 0.5f / (sqrtf(areas[i]) * (sqrtf(speedSqd) + speedOfSound));
 }
 
-#line 765 "samples.go"
+#line 766 "samples.go"
 extern "C" __global__ void CFDStepFactor_aliased(long long nelr, const float* variables, long long variables_len, const float* areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
-#line 766 "samples.go"
+#line 767 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 212, &dc_b1)];
-	float dc_t2 = 0.5f / (sqrtf(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 213, &dc_b3)]), &dc_b3)) * (sqrtf(speedSqd) + speedOfSound));
+	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 216, &dc_b1)];
+	float dc_t2 = 0.5f / (sqrtf(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3)) * (sqrtf(speedSqd) + speedOfSound));
 	if (!dc_b1) {
 		*dc_p2 = dc_t2;
 	}
 }
 
-#line 765 "samples.go"
-extern "C" __global__ void CFDStepFactor_aliased_fast(long long nelr, const float* variables, long long variables_len, const float* areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 766 "samples.go"
+extern "C" __global__ void CFDStepFactor_aliased_fast(long long nelr, const float* variables, long long variables_len, const float* areas, long long areas_len, float* stepFactors, long long stepFactors_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 767 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	stepFactors[i] = 0.5f / (sqrtf(areas[i]) * (sqrtf(speedSqd) + speedOfSound));
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 extern "C" __global__ void CFDFlux(long long nelr, const int* __restrict__ elementsSurroundingElements, long long elementsSurroundingElements_len, const float* __restrict__ normals, long long normals_len, const float* __restrict__ variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6251,422 +6407,422 @@ extern "C" __global__ void CFDFlux(long long nelr, const int* __restrict__ eleme
 	float (*dc_p12);
 	int dc_b13 = 0;
 	float (*dc_p14);
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrtf(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	Float3 fluxMomentum = {};
 #line 793 "samples.go"
-		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 214, &dc_b1)]), &dc_b1);
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 794 "samples.go"
-		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 217, &dc_b4)]), &dc_b4)};
+		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 218, &dc_b1)]), &dc_b1);
 #line 795 "samples.go"
+		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 219, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 220, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 221, &dc_b4)]), &dc_b4)};
+#line 796 "samples.go"
 		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0LL) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1LL)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2LL)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
+#line 856 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &fluxes[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b5)];
+	dc_p6 = &fluxes[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 856 "samples.go"
+#line 857 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &fluxes[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b7)];
+	dc_p8 = &fluxes[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 223, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 857 "samples.go"
+#line 858 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &fluxes[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b9)];
+	dc_p10 = &fluxes[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 224, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 858 "samples.go"
+#line 859 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &fluxes[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b11)];
+	dc_p12 = &fluxes[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 859 "samples.go"
+#line 860 "samples.go"
 	dc_b13 = 0;
-	dc_p14 = &fluxes[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b13)];
+	dc_p14 = &fluxes[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
 	if (!dc_b13) {
 		*dc_p14 = dc_t9;
 	}
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 extern "C" __global__ void CFDFlux_fast(long long nelr, const int* __restrict__ elementsSurroundingElements, long long elementsSurroundingElements_len, const float* __restrict__ normals, long long normals_len, const float* __restrict__ variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrtf(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	Float3 fluxMomentum = {};
 #line 793 "samples.go"
-		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 794 "samples.go"
-		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
+		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
 #line 795 "samples.go"
+		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
+#line 796 "samples.go"
 		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0LL) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1LL)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2LL)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
 #line 856 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
+	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
 #line 857 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
+	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
 #line 858 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
 #line 859 "samples.go"
+	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+#line 860 "samples.go"
 	fluxes[(long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr)] = fluxDensityEnergy;
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 extern "C" __global__ void CFDFlux_aliased(long long nelr, const int* elementsSurroundingElements, long long elementsSurroundingElements_len, const float* normals, long long normals_len, const float* variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6682,514 +6838,514 @@ extern "C" __global__ void CFDFlux_aliased(long long nelr, const int* elementsSu
 	float (*dc_p12);
 	int dc_b13 = 0;
 	float (*dc_p14);
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrtf(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	Float3 fluxMomentum = {};
 #line 793 "samples.go"
-		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 214, &dc_b1)]), &dc_b1);
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 794 "samples.go"
-		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 217, &dc_b4)]), &dc_b4)};
+		long long nb = (long long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 218, &dc_b1)]), &dc_b1);
 #line 795 "samples.go"
+		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 219, &dc_b2)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 220, &dc_b3)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr), normals_len, dc_fault, dc_tag, 221, &dc_b4)]), &dc_b4)};
+#line 796 "samples.go"
 		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0LL) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1LL)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2LL)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
+#line 856 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &fluxes[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b5)];
+	dc_p6 = &fluxes[dc_ix((long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b5)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 856 "samples.go"
+#line 857 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &fluxes[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b7)];
+	dc_p8 = &fluxes[dc_ix((long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 223, &dc_b7)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 857 "samples.go"
+#line 858 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &fluxes[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b9)];
+	dc_p10 = &fluxes[dc_ix((long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 224, &dc_b9)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 858 "samples.go"
+#line 859 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &fluxes[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b11)];
+	dc_p12 = &fluxes[dc_ix((long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b11)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 859 "samples.go"
+#line 860 "samples.go"
 	dc_b13 = 0;
-	dc_p14 = &fluxes[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b13)];
+	dc_p14 = &fluxes[dc_ix((long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b13)];
 	float dc_t9 = fluxDensityEnergy;
 	if (!dc_b13) {
 		*dc_p14 = dc_t9;
 	}
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 extern "C" __global__ void CFDFlux_aliased_fast(long long nelr, const int* elementsSurroundingElements, long long elementsSurroundingElements_len, const float* normals, long long normals_len, const float* variables, long long variables_len, float* fluxes, long long fluxes_len, FarField ff, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrtf(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrtf(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	Float3 fluxMomentum = {};
 #line 793 "samples.go"
-		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
+	for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 794 "samples.go"
-		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
+		long long nb = (long long)elementsSurroundingElements[(long long)((unsigned long long)i + (unsigned long long)j * (unsigned long long)nelr)];
 #line 795 "samples.go"
+		Float3 normal = Float3{normals[(long long)((unsigned long long)i + ((unsigned long long)j + 0ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 4ULL) * (unsigned long long)nelr)], normals[(long long)((unsigned long long)i + ((unsigned long long)j + 8ULL) * (unsigned long long)nelr)]};
+#line 796 "samples.go"
 		float normalLen = sqrtf(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0LL) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrtf(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1LL)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2LL)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2LL)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
 #line 856 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
+	fluxes[(long long)((unsigned long long)i + 0ULL * (unsigned long long)nelr)] = fluxDensity;
 #line 857 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
+	fluxes[(long long)((unsigned long long)i + 1ULL * (unsigned long long)nelr)] = fluxMomentum.X;
 #line 858 "samples.go"
-	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+	fluxes[(long long)((unsigned long long)i + 2ULL * (unsigned long long)nelr)] = fluxMomentum.Y;
 #line 859 "samples.go"
+	fluxes[(long long)((unsigned long long)i + 3ULL * (unsigned long long)nelr)] = fluxMomentum.Z;
+#line 860 "samples.go"
 	fluxes[(long long)((unsigned long long)i + 4ULL * (unsigned long long)nelr)] = fluxDensityEnergy;
 }
 
-#line 866 "samples.go"
+#line 867 "samples.go"
 extern "C" __global__ void CFDTimeStep(long long j, long long nelr, const float* __restrict__ oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* __restrict__ stepFactors, long long stepFactors_len, const float* __restrict__ fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 867 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 868 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 223, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 869 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 227, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
 #line 870 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 871 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &variables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 224, &dc_b2)];
-		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), oldVariables_len, dc_fault, dc_tag, 225, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b5)]), &dc_b5);
+		dc_p3 = &variables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 228, &dc_b2)];
+		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), oldVariables_len, dc_fault, dc_tag, 229, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 230, &dc_b5)]), &dc_b5);
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 866 "samples.go"
-extern "C" __global__ void CFDTimeStep_fast(long long j, long long nelr, const float* __restrict__ oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* __restrict__ stepFactors, long long stepFactors_len, const float* __restrict__ fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 867 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void CFDTimeStep_fast(long long j, long long nelr, const float* __restrict__ oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* __restrict__ stepFactors, long long stepFactors_len, const float* __restrict__ fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 868 "samples.go"
-	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 869 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
 #line 870 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 871 "samples.go"
 		variables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] = oldVariables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] + factor * fluxes[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)];
 	}
 }
 
-#line 866 "samples.go"
+#line 867 "samples.go"
 extern "C" __global__ void CFDTimeStep_aliased(long long j, long long nelr, const float* oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* stepFactors, long long stepFactors_len, const float* fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 867 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 868 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 223, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 869 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 227, &dc_b1)]), &dc_b1) / (float)(long long)(4ULL - (unsigned long long)j);
 #line 870 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 871 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &variables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 224, &dc_b2)];
-		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), oldVariables_len, dc_fault, dc_tag, 225, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b5)]), &dc_b5);
+		dc_p3 = &variables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), variables_len, dc_fault, dc_tag, 228, &dc_b2)];
+		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), oldVariables_len, dc_fault, dc_tag, 229, &dc_b4)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr), fluxes_len, dc_fault, dc_tag, 230, &dc_b5)]), &dc_b5);
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 866 "samples.go"
-extern "C" __global__ void CFDTimeStep_aliased_fast(long long j, long long nelr, const float* oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* stepFactors, long long stepFactors_len, const float* fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 867 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void CFDTimeStep_aliased_fast(long long j, long long nelr, const float* oldVariables, long long oldVariables_len, float* variables, long long variables_len, const float* stepFactors, long long stepFactors_len, const float* fluxes, long long fluxes_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 868 "samples.go"
-	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 869 "samples.go"
-	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+	float factor = stepFactors[i] / (float)(long long)(4ULL - (unsigned long long)j);
 #line 870 "samples.go"
+	for (long long v = 0LL; v < 5LL; v = (long long)((unsigned long long)v + 1ULL)) {
+#line 871 "samples.go"
 		variables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] = oldVariables[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)] + factor * fluxes[(long long)((unsigned long long)i + (unsigned long long)v * (unsigned long long)nelr)];
 	}
 }
 
-#line 893 "samples.go"
+#line 894 "samples.go"
 extern "C" __global__ void PFSum(double* partialSums, long long partialSums_len, long long numGroups, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	double (*dc_p3);
-#line 894 "samples.go"
-	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
 #line 895 "samples.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 896 "samples.go"
 		double sum = 0.0;
 		{
-#line 896 "samples.go"
-			long long tmp = numGroups;
-#line 896 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 897 "samples.go"
-				sum = sum + dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(x, partialSums_len, dc_fault, dc_tag, 227, &dc_b1)]), &dc_b1);
+			long long tmp = numGroups;
+#line 897 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 898 "samples.go"
+				sum = sum + dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(x, partialSums_len, dc_fault, dc_tag, 231, &dc_b1)]), &dc_b1);
 			}
 		}
-#line 899 "samples.go"
+#line 900 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 228, &dc_b2)];
+		dc_p3 = &partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 232, &dc_b2)];
 		double dc_t1 = sum;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -7197,27 +7353,27 @@ extern "C" __global__ void PFSum(double* partialSums, long long partialSums_len,
 	}
 }
 
-#line 893 "samples.go"
-extern "C" __global__ void PFSum_fast(double* partialSums, long long partialSums_len, long long numGroups, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 894 "samples.go"
-	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+extern "C" __global__ void PFSum_fast(double* partialSums, long long partialSums_len, long long numGroups, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 895 "samples.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 896 "samples.go"
 		double sum = 0.0;
 		{
-#line 896 "samples.go"
-			long long tmp = numGroups;
-#line 896 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 897 "samples.go"
+			long long tmp = numGroups;
+#line 897 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 898 "samples.go"
 				sum = sum + partialSums[x];
 			}
 		}
-#line 899 "samples.go"
+#line 900 "samples.go"
 		partialSums[0] = sum;
 	}
 }
 
-#line 910 "samples.go"
+#line 911 "samples.go"
 extern "C" __global__ void PFNormalize(double* weights, long long weights_len, long long nParticles, const double* __restrict__ partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7235,72 +7391,72 @@ extern "C" __global__ void PFNormalize(double* weights, long long weights_len, l
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	double (*dc_p16);
-#line 912 "samples.go"
-	__shared__ double sh17[2];
-#line 911 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 912 "samples.go"
-	double* shared = sh17;
 #line 913 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
+	__shared__ double sh17[2];
+#line 912 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 913 "samples.go"
+	double* shared = sh17;
 #line 914 "samples.go"
-		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 229, &dc_b1)]), &dc_b1);
+	if ((long long)threadIdx.x == 0LL) {
+#line 915 "samples.go"
+		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 233, &dc_b1)]), &dc_b1);
 	}
-#line 916 "samples.go"
-	__syncthreads();
 #line 917 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b2)];
-		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 231, &dc_b4)]), &dc_b4) / shared[1];
+		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 234, &dc_b2)];
+		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 235, &dc_b4)]), &dc_b4) / shared[1];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 920 "samples.go"
-	__syncthreads();
 #line 921 "samples.go"
-	if (i == 0LL) {
+	__syncthreads();
 #line 922 "samples.go"
+	if (i == 0LL) {
+#line 923 "samples.go"
 		dc_b5 = 0;
-		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 232, &dc_b5)];
-		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 233, &dc_b7)]), &dc_b7);
+		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 236, &dc_b5)];
+		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 923 "samples.go"
-		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 924 "samples.go"
+		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 925 "samples.go"
 			dc_b8 = 0;
-			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 234, &dc_b8)];
-			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 235, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long long)((unsigned long long)x - 1ULL), cdf_len, dc_fault, dc_tag, 236, &dc_b11)]), &dc_b11);
+			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 238, &dc_b8)];
+			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 239, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long long)((unsigned long long)x - 1ULL), cdf_len, dc_fault, dc_tag, 240, &dc_b11)]), &dc_b11);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b12)];
+		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 241, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 928 "samples.go"
-	__syncthreads();
 #line 929 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
-#line 930 "samples.go"
-		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 238, &dc_b14)]), &dc_b14);
-	}
-#line 932 "samples.go"
 	__syncthreads();
+#line 930 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 931 "samples.go"
+		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 242, &dc_b14)]), &dc_b14);
+	}
 #line 933 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		dc_b15 = 0;
-		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 239, &dc_b15)];
+		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 243, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
 		if (!dc_b15) {
 			*dc_p16 = dc_t5;
@@ -7308,57 +7464,57 @@ extern "C" __global__ void PFNormalize(double* weights, long long weights_len, l
 	}
 }
 
-#line 910 "samples.go"
-extern "C" __global__ void PFNormalize_fast(double* weights, long long weights_len, long long nParticles, const double* __restrict__ partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 912 "samples.go"
-	__shared__ double sh17[2];
 #line 911 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 912 "samples.go"
-	double* shared = sh17;
+extern "C" __global__ void PFNormalize_fast(double* weights, long long weights_len, long long nParticles, const double* __restrict__ partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 913 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
+	__shared__ double sh17[2];
+#line 912 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 913 "samples.go"
+	double* shared = sh17;
 #line 914 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 915 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 916 "samples.go"
-	__syncthreads();
 #line 917 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 920 "samples.go"
-	__syncthreads();
 #line 921 "samples.go"
-	if (i == 0LL) {
+	__syncthreads();
 #line 922 "samples.go"
-		cdf[0] = weights[0];
+	if (i == 0LL) {
 #line 923 "samples.go"
-		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+		cdf[0] = weights[0];
 #line 924 "samples.go"
+		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 925 "samples.go"
 			cdf[x] = weights[x] + cdf[(long long)((unsigned long long)x - 1ULL)];
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 928 "samples.go"
-	__syncthreads();
 #line 929 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
+	__syncthreads();
 #line 930 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 931 "samples.go"
 		shared[0] = u[0];
 	}
-#line 932 "samples.go"
-	__syncthreads();
 #line 933 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 910 "samples.go"
+#line 911 "samples.go"
 extern "C" __global__ void PFNormalize_aliased(double* weights, long long weights_len, long long nParticles, const double* partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7376,72 +7532,72 @@ extern "C" __global__ void PFNormalize_aliased(double* weights, long long weight
 	int dc_b14 = 0;
 	int dc_b15 = 0;
 	double (*dc_p16);
-#line 912 "samples.go"
-	__shared__ double sh17[2];
-#line 911 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 912 "samples.go"
-	double* shared = sh17;
 #line 913 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
+	__shared__ double sh17[2];
+#line 912 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 913 "samples.go"
+	double* shared = sh17;
 #line 914 "samples.go"
-		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 229, &dc_b1)]), &dc_b1);
+	if ((long long)threadIdx.x == 0LL) {
+#line 915 "samples.go"
+		shared[1] = dc_sel_f64((dc_b1 = 0, partialSums[dc_ix(0, partialSums_len, dc_fault, dc_tag, 233, &dc_b1)]), &dc_b1);
 	}
-#line 916 "samples.go"
-	__syncthreads();
 #line 917 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 230, &dc_b2)];
-		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 231, &dc_b4)]), &dc_b4) / shared[1];
+		dc_p3 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 234, &dc_b2)];
+		double dc_t1 = dc_sel_f64((dc_b4 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 235, &dc_b4)]), &dc_b4) / shared[1];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 920 "samples.go"
-	__syncthreads();
 #line 921 "samples.go"
-	if (i == 0LL) {
+	__syncthreads();
 #line 922 "samples.go"
+	if (i == 0LL) {
+#line 923 "samples.go"
 		dc_b5 = 0;
-		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 232, &dc_b5)];
-		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 233, &dc_b7)]), &dc_b7);
+		dc_p6 = &cdf[dc_ix(0, cdf_len, dc_fault, dc_tag, 236, &dc_b5)];
+		double dc_t2 = dc_sel_f64((dc_b7 = 0, weights[dc_ix(0, weights_len, dc_fault, dc_tag, 237, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
-#line 923 "samples.go"
-		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 924 "samples.go"
+		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 925 "samples.go"
 			dc_b8 = 0;
-			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 234, &dc_b8)];
-			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 235, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long long)((unsigned long long)x - 1ULL), cdf_len, dc_fault, dc_tag, 236, &dc_b11)]), &dc_b11);
+			dc_p9 = &cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 238, &dc_b8)];
+			double dc_t3 = dc_sel_f64((dc_b10 = 0, weights[dc_ix(x, weights_len, dc_fault, dc_tag, 239, &dc_b10)]), &dc_b10) + dc_sel_f64((dc_b11 = 0, cdf[dc_ix((long long)((unsigned long long)x - 1ULL), cdf_len, dc_fault, dc_tag, 240, &dc_b11)]), &dc_b11);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 237, &dc_b12)];
+		dc_p13 = &u[dc_ix(0, u_len, dc_fault, dc_tag, 241, &dc_b12)];
 		double dc_t4 = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
 		}
 	}
-#line 928 "samples.go"
-	__syncthreads();
 #line 929 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
-#line 930 "samples.go"
-		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 238, &dc_b14)]), &dc_b14);
-	}
-#line 932 "samples.go"
 	__syncthreads();
+#line 930 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 931 "samples.go"
+		shared[0] = dc_sel_f64((dc_b14 = 0, u[dc_ix(0, u_len, dc_fault, dc_tag, 242, &dc_b14)]), &dc_b14);
+	}
 #line 933 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		dc_b15 = 0;
-		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 239, &dc_b15)];
+		dc_p16 = &u[dc_ix(i, u_len, dc_fault, dc_tag, 243, &dc_b15)];
 		double dc_t5 = shared[0] + (double)i / (double)nParticles;
 		if (!dc_b15) {
 			*dc_p16 = dc_t5;
@@ -7449,57 +7605,57 @@ extern "C" __global__ void PFNormalize_aliased(double* weights, long long weight
 	}
 }
 
-#line 910 "samples.go"
-extern "C" __global__ void PFNormalize_aliased_fast(double* weights, long long weights_len, long long nParticles, const double* partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 912 "samples.go"
-	__shared__ double sh17[2];
 #line 911 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 912 "samples.go"
-	double* shared = sh17;
+extern "C" __global__ void PFNormalize_aliased_fast(double* weights, long long weights_len, long long nParticles, const double* partialSums, long long partialSums_len, double* cdf, long long cdf_len, double* u, long long u_len, int* seed, long long seed_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 913 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
+	__shared__ double sh17[2];
+#line 912 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 913 "samples.go"
+	double* shared = sh17;
 #line 914 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 915 "samples.go"
 		shared[1] = partialSums[0];
 	}
-#line 916 "samples.go"
-	__syncthreads();
 #line 917 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 918 "samples.go"
+	if (i < nParticles) {
+#line 919 "samples.go"
 		weights[i] = weights[i] / shared[1];
 	}
-#line 920 "samples.go"
-	__syncthreads();
 #line 921 "samples.go"
-	if (i == 0LL) {
+	__syncthreads();
 #line 922 "samples.go"
-		cdf[0] = weights[0];
+	if (i == 0LL) {
 #line 923 "samples.go"
-		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+		cdf[0] = weights[0];
 #line 924 "samples.go"
+		for (long long x = 1LL; x < nParticles; x = (long long)((unsigned long long)x + 1ULL)) {
+#line 925 "samples.go"
 			cdf[x] = weights[x] + cdf[(long long)((unsigned long long)x - 1ULL)];
 		}
-#line 926 "samples.go"
+#line 927 "samples.go"
 		u[0] = 1.0 / (double)nParticles * randu(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 928 "samples.go"
-	__syncthreads();
 #line 929 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
+	__syncthreads();
 #line 930 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 931 "samples.go"
 		shared[0] = u[0];
 	}
-#line 932 "samples.go"
-	__syncthreads();
 #line 933 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 934 "samples.go"
+	if (i < nParticles) {
+#line 935 "samples.go"
 		u[i] = shared[0] + (double)i / (double)nParticles;
 	}
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 extern "C" __global__ void PFFindIndex(const double* __restrict__ arrayX, long long arrayX_len, const double* __restrict__ arrayY, long long arrayY_len, const double* __restrict__ cdf, long long cdf_len, const double* __restrict__ u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7509,89 +7665,89 @@ extern "C" __global__ void PFFindIndex(const double* __restrict__ arrayX, long l
 	int dc_b6 = 0;
 	double (*dc_p7);
 	int dc_b8 = 0;
-#line 943 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long long index = -1LL;
 		{
-#line 946 "samples.go"
-			long long tmp = nParticles;
-#line 946 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 947 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 240, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 241, &dc_b2)]), &dc_b2)) {
+			long long tmp = nParticles;
+#line 947 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 948 "samples.go"
-					index = x;
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 244, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2)) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1LL)) {
 #line 953 "samples.go"
+		if (index == (-1LL)) {
+#line 954 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 955 "samples.go"
+#line 956 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 242, &dc_b3)];
-		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b5)]), &dc_b5);
+		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 246, &dc_b3)];
+		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 956 "samples.go"
+#line 957 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 244, &dc_b6)];
-		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b8)]), &dc_b8);
+		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 248, &dc_b6)];
+		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b8)]), &dc_b8);
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	__syncthreads();
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 extern "C" __global__ void PFFindIndex_fast(const double* __restrict__ arrayX, long long arrayX_len, const double* __restrict__ arrayY, long long arrayY_len, const double* __restrict__ cdf, long long cdf_len, const double* __restrict__ u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 943 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long long index = -1LL;
 		{
-#line 946 "samples.go"
-			long long tmp = nParticles;
-#line 946 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 947 "samples.go"
-				if (cdf[x] >= u[i]) {
+			long long tmp = nParticles;
+#line 947 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 948 "samples.go"
-					index = x;
+				if (cdf[x] >= u[i]) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1LL)) {
 #line 953 "samples.go"
+		if (index == (-1LL)) {
+#line 954 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 955 "samples.go"
-		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b1)]), &dc_b1);
 #line 956 "samples.go"
-		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2);
+		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b1)]), &dc_b1);
+#line 957 "samples.go"
+		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b2)]), &dc_b2);
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	__syncthreads();
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 extern "C" __global__ void PFFindIndex_aliased(const double* arrayX, long long arrayX_len, const double* arrayY, long long arrayY_len, const double* cdf, long long cdf_len, const double* u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7601,89 +7757,89 @@ extern "C" __global__ void PFFindIndex_aliased(const double* arrayX, long long a
 	int dc_b6 = 0;
 	double (*dc_p7);
 	int dc_b8 = 0;
-#line 943 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long long index = -1LL;
 		{
-#line 946 "samples.go"
-			long long tmp = nParticles;
-#line 946 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 947 "samples.go"
-				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 240, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 241, &dc_b2)]), &dc_b2)) {
+			long long tmp = nParticles;
+#line 947 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 948 "samples.go"
-					index = x;
+				if (dc_sel_f64((dc_b1 = 0, cdf[dc_ix(x, cdf_len, dc_fault, dc_tag, 244, &dc_b1)]), &dc_b1) >= dc_sel_f64((dc_b2 = 0, u[dc_ix(i, u_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2)) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1LL)) {
 #line 953 "samples.go"
+		if (index == (-1LL)) {
+#line 954 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 955 "samples.go"
+#line 956 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 242, &dc_b3)];
-		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b5)]), &dc_b5);
+		dc_p4 = &xj[dc_ix(i, xj_len, dc_fault, dc_tag, 246, &dc_b3)];
+		double dc_t1 = dc_sel_f64((dc_b5 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
-#line 956 "samples.go"
+#line 957 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 244, &dc_b6)];
-		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b8)]), &dc_b8);
+		dc_p7 = &yj[dc_ix(i, yj_len, dc_fault, dc_tag, 248, &dc_b6)];
+		double dc_t2 = dc_sel_f64((dc_b8 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b8)]), &dc_b8);
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
 		}
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	__syncthreads();
 }
 
-#line 942 "samples.go"
+#line 943 "samples.go"
 extern "C" __global__ void PFFindIndex_aliased_fast(const double* arrayX, long long arrayX_len, const double* arrayY, long long arrayY_len, const double* cdf, long long cdf_len, const double* u, long long u_len, double* xj, long long xj_len, double* yj, long long yj_len, long long nParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 943 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 944 "samples.go"
-	if (i < nParticles) {
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 945 "samples.go"
+	if (i < nParticles) {
+#line 946 "samples.go"
 		long long index = -1LL;
 		{
-#line 946 "samples.go"
-			long long tmp = nParticles;
-#line 946 "samples.go"
-			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 947 "samples.go"
-				if (cdf[x] >= u[i]) {
+			long long tmp = nParticles;
+#line 947 "samples.go"
+			for (long long x = 0LL; x < tmp; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 948 "samples.go"
-					index = x;
+				if (cdf[x] >= u[i]) {
 #line 949 "samples.go"
+					index = x;
+#line 950 "samples.go"
 					break;
 				}
 			}
 		}
-#line 952 "samples.go"
-		if (index == (-1LL)) {
 #line 953 "samples.go"
+		if (index == (-1LL)) {
+#line 954 "samples.go"
 			index = (long long)((unsigned long long)nParticles - 1ULL);
 		}
-#line 955 "samples.go"
-		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 243, &dc_b1)]), &dc_b1);
 #line 956 "samples.go"
-		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 245, &dc_b2)]), &dc_b2);
+		xj[i] = dc_sel_f64((dc_b1 = 0, arrayX[dc_ix(index, arrayX_len, dc_fault, dc_tag, 247, &dc_b1)]), &dc_b1);
+#line 957 "samples.go"
+		yj[i] = dc_sel_f64((dc_b2 = 0, arrayY[dc_ix(index, arrayY_len, dc_fault, dc_tag, 249, &dc_b2)]), &dc_b2);
 	}
-#line 958 "samples.go"
+#line 959 "samples.go"
 	__syncthreads();
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 extern "C" __global__ void BucketCount(const float* __restrict__ input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* __restrict__ pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7694,72 +7850,72 @@ extern "C" __global__ void BucketCount(const float* __restrict__ input, long lon
 	unsigned int (*dc_p7);
 	int dc_b8 = 0;
 	unsigned int (*dc_p9);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lid = (long long)threadIdx.x;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lsize = (long long)blockDim.x;
-#line 977 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 977 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 978 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long gid = (long long)blockIdx.x;
+#line 978 "samples.go"
+	long long gsize = (long long)gridDim.x;
 #line 979 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	__syncthreads();
 #line 982 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
+	__syncthreads();
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 984 "samples.go"
-		long long idx = 31LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long long jump = 16LL;
+		long long idx = 31LL;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long long jump = 16LL;
 #line 987 "samples.go"
-		for (; jump >= 1LL; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1LL; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	__syncthreads();
 #line 1002 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+	__syncthreads();
 #line 1003 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1004 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1005 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &prefixOffsets[dc_ix((long long)((unsigned long long)prefixBase + (unsigned long long)i_1), prefixOffsets_len, dc_fault, dc_tag, 251, &dc_b8)];
+		dc_p9 = &prefixOffsets[dc_ix((long long)((unsigned long long)prefixBase + (unsigned long long)i_1), prefixOffsets_len, dc_fault, dc_tag, 255, &dc_b8)];
 		unsigned int dc_t2 = sOffset[i_1] & 134217727u;
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
@@ -7767,7 +7923,7 @@ extern "C" __global__ void BucketCount(const float* __restrict__ input, long lon
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 extern "C" __global__ void BucketCount_fast(const float* __restrict__ input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* __restrict__ pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7776,75 +7932,75 @@ extern "C" __global__ void BucketCount_fast(const float* __restrict__ input, lon
 	int (*dc_p5);
 	int dc_b6 = 0;
 	unsigned int (*dc_p7);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lid = (long long)threadIdx.x;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lsize = (long long)blockDim.x;
-#line 977 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 977 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 978 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long gid = (long long)blockIdx.x;
+#line 978 "samples.go"
+	long long gsize = (long long)gridDim.x;
 #line 979 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	__syncthreads();
 #line 982 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
+	__syncthreads();
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 984 "samples.go"
-		long long idx = 31LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long long jump = 16LL;
+		long long idx = 31LL;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long long jump = 16LL;
 #line 987 "samples.go"
-		for (; jump >= 1LL; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1LL; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	__syncthreads();
 #line 1002 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+	__syncthreads();
 #line 1003 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1004 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1005 "samples.go"
 		prefixOffsets[(long long)((unsigned long long)prefixBase + (unsigned long long)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 extern "C" __global__ void BucketCount_aliased(const float* input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7855,72 +8011,72 @@ extern "C" __global__ void BucketCount_aliased(const float* input, long long inp
 	unsigned int (*dc_p7);
 	int dc_b8 = 0;
 	unsigned int (*dc_p9);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lid = (long long)threadIdx.x;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lsize = (long long)blockDim.x;
-#line 977 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 977 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 978 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long gid = (long long)blockIdx.x;
+#line 978 "samples.go"
+	long long gsize = (long long)gridDim.x;
 #line 979 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	__syncthreads();
 #line 982 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
+	__syncthreads();
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 984 "samples.go"
-		long long idx = 31LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long long jump = 16LL;
+		long long idx = 31LL;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long long jump = 16LL;
 #line 987 "samples.go"
-		for (; jump >= 1LL; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1LL; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	__syncthreads();
 #line 1002 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+	__syncthreads();
 #line 1003 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1004 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1005 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &prefixOffsets[dc_ix((long long)((unsigned long long)prefixBase + (unsigned long long)i_1), prefixOffsets_len, dc_fault, dc_tag, 251, &dc_b8)];
+		dc_p9 = &prefixOffsets[dc_ix((long long)((unsigned long long)prefixBase + (unsigned long long)i_1), prefixOffsets_len, dc_fault, dc_tag, 255, &dc_b8)];
 		unsigned int dc_t2 = sOffset[i_1] & 134217727u;
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
@@ -7928,7 +8084,7 @@ extern "C" __global__ void BucketCount_aliased(const float* input, long long inp
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 extern "C" __global__ void BucketCount_aliased_fast(const float* input, long long input_len, int* indice, long long indice_len, unsigned int* prefixOffsets, long long prefixOffsets_len, const float* pivots, long long pivots_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7937,75 +8093,75 @@ extern "C" __global__ void BucketCount_aliased_fast(const float* input, long lon
 	int (*dc_p5);
 	int dc_b6 = 0;
 	unsigned int (*dc_p7);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	__shared__ unsigned int sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	unsigned int* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lid = (long long)threadIdx.x;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long long lsize = (long long)blockDim.x;
-#line 977 "samples.go"
-	long long gid = (long long)blockIdx.x;
-#line 977 "samples.go"
-	long long gsize = (long long)gridDim.x;
 #line 978 "samples.go"
-	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+	long long gid = (long long)blockIdx.x;
+#line 978 "samples.go"
+	long long gsize = (long long)gridDim.x;
 #line 979 "samples.go"
+	for (long long i = lid; i < 64LL; i = (long long)((unsigned long long)i + (unsigned long long)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	__syncthreads();
 #line 982 "samples.go"
-	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
+	__syncthreads();
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1)]), &dc_b1);
+	for (long long tid = (long long)((unsigned long long)gid * (unsigned long long)lsize + (unsigned long long)lid); tid < size; tid = (long long)((unsigned long long)tid + (unsigned long long)lsize * (unsigned long long)gsize)) {
 #line 984 "samples.go"
-		long long idx = 31LL;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1)]), &dc_b1);
 #line 985 "samples.go"
-		long long jump = 16LL;
+		long long idx = 31LL;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2)]), &dc_b2);
+		long long jump = 16LL;
 #line 987 "samples.go"
-		for (; jump >= 1LL; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1LL; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long long)((unsigned long long)idx - (unsigned long long)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long long)((unsigned long long)idx + (unsigned long long)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2LL;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long long)((unsigned long long)idx + 1ULL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4)];
-		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4)];
+		int dc_t1 = (int)((unsigned int)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6)]), dc_b6 ? (unsigned int)0 : atomicAdd(dc_p7, 1u)) << 6) + (unsigned int)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	__syncthreads();
 #line 1002 "samples.go"
-	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
+	__syncthreads();
 #line 1003 "samples.go"
-	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+	long long prefixBase = (long long)((unsigned long long)gid * 64ULL);
 #line 1004 "samples.go"
+	for (long long i_1 = lid; i_1 < 64LL; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)lsize)) {
+#line 1005 "samples.go"
 		prefixOffsets[(long long)((unsigned long long)prefixBase + (unsigned long long)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* __restrict__ xj, long long xj_len, const double* __restrict__ yj, long long yj_len, int* ind, long long ind_len, const int* __restrict__ objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* __restrict__ img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -8046,253 +8202,253 @@ extern "C" __global__ void PFLikelihood(double* arrayX, long long arrayX_len, do
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	double (*dc_p39);
-#line 1048 "samples.go"
-	__shared__ double sh19[128];
-#line 1047 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1048 "samples.go"
-	double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__shared__ double sh19[128];
+#line 1048 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1049 "samples.go"
+	double* buffer = sh19;
 #line 1050 "samples.go"
+	if (i < nParticles) {
+#line 1051 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 252, &dc_b1)];
-		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 253, &dc_b3)]), &dc_b3);
+		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 257, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1051 "samples.go"
+#line 1052 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 254, &dc_b4)];
-		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 255, &dc_b6)]), &dc_b6);
+		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b4)];
+		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 259, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1052 "samples.go"
+#line 1053 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 256, &dc_b7)];
+		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 260, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1053 "samples.go"
+#line 1054 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b9)];
-		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 258, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b9)];
+		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 262, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1054 "samples.go"
+#line 1055 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b12)];
-		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 260, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b12)];
+		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 264, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1056 "samples.go"
-	__syncthreads();
 #line 1057 "samples.go"
+	__syncthreads();
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1059 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 262, &dc_b16)]), &dc_b16));
+			long long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1060 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 264, &dc_b18)]), &dc_b18));
+				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 265, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 266, &dc_b16)]), &dc_b16));
 #line 1061 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 267, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 268, &dc_b18)]), &dc_b18));
 #line 1062 "samples.go"
-				if ((long long)v >= maxSize) {
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
 #line 1063 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				dc_b19 = 0;
-				dc_p20 = &ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y), ind_len, dc_fault, dc_tag, 265, &dc_b19)];
+				dc_p20 = &ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y), ind_len, dc_fault, dc_tag, 269, &dc_b19)];
 				int dc_t6 = v;
 				if (!dc_b19) {
 					*dc_p20 = dc_t6;
 				}
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 266, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 267, &dc_b21)]), &dc_b21);
+			long long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 270, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 271, &dc_b21)]), &dc_b21);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
+#line 1073 "samples.go"
 		dc_b23 = 0;
-		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 268, &dc_b23)];
+		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 272, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1073 "samples.go"
+#line 1074 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b25)];
-		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 270, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 271, &dc_b28)]), &dc_b28));
+		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b25)];
+		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 275, &dc_b28)]), &dc_b28));
 		if (!dc_b25) {
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1075 "samples.go"
+#line 1076 "samples.go"
 	dc_b29 = 0;
-	dc_p30 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 272, &dc_b29)];
+	dc_p30 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 276, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1076 "samples.go"
-	__syncthreads();
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		dc_b31 = 0;
-		dc_p32 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 273, &dc_b31)];
-		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b33)]), &dc_b33);
+		dc_p32 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 277, &dc_b31)];
+		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 278, &dc_b33)]), &dc_b33);
 		if (!dc_b31) {
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1080 "samples.go"
-	__syncthreads();
 #line 1081 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+	__syncthreads();
 #line 1082 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1083 "samples.go"
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1084 "samples.go"
 			dc_b34 = 0;
-			dc_p35 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 276, &dc_b34)];
-			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 276, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 277, &dc_b37)]), &dc_b37);
+			dc_p35 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 280, &dc_b34)];
+			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 280, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 281, &dc_b37)]), &dc_b37);
 			if (!dc_b34) {
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		__syncthreads();
 	}
-#line 1087 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 1088 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1089 "samples.go"
 		dc_b38 = 0;
-		dc_p39 = &partialSums[dc_ix((long long)blockIdx.x, partialSums_len, dc_fault, dc_tag, 278, &dc_b38)];
+		dc_p39 = &partialSums[dc_ix((long long)blockIdx.x, partialSums_len, dc_fault, dc_tag, 282, &dc_b38)];
 		double dc_t12 = buffer[0];
 		if (!dc_b38) {
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	__syncthreads();
 }
 
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 extern "C" __global__ void PFLikelihood_fast(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* __restrict__ xj, long long xj_len, const double* __restrict__ yj, long long yj_len, int* ind, long long ind_len, const int* __restrict__ objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* __restrict__ img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1048 "samples.go"
-	__shared__ double sh19[128];
-#line 1047 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1048 "samples.go"
-	double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__shared__ double sh19[128];
+#line 1048 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1049 "samples.go"
+	double* buffer = sh19;
 #line 1050 "samples.go"
-		arrayX[i] = xj[i];
+	if (i < nParticles) {
 #line 1051 "samples.go"
-		arrayY[i] = yj[i];
+		arrayX[i] = xj[i];
 #line 1052 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayY[i] = yj[i];
 #line 1053 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		weights[i] = 1.0 / (double)nParticles;
 #line 1054 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1055 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1056 "samples.go"
-	__syncthreads();
 #line 1057 "samples.go"
+	__syncthreads();
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1059 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
+			long long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1060 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
+				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
 #line 1061 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
 #line 1062 "samples.go"
-				if ((long long)v >= maxSize) {
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
 #line 1063 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y)] = v;
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 267, &dc_b1)]), &dc_b1);
+			long long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 271, &dc_b1)]), &dc_b1);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
-		likelihood[i] = sum / (double)countOnes;
 #line 1073 "samples.go"
+		likelihood[i] = sum / (double)countOnes;
+#line 1074 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1075 "samples.go"
-	buffer[(long long)threadIdx.x] = 0.0;
 #line 1076 "samples.go"
-	__syncthreads();
+	buffer[(long long)threadIdx.x] = 0.0;
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		buffer[(long long)threadIdx.x] = weights[i];
 	}
-#line 1080 "samples.go"
-	__syncthreads();
 #line 1081 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+	__syncthreads();
 #line 1082 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1083 "samples.go"
-			buffer[(long long)threadIdx.x] = buffer[(long long)threadIdx.x] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 277, &dc_b2)]), &dc_b2);
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1084 "samples.go"
+			buffer[(long long)threadIdx.x] = buffer[(long long)threadIdx.x] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 281, &dc_b2)]), &dc_b2);
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		__syncthreads();
 	}
-#line 1087 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 1088 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1089 "samples.go"
 		partialSums[(long long)blockIdx.x] = buffer[0];
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	__syncthreads();
 }
 
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* xj, long long xj_len, const double* yj, long long yj_len, int* ind, long long ind_len, const int* objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	double (*dc_p2);
@@ -8333,290 +8489,290 @@ extern "C" __global__ void PFLikelihood_aliased(double* arrayX, long long arrayX
 	int dc_b37 = 0;
 	int dc_b38 = 0;
 	double (*dc_p39);
-#line 1048 "samples.go"
-	__shared__ double sh19[128];
-#line 1047 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1048 "samples.go"
-	double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__shared__ double sh19[128];
+#line 1048 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1049 "samples.go"
+	double* buffer = sh19;
 #line 1050 "samples.go"
+	if (i < nParticles) {
+#line 1051 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 252, &dc_b1)];
-		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 253, &dc_b3)]), &dc_b3);
+		dc_p2 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 256, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, xj[dc_ix(i, xj_len, dc_fault, dc_tag, 257, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1051 "samples.go"
+#line 1052 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 254, &dc_b4)];
-		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 255, &dc_b6)]), &dc_b6);
+		dc_p5 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 258, &dc_b4)];
+		double dc_t2 = dc_sel_f64((dc_b6 = 0, yj[dc_ix(i, yj_len, dc_fault, dc_tag, 259, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 1052 "samples.go"
+#line 1053 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 256, &dc_b7)];
+		dc_p8 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 260, &dc_b7)];
 		double dc_t3 = 1.0 / (double)nParticles;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
-#line 1053 "samples.go"
+#line 1054 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 257, &dc_b9)];
-		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 258, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p10 = &arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b9)];
+		double dc_t4 = dc_sel_f64((dc_b11 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 262, &dc_b11)]), &dc_b11) + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
 		}
-#line 1054 "samples.go"
+#line 1055 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 259, &dc_b12)];
-		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 260, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		dc_p13 = &arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b12)];
+		double dc_t5 = dc_sel_f64((dc_b14 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 264, &dc_b14)]), &dc_b14) - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 		if (!dc_b12) {
 			*dc_p13 = dc_t5;
 		}
 	}
-#line 1056 "samples.go"
-	__syncthreads();
 #line 1057 "samples.go"
+	__syncthreads();
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1059 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 261, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 262, &dc_b16)]), &dc_b16));
+			long long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1060 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 263, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 264, &dc_b18)]), &dc_b18));
+				long long indX = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b15 = 0, arrayX[dc_ix(i, arrayX_len, dc_fault, dc_tag, 265, &dc_b15)]), &dc_b15)) + (unsigned long long)(long long)dc_sel_i32((dc_b16 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL + 1ULL), objxy_len, dc_fault, dc_tag, 266, &dc_b16)]), &dc_b16));
 #line 1061 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indY = (long long)((unsigned long long)roundHalfUp(dc_sel_f64((dc_b17 = 0, arrayY[dc_ix(i, arrayY_len, dc_fault, dc_tag, 267, &dc_b17)]), &dc_b17)) + (unsigned long long)(long long)dc_sel_i32((dc_b18 = 0, objxy[dc_ix((long long)((unsigned long long)y * 2ULL), objxy_len, dc_fault, dc_tag, 268, &dc_b18)]), &dc_b18));
 #line 1062 "samples.go"
-				if ((long long)v >= maxSize) {
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
 #line 1063 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				dc_b19 = 0;
-				dc_p20 = &ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y), ind_len, dc_fault, dc_tag, 265, &dc_b19)];
+				dc_p20 = &ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y), ind_len, dc_fault, dc_tag, 269, &dc_b19)];
 				int dc_t6 = v;
 				if (!dc_b19) {
 					*dc_p20 = dc_t6;
 				}
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 266, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 267, &dc_b21)]), &dc_b21);
+			long long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b21 = 0, img[dc_ix(dc_sel_i32((dc_b22 = 0, ind[dc_ix((long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x), ind_len, dc_fault, dc_tag, 270, &dc_b22)]), &dc_b22), img_len, dc_fault, dc_tag, 271, &dc_b21)]), &dc_b21);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
+#line 1073 "samples.go"
 		dc_b23 = 0;
-		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 268, &dc_b23)];
+		dc_p24 = &likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 272, &dc_b23)];
 		double dc_t7 = sum / (double)countOnes;
 		if (!dc_b23) {
 			*dc_p24 = dc_t7;
 		}
-#line 1073 "samples.go"
+#line 1074 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 269, &dc_b25)];
-		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 270, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 271, &dc_b28)]), &dc_b28));
+		dc_p26 = &weights[dc_ix(i, weights_len, dc_fault, dc_tag, 273, &dc_b25)];
+		double dc_t8 = dc_sel_f64((dc_b27 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b27)]), &dc_b27) * exp(dc_sel_f64((dc_b28 = 0, likelihood[dc_ix(i, likelihood_len, dc_fault, dc_tag, 275, &dc_b28)]), &dc_b28));
 		if (!dc_b25) {
 			*dc_p26 = dc_t8;
 		}
 	}
-#line 1075 "samples.go"
+#line 1076 "samples.go"
 	dc_b29 = 0;
-	dc_p30 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 272, &dc_b29)];
+	dc_p30 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 276, &dc_b29)];
 	double dc_t9 = 0.0;
 	if (!dc_b29) {
 		*dc_p30 = dc_t9;
 	}
-#line 1076 "samples.go"
-	__syncthreads();
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		dc_b31 = 0;
-		dc_p32 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 273, &dc_b31)];
-		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 274, &dc_b33)]), &dc_b33);
+		dc_p32 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 277, &dc_b31)];
+		double dc_t10 = dc_sel_f64((dc_b33 = 0, weights[dc_ix(i, weights_len, dc_fault, dc_tag, 278, &dc_b33)]), &dc_b33);
 		if (!dc_b31) {
 			*dc_p32 = dc_t10;
 		}
 	}
-#line 1080 "samples.go"
-	__syncthreads();
 #line 1081 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+	__syncthreads();
 #line 1082 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1083 "samples.go"
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1084 "samples.go"
 			dc_b34 = 0;
-			dc_p35 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 276, &dc_b34)];
-			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 276, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 277, &dc_b37)]), &dc_b37);
+			dc_p35 = &buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 280, &dc_b34)];
+			double dc_t11 = dc_sel_f64((dc_b36 = 0, buffer[dc_ix((long long)threadIdx.x, 128, dc_fault, dc_tag, 280, &dc_b36)]), &dc_b36) + dc_sel_f64((dc_b37 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 281, &dc_b37)]), &dc_b37);
 			if (!dc_b34) {
 				*dc_p35 = dc_t11;
 			}
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		__syncthreads();
 	}
-#line 1087 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 1088 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1089 "samples.go"
 		dc_b38 = 0;
-		dc_p39 = &partialSums[dc_ix((long long)blockIdx.x, partialSums_len, dc_fault, dc_tag, 278, &dc_b38)];
+		dc_p39 = &partialSums[dc_ix((long long)blockIdx.x, partialSums_len, dc_fault, dc_tag, 282, &dc_b38)];
 		double dc_t12 = buffer[0];
 		if (!dc_b38) {
 			*dc_p39 = dc_t12;
 		}
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	__syncthreads();
 }
 
-#line 1045 "samples.go"
+#line 1046 "samples.go"
 extern "C" __global__ void PFLikelihood_aliased_fast(double* arrayX, long long arrayX_len, double* arrayY, long long arrayY_len, const double* xj, long long xj_len, const double* yj, long long yj_len, int* ind, long long ind_len, const int* objxy, long long objxy_len, double* likelihood, long long likelihood_len, const unsigned char* img, long long img_len, double* weights, long long weights_len, long long nParticles, long long countOnes, long long maxSize, long long k, long long iszY, long long nfr, int* seed, long long seed_len, double* partialSums, long long partialSums_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1048 "samples.go"
-	__shared__ double sh19[128];
-#line 1047 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
-#line 1048 "samples.go"
-	double* buffer = sh19;
 #line 1049 "samples.go"
-	if (i < nParticles) {
+	__shared__ double sh19[128];
+#line 1048 "samples.go"
+	long long i = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+#line 1049 "samples.go"
+	double* buffer = sh19;
 #line 1050 "samples.go"
-		arrayX[i] = xj[i];
+	if (i < nParticles) {
 #line 1051 "samples.go"
-		arrayY[i] = yj[i];
+		arrayX[i] = xj[i];
 #line 1052 "samples.go"
-		weights[i] = 1.0 / (double)nParticles;
+		arrayY[i] = yj[i];
 #line 1053 "samples.go"
-		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+		weights[i] = 1.0 / (double)nParticles;
 #line 1054 "samples.go"
+		arrayX[i] = arrayX[i] + 1.0 + 5.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
+#line 1055 "samples.go"
 		arrayY[i] = arrayY[i] - 2.0 + 2.0 * randn(seed, seed_len, i, dc_fault, dc_tag);
 	}
-#line 1056 "samples.go"
-	__syncthreads();
 #line 1057 "samples.go"
+	__syncthreads();
+#line 1058 "samples.go"
 	if (i < nParticles) {
 		{
-#line 1058 "samples.go"
-			long long tmp = countOnes;
-#line 1058 "samples.go"
-			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1059 "samples.go"
-				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
+			long long tmp = countOnes;
+#line 1059 "samples.go"
+			for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1060 "samples.go"
-				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
+				long long indX = (long long)((unsigned long long)roundHalfUp(arrayX[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL + 1ULL)]);
 #line 1061 "samples.go"
-				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
+				long long indY = (long long)((unsigned long long)roundHalfUp(arrayY[i]) + (unsigned long long)(long long)objxy[(long long)((unsigned long long)y * 2ULL)]);
 #line 1062 "samples.go"
-				if ((long long)v >= maxSize) {
+				int v = (int)absInt((long long)((unsigned long long)indX * (unsigned long long)iszY * (unsigned long long)nfr + (unsigned long long)indY * (unsigned long long)nfr + (unsigned long long)k));
 #line 1063 "samples.go"
+				if ((long long)v >= maxSize) {
+#line 1064 "samples.go"
 					v = 0;
 				}
-#line 1065 "samples.go"
+#line 1066 "samples.go"
 				ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)y)] = v;
 			}
 		}
-#line 1067 "samples.go"
+#line 1068 "samples.go"
 		double sum = 0.0;
 		{
-#line 1068 "samples.go"
-			long long tmp_1 = countOnes;
-#line 1068 "samples.go"
-			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1069 "samples.go"
-				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 267, &dc_b1)]), &dc_b1);
+			long long tmp_1 = countOnes;
+#line 1069 "samples.go"
+			for (long long x = 0LL; x < tmp_1; x = (long long)((unsigned long long)x + 1ULL)) {
 #line 1070 "samples.go"
+				double p = (double)dc_sel_u8((dc_b1 = 0, img[dc_ix(ind[(long long)((unsigned long long)i * (unsigned long long)countOnes + (unsigned long long)x)], img_len, dc_fault, dc_tag, 271, &dc_b1)]), &dc_b1);
+#line 1071 "samples.go"
 				sum = sum + (pow(p - 100.0, 2.0) - pow(p - 228.0, 2.0)) / 50.0;
 			}
 		}
-#line 1072 "samples.go"
-		likelihood[i] = sum / (double)countOnes;
 #line 1073 "samples.go"
+		likelihood[i] = sum / (double)countOnes;
+#line 1074 "samples.go"
 		weights[i] = weights[i] * exp(likelihood[i]);
 	}
-#line 1075 "samples.go"
-	buffer[(long long)threadIdx.x] = 0.0;
 #line 1076 "samples.go"
-	__syncthreads();
+	buffer[(long long)threadIdx.x] = 0.0;
 #line 1077 "samples.go"
-	if (i < nParticles) {
+	__syncthreads();
 #line 1078 "samples.go"
+	if (i < nParticles) {
+#line 1079 "samples.go"
 		buffer[(long long)threadIdx.x] = weights[i];
 	}
-#line 1080 "samples.go"
-	__syncthreads();
 #line 1081 "samples.go"
-	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
+	__syncthreads();
 #line 1082 "samples.go"
-		if ((unsigned long long)(long long)threadIdx.x < s) {
+	for (unsigned long long s = (unsigned long long)((long long)blockDim.x / 2LL); s > 0ULL; s = s >> 1) {
 #line 1083 "samples.go"
-			buffer[(long long)threadIdx.x] = buffer[(long long)threadIdx.x] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 277, &dc_b2)]), &dc_b2);
+		if ((unsigned long long)(long long)threadIdx.x < s) {
+#line 1084 "samples.go"
+			buffer[(long long)threadIdx.x] = buffer[(long long)threadIdx.x] + dc_sel_f64((dc_b2 = 0, buffer[dc_ix((unsigned long long)(long long)threadIdx.x + s, 128, dc_fault, dc_tag, 281, &dc_b2)]), &dc_b2);
 		}
-#line 1085 "samples.go"
+#line 1086 "samples.go"
 		__syncthreads();
 	}
-#line 1087 "samples.go"
-	if ((long long)threadIdx.x == 0LL) {
 #line 1088 "samples.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1089 "samples.go"
 		partialSums[(long long)blockIdx.x] = buffer[0];
 	}
-#line 1090 "samples.go"
+#line 1091 "samples.go"
 	__syncthreads();
 }
 
-#line 1110 "samples.go"
+#line 1111 "samples.go"
 extern "C" __global__ void QuasirandomGenerator(float* output, long long output_len, QRNGTable table, unsigned int seed, unsigned int n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 1112 "samples.go"
-	long long dim = (long long)threadIdx.y;
 #line 1113 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+	long long dim = (long long)threadIdx.y;
 #line 1114 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1115 "samples.go"
-	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1116 "samples.go"
-		unsigned int result = 0;
+	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
 #line 1117 "samples.go"
-		unsigned int data = seed + pos;
+		unsigned int result = 0;
 #line 1118 "samples.go"
-		for (long long bit = 0LL; bit < 31LL; ) {
+		unsigned int data = seed + pos;
 #line 1119 "samples.go"
-			if ((data & 1u) != 0u) {
+		for (long long bit = 0LL; bit < 31LL; ) {
 #line 1120 "samples.go"
-				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 279, &dc_b1)][dc_ix(bit, 31, dc_fault, dc_tag, 280, &dc_b1)]), &dc_b1);
+			if ((data & 1u) != 0u) {
+#line 1121 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 283, &dc_b1)][dc_ix(bit, 31, dc_fault, dc_tag, 284, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				long long tmp = (long long)((unsigned long long)bit + 1ULL);
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				unsigned int tmp_1 = data >> 1;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				bit = tmp;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1123 "samples.go"
+#line 1124 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &output[dc_ix((unsigned int)dim * n + pos, output_len, dc_fault, dc_tag, 281, &dc_b2)];
+		dc_p3 = &output[dc_ix((unsigned int)dim * n + pos, output_len, dc_fault, dc_tag, 285, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -8624,44 +8780,44 @@ extern "C" __global__ void QuasirandomGenerator(float* output, long long output_
 	}
 }
 
-#line 1110 "samples.go"
+#line 1111 "samples.go"
 extern "C" __global__ void QuasirandomGenerator_fast(float* output, long long output_len, QRNGTable table, unsigned int seed, unsigned int n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 1112 "samples.go"
-	long long dim = (long long)threadIdx.y;
 #line 1113 "samples.go"
-	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+	long long dim = (long long)threadIdx.y;
 #line 1114 "samples.go"
-	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	unsigned int tid = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1115 "samples.go"
-	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
+	unsigned int threadN = (unsigned int)(long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1116 "samples.go"
-		unsigned int result = 0;
+	for (unsigned int pos = tid; pos < n; pos = pos + threadN) {
 #line 1117 "samples.go"
-		unsigned int data = seed + pos;
+		unsigned int result = 0;
 #line 1118 "samples.go"
-		for (long long bit = 0LL; bit < 31LL; ) {
+		unsigned int data = seed + pos;
 #line 1119 "samples.go"
-			if ((data & 1u) != 0u) {
+		for (long long bit = 0LL; bit < 31LL; ) {
 #line 1120 "samples.go"
-				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 280, &dc_b1)]), &dc_b1);
+			if ((data & 1u) != 0u) {
+#line 1121 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 284, &dc_b1)]), &dc_b1);
 			}
 			{
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				long long tmp = (long long)((unsigned long long)bit + 1ULL);
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				unsigned int tmp_1 = data >> 1;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				bit = tmp;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1123 "samples.go"
+#line 1124 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &output[dc_ix((unsigned int)dim * n + pos, output_len, dc_fault, dc_tag, 281, &dc_b2)];
+		dc_p3 = &output[dc_ix((unsigned int)dim * n + pos, output_len, dc_fault, dc_tag, 285, &dc_b2)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -8669,7 +8825,7 @@ extern "C" __global__ void QuasirandomGenerator_fast(float* output, long long ou
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 extern "C" __global__ void MersenneTwister(float* dRandom, long long dRandom_len, const MTParams* __restrict__ ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8680,85 +8836,85 @@ extern "C" __global__ void MersenneTwister(float* dRandom, long long dRandom_len
 	unsigned int (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 1152 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1153 "samples.go"
-	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1154 "samples.go"
-	unsigned int mt[19] = {};
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1155 "samples.go"
-	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+	unsigned int mt[19] = {};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
-			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 283, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 284, &dc_b3)]), &dc_b3) >> 30)) + (unsigned int)iState;
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1160 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 287, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 288, &dc_b3)]), &dc_b3) >> 30)) + (unsigned int)iState;
 		}
-#line 1161 "samples.go"
-		long long iState_1 = 0LL;
 #line 1162 "samples.go"
+		long long iState_1 = 0LL;
+#line 1163 "samples.go"
 		unsigned int mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1164 "samples.go"
-				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+			long long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1165 "samples.go"
-				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
 #line 1166 "samples.go"
-				if (iState1 >= 19LL) {
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
 #line 1167 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1168 "samples.go"
 					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19LL) {
 #line 1170 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1171 "samples.go"
 					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
 				}
-#line 1172 "samples.go"
-				unsigned int mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b4)]), &dc_b4);
+				unsigned int mti = mti1;
 #line 1174 "samples.go"
-				unsigned int mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b5)]), &dc_b5);
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b4)]), &dc_b4);
 #line 1175 "samples.go"
-				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+				unsigned int mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b5)]), &dc_b5);
 #line 1176 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b6)];
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b6)];
 				unsigned int dc_t1 = x;
 				if (!dc_b6) {
 					*dc_p7 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b8 = 0;
-				dc_p9 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 288, &dc_b8)];
+				dc_p9 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 292, &dc_b8)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b8) {
 					*dc_p9 = dc_t2;
@@ -8768,7 +8924,7 @@ extern "C" __global__ void MersenneTwister(float* dRandom, long long dRandom_len
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 extern "C" __global__ void MersenneTwister_fast(float* dRandom, long long dRandom_len, const MTParams* __restrict__ ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8777,85 +8933,85 @@ extern "C" __global__ void MersenneTwister_fast(float* dRandom, long long dRando
 	unsigned int (*dc_p5);
 	int dc_b6 = 0;
 	float (*dc_p7);
-#line 1152 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1153 "samples.go"
-	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1154 "samples.go"
-	unsigned int mt[19] = {};
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1155 "samples.go"
-	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+	unsigned int mt[19] = {};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1160 "samples.go"
 			mt[iState] = 1812433253u * (mt[(long long)((unsigned long long)iState - 1ULL)] ^ (mt[(long long)((unsigned long long)iState - 1ULL)] >> 30)) + (unsigned int)iState;
 		}
-#line 1161 "samples.go"
-		long long iState_1 = 0LL;
 #line 1162 "samples.go"
+		long long iState_1 = 0LL;
+#line 1163 "samples.go"
 		unsigned int mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1164 "samples.go"
-				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+			long long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1165 "samples.go"
-				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
 #line 1166 "samples.go"
-				if (iState1 >= 19LL) {
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
 #line 1167 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1168 "samples.go"
 					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19LL) {
 #line 1170 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1171 "samples.go"
 					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
 				}
-#line 1172 "samples.go"
-				unsigned int mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b2)]), &dc_b2);
+				unsigned int mti = mti1;
 #line 1174 "samples.go"
-				unsigned int mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b3)]), &dc_b3);
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b2)]), &dc_b2);
 #line 1175 "samples.go"
-				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+				unsigned int mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b3)]), &dc_b3);
 #line 1176 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b4 = 0;
-				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b4)];
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b4)];
 				unsigned int dc_t1 = x;
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 288, &dc_b6)];
+				dc_p7 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 292, &dc_b6)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b6) {
 					*dc_p7 = dc_t2;
@@ -8865,7 +9021,7 @@ extern "C" __global__ void MersenneTwister_fast(float* dRandom, long long dRando
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 extern "C" __global__ void MersenneTwister_aliased(float* dRandom, long long dRandom_len, const MTParams* ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8876,85 +9032,85 @@ extern "C" __global__ void MersenneTwister_aliased(float* dRandom, long long dRa
 	unsigned int (*dc_p7);
 	int dc_b8 = 0;
 	float (*dc_p9);
-#line 1152 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1153 "samples.go"
-	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1154 "samples.go"
-	unsigned int mt[19] = {};
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1155 "samples.go"
-	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+	unsigned int mt[19] = {};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
-			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 283, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 284, &dc_b3)]), &dc_b3) >> 30)) + (unsigned int)iState;
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1160 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 287, &dc_b2)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long long)((unsigned long long)iState - 1ULL), 19, dc_fault, dc_tag, 288, &dc_b3)]), &dc_b3) >> 30)) + (unsigned int)iState;
 		}
-#line 1161 "samples.go"
-		long long iState_1 = 0LL;
 #line 1162 "samples.go"
+		long long iState_1 = 0LL;
+#line 1163 "samples.go"
 		unsigned int mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1164 "samples.go"
-				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+			long long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1165 "samples.go"
-				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
 #line 1166 "samples.go"
-				if (iState1 >= 19LL) {
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
 #line 1167 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1168 "samples.go"
 					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19LL) {
 #line 1170 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1171 "samples.go"
 					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
 				}
-#line 1172 "samples.go"
-				unsigned int mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b4)]), &dc_b4);
+				unsigned int mti = mti1;
 #line 1174 "samples.go"
-				unsigned int mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b5)]), &dc_b5);
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b4)]), &dc_b4);
 #line 1175 "samples.go"
-				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+				unsigned int mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b5)]), &dc_b5);
 #line 1176 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b6)];
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b6)];
 				unsigned int dc_t1 = x;
 				if (!dc_b6) {
 					*dc_p7 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b8 = 0;
-				dc_p9 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 288, &dc_b8)];
+				dc_p9 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 292, &dc_b8)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b8) {
 					*dc_p9 = dc_t2;
@@ -8964,7 +9120,7 @@ extern "C" __global__ void MersenneTwister_aliased(float* dRandom, long long dRa
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 extern "C" __global__ void MersenneTwister_aliased_fast(float* dRandom, long long dRandom_len, const MTParams* ds, long long ds_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8973,85 +9129,85 @@ extern "C" __global__ void MersenneTwister_aliased_fast(float* dRandom, long lon
 	unsigned int (*dc_p5);
 	int dc_b6 = 0;
 	float (*dc_p7);
-#line 1152 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1153 "samples.go"
-	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1154 "samples.go"
-	unsigned int mt[19] = {};
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1155 "samples.go"
-	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+	unsigned int mt[19] = {};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1)]), &dc_b1);
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
+		for (long long iState = 1LL; iState < 19LL; iState = (long long)((unsigned long long)iState + 1ULL)) {
+#line 1160 "samples.go"
 			mt[iState] = 1812433253u * (mt[(long long)((unsigned long long)iState - 1ULL)] ^ (mt[(long long)((unsigned long long)iState - 1ULL)] >> 30)) + (unsigned int)iState;
 		}
-#line 1161 "samples.go"
-		long long iState_1 = 0LL;
 #line 1162 "samples.go"
+		long long iState_1 = 0LL;
+#line 1163 "samples.go"
 		unsigned int mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1164 "samples.go"
-				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
+			long long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long long iOut = 0LL; iOut < tmp; iOut = (long long)((unsigned long long)iOut + 1ULL)) {
 #line 1165 "samples.go"
-				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
+				long long iState1 = (long long)((unsigned long long)iState_1 + 1ULL);
 #line 1166 "samples.go"
-				if (iState1 >= 19LL) {
+				long long iStateM = (long long)((unsigned long long)iState_1 + 9ULL);
 #line 1167 "samples.go"
+				if (iState1 >= 19LL) {
+#line 1168 "samples.go"
 					iState1 = (long long)((unsigned long long)iState1 - 19ULL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19LL) {
 #line 1170 "samples.go"
+				if (iStateM >= 19LL) {
+#line 1171 "samples.go"
 					iStateM = (long long)((unsigned long long)iStateM - 19ULL);
 				}
-#line 1172 "samples.go"
-				unsigned int mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b2)]), &dc_b2);
+				unsigned int mti = mti1;
 #line 1174 "samples.go"
-				unsigned int mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b3)]), &dc_b3);
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b2)]), &dc_b2);
 #line 1175 "samples.go"
-				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+				unsigned int mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b3)]), &dc_b3);
 #line 1176 "samples.go"
+				unsigned int x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					unsigned int x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b4 = 0;
-				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b4)];
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b4)];
 				unsigned int dc_t1 = x;
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 288, &dc_b6)];
+				dc_p7 = &dRandom[dc_ix((long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL), dRandom_len, dc_fault, dc_tag, 292, &dc_b6)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b6) {
 					*dc_p7 = dc_t2;
@@ -9061,7 +9217,7 @@ extern "C" __global__ void MersenneTwister_aliased_fast(float* dRandom, long lon
 	}
 }
 
-#line 1202 "samples.go"
+#line 1203 "samples.go"
 extern "C" __global__ void BoxMullerGPU(float* dRandom, long long dRandom_len, long long nPerRng, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9069,28 +9225,28 @@ extern "C" __global__ void BoxMullerGPU(float* dRandom, long long dRandom_len, l
 	float (*dc_p4);
 	int dc_b5 = 0;
 	float (*dc_p6);
-#line 1203 "samples.go"
-	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1204 "samples.go"
-	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
+	long long tid = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1205 "samples.go"
-	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+	long long threadN = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)gridDim.x);
 #line 1206 "samples.go"
+	for (long long iRng = tid; iRng < 256LL; iRng = (long long)((unsigned long long)iRng + (unsigned long long)threadN)) {
+#line 1207 "samples.go"
 		for (long long iOut = 0LL; iOut < nPerRng; iOut = (long long)((unsigned long long)iOut + 2ULL)) {
-#line 1207 "samples.go"
-			long long a = (long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL);
-#line 1207 "samples.go"
-			long long b = (long long)((unsigned long long)iRng + ((unsigned long long)iOut + 1ULL) * 256ULL);
 #line 1208 "samples.go"
-			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 291, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 292, &dc_b2)]), &dc_b2));
+			long long a = (long long)((unsigned long long)iRng + (unsigned long long)iOut * 256ULL);
+#line 1208 "samples.go"
+			long long b = (long long)((unsigned long long)iRng + ((unsigned long long)iOut + 1ULL) * 256ULL);
+#line 1209 "samples.go"
+			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 295, &dc_b1)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 296, &dc_b2)]), &dc_b2));
 			dc_b3 = 0;
-			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 289, &dc_b3)];
+			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 293, &dc_b3)];
 			float dc_t2 = dc_t1.r0;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 			dc_b5 = 0;
-			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 290, &dc_b5)];
+			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 294, &dc_b5)];
 			float dc_t3 = dc_t1.r1;
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
@@ -9099,7 +9255,7 @@ extern "C" __global__ void BoxMullerGPU(float* dRandom, long long dRandom_len, l
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 extern "C" __global__ void RecursiveGaussian(const unsigned int* __restrict__ id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9110,178 +9266,178 @@ extern "C" __global__ void RecursiveGaussian(const unsigned int* __restrict__ id
 	int dc_b7 = 0;
 	unsigned int (*dc_p8);
 	int dc_b9 = 0;
-#line 1247 "samples.go"
-	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1248 "samples.go"
-	if (x >= w) {
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 293, &dc_b1)]), &dc_b1));
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long long tmp = h;
-#line 1255 "samples.go"
-		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), id_len, dc_fault, dc_tag, 294, &dc_b2)]), &dc_b2));
+		long long tmp = h;
+#line 1256 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), id_len, dc_fault, dc_tag, 298, &dc_b2)]), &dc_b2));
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			dc_b3 = 0;
-			dc_p4 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), od_len, dc_fault, dc_tag, 295, &dc_b3)];
+			dc_p4 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), od_len, dc_fault, dc_tag, 299, &dc_b3)];
 			unsigned int dc_t1 = floatToRGBA(yc);
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
 			}
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 296, &dc_b5)]), &dc_b5));
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 300, &dc_b5)]), &dc_b5));
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 297, &dc_b6)]), &dc_b6));
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 301, &dc_b6)]), &dc_b6));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b7)];
-		unsigned int dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 299, &dc_b9)]), &dc_b9)), yc_1));
+		dc_p8 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 302, &dc_b7)];
+		unsigned int dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 303, &dc_b9)]), &dc_b9)), yc_1));
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 extern "C" __global__ void RecursiveGaussian_fast(const unsigned int* __restrict__ id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	unsigned int (*dc_p3);
 	int dc_b4 = 0;
-#line 1247 "samples.go"
-	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1248 "samples.go"
-	if (x >= w) {
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(id[x]);
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(id[x]);
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long long tmp = h;
-#line 1255 "samples.go"
-		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(id[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)]);
+		long long tmp = h;
+#line 1256 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(id[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)]);
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			od[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)] = floatToRGBA(yc);
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(id[last]);
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(id[last]);
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 301, &dc_b1)]), &dc_b1));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b2)];
-		unsigned int dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 299, &dc_b4)]), &dc_b4)), yc_1));
+		dc_p3 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 302, &dc_b2)];
+		unsigned int dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 303, &dc_b4)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 extern "C" __global__ void RecursiveGaussian_aliased(const unsigned int* id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9292,178 +9448,178 @@ extern "C" __global__ void RecursiveGaussian_aliased(const unsigned int* id, lon
 	int dc_b7 = 0;
 	unsigned int (*dc_p8);
 	int dc_b9 = 0;
-#line 1247 "samples.go"
-	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1248 "samples.go"
-	if (x >= w) {
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 293, &dc_b1)]), &dc_b1));
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long long tmp = h;
-#line 1255 "samples.go"
-		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), id_len, dc_fault, dc_tag, 294, &dc_b2)]), &dc_b2));
+		long long tmp = h;
+#line 1256 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), id_len, dc_fault, dc_tag, 298, &dc_b2)]), &dc_b2));
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			dc_b3 = 0;
-			dc_p4 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), od_len, dc_fault, dc_tag, 295, &dc_b3)];
+			dc_p4 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w), od_len, dc_fault, dc_tag, 299, &dc_b3)];
 			unsigned int dc_t1 = floatToRGBA(yc);
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
 			}
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 296, &dc_b5)]), &dc_b5));
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 300, &dc_b5)]), &dc_b5));
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 297, &dc_b6)]), &dc_b6));
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 301, &dc_b6)]), &dc_b6));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b7)];
-		unsigned int dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 299, &dc_b9)]), &dc_b9)), yc_1));
+		dc_p8 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 302, &dc_b7)];
+		unsigned int dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 303, &dc_b9)]), &dc_b9)), yc_1));
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 extern "C" __global__ void RecursiveGaussian_aliased_fast(const unsigned int* id, long long id_len, unsigned int* od, long long od_len, long long w, long long h, float a0, float a1, float a2, float a3, float b1, float b2, float coefp, float coefn, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	unsigned int (*dc_p3);
 	int dc_b4 = 0;
-#line 1247 "samples.go"
-	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1248 "samples.go"
-	if (x >= w) {
+	long long x = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(id[x]);
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(id[x]);
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long long tmp = h;
-#line 1255 "samples.go"
-		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(id[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)]);
+		long long tmp = h;
+#line 1256 "samples.go"
+		for (long long y = 0LL; y < tmp; y = (long long)((unsigned long long)y + 1ULL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(id[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)]);
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			od[(long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)w)] = floatToRGBA(yc);
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(id[last]);
+	long long last = (long long)((unsigned long long)x + ((unsigned long long)h - 1ULL) * (unsigned long long)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(id[last]);
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 297, &dc_b1)]), &dc_b1));
+	for (long long y_1 = (long long)((unsigned long long)h - 1ULL); y_1 >= 0LL; y_1 = (long long)((unsigned long long)y_1 - 1ULL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), id_len, dc_fault, dc_tag, 301, &dc_b1)]), &dc_b1));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 298, &dc_b2)];
-		unsigned int dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 299, &dc_b4)]), &dc_b4)), yc_1));
+		dc_p3 = &od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 302, &dc_b2)];
+		unsigned int dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long long)((unsigned long long)x + (unsigned long long)y_1 * (unsigned long long)w), od_len, dc_fault, dc_tag, 303, &dc_b4)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 1313 "samples.go"
+#line 1314 "samples.go"
 extern "C" __global__ void StereoDisparity(const unsigned int* __restrict__ left, long long left_len, const unsigned int* __restrict__ right, long long right_len, unsigned int* out, long long out_len, long long w, long long h, long long minDisparity, long long maxDisparity, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -9475,115 +9631,115 @@ extern "C" __global__ void StereoDisparity(const unsigned int* __restrict__ left
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	unsigned int (*dc_p10);
-#line 1320 "samples.go"
+#line 1321 "samples.go"
 	__shared__ unsigned int sh20[24][48];
-#line 1314 "samples.go"
-	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1315 "samples.go"
-	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
+	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1316 "samples.go"
-	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
+	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 1317 "samples.go"
-	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
+	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
 #line 1318 "samples.go"
-	unsigned int bestCost = 9999999u;
+	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
 #line 1319 "samples.go"
-	unsigned int bestDisparity = 0u;
+	unsigned int bestCost = 9999999u;
 #line 1320 "samples.go"
+	unsigned int bestDisparity = 0u;
+#line 1321 "samples.go"
 	unsigned int (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	unsigned int imLeftA[3] = {};
-#line 1321 "samples.go"
-	unsigned int imLeftB[3] = {};
 #line 1322 "samples.go"
-	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	unsigned int imLeftA[3] = {};
+#line 1322 "samples.go"
+	unsigned int imLeftB[3] = {};
 #line 1323 "samples.go"
-		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
+	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1328 "samples.go"
-		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1329 "samples.go"
-			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
+		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1330 "samples.go"
-			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
 #line 1331 "samples.go"
+			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_1), 24, dc_fault, dc_tag, 300, &dc_b1)][dc_ix((long long)((unsigned long long)sidx - 8ULL), 48, dc_fault, dc_tag, 301, &dc_b1)];
+			dc_p2 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_1), 24, dc_fault, dc_tag, 304, &dc_b1)][dc_ix((long long)((unsigned long long)sidx - 8ULL), 48, dc_fault, dc_tag, 305, &dc_b1)];
 			unsigned int dc_t1 = sad(imLeftA[i_1], imRight);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 1333 "samples.go"
-		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1334 "samples.go"
-			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
+		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1335 "samples.go"
-			if ((long long)threadIdx.x < 16LL) {
+			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
 #line 1336 "samples.go"
-				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+			if ((long long)threadIdx.x < 16LL) {
 #line 1337 "samples.go"
+				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_2), 24, dc_fault, dc_tag, 302, &dc_b3)][dc_ix((long long)((unsigned long long)sidx - 8ULL + 32ULL), 48, dc_fault, dc_tag, 303, &dc_b3)];
+				dc_p4 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_2), 24, dc_fault, dc_tag, 306, &dc_b3)][dc_ix((long long)((unsigned long long)sidx - 8ULL + 32ULL), 48, dc_fault, dc_tag, 307, &dc_b3)];
 				unsigned int dc_t2 = sad(imLeftB[i_2], imRight_1);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		__syncthreads();
-#line 1342 "samples.go"
-		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1343 "samples.go"
-			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1344 "samples.go"
-			unsigned int cost = 0;
+			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
 #line 1345 "samples.go"
-			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+			unsigned int cost = 0;
 #line 1346 "samples.go"
-				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 304, &dc_b5)][dc_ix((long long)((unsigned long long)sidx + (unsigned long long)i_3), 48, dc_fault, dc_tag, 305, &dc_b5)]), &dc_b5);
+			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 1347 "samples.go"
+				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 308, &dc_b5)][dc_ix((long long)((unsigned long long)sidx + (unsigned long long)i_3), 48, dc_fault, dc_tag, 309, &dc_b5)]), &dc_b5);
 			}
-#line 1348 "samples.go"
-			__syncthreads();
 #line 1349 "samples.go"
+			__syncthreads();
+#line 1350 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 306, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 307, &dc_b6)];
+			dc_p7 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 310, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 311, &dc_b6)];
 			unsigned int dc_t3 = cost;
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
-#line 1350 "samples.go"
+#line 1351 "samples.go"
 			__syncthreads();
 		}
-#line 1353 "samples.go"
-		unsigned int cost_1 = 0;
 #line 1354 "samples.go"
-		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+		unsigned int cost_1 = 0;
 #line 1355 "samples.go"
-			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)i_4), 24, dc_fault, dc_tag, 308, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 309, &dc_b8)]), &dc_b8);
+		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 1356 "samples.go"
+			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)i_4), 24, dc_fault, dc_tag, 312, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 313, &dc_b8)]), &dc_b8);
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (unsigned int)(long long)((unsigned long long)d + 8ULL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		__syncthreads();
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &out[dc_ix((long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx), out_len, dc_fault, dc_tag, 310, &dc_b9)];
+		dc_p10 = &out[dc_ix((long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx), out_len, dc_fault, dc_tag, 314, &dc_b9)];
 		unsigned int dc_t4 = bestDisparity;
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
@@ -9591,105 +9747,105 @@ extern "C" __global__ void StereoDisparity(const unsigned int* __restrict__ left
 	}
 }
 
-#line 1313 "samples.go"
-extern "C" __global__ void StereoDisparity_fast(const unsigned int* __restrict__ left, long long left_len, const unsigned int* __restrict__ right, long long right_len, unsigned int* out, long long out_len, long long w, long long h, long long minDisparity, long long maxDisparity, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 1320 "samples.go"
-	__shared__ unsigned int sh20[24][48];
 #line 1314 "samples.go"
-	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void StereoDisparity_fast(const unsigned int* __restrict__ left, long long left_len, const unsigned int* __restrict__ right, long long right_len, unsigned int* out, long long out_len, long long w, long long h, long long minDisparity, long long maxDisparity, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1321 "samples.go"
+	__shared__ unsigned int sh20[24][48];
 #line 1315 "samples.go"
-	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
+	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1316 "samples.go"
-	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
+	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 1317 "samples.go"
-	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
+	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
 #line 1318 "samples.go"
-	unsigned int bestCost = 9999999u;
+	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
 #line 1319 "samples.go"
-	unsigned int bestDisparity = 0u;
+	unsigned int bestCost = 9999999u;
 #line 1320 "samples.go"
+	unsigned int bestDisparity = 0u;
+#line 1321 "samples.go"
 	unsigned int (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	unsigned int imLeftA[3] = {};
-#line 1321 "samples.go"
-	unsigned int imLeftB[3] = {};
 #line 1322 "samples.go"
-	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	unsigned int imLeftA[3] = {};
+#line 1322 "samples.go"
+	unsigned int imLeftB[3] = {};
 #line 1323 "samples.go"
-		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
+	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1328 "samples.go"
-		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1329 "samples.go"
-			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
+		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1330 "samples.go"
-			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
 #line 1331 "samples.go"
+			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_1)][(long long)((unsigned long long)sidx - 8ULL)] = sad(imLeftA[i_1], imRight);
 		}
-#line 1333 "samples.go"
-		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1334 "samples.go"
-			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
+		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1335 "samples.go"
-			if ((long long)threadIdx.x < 16LL) {
+			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
 #line 1336 "samples.go"
-				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+			if ((long long)threadIdx.x < 16LL) {
 #line 1337 "samples.go"
+				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_2)][(long long)((unsigned long long)sidx - 8ULL + 32ULL)] = sad(imLeftB[i_2], imRight_1);
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		__syncthreads();
-#line 1342 "samples.go"
-		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1343 "samples.go"
-			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1344 "samples.go"
-			unsigned int cost = 0;
+			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
 #line 1345 "samples.go"
-			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+			unsigned int cost = 0;
 #line 1346 "samples.go"
+			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 1347 "samples.go"
 				cost = cost + diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_3)][(long long)((unsigned long long)sidx + (unsigned long long)i_3)];
 			}
-#line 1348 "samples.go"
-			__syncthreads();
 #line 1349 "samples.go"
-			diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_3)][sidx] = cost;
+			__syncthreads();
 #line 1350 "samples.go"
+			diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_3)][sidx] = cost;
+#line 1351 "samples.go"
 			__syncthreads();
 		}
-#line 1353 "samples.go"
-		unsigned int cost_1 = 0;
 #line 1354 "samples.go"
-		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+		unsigned int cost_1 = 0;
 #line 1355 "samples.go"
+		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 1356 "samples.go"
 			cost_1 = cost_1 + diff[(long long)((unsigned long long)sidy + (unsigned long long)i_4)][sidx];
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (unsigned int)(long long)((unsigned long long)d + 8ULL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		__syncthreads();
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		out[(long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx)] = bestDisparity;
 	}
 }
 
-#line 1313 "samples.go"
+#line 1314 "samples.go"
 extern "C" __global__ void StereoDisparity_aliased(const unsigned int* left, long long left_len, const unsigned int* right, long long right_len, unsigned int* out, long long out_len, long long w, long long h, long long minDisparity, long long maxDisparity, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -9701,115 +9857,115 @@ extern "C" __global__ void StereoDisparity_aliased(const unsigned int* left, lon
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	unsigned int (*dc_p10);
-#line 1320 "samples.go"
+#line 1321 "samples.go"
 	__shared__ unsigned int sh20[24][48];
-#line 1314 "samples.go"
-	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1315 "samples.go"
-	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
+	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1316 "samples.go"
-	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
+	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 1317 "samples.go"
-	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
+	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
 #line 1318 "samples.go"
-	unsigned int bestCost = 9999999u;
+	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
 #line 1319 "samples.go"
-	unsigned int bestDisparity = 0u;
+	unsigned int bestCost = 9999999u;
 #line 1320 "samples.go"
+	unsigned int bestDisparity = 0u;
+#line 1321 "samples.go"
 	unsigned int (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	unsigned int imLeftA[3] = {};
-#line 1321 "samples.go"
-	unsigned int imLeftB[3] = {};
 #line 1322 "samples.go"
-	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	unsigned int imLeftA[3] = {};
+#line 1322 "samples.go"
+	unsigned int imLeftB[3] = {};
 #line 1323 "samples.go"
-		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
+	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1328 "samples.go"
-		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1329 "samples.go"
-			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
+		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1330 "samples.go"
-			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
 #line 1331 "samples.go"
+			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_1), 24, dc_fault, dc_tag, 300, &dc_b1)][dc_ix((long long)((unsigned long long)sidx - 8ULL), 48, dc_fault, dc_tag, 301, &dc_b1)];
+			dc_p2 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_1), 24, dc_fault, dc_tag, 304, &dc_b1)][dc_ix((long long)((unsigned long long)sidx - 8ULL), 48, dc_fault, dc_tag, 305, &dc_b1)];
 			unsigned int dc_t1 = sad(imLeftA[i_1], imRight);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 1333 "samples.go"
-		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1334 "samples.go"
-			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
+		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1335 "samples.go"
-			if ((long long)threadIdx.x < 16LL) {
+			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
 #line 1336 "samples.go"
-				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+			if ((long long)threadIdx.x < 16LL) {
 #line 1337 "samples.go"
+				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_2), 24, dc_fault, dc_tag, 302, &dc_b3)][dc_ix((long long)((unsigned long long)sidx - 8ULL + 32ULL), 48, dc_fault, dc_tag, 303, &dc_b3)];
+				dc_p4 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_2), 24, dc_fault, dc_tag, 306, &dc_b3)][dc_ix((long long)((unsigned long long)sidx - 8ULL + 32ULL), 48, dc_fault, dc_tag, 307, &dc_b3)];
 				unsigned int dc_t2 = sad(imLeftB[i_2], imRight_1);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		__syncthreads();
-#line 1342 "samples.go"
-		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1343 "samples.go"
-			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1344 "samples.go"
-			unsigned int cost = 0;
+			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
 #line 1345 "samples.go"
-			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+			unsigned int cost = 0;
 #line 1346 "samples.go"
-				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 304, &dc_b5)][dc_ix((long long)((unsigned long long)sidx + (unsigned long long)i_3), 48, dc_fault, dc_tag, 305, &dc_b5)]), &dc_b5);
+			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 1347 "samples.go"
+				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 308, &dc_b5)][dc_ix((long long)((unsigned long long)sidx + (unsigned long long)i_3), 48, dc_fault, dc_tag, 309, &dc_b5)]), &dc_b5);
 			}
-#line 1348 "samples.go"
-			__syncthreads();
 #line 1349 "samples.go"
+			__syncthreads();
+#line 1350 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 306, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 307, &dc_b6)];
+			dc_p7 = &diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)offset_3), 24, dc_fault, dc_tag, 310, &dc_b6)][dc_ix(sidx, 48, dc_fault, dc_tag, 311, &dc_b6)];
 			unsigned int dc_t3 = cost;
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
-#line 1350 "samples.go"
+#line 1351 "samples.go"
 			__syncthreads();
 		}
-#line 1353 "samples.go"
-		unsigned int cost_1 = 0;
 #line 1354 "samples.go"
-		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+		unsigned int cost_1 = 0;
 #line 1355 "samples.go"
-			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)i_4), 24, dc_fault, dc_tag, 308, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 309, &dc_b8)]), &dc_b8);
+		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 1356 "samples.go"
+			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long long)((unsigned long long)sidy + (unsigned long long)i_4), 24, dc_fault, dc_tag, 312, &dc_b8)][dc_ix(sidx, 48, dc_fault, dc_tag, 313, &dc_b8)]), &dc_b8);
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (unsigned int)(long long)((unsigned long long)d + 8ULL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		__syncthreads();
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &out[dc_ix((long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx), out_len, dc_fault, dc_tag, 310, &dc_b9)];
+		dc_p10 = &out[dc_ix((long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx), out_len, dc_fault, dc_tag, 314, &dc_b9)];
 		unsigned int dc_t4 = bestDisparity;
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
@@ -9817,105 +9973,105 @@ extern "C" __global__ void StereoDisparity_aliased(const unsigned int* left, lon
 	}
 }
 
-#line 1313 "samples.go"
-extern "C" __global__ void StereoDisparity_aliased_fast(const unsigned int* left, long long left_len, const unsigned int* right, long long right_len, unsigned int* out, long long out_len, long long w, long long h, long long minDisparity, long long maxDisparity, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 1320 "samples.go"
-	__shared__ unsigned int sh20[24][48];
 #line 1314 "samples.go"
-	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
+extern "C" __global__ void StereoDisparity_aliased_fast(const unsigned int* left, long long left_len, const unsigned int* right, long long right_len, unsigned int* out, long long out_len, long long w, long long h, long long minDisparity, long long maxDisparity, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1321 "samples.go"
+	__shared__ unsigned int sh20[24][48];
 #line 1315 "samples.go"
-	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
+	long long tidx = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)threadIdx.x);
 #line 1316 "samples.go"
-	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
+	long long tidy = (long long)((unsigned long long)(long long)blockDim.y * (unsigned long long)(long long)blockIdx.y + (unsigned long long)(long long)threadIdx.y);
 #line 1317 "samples.go"
-	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
+	long long sidx = (long long)((unsigned long long)(long long)threadIdx.x + 8ULL);
 #line 1318 "samples.go"
-	unsigned int bestCost = 9999999u;
+	long long sidy = (long long)((unsigned long long)(long long)threadIdx.y + 8ULL);
 #line 1319 "samples.go"
-	unsigned int bestDisparity = 0u;
+	unsigned int bestCost = 9999999u;
 #line 1320 "samples.go"
+	unsigned int bestDisparity = 0u;
+#line 1321 "samples.go"
 	unsigned int (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	unsigned int imLeftA[3] = {};
-#line 1321 "samples.go"
-	unsigned int imLeftB[3] = {};
 #line 1322 "samples.go"
-	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	unsigned int imLeftA[3] = {};
+#line 1322 "samples.go"
+	unsigned int imLeftB[3] = {};
 #line 1323 "samples.go"
-		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
+	for (long long i = 0LL; i < 3LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+		long long offset = (long long)((unsigned long long)(-8LL) + (unsigned long long)i * 8ULL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL), (long long)((unsigned long long)tidy + (unsigned long long)offset), dc_fault, dc_tag);
 	}
-#line 1327 "samples.go"
-	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1328 "samples.go"
-		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	for (long long d = minDisparity; d <= maxDisparity; d = (long long)((unsigned long long)d + 1ULL)) {
 #line 1329 "samples.go"
-			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
+		for (long long i_1 = 0LL; i_1 < 3LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1330 "samples.go"
-			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+			long long offset_1 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_1 * 8ULL);
 #line 1331 "samples.go"
+			unsigned int imRight = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_1), dc_fault, dc_tag);
+#line 1332 "samples.go"
 			diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_1)][(long long)((unsigned long long)sidx - 8ULL)] = sad(imLeftA[i_1], imRight);
 		}
-#line 1333 "samples.go"
-		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1334 "samples.go"
-			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
+		for (long long i_2 = 0LL; i_2 < 3LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
 #line 1335 "samples.go"
-			if ((long long)threadIdx.x < 16LL) {
+			long long offset_2 = (long long)((unsigned long long)(-8LL) + (unsigned long long)i_2 * 8ULL);
 #line 1336 "samples.go"
-				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+			if ((long long)threadIdx.x < 16LL) {
 #line 1337 "samples.go"
+				unsigned int imRight_1 = texel(right, right_len, w, h, (long long)((unsigned long long)tidx - 8ULL + 32ULL + (unsigned long long)d), (long long)((unsigned long long)tidy + (unsigned long long)offset_2), dc_fault, dc_tag);
+#line 1338 "samples.go"
 				diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_2)][(long long)((unsigned long long)sidx - 8ULL + 32ULL)] = sad(imLeftB[i_2], imRight_1);
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		__syncthreads();
-#line 1342 "samples.go"
-		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1343 "samples.go"
-			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
+		for (long long j = 0LL; j < 3LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 1344 "samples.go"
-			unsigned int cost = 0;
+			long long offset_3 = (long long)((unsigned long long)(-8LL) + (unsigned long long)j * 8ULL);
 #line 1345 "samples.go"
-			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+			unsigned int cost = 0;
 #line 1346 "samples.go"
+			for (long long i_3 = -8LL; i_3 <= 8LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 1347 "samples.go"
 				cost = cost + diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_3)][(long long)((unsigned long long)sidx + (unsigned long long)i_3)];
 			}
-#line 1348 "samples.go"
-			__syncthreads();
 #line 1349 "samples.go"
-			diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_3)][sidx] = cost;
+			__syncthreads();
 #line 1350 "samples.go"
+			diff[(long long)((unsigned long long)sidy + (unsigned long long)offset_3)][sidx] = cost;
+#line 1351 "samples.go"
 			__syncthreads();
 		}
-#line 1353 "samples.go"
-		unsigned int cost_1 = 0;
 #line 1354 "samples.go"
-		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+		unsigned int cost_1 = 0;
 #line 1355 "samples.go"
+		for (long long i_4 = -8LL; i_4 <= 8LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 1356 "samples.go"
 			cost_1 = cost_1 + diff[(long long)((unsigned long long)sidy + (unsigned long long)i_4)][sidx];
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (unsigned int)(long long)((unsigned long long)d + 8ULL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		__syncthreads();
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		out[(long long)((unsigned long long)tidy * (unsigned long long)w + (unsigned long long)tidx)] = bestDisparity;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 extern "C" __global__ void GICOV(long long gradM, const float* __restrict__ gradX, long long gradX_len, const float* __restrict__ gradY, long long gradY_len, const int* __restrict__ tX, long long tX_len, const int* __restrict__ tY, long long tY_len, const float* __restrict__ cosAngle, long long cosAngle_len, const float* __restrict__ sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -9925,110 +10081,110 @@ extern "C" __global__ void GICOV(long long gradM, const float* __restrict__ grad
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	float (*dc_p8);
-#line 1384 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1385 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
 #line 1391 "samples.go"
-			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 315, &dc_b1)]), &dc_b1));
 #line 1392 "samples.go"
-			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 316, &dc_b2)]), &dc_b2));
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 318, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 320, &dc_b6)]), &dc_b6);
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 321, &dc_b7)];
 	float dc_t1 = maxGICOV;
 	if (!dc_b7) {
 		*dc_p8 = dc_t1;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 extern "C" __global__ void GICOV_fast(long long gradM, const float* __restrict__ gradX, long long gradX_len, const float* __restrict__ gradY, long long gradY_len, const int* __restrict__ tX, long long tX_len, const int* __restrict__ tY, long long tY_len, const float* __restrict__ cosAngle, long long cosAngle_len, const float* __restrict__ sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1384 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1385 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
 #line 1391 "samples.go"
-			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
 #line 1392 "samples.go"
-			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b2)]), &dc_b2) * sinAngle[n];
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	gicov[(long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j)] = maxGICOV;
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 extern "C" __global__ void GICOV_aliased(long long gradM, const float* gradX, long long gradX_len, const float* gradY, long long gradY_len, const int* tX, long long tX_len, const int* tY, long long tY_len, const float* cosAngle, long long cosAngle_len, const float* sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -10038,110 +10194,110 @@ extern "C" __global__ void GICOV_aliased(long long gradM, const float* gradX, lo
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	float (*dc_p8);
-#line 1384 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1385 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 311, &dc_b1)]), &dc_b1));
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
 #line 1391 "samples.go"
-			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 312, &dc_b2)]), &dc_b2));
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tY_len, dc_fault, dc_tag, 315, &dc_b1)]), &dc_b1));
 #line 1392 "samples.go"
-			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long long)((unsigned long long)k * 24ULL + (unsigned long long)n), tX_len, dc_fault, dc_tag, 316, &dc_b2)]), &dc_b2));
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6)]), &dc_b6);
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b3)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 318, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b5)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 320, &dc_b6)]), &dc_b6);
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7)];
+	dc_p8 = &gicov[dc_ix((long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j), gicov_len, dc_fault, dc_tag, 321, &dc_b7)];
 	float dc_t1 = maxGICOV;
 	if (!dc_b7) {
 		*dc_p8 = dc_t1;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 extern "C" __global__ void GICOV_aliased_fast(long long gradM, const float* gradX, long long gradX_len, const float* gradY, long long gradY_len, const int* tX, long long tX_len, const int* tY, long long tY_len, const float* cosAngle, long long cosAngle_len, const float* sinAngle, long long sinAngle_len, float* gicov, long long gicov_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1384 "samples.go"
-	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1385 "samples.go"
-	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
+	long long i = (long long)((unsigned long long)(long long)blockIdx.x + 4ULL + 2ULL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long long j = (long long)((unsigned long long)(long long)threadIdx.x + 4ULL + 2ULL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+		for (long long n = 0LL; n < 24LL; n = (long long)((unsigned long long)n + 1ULL)) {
 #line 1391 "samples.go"
-			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
+			long long y = (long long)((unsigned long long)j + (unsigned long long)(long long)tY[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
 #line 1392 "samples.go"
-			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
+			long long x = (long long)((unsigned long long)i + (unsigned long long)(long long)tX[(long long)((unsigned long long)k * 24ULL + (unsigned long long)n)]);
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2)]), &dc_b2) * sinAngle[n];
+			long long addr = (long long)((unsigned long long)x * (unsigned long long)gradM + (unsigned long long)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b1)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b2)]), &dc_b2) * sinAngle[n];
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long long)((unsigned long long)n + 1ULL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	gicov[(long long)((unsigned long long)i * (unsigned long long)gradM + (unsigned long long)j)] = maxGICOV;
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 extern "C" __global__ void Dilate(long long imgM, long long imgN, long long strelM, long long strelN, const float* __restrict__ img, long long img_len, const float* __restrict__ strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -10149,42 +10305,42 @@ extern "C" __global__ void Dilate(long long imgM, long long imgN, long long stre
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	float (*dc_p6);
-#line 1414 "samples.go"
-	long long elCenterI = strelM / 2LL;
-#line 1414 "samples.go"
-	long long elCenterJ = strelN / 2LL;
 #line 1415 "samples.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long elCenterI = strelM / 2LL;
+#line 1415 "samples.go"
+	long long elCenterJ = strelN / 2LL;
 #line 1416 "samples.go"
-	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1417 "samples.go"
-	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 322, &dc_b1))), &dc_b1);
 #line 1418 "samples.go"
+	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 323, &dc_b2))), &dc_b2);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long long tmp = strelM;
-#line 1419 "samples.go"
-		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1420 "samples.go"
-			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+		long long tmp = strelM;
+#line 1420 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1421 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1422 "samples.go"
 			if (y >= 0LL && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1423 "samples.go"
-						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+					long long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1424 "samples.go"
-						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1425 "samples.go"
+						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3) != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 325, &dc_b4)]), &dc_b4);
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10194,55 +10350,55 @@ extern "C" __global__ void Dilate(long long imgM, long long imgN, long long stre
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 326, &dc_b5)];
 	float dc_t1 = maxV;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 extern "C" __global__ void Dilate_fast(long long imgM, long long imgN, long long strelM, long long strelN, const float* __restrict__ img, long long img_len, const float* __restrict__ strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
-#line 1414 "samples.go"
-	long long elCenterI = strelM / 2LL;
-#line 1414 "samples.go"
-	long long elCenterJ = strelN / 2LL;
 #line 1415 "samples.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long elCenterI = strelM / 2LL;
+#line 1415 "samples.go"
+	long long elCenterJ = strelN / 2LL;
 #line 1416 "samples.go"
-	long long i = dc_rem_i64(threadID, imgM);
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1417 "samples.go"
-	long long j = dc_div_i64(threadID, imgM);
+	long long i = dc_rem_i64(threadID, imgM);
 #line 1418 "samples.go"
+	long long j = dc_div_i64(threadID, imgM);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long long tmp = strelM;
-#line 1419 "samples.go"
-		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1420 "samples.go"
-			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+		long long tmp = strelM;
+#line 1420 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1421 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1422 "samples.go"
 			if (y >= 0LL && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1423 "samples.go"
-						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+					long long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1424 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1425 "samples.go"
 						if (x >= 0LL && x < imgN && strel[(long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ)] != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10252,16 +10408,16 @@ extern "C" __global__ void Dilate_fast(long long imgM, long long imgN, long long
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 326, &dc_b1)];
 	float dc_t1 = maxV;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 extern "C" __global__ void Dilate_aliased(long long imgM, long long imgN, long long strelM, long long strelN, const float* img, long long img_len, const float* strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -10269,42 +10425,42 @@ extern "C" __global__ void Dilate_aliased(long long imgM, long long imgN, long l
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	float (*dc_p6);
-#line 1414 "samples.go"
-	long long elCenterI = strelM / 2LL;
-#line 1414 "samples.go"
-	long long elCenterJ = strelN / 2LL;
 #line 1415 "samples.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long elCenterI = strelM / 2LL;
+#line 1415 "samples.go"
+	long long elCenterJ = strelN / 2LL;
 #line 1416 "samples.go"
-	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1))), &dc_b1);
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1417 "samples.go"
-	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2))), &dc_b2);
+	long long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 322, &dc_b1))), &dc_b1);
 #line 1418 "samples.go"
+	long long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 323, &dc_b2))), &dc_b2);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long long tmp = strelM;
-#line 1419 "samples.go"
-		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1420 "samples.go"
-			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+		long long tmp = strelM;
+#line 1420 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1421 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1422 "samples.go"
 			if (y >= 0LL && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1423 "samples.go"
-						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+					long long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1424 "samples.go"
-						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3)]), &dc_b3) != 0.0f) {
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1425 "samples.go"
+						if (x >= 0LL && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ), strel_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3) != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 321, &dc_b4)]), &dc_b4);
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y), img_len, dc_fault, dc_tag, 325, &dc_b4)]), &dc_b4);
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10314,55 +10470,55 @@ extern "C" __global__ void Dilate_aliased(long long imgM, long long imgN, long l
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5)];
+	dc_p6 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 326, &dc_b5)];
 	float dc_t1 = maxV;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 extern "C" __global__ void Dilate_aliased_fast(long long imgM, long long imgN, long long strelM, long long strelN, const float* img, long long img_len, const float* strel, long long strel_len, float* dilated, long long dilated_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
-#line 1414 "samples.go"
-	long long elCenterI = strelM / 2LL;
-#line 1414 "samples.go"
-	long long elCenterJ = strelN / 2LL;
 #line 1415 "samples.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+	long long elCenterI = strelM / 2LL;
+#line 1415 "samples.go"
+	long long elCenterJ = strelN / 2LL;
 #line 1416 "samples.go"
-	long long i = dc_rem_i64(threadID, imgM);
+	long long threadID = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
 #line 1417 "samples.go"
-	long long j = dc_div_i64(threadID, imgM);
+	long long i = dc_rem_i64(threadID, imgM);
 #line 1418 "samples.go"
+	long long j = dc_div_i64(threadID, imgM);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long long tmp = strelM;
-#line 1419 "samples.go"
-		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1420 "samples.go"
-			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+		long long tmp = strelM;
+#line 1420 "samples.go"
+		for (long long elI = 0LL; elI < tmp; elI = (long long)((unsigned long long)elI + 1ULL)) {
 #line 1421 "samples.go"
+			long long y = (long long)((unsigned long long)i - (unsigned long long)elCenterI + (unsigned long long)elI);
+#line 1422 "samples.go"
 			if (y >= 0LL && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1423 "samples.go"
-						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+					long long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long long elJ = 0LL; elJ < tmp_1; elJ = (long long)((unsigned long long)elJ + 1ULL)) {
 #line 1424 "samples.go"
+						long long x = (long long)((unsigned long long)j - (unsigned long long)elCenterJ + (unsigned long long)elJ);
+#line 1425 "samples.go"
 						if (x >= 0LL && x < imgN && strel[(long long)((unsigned long long)elI * (unsigned long long)strelN + (unsigned long long)elJ)] != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = img[(long long)((unsigned long long)x * (unsigned long long)imgM + (unsigned long long)y)];
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -10372,10 +10528,662 @@ extern "C" __global__ void Dilate_aliased_fast(long long imgM, long long imgN, l
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1)];
+	dc_p2 = &dilated[dc_ix((long long)((unsigned long long)i * (unsigned long long)imgN + (unsigned long long)j), dilated_len, dc_fault, dc_tag, 326, &dc_b1)];
 	float dc_t1 = maxV;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 1492 "samples.go"
+extern "C" __global__ void CalcHash(unsigned int* gridParticleHash, long long gridParticleHash_len, unsigned int* gridParticleIndex, long long gridParticleIndex_len, const Float4* __restrict__ pos, long long pos_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+#line 1493 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(index, pos_len, dc_fault, dc_tag, 327, &dc_b1)]), &dc_b1);
+#line 1498 "samples.go"
+	dc_b2 = 0;
+	dc_p3 = &gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 328, &dc_b2)];
+	unsigned int dc_t1 = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1499 "samples.go"
+	dc_b4 = 0;
+	dc_p5 = &gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 329, &dc_b4)];
+	unsigned int dc_t2 = index;
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+}
+
+#line 1492 "samples.go"
+extern "C" __global__ void CalcHash_fast(unsigned int* gridParticleHash, long long gridParticleHash_len, unsigned int* gridParticleIndex, long long gridParticleIndex_len, const Float4* __restrict__ pos, long long pos_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1493 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = pos[index];
+#line 1498 "samples.go"
+	gridParticleHash[index] = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+#line 1499 "samples.go"
+	gridParticleIndex[index] = index;
+}
+
+#line 1492 "samples.go"
+extern "C" __global__ void CalcHash_aliased(unsigned int* gridParticleHash, long long gridParticleHash_len, unsigned int* gridParticleIndex, long long gridParticleIndex_len, const Float4* pos, long long pos_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+#line 1493 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(index, pos_len, dc_fault, dc_tag, 327, &dc_b1)]), &dc_b1);
+#line 1498 "samples.go"
+	dc_b2 = 0;
+	dc_p3 = &gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 328, &dc_b2)];
+	unsigned int dc_t1 = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1499 "samples.go"
+	dc_b4 = 0;
+	dc_p5 = &gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 329, &dc_b4)];
+	unsigned int dc_t2 = index;
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+}
+
+#line 1492 "samples.go"
+extern "C" __global__ void CalcHash_aliased_fast(unsigned int* gridParticleHash, long long gridParticleHash_len, unsigned int* gridParticleIndex, long long gridParticleIndex_len, const Float4* pos, long long pos_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1493 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = pos[index];
+#line 1498 "samples.go"
+	gridParticleHash[index] = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+#line 1499 "samples.go"
+	gridParticleIndex[index] = index;
+}
+
+#line 1509 "samples.go"
+extern "C" __global__ void ReorderDataAndFindCellStart(unsigned int* cellStart, long long cellStart_len, unsigned int* cellEnd, long long cellEnd_len, Float4* sortedPos, long long sortedPos_len, Float4* sortedVel, long long sortedVel_len, const unsigned int* __restrict__ gridParticleHash, long long gridParticleHash_len, const unsigned int* __restrict__ gridParticleIndex, long long gridParticleIndex_len, const Float4* __restrict__ oldPos, long long oldPos_len, const Float4* __restrict__ oldVel, long long oldVel_len, unsigned int numParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	unsigned int (*dc_p7);
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	Float4 (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	Float4 (*dc_p18);
+	int dc_b19 = 0;
+#line 1510 "samples.go"
+	__shared__ unsigned int sh21[65];
+#line 1510 "samples.go"
+	unsigned int* sharedHash = sh21;
+#line 1511 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 1512 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)tx);
+#line 1513 "samples.go"
+	unsigned int hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = dc_sel_u32((dc_b1 = 0, gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 330, &dc_b1)]), &dc_b1);
+#line 1516 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &sharedHash[dc_ix((long long)((unsigned long long)tx + 1ULL), 65, dc_fault, dc_tag, 331, &dc_b2)];
+		unsigned int dc_t1 = hash;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0LL) {
+#line 1518 "samples.go"
+			sharedHash[0] = dc_sel_u32((dc_b4 = 0, gridParticleHash[dc_ix(index - 1u, gridParticleHash_len, dc_fault, dc_tag, 332, &dc_b4)]), &dc_b4);
+		}
+	}
+#line 1521 "samples.go"
+	__syncthreads();
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != dc_sel_u32((dc_b5 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 333, &dc_b5)]), &dc_b5)) {
+#line 1524 "samples.go"
+			dc_b6 = 0;
+			dc_p7 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b6)];
+			unsigned int dc_t2 = index;
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &cellEnd[dc_ix(dc_sel_u32((dc_b10 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 335, &dc_b10)]), &dc_b10), cellEnd_len, dc_fault, dc_tag, 336, &dc_b8)];
+				unsigned int dc_t3 = index;
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b11 = 0;
+			dc_p12 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b11)];
+			unsigned int dc_t4 = index + 1u;
+			if (!dc_b11) {
+				*dc_p12 = dc_t4;
+			}
+		}
+#line 1532 "samples.go"
+		unsigned int sortedIndex = dc_sel_u32((dc_b13 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 338, &dc_b13)]), &dc_b13);
+#line 1533 "samples.go"
+		dc_b14 = 0;
+		dc_p15 = &sortedPos[dc_ix(index, sortedPos_len, dc_fault, dc_tag, 339, &dc_b14)];
+		Float4 dc_t5 = dc_sel_Float4((dc_b16 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b16)]), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t5;
+		}
+#line 1534 "samples.go"
+		dc_b17 = 0;
+		dc_p18 = &sortedVel[dc_ix(index, sortedVel_len, dc_fault, dc_tag, 341, &dc_b17)];
+		Float4 dc_t6 = dc_sel_Float4((dc_b19 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
+		}
+	}
+}
+
+#line 1509 "samples.go"
+extern "C" __global__ void ReorderDataAndFindCellStart_fast(unsigned int* cellStart, long long cellStart_len, unsigned int* cellEnd, long long cellEnd_len, Float4* sortedPos, long long sortedPos_len, Float4* sortedVel, long long sortedVel_len, const unsigned int* __restrict__ gridParticleHash, long long gridParticleHash_len, const unsigned int* __restrict__ gridParticleIndex, long long gridParticleIndex_len, const Float4* __restrict__ oldPos, long long oldPos_len, const Float4* __restrict__ oldVel, long long oldVel_len, unsigned int numParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 1510 "samples.go"
+	__shared__ unsigned int sh21[65];
+#line 1510 "samples.go"
+	unsigned int* sharedHash = sh21;
+#line 1511 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 1512 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)tx);
+#line 1513 "samples.go"
+	unsigned int hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = gridParticleHash[index];
+#line 1516 "samples.go"
+		sharedHash[(long long)((unsigned long long)tx + 1ULL)] = hash;
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0LL) {
+#line 1518 "samples.go"
+			sharedHash[0] = gridParticleHash[index - 1u];
+		}
+	}
+#line 1521 "samples.go"
+	__syncthreads();
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != sharedHash[tx]) {
+#line 1524 "samples.go"
+			dc_b1 = 0;
+			dc_p2 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b1)];
+			unsigned int dc_t1 = index;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b3 = 0;
+				dc_p4 = &cellEnd[dc_ix(sharedHash[tx], cellEnd_len, dc_fault, dc_tag, 336, &dc_b3)];
+				unsigned int dc_t2 = index;
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b5 = 0;
+			dc_p6 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b5)];
+			unsigned int dc_t3 = index + 1u;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+#line 1532 "samples.go"
+		unsigned int sortedIndex = gridParticleIndex[index];
+#line 1533 "samples.go"
+		sortedPos[index] = dc_sel_Float4((dc_b7 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b7)]), &dc_b7);
+#line 1534 "samples.go"
+		sortedVel[index] = dc_sel_Float4((dc_b8 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 1509 "samples.go"
+extern "C" __global__ void ReorderDataAndFindCellStart_aliased(unsigned int* cellStart, long long cellStart_len, unsigned int* cellEnd, long long cellEnd_len, Float4* sortedPos, long long sortedPos_len, Float4* sortedVel, long long sortedVel_len, const unsigned int* gridParticleHash, long long gridParticleHash_len, const unsigned int* gridParticleIndex, long long gridParticleIndex_len, const Float4* oldPos, long long oldPos_len, const Float4* oldVel, long long oldVel_len, unsigned int numParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	unsigned int (*dc_p7);
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	Float4 (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	Float4 (*dc_p18);
+	int dc_b19 = 0;
+#line 1510 "samples.go"
+	__shared__ unsigned int sh21[65];
+#line 1510 "samples.go"
+	unsigned int* sharedHash = sh21;
+#line 1511 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 1512 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)tx);
+#line 1513 "samples.go"
+	unsigned int hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = dc_sel_u32((dc_b1 = 0, gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 330, &dc_b1)]), &dc_b1);
+#line 1516 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &sharedHash[dc_ix((long long)((unsigned long long)tx + 1ULL), 65, dc_fault, dc_tag, 331, &dc_b2)];
+		unsigned int dc_t1 = hash;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0LL) {
+#line 1518 "samples.go"
+			sharedHash[0] = dc_sel_u32((dc_b4 = 0, gridParticleHash[dc_ix(index - 1u, gridParticleHash_len, dc_fault, dc_tag, 332, &dc_b4)]), &dc_b4);
+		}
+	}
+#line 1521 "samples.go"
+	__syncthreads();
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != dc_sel_u32((dc_b5 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 333, &dc_b5)]), &dc_b5)) {
+#line 1524 "samples.go"
+			dc_b6 = 0;
+			dc_p7 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b6)];
+			unsigned int dc_t2 = index;
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &cellEnd[dc_ix(dc_sel_u32((dc_b10 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 335, &dc_b10)]), &dc_b10), cellEnd_len, dc_fault, dc_tag, 336, &dc_b8)];
+				unsigned int dc_t3 = index;
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b11 = 0;
+			dc_p12 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b11)];
+			unsigned int dc_t4 = index + 1u;
+			if (!dc_b11) {
+				*dc_p12 = dc_t4;
+			}
+		}
+#line 1532 "samples.go"
+		unsigned int sortedIndex = dc_sel_u32((dc_b13 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 338, &dc_b13)]), &dc_b13);
+#line 1533 "samples.go"
+		dc_b14 = 0;
+		dc_p15 = &sortedPos[dc_ix(index, sortedPos_len, dc_fault, dc_tag, 339, &dc_b14)];
+		Float4 dc_t5 = dc_sel_Float4((dc_b16 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b16)]), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t5;
+		}
+#line 1534 "samples.go"
+		dc_b17 = 0;
+		dc_p18 = &sortedVel[dc_ix(index, sortedVel_len, dc_fault, dc_tag, 341, &dc_b17)];
+		Float4 dc_t6 = dc_sel_Float4((dc_b19 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b19)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
+		}
+	}
+}
+
+#line 1509 "samples.go"
+extern "C" __global__ void ReorderDataAndFindCellStart_aliased_fast(unsigned int* cellStart, long long cellStart_len, unsigned int* cellEnd, long long cellEnd_len, Float4* sortedPos, long long sortedPos_len, Float4* sortedVel, long long sortedVel_len, const unsigned int* gridParticleHash, long long gridParticleHash_len, const unsigned int* gridParticleIndex, long long gridParticleIndex_len, const Float4* oldPos, long long oldPos_len, const Float4* oldVel, long long oldVel_len, unsigned int numParticles, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	unsigned int (*dc_p4);
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 1510 "samples.go"
+	__shared__ unsigned int sh21[65];
+#line 1510 "samples.go"
+	unsigned int* sharedHash = sh21;
+#line 1511 "samples.go"
+	long long tx = (long long)threadIdx.x;
+#line 1512 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)tx);
+#line 1513 "samples.go"
+	unsigned int hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = gridParticleHash[index];
+#line 1516 "samples.go"
+		sharedHash[(long long)((unsigned long long)tx + 1ULL)] = hash;
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0LL) {
+#line 1518 "samples.go"
+			sharedHash[0] = gridParticleHash[index - 1u];
+		}
+	}
+#line 1521 "samples.go"
+	__syncthreads();
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != sharedHash[tx]) {
+#line 1524 "samples.go"
+			dc_b1 = 0;
+			dc_p2 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b1)];
+			unsigned int dc_t1 = index;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b3 = 0;
+				dc_p4 = &cellEnd[dc_ix(sharedHash[tx], cellEnd_len, dc_fault, dc_tag, 336, &dc_b3)];
+				unsigned int dc_t2 = index;
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b5 = 0;
+			dc_p6 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b5)];
+			unsigned int dc_t3 = index + 1u;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+#line 1532 "samples.go"
+		unsigned int sortedIndex = gridParticleIndex[index];
+#line 1533 "samples.go"
+		sortedPos[index] = dc_sel_Float4((dc_b7 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b7)]), &dc_b7);
+#line 1534 "samples.go"
+		sortedVel[index] = dc_sel_Float4((dc_b8 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b8)]), &dc_b8);
+	}
+}
+
+#line 1579 "samples.go"
+extern "C" __global__ void Collide(Float4* newVel, long long newVel_len, const Float4* __restrict__ oldPos, long long oldPos_len, const Float4* __restrict__ oldVel, long long oldVel_len, const unsigned int* __restrict__ gridParticleIndex, long long gridParticleIndex_len, const unsigned int* __restrict__ cellStart, long long cellStart_len, const unsigned int* __restrict__ cellEnd, long long cellEnd_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	Float4 (*dc_p4);
+	int dc_b5 = 0;
+#line 1580 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(dc_sel_Float4((dc_b1 = 0, oldPos[dc_ix(index, oldPos_len, dc_fault, dc_tag, 343, &dc_b1)]), &dc_b1));
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(dc_sel_Float4((dc_b2 = 0, oldVel[dc_ix(index, oldVel_len, dc_fault, dc_tag, 344, &dc_b2)]), &dc_b2));
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((unsigned int)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((unsigned int)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((unsigned int)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = Int3{(int)((unsigned int)gridPos.X + (unsigned int)x), (int)((unsigned int)gridPos.Y + (unsigned int)y), (int)((unsigned int)gridPos.Z + (unsigned int)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, Float3{0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b3 = 0;
+	dc_p4 = &newVel[dc_ix(dc_sel_u32((dc_b5 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 345, &dc_b5)]), &dc_b5), newVel_len, dc_fault, dc_tag, 346, &dc_b3)];
+	Float4 dc_t1 = Float4{v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 1579 "samples.go"
+extern "C" __global__ void Collide_fast(Float4* newVel, long long newVel_len, const Float4* __restrict__ oldPos, long long oldPos_len, const Float4* __restrict__ oldVel, long long oldVel_len, const unsigned int* __restrict__ gridParticleIndex, long long gridParticleIndex_len, const unsigned int* __restrict__ cellStart, long long cellStart_len, const unsigned int* __restrict__ cellEnd, long long cellEnd_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	Float4 (*dc_p2);
+#line 1580 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(oldPos[index]);
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(oldVel[index]);
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((unsigned int)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((unsigned int)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((unsigned int)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = Int3{(int)((unsigned int)gridPos.X + (unsigned int)x), (int)((unsigned int)gridPos.Y + (unsigned int)y), (int)((unsigned int)gridPos.Z + (unsigned int)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, Float3{0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &newVel[dc_ix(gridParticleIndex[index], newVel_len, dc_fault, dc_tag, 346, &dc_b1)];
+	Float4 dc_t1 = Float4{v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
+#line 1579 "samples.go"
+extern "C" __global__ void Collide_aliased(Float4* newVel, long long newVel_len, const Float4* oldPos, long long oldPos_len, const Float4* oldVel, long long oldVel_len, const unsigned int* gridParticleIndex, long long gridParticleIndex_len, const unsigned int* cellStart, long long cellStart_len, const unsigned int* cellEnd, long long cellEnd_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	Float4 (*dc_p4);
+	int dc_b5 = 0;
+#line 1580 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(dc_sel_Float4((dc_b1 = 0, oldPos[dc_ix(index, oldPos_len, dc_fault, dc_tag, 343, &dc_b1)]), &dc_b1));
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(dc_sel_Float4((dc_b2 = 0, oldVel[dc_ix(index, oldVel_len, dc_fault, dc_tag, 344, &dc_b2)]), &dc_b2));
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((unsigned int)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((unsigned int)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((unsigned int)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = Int3{(int)((unsigned int)gridPos.X + (unsigned int)x), (int)((unsigned int)gridPos.Y + (unsigned int)y), (int)((unsigned int)gridPos.Z + (unsigned int)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, Float3{0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b3 = 0;
+	dc_p4 = &newVel[dc_ix(dc_sel_u32((dc_b5 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 345, &dc_b5)]), &dc_b5), newVel_len, dc_fault, dc_tag, 346, &dc_b3)];
+	Float4 dc_t1 = Float4{v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 1579 "samples.go"
+extern "C" __global__ void Collide_aliased_fast(Float4* newVel, long long newVel_len, const Float4* oldPos, long long oldPos_len, const Float4* oldVel, long long oldVel_len, const unsigned int* gridParticleIndex, long long gridParticleIndex_len, const unsigned int* cellStart, long long cellStart_len, const unsigned int* cellEnd, long long cellEnd_len, unsigned int numParticles, SimParams params, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	Float4 (*dc_p2);
+#line 1580 "samples.go"
+	unsigned int index = (unsigned int)(long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x);
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(oldPos[index]);
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(oldVel[index]);
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((unsigned int)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((unsigned int)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((unsigned int)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = Int3{(int)((unsigned int)gridPos.X + (unsigned int)x), (int)((unsigned int)gridPos.Y + (unsigned int)y), (int)((unsigned int)gridPos.Z + (unsigned int)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, Float3{0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &newVel[dc_ix(gridParticleIndex[index], newVel_len, dc_fault, dc_tag, 346, &dc_b1)];
+	Float4 dc_t1 = Float4{v.X, v.Y, v.Z, 0.0f};
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}

@@ -43,6 +43,10 @@ int dc_atomic_xchg_i32_device(device int* p, int v) {
 	return atomic_exchange_explicit((device atomic_int*)p, v, memory_order_relaxed);
 }
 
+int dc_cvtf32_i32(float x) {
+	return x >= -2.1474836e+09f && x < 2.1474836e+09f ? (int)x : (-2147483647 - 1);
+}
+
 uint dc_cvtf32_u32(float x) {
 	return x >= -9.223372e+18f && x < 9.223372e+18f ? (uint)(long)x : 0;
 }
@@ -264,6 +268,40 @@ static_assert((0 + sizeof(float) + alignof(float) - 1) / alignof(float) * aligno
 static_assert((4 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of Float4.Z differs from Go");
 static_assert((8 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 12, "dc: offset of Float4.W differs from Go");
 
+struct Int3 {
+	int X;
+	int Y;
+	int Z;
+};
+static_assert(sizeof(Int3) == 12, "dc: size of Int3 differs from Go");
+static_assert(alignof(Int3) == 4, "dc: alignment of Int3 differs from Go");
+static_assert((0 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of Int3.Y differs from Go");
+static_assert((4 + sizeof(int) + alignof(int) - 1) / alignof(int) * alignof(int) == 8, "dc: offset of Int3.Z differs from Go");
+
+struct SimParams {
+	Float3 ColliderPos;
+	float ColliderRadius;
+	Int3 GridSize;
+	Float3 WorldOrigin;
+	Float3 CellSize;
+	float ParticleRadius;
+	float Spring;
+	float Damping;
+	float Shear;
+	float Attraction;
+};
+static_assert(sizeof(SimParams) == 72, "dc: size of SimParams differs from Go");
+static_assert(alignof(SimParams) == 4, "dc: alignment of SimParams differs from Go");
+static_assert((0 + sizeof(Float3) + alignof(float) - 1) / alignof(float) * alignof(float) == 12, "dc: offset of SimParams.ColliderRadius differs from Go");
+static_assert((12 + sizeof(float) + alignof(Int3) - 1) / alignof(Int3) * alignof(Int3) == 16, "dc: offset of SimParams.GridSize differs from Go");
+static_assert((16 + sizeof(Int3) + alignof(Float3) - 1) / alignof(Float3) * alignof(Float3) == 28, "dc: offset of SimParams.WorldOrigin differs from Go");
+static_assert((28 + sizeof(Float3) + alignof(Float3) - 1) / alignof(Float3) * alignof(Float3) == 40, "dc: offset of SimParams.CellSize differs from Go");
+static_assert((40 + sizeof(Float3) + alignof(float) - 1) / alignof(float) * alignof(float) == 52, "dc: offset of SimParams.ParticleRadius differs from Go");
+static_assert((52 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 56, "dc: offset of SimParams.Spring differs from Go");
+static_assert((56 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 60, "dc: offset of SimParams.Damping differs from Go");
+static_assert((60 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 64, "dc: offset of SimParams.Shear differs from Go");
+static_assert((64 + sizeof(float) + alignof(float) - 1) / alignof(float) * alignof(float) == 68, "dc: offset of SimParams.Attraction differs from Go");
+
 MCOption dc_sel_MCOption(MCOption v, const thread int* bad) {
 	if (*bad) {
 		MCOption z = {};
@@ -296,6 +334,14 @@ MTParams dc_sel_MTParams(MTParams v, const thread int* bad) {
 	return v;
 }
 
+Float4 dc_sel_Float4(Float4 v, const thread int* bad) {
+	if (*bad) {
+		Float4 z = {};
+		return z;
+	}
+	return v;
+}
+
 struct dc_ret_loadVariables {
 	float r0;
 	Float3 r1;
@@ -314,352 +360,462 @@ struct dc_ret_boxMuller {
 	float r1;
 };
 
-#line 240 "samples.go"
+#line 241 "samples.go"
 uint atomicInc(device uint* s, long s_len, long i, uint limit, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device uint (*dc_p3);
-#line 241 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 242 "samples.go"
-	for (;;) {
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 243 "samples.go"
-		uint next = old + 1u;
+	for (;;) {
 #line 244 "samples.go"
-		if (old >= limit) {
+		uint next = old + 1u;
 #line 245 "samples.go"
+		if (old >= limit) {
+#line 246 "samples.go"
 			next = 0u;
 		}
-#line 247 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
 #line 248 "samples.go"
-		if (got == old) {
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
 #line 249 "samples.go"
+		if (got == old) {
+#line 250 "samples.go"
 			return old;
 		}
-#line 251 "samples.go"
+#line 252 "samples.go"
 		old = got;
 	}
 }
 
-#line 257 "samples.go"
+#line 258 "samples.go"
 uint atomicDec(device uint* s, long s_len, long i, uint limit, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device uint (*dc_p3);
-#line 258 "samples.go"
-	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 259 "samples.go"
-	for (;;) {
+	uint old = dc_sel_u32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 260 "samples.go"
-		uint next = old - 1u;
+	for (;;) {
 #line 261 "samples.go"
-		if (old == 0u || old > limit) {
+		uint next = old - 1u;
 #line 262 "samples.go"
+		if (old == 0u || old > limit) {
+#line 263 "samples.go"
 			next = limit;
 		}
-#line 264 "samples.go"
-		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
 #line 265 "samples.go"
-		if (got == old) {
+		uint got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_cas_u32_device(dc_p3, old, next));
 #line 266 "samples.go"
+		if (got == old) {
+#line 267 "samples.go"
 			return old;
 		}
-#line 268 "samples.go"
+#line 269 "samples.go"
 		old = got;
 	}
 }
 
-#line 274 "samples.go"
+#line 275 "samples.go"
 int atomicBits(device int* s, long s_len, long i, int v, long op, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device int (*dc_p3);
-#line 275 "samples.go"
-	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 276 "samples.go"
-	for (;;) {
+	int old = dc_sel_i32((dc_b1 = 0, s[dc_ix(i, s_len, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 277 "samples.go"
-		int next = 0;
+	for (;;) {
 #line 278 "samples.go"
-		switch (op) {
+		int next = 0;
 #line 279 "samples.go"
-		case 0L: {
+		switch (op) {
 #line 280 "samples.go"
+		case 0L: {
+#line 281 "samples.go"
 			next = old & v;
 			break;
 		}
-#line 281 "samples.go"
-		case 1L: {
 #line 282 "samples.go"
+		case 1L: {
+#line 283 "samples.go"
 			next = old | v;
 			break;
 		}
-#line 283 "samples.go"
-		default: {
 #line 284 "samples.go"
+		default: {
+#line 285 "samples.go"
 			next = old ^ v;
 			break;
 		}
 		}
 		{
-#line 286 "samples.go"
-			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_cas_i32_device(dc_p3, old, next));
-#line 286 "samples.go"
-			if (got != old) {
 #line 287 "samples.go"
-				old = got;
+			int got = ((dc_b2 = 0, dc_p3 = &s[dc_ix(i, s_len, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_cas_i32_device(dc_p3, old, next));
+#line 287 "samples.go"
+			if (got != old) {
 #line 288 "samples.go"
+				old = got;
+#line 289 "samples.go"
 				continue;
 			}
 		}
-#line 290 "samples.go"
+#line 291 "samples.go"
 		return old;
 	}
 }
 
-#line 328 "samples.go"
-float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 329 "samples.go"
-	float callValue = s * exp(muByT + vBySqrtT * r) - x;
+float endCallValue(float s, float x, float r, float muByT, float vBySqrtT) {
 #line 330 "samples.go"
-	if (callValue > 0.0f) {
+	float callValue = s * exp(muByT + vBySqrtT * r) - x;
 #line 331 "samples.go"
+	if (callValue > 0.0f) {
+#line 332 "samples.go"
 		return callValue;
 	}
-#line 333 "samples.go"
+#line 334 "samples.go"
 	return 0.0f;
 }
 
-#line 374 "samples.go"
+#line 375 "samples.go"
 float moroInvCND(uint x) {
-#line 394 "samples.go"
-	float z = 0.0f;
 #line 395 "samples.go"
-	bool negate = false;
+	float z = 0.0f;
 #line 396 "samples.go"
-	if (x >= 2147483648u) {
+	bool negate = false;
 #line 397 "samples.go"
-		x = 4294967295u - x;
+	if (x >= 2147483648u) {
 #line 398 "samples.go"
+		x = 4294967295u - x;
+#line 399 "samples.go"
 		negate = true;
 	}
-#line 402 "samples.go"
-	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 403 "samples.go"
-	float p2 = p1 - 0.5f;
+	float p1 = (float)x * 2.3283064e-10f + 1.1641532e-10f;
 #line 404 "samples.go"
-	if (p2 > (-0.42f)) {
+	float p2 = p1 - 0.5f;
 #line 405 "samples.go"
-		z = p2 * p2;
+	if (p2 > (-0.42f)) {
 #line 406 "samples.go"
+		z = p2 * p2;
+#line 407 "samples.go"
 		z = p2 * (((-25.441061f * z + 41.391197f) * z + (-18.615f)) * z + 2.5066283f) / ((((3.130829f * z + (-21.06224f)) * z + 23.083368f) * z + (-8.473511f)) * z + 1.0f);
 	} else {
-#line 408 "samples.go"
-		z = log(-log(p1));
 #line 409 "samples.go"
+		z = log(-log(p1));
+#line 410 "samples.go"
 		z = -(0.33747548f + z * (0.976169f + z * (0.16079797f + z * (0.027643882f + z * (0.003840573f + z * (0.00039518965f + z * (3.2176787e-05f + z * (2.8881675e-07f + z * 3.960315e-07f))))))));
 	}
-#line 411 "samples.go"
-	if (negate) {
 #line 412 "samples.go"
+	if (negate) {
+#line 413 "samples.go"
 		return -z;
 	}
-#line 414 "samples.go"
+#line 415 "samples.go"
 	return z;
 }
 
-#line 604 "samples.go"
-int maximum(int a, int b, int c) {
 #line 605 "samples.go"
-	int k = a;
+int maximum(int a, int b, int c) {
 #line 606 "samples.go"
-	if (b > k) {
+	int k = a;
 #line 607 "samples.go"
+	if (b > k) {
+#line 608 "samples.go"
 		k = b;
 	}
-#line 609 "samples.go"
-	if (c > k) {
 #line 610 "samples.go"
+	if (c > k) {
+#line 611 "samples.go"
 		k = c;
 	}
-#line 612 "samples.go"
+#line 613 "samples.go"
 	return k;
 }
 
-#line 757 "samples.go"
+#line 758 "samples.go"
 dc_ret_loadVariables loadVariables(device const float* variables, long variables_len, long i, long nelr, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 758 "samples.go"
-	Float3 m = Float3{dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)};
 #line 759 "samples.go"
+	Float3 m = Float3{dc_sel_f32((dc_b1 = 0, variables[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_sel_f32((dc_b2 = 0, variables[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 7, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, variables[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 8, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)};
+#line 760 "samples.go"
 	return dc_ret_loadVariables{dc_sel_f32((dc_b4 = 0, variables[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 9, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4), m, dc_sel_f32((dc_b5 = 0, variables[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), variables_len, dc_fault, dc_tag, 10, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)};
 }
 
-#line 731 "samples.go"
-Float3 computeVelocity(float density, Float3 momentum) {
 #line 732 "samples.go"
+Float3 computeVelocity(float density, Float3 momentum) {
+#line 733 "samples.go"
 	return Float3{momentum.X / density, momentum.Y / density, momentum.Z / density};
 }
 
-#line 735 "samples.go"
+#line 736 "samples.go"
 float computeSpeedSqd(Float3 v) {
-#line 735 "samples.go"
+#line 736 "samples.go"
 	return v.X * v.X + v.Y * v.Y + v.Z * v.Z;
 }
 
-#line 737 "samples.go"
-float computePressure(float density, float densityEnergy, float speedSqd) {
 #line 738 "samples.go"
+float computePressure(float density, float densityEnergy, float speedSqd) {
+#line 739 "samples.go"
 	return 0.4f * (densityEnergy - 0.5f * density * speedSqd);
 }
 
-#line 741 "samples.go"
-float computeSpeedOfSound(float density, float pressure) {
 #line 742 "samples.go"
+float computeSpeedOfSound(float density, float pressure) {
+#line 743 "samples.go"
 	return sqrt(1.4f * pressure / density);
 }
 
-#line 747 "samples.go"
-dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
-#line 747 "samples.go"
-	Float3 fx = {};
-#line 747 "samples.go"
-	Float3 fy = {};
-#line 747 "samples.go"
-	Float3 fz = {};
-#line 747 "samples.go"
-	Float3 fe = {};
 #line 748 "samples.go"
-	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
+dc_ret_computeFluxContribution computeFluxContribution(Float3 momentum, float densityEnergy, float pressure, Float3 velocity) {
+#line 748 "samples.go"
+	Float3 fx = {};
+#line 748 "samples.go"
+	Float3 fy = {};
+#line 748 "samples.go"
+	Float3 fz = {};
+#line 748 "samples.go"
+	Float3 fe = {};
 #line 749 "samples.go"
-	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
+	fx = Float3{velocity.X * momentum.X + pressure, velocity.X * momentum.Y, velocity.X * momentum.Z};
 #line 750 "samples.go"
-	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
+	fy = Float3{fx.Y, velocity.Y * momentum.Y + pressure, velocity.Y * momentum.Z};
 #line 751 "samples.go"
-	float dep = densityEnergy + pressure;
+	fz = Float3{fx.Z, fy.Z, velocity.Z * momentum.Z + pressure};
 #line 752 "samples.go"
-	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+	float dep = densityEnergy + pressure;
 #line 753 "samples.go"
+	fe = Float3{velocity.X * dep, velocity.Y * dep, velocity.Z * dep};
+#line 754 "samples.go"
 	return dc_ret_computeFluxContribution{fx, fy, fz, fe};
 }
 
-#line 1192 "samples.go"
-dc_ret_boxMuller boxMuller(float u1, float u2) {
 #line 1193 "samples.go"
-	float r = sqrt(-2.0f * log(u1));
+dc_ret_boxMuller boxMuller(float u1, float u2) {
 #line 1194 "samples.go"
-	float phi = 6.2831855f * u2;
+	float r = sqrt(-2.0f * log(u1));
 #line 1195 "samples.go"
+	float phi = 6.2831855f * u2;
+#line 1196 "samples.go"
 	return dc_ret_boxMuller{r * cos(phi), r * sin(phi)};
 }
 
-#line 1229 "samples.go"
+#line 1230 "samples.go"
 Float4 rgbaToFloat(uint c) {
-#line 1231 "samples.go"
+#line 1232 "samples.go"
 	return Float4{(float)(c & 255u) * 0.003921569f, (float)((c >> 8) & 255u) * 0.003921569f, (float)((c >> 16) & 255u) * 0.003921569f, (float)((c >> 24) & 255u) * 0.003921569f};
 }
 
-#line 1226 "samples.go"
+#line 1227 "samples.go"
 Float4 Float4_Scale(Float4 a, float s) {
-#line 1226 "samples.go"
+#line 1227 "samples.go"
 	return Float4{s * a.X, s * a.Y, s * a.Z, s * a.W};
 }
 
-#line 1223 "samples.go"
+#line 1224 "samples.go"
 Float4 Float4_Sub(Float4 a, Float4 b) {
-#line 1223 "samples.go"
+#line 1224 "samples.go"
 	return Float4{a.X - b.X, a.Y - b.Y, a.Z - b.Z, a.W - b.W};
 }
 
-#line 1220 "samples.go"
+#line 1221 "samples.go"
 Float4 Float4_Add(Float4 a, Float4 b) {
-#line 1220 "samples.go"
+#line 1221 "samples.go"
 	return Float4{a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W};
 }
 
-#line 1234 "samples.go"
+#line 1235 "samples.go"
 float saturate_(float x) {
-#line 1234 "samples.go"
+#line 1235 "samples.go"
 	return dc_min_f32(dc_max_f32(x, 0.0f), 1.0f);
 }
 
-#line 1237 "samples.go"
-uint floatToRGBA(Float4 c) {
 #line 1238 "samples.go"
+uint floatToRGBA(Float4 c) {
+#line 1239 "samples.go"
 	return (dc_cvtf32_u32(saturate_(c.W) * 255.0f) << 24) | (dc_cvtf32_u32(saturate_(c.Z) * 255.0f) << 16) | (dc_cvtf32_u32(saturate_(c.Y) * 255.0f) << 8) | dc_cvtf32_u32(saturate_(c.X) * 255.0f);
 }
 
-#line 1285 "samples.go"
+#line 1286 "samples.go"
 uint texel(device const uint* img, long img_len, long w, long h, long x, long y, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
-#line 1286 "samples.go"
-	x = dc_min_i64(dc_max_i64(x, 0L), (long)((ulong)w - 1UL));
 #line 1287 "samples.go"
-	y = dc_min_i64(dc_max_i64(y, 0L), (long)((ulong)h - 1UL));
+	x = dc_min_i64(dc_max_i64(x, 0L), (long)((ulong)w - 1UL));
 #line 1288 "samples.go"
+	y = dc_min_i64(dc_max_i64(y, 0L), (long)((ulong)h - 1UL));
+#line 1289 "samples.go"
 	return dc_sel_u32((dc_b1 = 0, img[dc_ix((long)((ulong)y * (ulong)w + (ulong)x), img_len, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 }
 
-#line 1293 "samples.go"
-uint sad(uint a, uint b) {
 #line 1294 "samples.go"
-	uint s = 0;
+uint sad(uint a, uint b) {
 #line 1295 "samples.go"
+	uint s = 0;
+#line 1296 "samples.go"
 	for (long k = 0L; k < 32L; k = (long)((ulong)k + 8UL)) {
-#line 1296 "samples.go"
-		uint x = dc_shr_u32(a, (ulong)k) & 255u;
-#line 1296 "samples.go"
-		uint y = dc_shr_u32(b, (ulong)k) & 255u;
 #line 1297 "samples.go"
-		if (x > y) {
+		uint x = dc_shr_u32(a, (ulong)k) & 255u;
+#line 1297 "samples.go"
+		uint y = dc_shr_u32(b, (ulong)k) & 255u;
 #line 1298 "samples.go"
+		if (x > y) {
+#line 1299 "samples.go"
 			s = s + (x - y);
 		} else {
-#line 1300 "samples.go"
+#line 1301 "samples.go"
 			s = s + (y - x);
 		}
 	}
-#line 1303 "samples.go"
+#line 1304 "samples.go"
 	return s;
 }
 
-#line 28 "samples.go"
+#line 1482 "samples.go"
+uint calcGridHash(Int3 gridPos, SimParams params) {
+#line 1483 "samples.go"
+	Int3 gs = params.GridSize;
+#line 1484 "samples.go"
+	uint x = (uint)(gridPos.X & (int)((uint)gs.X - 1u));
+#line 1484 "samples.go"
+	uint y = (uint)(gridPos.Y & (int)((uint)gs.Y - 1u));
+#line 1484 "samples.go"
+	uint z = (uint)(gridPos.Z & (int)((uint)gs.Z - 1u));
+#line 1485 "samples.go"
+	return z * (uint)gs.Y * (uint)gs.X + y * (uint)gs.X + x;
+}
+
+#line 1473 "samples.go"
+Int3 calcGridPos(Float3 p, SimParams params) {
+#line 1474 "samples.go"
+	return Int3{dc_cvtf32_i32(floor((p.X - params.WorldOrigin.X) / params.CellSize.X)), dc_cvtf32_i32(floor((p.Y - params.WorldOrigin.Y) / params.CellSize.Y)), dc_cvtf32_i32(floor((p.Z - params.WorldOrigin.Z) / params.CellSize.Z))};
+}
+
+#line 1449 "samples.go"
+Float3 Float4_XYZ(Float4 a) {
+#line 1449 "samples.go"
+	return Float3{a.X, a.Y, a.Z};
+}
+
+#line 1437 "samples.go"
+Float3 Float3_Add(Float3 a, Float3 b) {
+#line 1437 "samples.go"
+	return Float3{a.X + b.X, a.Y + b.Y, a.Z + b.Z};
+}
+
+#line 1440 "samples.go"
+Float3 Float3_Sub(Float3 a, Float3 b) {
+#line 1440 "samples.go"
+	return Float3{a.X - b.X, a.Y - b.Y, a.Z - b.Z};
+}
+
+#line 1446 "samples.go"
+float Float3_Dot(Float3 a, Float3 b) {
+#line 1446 "samples.go"
+	return a.X * b.X + a.Y * b.Y + a.Z * b.Z;
+}
+
+#line 1443 "samples.go"
+Float3 Float3_Scale(Float3 a, float s) {
+#line 1443 "samples.go"
+	return Float3{s * a.X, s * a.Y, s * a.Z};
+}
+
+#line 1539 "samples.go"
+Float3 collideSpheres(Float3 posA, Float3 posB, Float3 velA, Float3 velB, float radiusA, float radiusB, float attraction, SimParams params) {
+#line 1540 "samples.go"
+	Float3 relPos = Float3_Sub(posB, posA);
+#line 1541 "samples.go"
+	float dist = sqrt(Float3_Dot(relPos, relPos));
+#line 1542 "samples.go"
+	float collideDist = radiusA + radiusB;
+#line 1543 "samples.go"
+	Float3 force = {};
+#line 1544 "samples.go"
+	if (dist < collideDist) {
+#line 1545 "samples.go"
+		Float3 norm_ = Float3_Scale(relPos, 1.0f / dist);
+#line 1546 "samples.go"
+		Float3 relVel = Float3_Sub(velB, velA);
+#line 1547 "samples.go"
+		Float3 tanVel = Float3_Sub(relVel, Float3_Scale(norm_, Float3_Dot(relVel, norm_)));
+#line 1548 "samples.go"
+		force = Float3_Scale(norm_, -params.Spring * (collideDist - dist));
+#line 1549 "samples.go"
+		force = Float3_Add(force, Float3_Scale(relVel, params.Damping));
+#line 1550 "samples.go"
+		force = Float3_Add(force, Float3_Scale(tanVel, params.Shear));
+#line 1551 "samples.go"
+		force = Float3_Add(force, Float3_Scale(relPos, attraction));
+	}
+#line 1553 "samples.go"
+	return force;
+}
+
+#line 1558 "samples.go"
+Float3 collideCell(Int3 gridPos, uint index, Float3 pos, Float3 vel, device const Float4* oldPos, long oldPos_len, device const Float4* oldVel, long oldVel_len, device const uint* cellStart, long cellStart_len, device const uint* cellEnd, long cellEnd_len, SimParams params, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 1559 "samples.go"
+	uint gridHash = calcGridHash(gridPos, params);
+#line 1560 "samples.go"
+	uint startIndex = dc_sel_u32((dc_b1 = 0, cellStart[dc_ix(gridHash, cellStart_len, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 1561 "samples.go"
+	Float3 force = {};
+#line 1562 "samples.go"
+	if (startIndex != 4294967295u) {
+#line 1563 "samples.go"
+		uint endIndex = dc_sel_u32((dc_b2 = 0, cellEnd[dc_ix(gridHash, cellEnd_len, dc_fault, dc_tag, 16, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1564 "samples.go"
+		for (uint j = startIndex; j < endIndex; j = j + 1u) {
+#line 1565 "samples.go"
+			if (j != index) {
+#line 1566 "samples.go"
+				force = Float3_Add(force, collideSpheres(pos, Float4_XYZ(dc_sel_Float4((dc_b3 = 0, oldPos[dc_ix(j, oldPos_len, dc_fault, dc_tag, 17, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), vel, Float4_XYZ(dc_sel_Float4((dc_b4 = 0, oldVel[dc_ix(j, oldVel_len, dc_fault, dc_tag, 18, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)), params.ParticleRadius, params.ParticleRadius, params.Attraction, params));
+			}
+		}
+	}
+#line 1570 "samples.go"
+	return force;
+}
+
+#line 29 "samples.go"
 kernel void VectorAdd(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 29 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 30 "samples.go"
-	if (i < numElements) {
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 16, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 17, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &c[dc_ix(i, c_len, dc_fault, dc_tag, 19, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 20, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, b[dc_ix(i, b_len, dc_fault, dc_tag, 21, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 28 "samples.go"
-kernel void VectorAdd_fast(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 29 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+kernel void VectorAdd_fast(device const float* a [[buffer(0)]], constant long& a_len [[buffer(1)]], device const float* b [[buffer(2)]], constant long& b_len [[buffer(3)]], device float* c [[buffer(4)]], constant long& c_len [[buffer(5)]], constant long& numElements [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 30 "samples.go"
-	if (i < numElements) {
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 31 "samples.go"
+	if (i < numElements) {
+#line 32 "samples.go"
 		c[i] = a[i] + b[i];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -673,54 +829,54 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	device int (*dc_p12);
-#line 44 "samples.go"
-	threadgroup int sh0[128];
-#line 44 "samples.go"
-	threadgroup int* sdata = sh0;
 #line 45 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh0[128];
+#line 45 "samples.go"
+	threadgroup int* sdata = sh0;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 19, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 22, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 23, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 20, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 24, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = 0;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 21, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 25, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 23, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 24, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t3 = (int)((uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 27, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 28, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 25, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 29, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -728,44 +884,44 @@ kernel void Reduce0_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 kernel void Reduce0_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 44 "samples.go"
-	threadgroup int sh0[128];
-#line 44 "samples.go"
-	threadgroup int* sdata = sh0;
 #line 45 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh0[128];
+#line 45 "samples.go"
+	threadgroup int* sdata = sh0;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0;
 	}
-#line 52 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 56 "samples.go"
 			sdata[tid] = (int)((uint)sdata[tid] + (uint)sdata[(long)((ulong)tid + (ulong)s)]);
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -779,54 +935,54 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b10 = 0;
 	int dc_b11 = 0;
 	device float (*dc_p12);
-#line 44 "samples.go"
-	threadgroup float sh1[128];
-#line 44 "samples.go"
-	threadgroup float* sdata = sh1;
 #line 45 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh1[128];
+#line 45 "samples.go"
+	threadgroup float* sdata = sh1;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 26, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 27, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 31, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 28, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 32, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = 0.0f;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 52 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 54 "samples.go"
-		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 29, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_sel_i64((dc_b6 = 0, dc_rem_i64(tid, dc_nz_i64((long)(2UL * (ulong)s), dc_fault, dc_tag, 33, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b6) == 0L) {
+#line 56 "samples.go"
 			dc_b7 = 0;
-			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 31, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 32, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 36, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 33, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p12 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 37, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sdata[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -834,44 +990,44 @@ kernel void Reduce0_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 43 "samples.go"
+#line 44 "samples.go"
 kernel void Reduce0_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 44 "samples.go"
-	threadgroup float sh1[128];
-#line 44 "samples.go"
-	threadgroup float* sdata = sh1;
 #line 45 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh1[128];
+#line 45 "samples.go"
+	threadgroup float* sdata = sh1;
 #line 46 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 47 "samples.go"
-	if (i < n) {
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 48 "samples.go"
+	if (i < n) {
+#line 49 "samples.go"
 		sdata[tid] = gIdata[i];
 	} else {
-#line 50 "samples.go"
+#line 51 "samples.go"
 		sdata[tid] = 0.0f;
 	}
-#line 52 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 53 "samples.go"
-	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 54 "samples.go"
-		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+	for (long s = 1L; s < (long)dc_gsz.x; s = (long)((ulong)s * 2UL)) {
 #line 55 "samples.go"
+		if (dc_rem_i64(tid, (long)(2UL * (ulong)s)) == 0L) {
+#line 56 "samples.go"
 			sdata[tid] = sdata[tid] + sdata[(long)((ulong)tid + (ulong)s)];
 		}
-#line 57 "samples.go"
+#line 58 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 59 "samples.go"
-	if (tid == 0L) {
 #line 60 "samples.go"
+	if (tid == 0L) {
+#line 61 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -882,52 +1038,52 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device int (*dc_p9);
-#line 69 "samples.go"
-	threadgroup int sh2[128];
-#line 69 "samples.go"
-	threadgroup int* sdata = sh2;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
+	threadgroup int sh2[128];
+#line 70 "samples.go"
+	threadgroup int* sdata = sh2;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 72 "samples.go"
-	int v = 0;
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	int v = 0;
 #line 74 "samples.go"
-		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 34, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < (ulong)n) {
+#line 75 "samples.go"
+		v = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 38, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 35, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 39, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t2 = (int)((uint)dc_sel_i32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (uint)dc_sel_i32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 39, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -935,56 +1091,56 @@ kernel void Reduce1_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 kernel void Reduce1_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	threadgroup int sh2[128];
-#line 69 "samples.go"
-	threadgroup int* sdata = sh2;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
+	threadgroup int sh2[128];
+#line 70 "samples.go"
+	threadgroup int* sdata = sh2;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 72 "samples.go"
-	int v = 0;
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	int v = 0;
 #line 74 "samples.go"
+	if (i < (ulong)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 37, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 38, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 41, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)dc_sel_i32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 42, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -995,52 +1151,52 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 69 "samples.go"
-	threadgroup float sh3[128];
-#line 69 "samples.go"
-	threadgroup float* sdata = sh3;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
+	threadgroup float sh3[128];
+#line 70 "samples.go"
+	threadgroup float* sdata = sh3;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 72 "samples.go"
-	float v = 0.0f;
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
-		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 40, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < (ulong)n) {
+#line 75 "samples.go"
+		v = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 44, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 76 "samples.go"
+#line 77 "samples.go"
 	dc_b2 = 0;
-	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 41, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 45, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 77 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 82 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p5 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 45, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = sdata[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1048,56 +1204,56 @@ kernel void Reduce1_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 68 "samples.go"
+#line 69 "samples.go"
 kernel void Reduce1_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 69 "samples.go"
-	threadgroup float sh3[128];
-#line 69 "samples.go"
-	threadgroup float* sdata = sh3;
 #line 70 "samples.go"
-	ulong tid = (ulong)(long)dc_lid.x;
+	threadgroup float sh3[128];
+#line 70 "samples.go"
+	threadgroup float* sdata = sh3;
 #line 71 "samples.go"
-	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	ulong tid = (ulong)(long)dc_lid.x;
 #line 72 "samples.go"
-	float v = 0.0f;
+	ulong i = (ulong)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 73 "samples.go"
-	if (i < (ulong)n) {
+	float v = 0.0f;
 #line 74 "samples.go"
+	if (i < (ulong)n) {
+#line 75 "samples.go"
 		v = gIdata[i];
 	}
-#line 76 "samples.go"
-	sdata[tid] = v;
 #line 77 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = v;
 #line 78 "samples.go"
-	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 79 "samples.go"
-		ulong index = 2UL * s * tid;
+	for (ulong s = 1UL; s < (ulong)(long)dc_gsz.x; s = s * 2UL) {
 #line 80 "samples.go"
-		if (index < (ulong)(long)dc_gsz.x) {
+		ulong index = 2UL * s * tid;
 #line 81 "samples.go"
+		if (index < (ulong)(long)dc_gsz.x) {
+#line 82 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 43, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 44, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			dc_p2 = &sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, sdata[dc_ix(index, 128, dc_fault, dc_tag, 47, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, sdata[dc_ix(index + s, 128, dc_fault, dc_tag, 48, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 83 "samples.go"
+#line 84 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 85 "samples.go"
-	if (tid == 0UL) {
 #line 86 "samples.go"
+	if (tid == 0UL) {
+#line 87 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -1110,53 +1266,53 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device int (*dc_p11);
-#line 95 "samples.go"
-	threadgroup int sh4[128];
-#line 95 "samples.go"
-	threadgroup int* sdata = sh4;
 #line 96 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh4[128];
+#line 96 "samples.go"
+	threadgroup int* sdata = sh4;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 98 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 46, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 47, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 48, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 51, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t2 = dc_sel_i32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 52, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 103 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 50, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 51, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 55, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 52, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 56, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1164,44 +1320,44 @@ kernel void Reduce2_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 kernel void Reduce2_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	threadgroup int sh4[128];
-#line 95 "samples.go"
-	threadgroup int* sdata = sh4;
 #line 96 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh4[128];
+#line 96 "samples.go"
+	threadgroup int* sdata = sh4;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 98 "samples.go"
-	sdata[tid] = 0;
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 103 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = (int)((uint)sdata[tid] + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 55, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -1214,53 +1370,53 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device float (*dc_p11);
-#line 95 "samples.go"
-	threadgroup float sh5[128];
-#line 95 "samples.go"
-	threadgroup float* sdata = sh5;
 #line 96 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh5[128];
+#line 96 "samples.go"
+	threadgroup float* sdata = sh5;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 98 "samples.go"
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 99 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 53, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = 0.0f;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "samples.go"
-	if (i < n) {
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		dc_b3 = 0;
-		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 54, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 55, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 58, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 59, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
 	}
-#line 102 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 103 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
+		if (tid < s) {
+#line 106 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 57, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 58, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, sdata[dc_ix(tid, 128, dc_fault, dc_tag, 61, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		dc_b10 = 0;
-		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 59, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p11 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 63, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sdata[0];
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1268,44 +1424,44 @@ kernel void Reduce2_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 94 "samples.go"
+#line 95 "samples.go"
 kernel void Reduce2_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 95 "samples.go"
-	threadgroup float sh5[128];
-#line 95 "samples.go"
-	threadgroup float* sdata = sh5;
 #line 96 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh5[128];
+#line 96 "samples.go"
+	threadgroup float* sdata = sh5;
 #line 97 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 98 "samples.go"
-	sdata[tid] = 0.0f;
+	long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 99 "samples.go"
-	if (i < n) {
+	sdata[tid] = 0.0f;
 #line 100 "samples.go"
+	if (i < n) {
+#line 101 "samples.go"
 		sdata[tid] = gIdata[i];
 	}
-#line 102 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 103 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 104 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 105 "samples.go"
-			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 58, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		if (tid < s) {
+#line 106 "samples.go"
+			sdata[tid] = sdata[tid] + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
-#line 107 "samples.go"
+#line 108 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 109 "samples.go"
-	if (tid == 0L) {
 #line 110 "samples.go"
+	if (tid == 0L) {
+#line 111 "samples.go"
 		gOdata[(long)dc_grp.x] = sdata[0];
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1316,57 +1472,57 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 	threadgroup int (*dc_p7);
 	int dc_b8 = 0;
 	device int (*dc_p9);
-#line 119 "samples.go"
-	threadgroup int sh6[128];
-#line 119 "samples.go"
-	threadgroup int* sdata = sh6;
 #line 120 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh6[128];
+#line 120 "samples.go"
+	threadgroup int* sdata = sh6;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 122 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 60, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 64, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
 #line 127 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 61, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
+#line 128 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 65, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 62, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 66, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 131 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 67, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 65, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 69, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1374,53 +1530,53 @@ kernel void Reduce3_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 kernel void Reduce3_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	threadgroup int sh6[128];
-#line 119 "samples.go"
-	threadgroup int* sdata = sh6;
 #line 120 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh6[128];
+#line 120 "samples.go"
+	threadgroup int* sdata = sh6;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 122 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 123 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
 #line 127 "samples.go"
+	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
+#line 128 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + (ulong)(long)dc_gsz.x)]);
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 63, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1431,57 +1587,57 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 	threadgroup float (*dc_p7);
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 119 "samples.go"
-	threadgroup float sh7[128];
-#line 119 "samples.go"
-	threadgroup float* sdata = sh7;
 #line 120 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh7[128];
+#line 120 "samples.go"
+	threadgroup float* sdata = sh7;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 66, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < n) {
+#line 125 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 70, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
 #line 127 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 67, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
+#line 128 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + (ulong)(long)dc_gsz.x), gIdata_len, dc_fault, dc_tag, 71, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 129 "samples.go"
+#line 130 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 68, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 72, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 130 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 131 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 73, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 135 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 70, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 71, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 75, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -1489,53 +1645,53 @@ kernel void Reduce3_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 118 "samples.go"
+#line 119 "samples.go"
 kernel void Reduce3_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 119 "samples.go"
-	threadgroup float sh7[128];
-#line 119 "samples.go"
-	threadgroup float* sdata = sh7;
 #line 120 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh7[128];
+#line 120 "samples.go"
+	threadgroup float* sdata = sh7;
 #line 121 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 122 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)dc_grp.x * ((ulong)(long)dc_gsz.x * 2UL) + (ulong)(long)dc_lid.x);
 #line 123 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 124 "samples.go"
+	if (i < n) {
+#line 125 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 126 "samples.go"
-	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
 #line 127 "samples.go"
+	if ((long)((ulong)i + (ulong)(long)dc_gsz.x) < n) {
+#line 128 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + (ulong)(long)dc_gsz.x)];
 	}
-#line 129 "samples.go"
-	sdata[tid] = mySum;
 #line 130 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = mySum;
 #line 131 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 132 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 0L; s = s >> 1) {
 #line 133 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 69, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		if (tid < s) {
 #line 134 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 73, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 135 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 136 "samples.go"
+#line 137 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 138 "samples.go"
-	if (tid == 0L) {
 #line 139 "samples.go"
+	if (tid == 0L) {
+#line 140 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1547,69 +1703,69 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device int (*dc_p10);
-#line 149 "samples.go"
-	threadgroup int sh8[128];
-#line 149 "samples.go"
-	threadgroup int* sdata = sh8;
 #line 150 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh8[128];
+#line 150 "samples.go"
+	threadgroup int* sdata = sh8;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 152 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 72, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 76, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 73, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 77, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 74, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 78, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 161 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 75, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 79, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 76, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 80, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 77, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 81, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 78, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 82, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -1617,65 +1773,65 @@ kernel void Reduce4_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 kernel void Reduce4_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	threadgroup int sh8[128];
-#line 149 "samples.go"
-	threadgroup int* sdata = sh8;
 #line 150 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh8[128];
+#line 150 "samples.go"
+	threadgroup int* sdata = sh8;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 152 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 153 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 75, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 79, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1687,69 +1843,69 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device float (*dc_p10);
-#line 149 "samples.go"
-	threadgroup float sh9[128];
-#line 149 "samples.go"
-	threadgroup float* sdata = sh9;
 #line 150 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh9[128];
+#line 150 "samples.go"
+	threadgroup float* sdata = sh9;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 79, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < n) {
+#line 155 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 83, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 80, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 84, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 159 "samples.go"
+#line 160 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 81, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 85, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 160 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 161 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 82, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 86, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 165 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 83, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 87, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 84, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 88, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 85, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p10 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 89, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
@@ -1757,65 +1913,65 @@ kernel void Reduce4_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 148 "samples.go"
+#line 149 "samples.go"
 kernel void Reduce4_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 149 "samples.go"
-	threadgroup float sh9[128];
-#line 149 "samples.go"
-	threadgroup float* sdata = sh9;
 #line 150 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh9[128];
+#line 150 "samples.go"
+	threadgroup float* sdata = sh9;
 #line 151 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 152 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 153 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 154 "samples.go"
+	if (i < n) {
+#line 155 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 156 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 157 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 158 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 159 "samples.go"
-	sdata[tid] = mySum;
 #line 160 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = mySum;
 #line 161 "samples.go"
-	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 162 "samples.go"
-		if (tid < s) {
+	for (long s = (long)dc_gsz.x / 2L; s > 32L; s = s >> 1) {
 #line 163 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 82, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		if (tid < s) {
 #line 164 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b1 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)s), 128, dc_fault, dc_tag, 86, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 165 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 166 "samples.go"
+#line 167 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 168 "samples.go"
-	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 169 "samples.go"
-		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
+	for (long offset = 32L; offset > 0L; offset = offset / 2L) {
 #line 170 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+		if (tid < offset && 128L >= (long)(2UL * (ulong)offset)) {
 #line 171 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 172 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 173 "samples.go"
+#line 174 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 175 "samples.go"
-	if (tid == 0L) {
 #line 176 "samples.go"
+	if (tid == 0L) {
+#line 177 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1830,105 +1986,105 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	device int (*dc_p13);
-#line 186 "samples.go"
-	threadgroup int sh10[128];
-#line 186 "samples.go"
-	threadgroup int* sdata = sh10;
 #line 187 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh10[128];
+#line 187 "samples.go"
+	threadgroup int* sdata = sh10;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 189 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
-		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 86, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_i32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 90, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
-		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 87, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
+		mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 91, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 88, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 92, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 198 "samples.go"
-	if (false) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 199 "samples.go"
-		if (tid < 256L) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 89, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		if (tid < 256L) {
 #line 201 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 90, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 91, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 95, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 92, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9));
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 93, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 97, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 94, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11));
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((uint)mySum + (uint)dc_sel_i32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 98, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11));
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 95, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 99, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -1936,100 +2092,100 @@ kernel void Reduce5_int32(device const int* gIdata [[buffer(0)]], constant long&
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 kernel void Reduce5_int32_fast(device const int* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device int* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 186 "samples.go"
-	threadgroup int sh10[128];
-#line 186 "samples.go"
-	threadgroup int* sdata = sh10;
 #line 187 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup int sh10[128];
+#line 187 "samples.go"
+	threadgroup int* sdata = sh10;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 189 "samples.go"
-	int mySum = 0;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 190 "samples.go"
-	if (i < n) {
+	int mySum = 0;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
 		mySum = (int)((uint)mySum + (uint)gIdata[(long)((ulong)i + 128UL)]);
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 199 "samples.go"
-		if (tid < 256L) {
-#line 200 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256L) {
+#line 201 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 256UL)]);
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 128UL)]);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 64UL)]);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + 32UL)]);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = (int)((uint)mySum + (uint)sdata[(long)((ulong)tid + (ulong)offset)]);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2044,105 +2200,105 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	device float (*dc_p13);
-#line 186 "samples.go"
-	threadgroup float sh11[128];
-#line 186 "samples.go"
-	threadgroup float* sdata = sh11;
 #line 187 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh11[128];
+#line 187 "samples.go"
+	threadgroup float* sdata = sh11;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
-		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 96, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (i < n) {
+#line 192 "samples.go"
+		mySum = dc_sel_f32((dc_b1 = 0, gIdata[dc_ix(i, gIdata_len, dc_fault, dc_tag, 100, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
-		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 97, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
+		mySum = mySum + dc_sel_f32((dc_b2 = 0, gIdata[dc_ix((long)((ulong)i + 128UL), gIdata_len, dc_fault, dc_tag, 101, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 196 "samples.go"
+#line 197 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 98, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 102, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = mySum;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 197 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 198 "samples.go"
-	if (false) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 199 "samples.go"
-		if (tid < 256L) {
+	if (false) {
 #line 200 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 99, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		if (tid < 256L) {
 #line 201 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b5 = 0, sdata[dc_ix((long)((ulong)tid + 256UL), 128, dc_fault, dc_tag, 103, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 202 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 100, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p7 = &sdata[dc_ix(tid, 128, dc_fault, dc_tag, 104, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = mySum;
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 203 "samples.go"
+#line 204 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 205 "samples.go"
-	if (false) {
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 101, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b8 = 0, sdata[dc_ix((long)((ulong)tid + 128UL), 128, dc_fault, dc_tag, 105, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 102, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b9 = 0, sdata[dc_ix((long)((ulong)tid + 64UL), 128, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 103, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b10 = 0, sdata[dc_ix((long)((ulong)tid + 32UL), 128, dc_fault, dc_tag, 107, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 104, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + dc_sel_f32((dc_b11 = 0, sdata[dc_ix((long)((ulong)tid + (ulong)offset), 128, dc_fault, dc_tag, 108, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		dc_b12 = 0;
-		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 105, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p13 = &gOdata[dc_ix((long)dc_grp.x, gOdata_len, dc_fault, dc_tag, 109, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = mySum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
@@ -2150,100 +2306,100 @@ kernel void Reduce5_float32(device const float* gIdata [[buffer(0)]], constant l
 	}
 }
 
-#line 185 "samples.go"
+#line 186 "samples.go"
 kernel void Reduce5_float32_fast(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 186 "samples.go"
-	threadgroup float sh11[128];
-#line 186 "samples.go"
-	threadgroup float* sdata = sh11;
 #line 187 "samples.go"
-	long tid = (long)dc_lid.x;
+	threadgroup float sh11[128];
+#line 187 "samples.go"
+	threadgroup float* sdata = sh11;
 #line 188 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
+	long tid = (long)dc_lid.x;
 #line 189 "samples.go"
-	float mySum = 0.0f;
+	long i = (long)((ulong)(long)dc_grp.x * 256UL + (ulong)(long)dc_lid.x);
 #line 190 "samples.go"
-	if (i < n) {
+	float mySum = 0.0f;
 #line 191 "samples.go"
+	if (i < n) {
+#line 192 "samples.go"
 		mySum = gIdata[i];
 	}
-#line 193 "samples.go"
-	if ((long)((ulong)i + 128UL) < n) {
 #line 194 "samples.go"
+	if ((long)((ulong)i + 128UL) < n) {
+#line 195 "samples.go"
 		mySum = mySum + gIdata[(long)((ulong)i + 128UL)];
 	}
-#line 196 "samples.go"
-	sdata[tid] = mySum;
 #line 197 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	sdata[tid] = mySum;
 #line 198 "samples.go"
-	if (false) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 199 "samples.go"
-		if (tid < 256L) {
-#line 200 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
-#line 201 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 203 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 205 "samples.go"
 	if (false) {
+#line 200 "samples.go"
+		if (tid < 256L) {
+#line 201 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 256UL)];
+#line 202 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 204 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 206 "samples.go"
-		if (tid < 128L) {
+	if (false) {
 #line 207 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+		if (tid < 128L) {
 #line 208 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 128UL)];
+#line 209 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 210 "samples.go"
+#line 211 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 212 "samples.go"
-	if (true) {
 #line 213 "samples.go"
-		if (tid < 64L) {
-#line 214 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
-#line 215 "samples.go"
-			sdata[tid] = mySum;
-		}
-#line 217 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-	}
-#line 219 "samples.go"
 	if (true) {
+#line 214 "samples.go"
+		if (tid < 64L) {
+#line 215 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 64UL)];
+#line 216 "samples.go"
+			sdata[tid] = mySum;
+		}
+#line 218 "samples.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
 #line 220 "samples.go"
-		if (tid < 32L) {
+	if (true) {
 #line 221 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+		if (tid < 32L) {
 #line 222 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + 32UL)];
+#line 223 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 224 "samples.go"
+#line 225 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 226 "samples.go"
-	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 227 "samples.go"
-		if (tid < offset) {
+	for (long offset = 16L; offset > 0L; offset = offset / 2L) {
 #line 228 "samples.go"
-			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+		if (tid < offset) {
 #line 229 "samples.go"
+			mySum = mySum + sdata[(long)((ulong)tid + (ulong)offset)];
+#line 230 "samples.go"
 			sdata[tid] = mySum;
 		}
-#line 231 "samples.go"
+#line 232 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 233 "samples.go"
-	if (tid == 0L) {
 #line 234 "samples.go"
+	if (tid == 0L) {
+#line 235 "samples.go"
 		gOdata[(long)dc_grp.x] = mySum;
 	}
 }
 
-#line 299 "samples.go"
+#line 300 "samples.go"
 kernel void SimpleAtomics(device int* gOdata [[buffer(0)]], constant long& gOdata_len [[buffer(1)]], device uint* gUdata [[buffer(2)]], constant long& gUdata_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
@@ -2256,58 +2412,58 @@ kernel void SimpleAtomics(device int* gOdata [[buffer(0)]], constant long& gOdat
 	int dc_b9 = 0;
 	device int (*dc_p10);
 	int dc_b11 = 0;
-#line 300 "samples.go"
-	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 301 "samples.go"
-	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 106, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 10));
+	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 302 "samples.go"
-	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 107, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, tid));
+	((dc_b1 = 0, dc_p2 = &gOdata[dc_ix(0, gOdata_len, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 10));
 #line 303 "samples.go"
-	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 108, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_max_i32_device(dc_p6, tid));
+	((dc_b3 = 0, dc_p4 = &gOdata[dc_ix(1, gOdata_len, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, tid));
 #line 304 "samples.go"
-	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 109, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, tid));
+	((dc_b5 = 0, dc_p6 = &gOdata[dc_ix(2, gOdata_len, dc_fault, dc_tag, 112, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (int)0 : dc_atomic_max_i32_device(dc_p6, tid));
 #line 305 "samples.go"
-	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b7 = 0, dc_p8 = &gOdata[dc_ix(3, gOdata_len, dc_fault, dc_tag, 113, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, tid));
 #line 306 "samples.go"
-	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 307 "samples.go"
-	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 110, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_cas_i32_device(dc_p10, (int)((uint)tid - 1u), tid));
+	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 308 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	((dc_b9 = 0, dc_p10 = &gOdata[dc_ix(6, gOdata_len, dc_fault, dc_tag, 114, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_cas_i32_device(dc_p10, (int)((uint)tid - 1u), tid));
 #line 309 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 111, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b11), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 310 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b11 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 115, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b11), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 311 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 299 "samples.go"
+#line 300 "samples.go"
 kernel void SimpleAtomics_fast(device int* gOdata [[buffer(0)]], constant long& gOdata_len [[buffer(1)]], device uint* gUdata [[buffer(2)]], constant long& gUdata_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 300 "samples.go"
-	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 301 "samples.go"
-	dc_atomic_add_i32_device(&gOdata[0], 10);
+	int tid = (int)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 302 "samples.go"
-	dc_atomic_xchg_i32_device(&gOdata[1], tid);
+	dc_atomic_add_i32_device(&gOdata[0], 10);
 #line 303 "samples.go"
-	dc_atomic_max_i32_device(&gOdata[2], tid);
+	dc_atomic_xchg_i32_device(&gOdata[1], tid);
 #line 304 "samples.go"
-	dc_atomic_min_i32_device(&gOdata[3], tid);
+	dc_atomic_max_i32_device(&gOdata[2], tid);
 #line 305 "samples.go"
-	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_min_i32_device(&gOdata[3], tid);
 #line 306 "samples.go"
-	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	atomicInc(gUdata, gUdata_len, 0L, 17u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 307 "samples.go"
-	dc_atomic_cas_i32_device(&gOdata[6], (int)((uint)tid - 1u), tid);
+	atomicDec(gUdata, gUdata_len, 1L, 137u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 308 "samples.go"
-	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	dc_atomic_cas_i32_device(&gOdata[6], (int)((uint)tid - 1u), tid);
 #line 309 "samples.go"
-	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	atomicBits(gOdata, gOdata_len, 7L, (int)(2u * (uint)tid + 7u), 0L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 310 "samples.go"
+	atomicBits(gOdata, gOdata_len, 8L, dc_sel_i32((dc_b1 = 0, dc_shl_i32(1, (ulong)dc_sc_i32(tid, dc_fault, dc_tag, 115, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1), 1L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 311 "samples.go"
 	atomicBits(gOdata, gOdata_len, 9L, tid, 2L, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2315,130 +2471,130 @@ kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device MCValue (*dc_p6);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	threadgroup float sh12[128];
-#line 344 "samples.go"
-	threadgroup float sh13[128];
-#line 343 "samples.go"
-	threadgroup float* sSumCall = sh12;
-#line 344 "samples.go"
-	threadgroup float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
+	threadgroup float sh13[128];
+#line 344 "samples.go"
+	threadgroup float* sSumCall = sh12;
+#line 345 "samples.go"
+	threadgroup float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 347 "samples.go"
-		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {};
+		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 349 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+			MCValue sum = {};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 113, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), o.MuByT, o.VBySqrtT);
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, dc_sel_f32((dc_b2 = 0, samples[dc_ix(i, samples_len, dc_fault, dc_tag, 117, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 358 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 359 "samples.go"
-			if ((long)dc_lid.x < s) {
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 114, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			if ((long)dc_lid.x < s) {
 #line 361 "samples.go"
-				sSum2Call[(long)dc_lid.x] = sSum2Call[(long)dc_lid.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 115, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + dc_sel_f32((dc_b3 = 0, sSumCall[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 118, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 362 "samples.go"
+				sSum2Call[(long)dc_lid.x] = sSum2Call[(long)dc_lid.x] + dc_sel_f32((dc_b4 = 0, sSum2Call[dc_ix((long)((ulong)(long)dc_lid.x + (ulong)s), 128, dc_fault, dc_tag, 119, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 365 "samples.go"
-		if ((long)dc_lid.x == 0L) {
 #line 366 "samples.go"
+		if ((long)dc_lid.x == 0L) {
+#line 367 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p6 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
 			if (!dc_b5) {
 				*dc_p6 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 }
 
-#line 342 "samples.go"
+#line 343 "samples.go"
 kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device MCValue (*dc_p3);
-#line 343 "samples.go"
+#line 344 "samples.go"
 	threadgroup float sh12[128];
-#line 344 "samples.go"
-	threadgroup float sh13[128];
-#line 343 "samples.go"
-	threadgroup float* sSumCall = sh12;
-#line 344 "samples.go"
-	threadgroup float* sSum2Call = sh13;
 #line 345 "samples.go"
-	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
+	threadgroup float sh13[128];
+#line 344 "samples.go"
+	threadgroup float* sSumCall = sh12;
+#line 345 "samples.go"
+	threadgroup float* sSum2Call = sh13;
 #line 346 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 112, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 347 "samples.go"
-		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
+		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 348 "samples.go"
-			MCValue sum = {};
+		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 349 "samples.go"
-			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
+			MCValue sum = {};
 #line 350 "samples.go"
-				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
+			for (long i = iSum; i < pathN; i = (long)((ulong)i + 128UL)) {
 #line 351 "samples.go"
-				sum.Expected = sum.Expected + v;
+				float v = endCallValue(o.S, o.X, samples[i], o.MuByT, o.VBySqrtT);
 #line 352 "samples.go"
+				sum.Expected = sum.Expected + v;
+#line 353 "samples.go"
 				sum.Confidence = sum.Confidence + v * v;
 			}
-#line 354 "samples.go"
-			sSumCall[iSum] = sum.Expected;
 #line 355 "samples.go"
+			sSumCall[iSum] = sum.Expected;
+#line 356 "samples.go"
 			sSum2Call[iSum] = sum.Confidence;
 		}
-#line 357 "samples.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 358 "samples.go"
-		for (long s = 64L; s > 0L; s = s >> 1) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 359 "samples.go"
-			if ((long)dc_lid.x < s) {
+		for (long s = 64L; s > 0L; s = s >> 1) {
 #line 360 "samples.go"
-				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + sSumCall[(long)((ulong)(long)dc_lid.x + (ulong)s)];
+			if ((long)dc_lid.x < s) {
 #line 361 "samples.go"
+				sSumCall[(long)dc_lid.x] = sSumCall[(long)dc_lid.x] + sSumCall[(long)((ulong)(long)dc_lid.x + (ulong)s)];
+#line 362 "samples.go"
 				sSum2Call[(long)dc_lid.x] = sSum2Call[(long)dc_lid.x] + sSum2Call[(long)((ulong)(long)dc_lid.x + (ulong)s)];
 			}
-#line 363 "samples.go"
+#line 364 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 365 "samples.go"
-		if ((long)dc_lid.x == 0L) {
 #line 366 "samples.go"
+		if ((long)dc_lid.x == 0L) {
+#line 367 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 116, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
-#line 368 "samples.go"
+#line 369 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 kernel void InverseCND(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const uint* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant uint& pathN [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2446,30 +2602,30 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device float (*dc_p6);
-#line 423 "samples.go"
-	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 117, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)), &dc_b1);
 #line 424 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+	uint distance_ = dc_sel_u32((dc_b1 = 0, 4294967295u / dc_nz_u32(pathN + 1u, dc_fault, dc_tag, 121, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)), &dc_b1);
 #line 425 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 426 "samples.go"
-	if (input_len > 0L) {
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 427 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0L) {
 #line 428 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b2 = 0;
-			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+			dc_p3 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b4 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b5 = 0;
-			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p6 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
@@ -2478,37 +2634,37 @@ kernel void InverseCND(device float* output [[buffer(0)]], constant long& output
 	}
 }
 
-#line 422 "samples.go"
+#line 423 "samples.go"
 kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const uint* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant uint& pathN [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	device float (*dc_p5);
-#line 423 "samples.go"
-	uint distance_ = 4294967295u / (pathN + 1u);
 #line 424 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+	uint distance_ = 4294967295u / (pathN + 1u);
 #line 425 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 426 "samples.go"
-	if (input_len > 0L) {
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 427 "samples.go"
-		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+	if (input_len > 0L) {
 #line 428 "samples.go"
+		for (uint pos = tid; pos < pathN; pos = pos + threadN) {
+#line 429 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 118, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 119, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+			dc_p2 = &output[dc_ix(pos, output_len, dc_fault, dc_tag, 122, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = moroInvCND(dc_sel_u32((dc_b3 = 0, input[dc_ix(pos, input_len, dc_fault, dc_tag, 123, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
 	} else {
-#line 431 "samples.go"
-		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
 #line 432 "samples.go"
+		for (uint pos_1 = tid; pos_1 < pathN; pos_1 = pos_1 + threadN) {
+#line 433 "samples.go"
 			dc_b4 = 0;
-			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 120, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p5 = &output[dc_ix(pos_1, output_len, dc_fault, dc_tag, 124, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = moroInvCND((pos_1 + 1u) * distance_);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
@@ -2517,7 +2673,7 @@ kernel void InverseCND_fast(device float* output [[buffer(0)]], constant long& o
 	}
 }
 
-#line 442 "samples.go"
+#line 443 "samples.go"
 kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutput_len [[buffer(1)]], device const float* dInput [[buffer(2)]], constant long& dInput_len [[buffer(3)]], constant long& stride [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2531,136 +2687,136 @@ kernel void FWTBatch2(device float* dOutput [[buffer(0)]], constant long& dOutpu
 	device float (*dc_p10);
 	int dc_b11 = 0;
 	device float (*dc_p12);
-#line 443 "samples.go"
-	long pos = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 444 "samples.go"
-	long n = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x * 4UL);
+	long pos = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 445 "samples.go"
-	device float* src = (device float*)(dInput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
-	long src_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 121, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dInput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
+	long n = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x * 4UL);
 #line 446 "samples.go"
-	device float* dst = (dOutput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
-	long dst_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 122, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dOutput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
+	device float* src = (device float*)(dInput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
+	long src_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dInput_len, dInput_len, dc_fault, dc_tag, 125, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dInput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
 #line 447 "samples.go"
-	long lo = pos & (long)((ulong)stride - 1UL);
+	device float* dst = (dOutput + (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0));
+	long dst_len = (dc_sok(((long)((ulong)(long)dc_grp.y * (ulong)n)), dOutput_len, dOutput_len, dc_fault, dc_tag, 126, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? dOutput_len - ((long)((ulong)(long)dc_grp.y * (ulong)n)) : 0);
 #line 448 "samples.go"
-	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
+	long lo = pos & (long)((ulong)stride - 1UL);
 #line 449 "samples.go"
-	long i1 = (long)((ulong)i0 + (ulong)stride);
+	long i0 = (long)((ulong)(long)(((ulong)pos - (ulong)lo) << 2) + (ulong)lo);
 #line 450 "samples.go"
-	long i2 = (long)((ulong)i1 + (ulong)stride);
+	long i1 = (long)((ulong)i0 + (ulong)stride);
 #line 451 "samples.go"
+	long i2 = (long)((ulong)i1 + (ulong)stride);
+#line 452 "samples.go"
 	long i3 = (long)((ulong)i2 + (ulong)stride);
-#line 452 "samples.go"
-	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 123, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
-#line 452 "samples.go"
-	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 124, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
-#line 452 "samples.go"
-	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 125, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 452 "samples.go"
-	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 126, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 453 "samples.go"
+	float d0 = dc_sel_f32((dc_b1 = 0, src[dc_ix(i0, src_len, dc_fault, dc_tag, 127, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 453 "samples.go"
+	float d1 = dc_sel_f32((dc_b2 = 0, src[dc_ix(i1, src_len, dc_fault, dc_tag, 128, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 453 "samples.go"
+	float d2 = dc_sel_f32((dc_b3 = 0, src[dc_ix(i2, src_len, dc_fault, dc_tag, 129, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 453 "samples.go"
+	float d3 = dc_sel_f32((dc_b4 = 0, src[dc_ix(i3, src_len, dc_fault, dc_tag, 130, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 454 "samples.go"
 	float tmp = d0 + d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	float tmp_1 = d0 - d2;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d0 = tmp;
-#line 453 "samples.go"
+#line 454 "samples.go"
 	d2 = tmp_1;
-#line 454 "samples.go"
-	float tmp_2 = d1 + d3;
-#line 454 "samples.go"
-	float tmp_3 = d1 - d3;
-#line 454 "samples.go"
-	d1 = tmp_2;
-#line 454 "samples.go"
-	d3 = tmp_3;
 #line 455 "samples.go"
+	float tmp_2 = d1 + d3;
+#line 455 "samples.go"
+	float tmp_3 = d1 - d3;
+#line 455 "samples.go"
+	d1 = tmp_2;
+#line 455 "samples.go"
+	d3 = tmp_3;
+#line 456 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 127, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &dst[dc_ix(i0, dst_len, dc_fault, dc_tag, 131, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = d0 + d1;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
-#line 455 "samples.go"
+#line 456 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 128, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p8 = &dst[dc_ix(i1, dst_len, dc_fault, dc_tag, 132, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = d0 - d1;
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 129, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p10 = &dst[dc_ix(i2, dst_len, dc_fault, dc_tag, 133, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = d2 + d3;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
-#line 456 "samples.go"
+#line 457 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 130, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p12 = &dst[dc_ix(i3, dst_len, dc_fault, dc_tag, 134, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t4 = d2 - d3;
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
 }
 
-#line 463 "samples.go"
+#line 464 "samples.go"
 kernel void FWTModulate(device float* dA [[buffer(0)]], constant long& dA_len [[buffer(1)]], device const float* dB [[buffer(2)]], constant long& dB_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
-#line 464 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 465 "samples.go"
-	long numThreads = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	long tid = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 466 "samples.go"
-	float rcpN = 1.0f / (float)n;
+	long numThreads = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 467 "samples.go"
-	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+	float rcpN = 1.0f / (float)n;
 #line 468 "samples.go"
+	for (long pos = tid; pos < n; pos = (long)((ulong)pos + (ulong)numThreads)) {
+#line 469 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 132, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 133, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * rcpN);
+		dc_p2 = &dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dA[dc_ix(pos, dA_len, dc_fault, dc_tag, 136, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (dc_sel_f32((dc_b4 = 0, dB[dc_ix(pos, dB_len, dc_fault, dc_tag, 137, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * rcpN);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 kernel void LOSAngles(device float* angles [[buffer(0)]], constant long& angles_len [[buffer(1)]], device const float* heights [[buffer(2)]], constant long& heights_len [[buffer(3)]], constant float& h0 [[buffer(4)]], constant float& delta [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	{
-#line 481 "samples.go"
-		long i = (long)dc_gid.x;
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
+		long i = (long)dc_gid.x;
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
-			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 134, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) - h0, dist);
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 484 "samples.go"
+			angles[i] = atan2(dc_sel_f32((dc_b1 = 0, heights[dc_ix(i, heights_len, dc_fault, dc_tag, 138, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) - h0, dist);
 		}
 	}
 }
 
-#line 480 "samples.go"
+#line 481 "samples.go"
 kernel void LOSAngles_fast(device float* angles [[buffer(0)]], constant long& angles_len [[buffer(1)]], device const float* heights [[buffer(2)]], constant long& heights_len [[buffer(3)]], constant float& h0 [[buffer(4)]], constant float& delta [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	{
-#line 481 "samples.go"
-		long i = (long)dc_gid.x;
-#line 481 "samples.go"
-		if (i < angles_len) {
 #line 482 "samples.go"
-			float dist = (float)(long)((ulong)i + 1UL) * delta;
+		long i = (long)dc_gid.x;
+#line 482 "samples.go"
+		if (i < angles_len) {
 #line 483 "samples.go"
+			float dist = (float)(long)((ulong)i + 1UL) * delta;
+#line 484 "samples.go"
 			angles[i] = atan2(heights[i] - h0, dist);
 		}
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scanned_len [[buffer(1)]], device float* groupMax [[buffer(2)]], constant long& groupMax_len [[buffer(3)]], device const float* angles [[buffer(4)]], constant long& angles_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -2671,68 +2827,68 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 	device float (*dc_p7);
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	threadgroup float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	threadgroup float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long l = (long)dc_lid.x;
-#line 494 "samples.go"
-	long i = (long)dc_gid.x;
-#line 494 "samples.go"
-	long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long l = (long)dc_lid.x;
+#line 495 "samples.go"
+	long i = (long)dc_gid.x;
+#line 495 "samples.go"
+	long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
+#line 500 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 135, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &s[0][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 500 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 501 "samples.go"
-	long in = 0L;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 502 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	long in = 0L;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 137, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b3 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)l - (ulong)off), 64, dc_fault, dc_tag, 141, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 138, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(l, 64, dc_fault, dc_tag, 139, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 142, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(l, 64, dc_fault, dc_tag, 143, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 507 "samples.go"
-		in = (long)(1UL - (ulong)in);
 #line 508 "samples.go"
+		in = (long)(1UL - (ulong)in);
+#line 509 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 140, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p7 = &scanned[dc_ix(i, scanned_len, dc_fault, dc_tag, 144, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
 	}
-#line 513 "samples.go"
-	if (l == 63L) {
 #line 514 "samples.go"
+	if (l == 63L) {
+#line 515 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &groupMax[dc_ix((long)dc_grp.x, groupMax_len, dc_fault, dc_tag, 141, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &groupMax[dc_ix((long)dc_grp.x, groupMax_len, dc_fault, dc_tag, 145, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = v;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -2740,134 +2896,134 @@ kernel void LOSScanMax(device float* scanned [[buffer(0)]], constant long& scann
 	}
 }
 
-#line 492 "samples.go"
+#line 493 "samples.go"
 kernel void LOSScanMax_fast(device float* scanned [[buffer(0)]], constant long& scanned_len [[buffer(1)]], device float* groupMax [[buffer(2)]], constant long& groupMax_len [[buffer(3)]], device const float* angles [[buffer(4)]], constant long& angles_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	threadgroup float (*dc_p3);
-#line 493 "samples.go"
+#line 494 "samples.go"
 	threadgroup float sh14[2][64];
-#line 493 "samples.go"
+#line 494 "samples.go"
 	threadgroup float (*s)[64] = sh14;
-#line 494 "samples.go"
-	long l = (long)dc_lid.x;
-#line 494 "samples.go"
-	long i = (long)dc_gid.x;
-#line 494 "samples.go"
-	long n = angles_len;
 #line 495 "samples.go"
-	float v = -4.0f;
+	long l = (long)dc_lid.x;
+#line 495 "samples.go"
+	long i = (long)dc_gid.x;
+#line 495 "samples.go"
+	long n = angles_len;
 #line 496 "samples.go"
-	if (i < n) {
+	float v = -4.0f;
 #line 497 "samples.go"
+	if (i < n) {
+#line 498 "samples.go"
 		v = angles[i];
 	}
-#line 499 "samples.go"
-	s[0][l] = v;
 #line 500 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	s[0][l] = v;
 #line 501 "samples.go"
-	long in = 0L;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 502 "samples.go"
-	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
+	long in = 0L;
 #line 503 "samples.go"
-		if (l >= off) {
+	for (long off = 1L; off < 64L; off = (long)((ulong)off * 2UL)) {
 #line 504 "samples.go"
-			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 136, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][(long)((ulong)l - (ulong)off)]), &dc_b1));
+		if (l >= off) {
+#line 505 "samples.go"
+			v = dc_max_f32(v, dc_sel_f32((dc_b1 = 0, s[dc_ix(in, 2, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][(long)((ulong)l - (ulong)off)]), &dc_b1));
 		}
-#line 506 "samples.go"
+#line 507 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 138, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][l];
+		dc_p3 = &s[dc_ix((long)(1UL - (ulong)in), 2, dc_fault, dc_tag, 142, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][l];
 		float dc_t1 = v;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 507 "samples.go"
-		in = (long)(1UL - (ulong)in);
 #line 508 "samples.go"
+		in = (long)(1UL - (ulong)in);
+#line 509 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 510 "samples.go"
-	if (i < n) {
 #line 511 "samples.go"
+	if (i < n) {
+#line 512 "samples.go"
 		scanned[i] = v;
 	}
-#line 513 "samples.go"
-	if (l == 63L) {
 #line 514 "samples.go"
+	if (l == 63L) {
+#line 515 "samples.go"
 		groupMax[(long)dc_grp.x] = v;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 kernel void LOSVisible(device bool* visible_ [[buffer(0)]], constant long& visible__len [[buffer(1)]], device const float* scanned [[buffer(2)]], constant long& scanned_len [[buffer(3)]], device const float* groupMax [[buffer(4)]], constant long& groupMax_len [[buffer(5)]], device const float* angles [[buffer(6)]], constant long& angles_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device bool (*dc_p4);
-#line 525 "samples.go"
-	long i = (long)dc_gid.x;
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long i = (long)dc_gid.x;
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
-		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 142, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
+#line 532 "samples.go"
+		before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, groupMax[dc_ix(g, groupMax_len, dc_fault, dc_tag, 146, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 	}
 	{
-#line 533 "samples.go"
-		long l = (long)dc_lid.x;
-#line 533 "samples.go"
-		if (l > 0L) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 143, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		long l = (long)dc_lid.x;
+#line 534 "samples.go"
+		if (l > 0L) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b2 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 147, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &visible_[dc_ix(i, visible__len, dc_fault, dc_tag, 144, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &visible_[dc_ix(i, visible__len, dc_fault, dc_tag, 148, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	bool dc_t1 = angles[i] >= before;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 }
 
-#line 524 "samples.go"
+#line 525 "samples.go"
 kernel void LOSVisible_fast(device bool* visible_ [[buffer(0)]], constant long& visible__len [[buffer(1)]], device const float* scanned [[buffer(2)]], constant long& scanned_len [[buffer(3)]], device const float* groupMax [[buffer(4)]], constant long& groupMax_len [[buffer(5)]], device const float* angles [[buffer(6)]], constant long& angles_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 525 "samples.go"
-	long i = (long)dc_gid.x;
 #line 526 "samples.go"
-	if (i >= angles_len) {
+	long i = (long)dc_gid.x;
 #line 527 "samples.go"
+	if (i >= angles_len) {
+#line 528 "samples.go"
 		return;
 	}
-#line 529 "samples.go"
-	float before = -4.0f;
 #line 530 "samples.go"
-	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
+	float before = -4.0f;
 #line 531 "samples.go"
+	for (long g = 0L; g < (long)dc_grp.x; g = (long)((ulong)g + 1UL)) {
+#line 532 "samples.go"
 		before = dc_max_f32(before, groupMax[g]);
 	}
 	{
-#line 533 "samples.go"
-		long l = (long)dc_lid.x;
-#line 533 "samples.go"
-		if (l > 0L) {
 #line 534 "samples.go"
-			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 143, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+		long l = (long)dc_lid.x;
+#line 534 "samples.go"
+		if (l > 0L) {
+#line 535 "samples.go"
+			before = dc_max_f32(before, dc_sel_f32((dc_b1 = 0, scanned[dc_ix((long)((ulong)i - 1UL), scanned_len, dc_fault, dc_tag, 147, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
 	}
-#line 536 "samples.go"
+#line 537 "samples.go"
 	visible_[i] = angles[i] >= before;
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant long& graphNodes_len [[buffer(1)]], device const int* graphEdges [[buffer(2)]], constant long& graphEdges_len [[buffer(3)]], device bool* graphMask [[buffer(4)]], constant long& graphMask_len [[buffer(5)]], device bool* updatingGraphMask [[buffer(6)]], constant long& updatingGraphMask_len [[buffer(7)]], device const bool* graphVisited [[buffer(8)]], constant long& graphVisited_len [[buffer(9)]], device int* cost [[buffer(10)]], constant long& cost_len [[buffer(11)]], constant long& noOfNodes [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2880,35 +3036,35 @@ kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant l
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	device bool (*dc_p11);
-#line 555 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 556 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 145, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 557 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 149, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
+#line 558 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 146, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 150, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t1 = false;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 558 "samples.go"
-		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 147, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		BFSNode node = dc_sel_BFSNode((dc_b4 = 0, graphNodes[dc_ix(tid, graphNodes_len, dc_fault, dc_tag, 151, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+			int id = dc_sel_i32((dc_b5 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b6 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+#line 563 "samples.go"
 				dc_b7 = 0;
-				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 151, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 1u);
+				dc_p8 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				int dc_t2 = (int)((uint)dc_sel_i32((dc_b9 = 0, cost[dc_ix(tid, cost_len, dc_fault, dc_tag, 155, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 1u);
 				if (!dc_b7) {
 					*dc_p8 = dc_t2;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b10 = 0;
-				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p11 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				bool dc_t3 = true;
 				if (!dc_b10) {
 					*dc_p11 = dc_t3;
@@ -2918,7 +3074,7 @@ kernel void BFSKernel(device const BFSNode* graphNodes [[buffer(0)]], constant l
 	}
 }
 
-#line 554 "samples.go"
+#line 555 "samples.go"
 kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], constant long& graphNodes_len [[buffer(1)]], device const int* graphEdges [[buffer(2)]], constant long& graphEdges_len [[buffer(3)]], device bool* graphMask [[buffer(4)]], constant long& graphMask_len [[buffer(5)]], device bool* updatingGraphMask [[buffer(6)]], constant long& updatingGraphMask_len [[buffer(7)]], device const bool* graphVisited [[buffer(8)]], constant long& graphVisited_len [[buffer(9)]], device int* cost [[buffer(10)]], constant long& cost_len [[buffer(11)]], constant long& noOfNodes [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2926,30 +3082,30 @@ kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], const
 	device int (*dc_p4);
 	int dc_b5 = 0;
 	device bool (*dc_p6);
-#line 555 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 556 "samples.go"
-	if (tid < noOfNodes && graphMask[tid]) {
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 557 "samples.go"
-		graphMask[tid] = false;
+	if (tid < noOfNodes && graphMask[tid]) {
 #line 558 "samples.go"
-		BFSNode node = graphNodes[tid];
+		graphMask[tid] = false;
 #line 559 "samples.go"
-		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
+		BFSNode node = graphNodes[tid];
 #line 560 "samples.go"
-			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 148, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		for (int i = node.Starting; i < (int)((uint)node.NoOfEdges + (uint)node.Starting); i = (int)((uint)i + 1u)) {
 #line 561 "samples.go"
-			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 149, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) {
+			int id = dc_sel_i32((dc_b1 = 0, graphEdges[dc_ix(i, graphEdges_len, dc_fault, dc_tag, 152, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 562 "samples.go"
+			if (!dc_sel_bool((dc_b2 = 0, graphVisited[dc_ix(id, graphVisited_len, dc_fault, dc_tag, 153, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) {
+#line 563 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 150, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p4 = &cost[dc_ix(id, cost_len, dc_fault, dc_tag, 154, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				int dc_t1 = (int)((uint)cost[tid] + 1u);
 				if (!dc_b3) {
 					*dc_p4 = dc_t1;
 				}
-#line 563 "samples.go"
+#line 564 "samples.go"
 				dc_b5 = 0;
-				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 152, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p6 = &updatingGraphMask[dc_ix(id, updatingGraphMask_len, dc_fault, dc_tag, 156, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				bool dc_t2 = true;
 				if (!dc_b5) {
 					*dc_p6 = dc_t2;
@@ -2959,7 +3115,7 @@ kernel void BFSKernel_fast(device const BFSNode* graphNodes [[buffer(0)]], const
 	}
 }
 
-#line 573 "samples.go"
+#line 574 "samples.go"
 kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2970,34 +3126,34 @@ kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& grap
 	device bool (*dc_p7);
 	int dc_b8 = 0;
 	device bool (*dc_p9);
-#line 574 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 575 "samples.go"
-	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 153, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 576 "samples.go"
+	if (tid < noOfNodes && dc_sel_bool((dc_b1 = 0, updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 157, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)) {
+#line 577 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 154, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &graphMask[dc_ix(tid, graphMask_len, dc_fault, dc_tag, 158, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t1 = true;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 577 "samples.go"
+#line 578 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 155, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &graphVisited[dc_ix(tid, graphVisited_len, dc_fault, dc_tag, 159, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t2 = true;
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 578 "samples.go"
+#line 579 "samples.go"
 		dc_b6 = 0;
-		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 156, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p7 = &over[dc_ix(0, over_len, dc_fault, dc_tag, 160, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t3 = true;
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
-#line 579 "samples.go"
+#line 580 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 157, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &updatingGraphMask[dc_ix(tid, updatingGraphMask_len, dc_fault, dc_tag, 161, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		bool dc_t4 = false;
 		if (!dc_b8) {
 			*dc_p9 = dc_t4;
@@ -3005,37 +3161,37 @@ kernel void BFSKernel2(device bool* graphMask [[buffer(0)]], constant long& grap
 	}
 }
 
-#line 573 "samples.go"
-kernel void BFSKernel2_fast(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 574 "samples.go"
-	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
+kernel void BFSKernel2_fast(device bool* graphMask [[buffer(0)]], constant long& graphMask_len [[buffer(1)]], device bool* updatingGraphMask [[buffer(2)]], constant long& updatingGraphMask_len [[buffer(3)]], device bool* graphVisited [[buffer(4)]], constant long& graphVisited_len [[buffer(5)]], device bool* over [[buffer(6)]], constant long& over_len [[buffer(7)]], constant long& noOfNodes [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 575 "samples.go"
-	if (tid < noOfNodes && updatingGraphMask[tid]) {
+	long tid = (long)((ulong)(long)dc_grp.x * 128UL + (ulong)(long)dc_lid.x);
 #line 576 "samples.go"
-		graphMask[tid] = true;
+	if (tid < noOfNodes && updatingGraphMask[tid]) {
 #line 577 "samples.go"
-		graphVisited[tid] = true;
+		graphMask[tid] = true;
 #line 578 "samples.go"
-		over[0] = true;
+		graphVisited[tid] = true;
 #line 579 "samples.go"
+		over[0] = true;
+#line 580 "samples.go"
 		updatingGraphMask[tid] = false;
 	}
 }
 
-#line 592 "samples.go"
+#line 593 "samples.go"
 kernel void Euclid(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
-#line 593 "samples.go"
-	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
 #line 595 "samples.go"
-		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 158, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dc_sel_LatLong((dc_b1 = 0, dLocations[dc_ix(globalID, dLocations_len, dc_fault, dc_tag, 162, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 597 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 159, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &dDistances[dc_ix(globalID, dDistances_len, dc_fault, dc_tag, 163, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -3043,20 +3199,20 @@ kernel void Euclid(device const LatLong* dLocations [[buffer(0)]], constant long
 	}
 }
 
-#line 592 "samples.go"
-kernel void Euclid_fast(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 593 "samples.go"
-	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
+kernel void Euclid_fast(device const LatLong* dLocations [[buffer(0)]], constant long& dLocations_len [[buffer(1)]], device float* dDistances [[buffer(2)]], constant long& dDistances_len [[buffer(3)]], constant long& numRecords [[buffer(4)]], constant float& lat [[buffer(5)]], constant float& lng [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 594 "samples.go"
-	if (globalID < numRecords) {
+	long globalID = (long)((ulong)(long)dc_gsz.x * ((ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y + (ulong)(long)dc_grp.x) + (ulong)(long)dc_lid.x);
 #line 595 "samples.go"
-		LatLong loc = dLocations[globalID];
+	if (globalID < numRecords) {
 #line 596 "samples.go"
+		LatLong loc = dLocations[globalID];
+#line 597 "samples.go"
 		dDistances[globalID] = sqrt((lat - loc.Lat) * (lat - loc.Lat) + (lng - loc.Lng) * (lng - loc.Lng));
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 kernel void NW2(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -3085,206 +3241,206 @@ kernel void NW2(device const int* reference [[buffer(0)]], constant long& refere
 	int dc_b25 = 0;
 	device int (*dc_p26);
 	int dc_b27 = 0;
-#line 629 "samples.go"
+#line 630 "samples.go"
 	threadgroup int sh15[17][17];
-#line 630 "samples.go"
-	threadgroup int sh16[16][16];
-#line 621 "samples.go"
-	long bx = (long)dc_grp.x;
-#line 621 "samples.go"
-	long tx = (long)dc_lid.x;
-#line 622 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 623 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 624 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 625 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 626 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 627 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 628 "samples.go"
-	long indexNW = base;
-#line 629 "samples.go"
-	threadgroup int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	threadgroup int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	threadgroup int sh16[16][16];
+#line 622 "samples.go"
+	long bx = (long)dc_grp.x;
+#line 622 "samples.go"
+	long tx = (long)dc_lid.x;
+#line 623 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 624 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 625 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 626 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 627 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 628 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 629 "samples.go"
+	long indexNW = base;
+#line 630 "samples.go"
+	threadgroup int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	threadgroup int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 633 "samples.go"
 		dc_b1 = 0;
-		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 161, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &ref[ty][dc_ix(tx, 16, dc_fault, dc_tag, 164, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, reference[dc_ix((long)((ulong)index + (ulong)cols * (ulong)ty), reference_len, dc_fault, dc_tag, 165, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 634 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 635 "samples.go"
-	if (tx == 0L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 636 "samples.go"
+	if (tx == 0L) {
+#line 637 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 162, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
-		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix_[dc_ix(indexNW, matrix__len, dc_fault, dc_tag, 163, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &temp[dc_ix(tx, 17, dc_fault, dc_tag, 166, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
+		int dc_t2 = dc_sel_i32((dc_b6 = 0, matrix_[dc_ix(indexNW, matrix__len, dc_fault, dc_tag, 167, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 638 "samples.go"
+#line 639 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 164, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
-	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix_[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix__len, dc_fault, dc_tag, 165, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	dc_p8 = &temp[dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 168, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0];
+	int dc_t3 = dc_sel_i32((dc_b9 = 0, matrix_[dc_ix((long)((ulong)indexW + (ulong)cols * (ulong)tx), matrix__len, dc_fault, dc_tag, 169, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 639 "samples.go"
+#line 640 "samples.go"
 	dc_b10 = 0;
-	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 166, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix_[dc_ix(indexN, matrix__len, dc_fault, dc_tag, 167, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	dc_p11 = &temp[0][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 170, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t4 = dc_sel_i32((dc_b12 = 0, matrix_[dc_ix(indexN, matrix__len, dc_fault, dc_tag, 171, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 640 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 641 "samples.go"
-	int p = (int)penalty;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 642 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 644 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 645 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 645 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 646 "samples.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 168, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 169, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 170, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 171, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 172, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 173, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 174, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 175, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 176, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 177, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) - (uint)p));
+			dc_p14 = &temp[dc_ix(y, 17, dc_fault, dc_tag, 172, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 173, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t5 = maximum((int)((uint)dc_sel_i32((dc_b15 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 174, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 175, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + (uint)dc_sel_i32((dc_b16 = 0, ref[dc_ix((long)((ulong)y - 1UL), 16, dc_fault, dc_tag, 176, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 16, dc_fault, dc_tag, 177, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16)), (int)((uint)dc_sel_i32((dc_b17 = 0, temp[dc_ix(y, 17, dc_fault, dc_tag, 178, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x - 1UL), 17, dc_fault, dc_tag, 179, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) - (uint)p), (int)((uint)dc_sel_i32((dc_b18 = 0, temp[dc_ix((long)((ulong)y - 1UL), 17, dc_fault, dc_tag, 180, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x, 17, dc_fault, dc_tag, 181, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) - (uint)p));
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 649 "samples.go"
-	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
 #line 650 "samples.go"
+	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 651 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 652 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 652 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 653 "samples.go"
 			dc_b19 = 0;
-			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 178, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 179, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 180, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 181, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 182, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 183, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 184, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 186, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 187, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) - (uint)p));
+			dc_p20 = &temp[dc_ix(y_1, 17, dc_fault, dc_tag, 182, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 183, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t6 = maximum((int)((uint)dc_sel_i32((dc_b21 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 184, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 185, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + (uint)dc_sel_i32((dc_b22 = 0, ref[dc_ix((long)((ulong)y_1 - 1UL), 16, dc_fault, dc_tag, 186, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 16, dc_fault, dc_tag, 187, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22)), (int)((uint)dc_sel_i32((dc_b23 = 0, temp[dc_ix(y_1, 17, dc_fault, dc_tag, 188, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)x_1 - 1UL), 17, dc_fault, dc_tag, 189, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) - (uint)p), (int)((uint)dc_sel_i32((dc_b24 = 0, temp[dc_ix((long)((ulong)y_1 - 1UL), 17, dc_fault, dc_tag, 190, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(x_1, 17, dc_fault, dc_tag, 191, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) - (uint)p));
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 656 "samples.go"
-	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
 #line 657 "samples.go"
+	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
+#line 658 "samples.go"
 		dc_b25 = 0;
-		dc_p26 = &matrix_[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix__len, dc_fault, dc_tag, 188, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 189, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 190, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+		dc_p26 = &matrix_[dc_ix((long)((ulong)index + (ulong)ty_1 * (ulong)cols), matrix__len, dc_fault, dc_tag, 192, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t7 = dc_sel_i32((dc_b27 = 0, temp[dc_ix((long)((ulong)ty_1 + 1UL), 17, dc_fault, dc_tag, 193, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 17, dc_fault, dc_tag, 194, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 		if (!dc_b25) {
 			*dc_p26 = dc_t7;
 		}
 	}
 }
 
-#line 620 "samples.go"
+#line 621 "samples.go"
 kernel void NW2_fast(device const int* reference [[buffer(0)]], constant long& reference_len [[buffer(1)]], device int* matrix_ [[buffer(2)]], constant long& matrix__len [[buffer(3)]], constant long& cols [[buffer(4)]], constant long& penalty [[buffer(5)]], constant long& i [[buffer(6)]], constant long& blockWidth [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 629 "samples.go"
+#line 630 "samples.go"
 	threadgroup int sh15[17][17];
-#line 630 "samples.go"
-	threadgroup int sh16[16][16];
-#line 621 "samples.go"
-	long bx = (long)dc_grp.x;
-#line 621 "samples.go"
-	long tx = (long)dc_lid.x;
-#line 622 "samples.go"
-	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
-#line 623 "samples.go"
-	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
-#line 624 "samples.go"
-	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
-#line 625 "samples.go"
-	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
-#line 626 "samples.go"
-	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
-#line 627 "samples.go"
-	long indexW = (long)((ulong)base + (ulong)cols);
-#line 628 "samples.go"
-	long indexNW = base;
-#line 629 "samples.go"
-	threadgroup int (*temp)[17] = sh15;
-#line 630 "samples.go"
-	threadgroup int (*ref)[16] = sh16;
 #line 631 "samples.go"
-	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+	threadgroup int sh16[16][16];
+#line 622 "samples.go"
+	long bx = (long)dc_grp.x;
+#line 622 "samples.go"
+	long tx = (long)dc_lid.x;
+#line 623 "samples.go"
+	long bIndexX = (long)((ulong)bx + (ulong)blockWidth - (ulong)i);
+#line 624 "samples.go"
+	long bIndexY = (long)((ulong)blockWidth - (ulong)bx - 1UL);
+#line 625 "samples.go"
+	long base = (long)((ulong)cols * 16UL * (ulong)bIndexY + 16UL * (ulong)bIndexX);
+#line 626 "samples.go"
+	long index = (long)((ulong)base + (ulong)tx + (ulong)cols + 1UL);
+#line 627 "samples.go"
+	long indexN = (long)((ulong)base + (ulong)tx + 1UL);
+#line 628 "samples.go"
+	long indexW = (long)((ulong)base + (ulong)cols);
+#line 629 "samples.go"
+	long indexNW = base;
+#line 630 "samples.go"
+	threadgroup int (*temp)[17] = sh15;
+#line 631 "samples.go"
+	threadgroup int (*ref)[16] = sh16;
 #line 632 "samples.go"
+	for (long ty = 0L; ty < 16L; ty = (long)((ulong)ty + 1UL)) {
+#line 633 "samples.go"
 		ref[ty][tx] = reference[(long)((ulong)index + (ulong)cols * (ulong)ty)];
 	}
-#line 634 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 635 "samples.go"
-	if (tx == 0L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 636 "samples.go"
+	if (tx == 0L) {
+#line 637 "samples.go"
 		temp[tx][0] = matrix_[indexNW];
 	}
-#line 638 "samples.go"
-	temp[(long)((ulong)tx + 1UL)][0] = matrix_[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 639 "samples.go"
-	temp[0][(long)((ulong)tx + 1UL)] = matrix_[indexN];
+	temp[(long)((ulong)tx + 1UL)][0] = matrix_[(long)((ulong)indexW + (ulong)cols * (ulong)tx)];
 #line 640 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	temp[0][(long)((ulong)tx + 1UL)] = matrix_[indexN];
 #line 641 "samples.go"
-	int p = (int)penalty;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 642 "samples.go"
-	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+	int p = (int)penalty;
 #line 643 "samples.go"
+	for (long m = 0L; m < 16L; m = (long)((ulong)m + 1UL)) {
+#line 644 "samples.go"
 		if (tx <= m) {
-#line 644 "samples.go"
-			long x = (long)((ulong)tx + 1UL);
-#line 644 "samples.go"
-			long y = (long)((ulong)m - (ulong)tx + 1UL);
 #line 645 "samples.go"
+			long x = (long)((ulong)tx + 1UL);
+#line 645 "samples.go"
+			long y = (long)((ulong)m - (ulong)tx + 1UL);
+#line 646 "samples.go"
 			temp[y][x] = maximum((int)((uint)temp[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)] + (uint)ref[(long)((ulong)y - 1UL)][(long)((ulong)x - 1UL)]), (int)((uint)temp[y][(long)((ulong)x - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y - 1UL)][x] - (uint)p));
 		}
-#line 647 "samples.go"
+#line 648 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 649 "samples.go"
-	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
 #line 650 "samples.go"
+	for (long m_1 = 14L; m_1 >= 0L; m_1 = (long)((ulong)m_1 - 1UL)) {
+#line 651 "samples.go"
 		if (tx <= m_1) {
-#line 651 "samples.go"
-			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
-#line 651 "samples.go"
-			long y_1 = (long)(16UL - (ulong)tx);
 #line 652 "samples.go"
+			long x_1 = (long)((ulong)tx + 16UL - (ulong)m_1);
+#line 652 "samples.go"
+			long y_1 = (long)(16UL - (ulong)tx);
+#line 653 "samples.go"
 			temp[y_1][x_1] = maximum((int)((uint)temp[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)] + (uint)ref[(long)((ulong)y_1 - 1UL)][(long)((ulong)x_1 - 1UL)]), (int)((uint)temp[y_1][(long)((ulong)x_1 - 1UL)] - (uint)p), (int)((uint)temp[(long)((ulong)y_1 - 1UL)][x_1] - (uint)p));
 		}
-#line 654 "samples.go"
+#line 655 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 656 "samples.go"
-	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
 #line 657 "samples.go"
+	for (long ty_1 = 0L; ty_1 < 16L; ty_1 = (long)((ulong)ty_1 + 1UL)) {
+#line 658 "samples.go"
 		matrix_[(long)((ulong)index + (ulong)ty_1 * (ulong)cols)] = temp[(long)((ulong)ty_1 + 1UL)][(long)((ulong)tx + 1UL)];
 	}
 }
 
-#line 666 "samples.go"
+#line 667 "samples.go"
 kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* tIn [[buffer(2)]], constant long& tIn_len [[buffer(3)]], device float* tOut [[buffer(4)]], constant long& tOut_len [[buffer(5)]], constant float& sdc [[buffer(6)]], constant long& nx [[buffer(7)]], constant long& ny [[buffer(8)]], constant long& nz [[buffer(9)]], constant float& ce [[buffer(10)]], constant float& cw [[buffer(11)]], constant float& cn [[buffer(12)]], constant float& cs [[buffer(13)]], constant float& ct [[buffer(14)]], constant float& cb [[buffer(15)]], constant float& cc [[buffer(16)]], device int* dc_fault [[buffer(17)]], constant long& dc_fault_len [[buffer(18)]], constant int& dc_tag [[buffer(19)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3310,177 +3466,177 @@ kernel void Hotspot3D(device const float* p [[buffer(0)]], constant long& p_len 
 	int dc_b22 = 0;
 	int dc_b23 = 0;
 	int dc_b24 = 0;
-#line 668 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 669 "samples.go"
-	long j = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 670 "samples.go"
-	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+	long j = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
 #line 671 "samples.go"
+	long c = (long)((ulong)i + (ulong)j * (ulong)nx);
+#line 672 "samples.go"
 	long xy = (long)((ulong)nx * (ulong)ny);
-#line 672 "samples.go"
-	long w = (long)((ulong)c - 1UL);
-#line 672 "samples.go"
-	long e = (long)((ulong)c + 1UL);
-#line 672 "samples.go"
-	long n = (long)((ulong)c - (ulong)nx);
-#line 672 "samples.go"
-	long s = (long)((ulong)c + (ulong)nx);
 #line 673 "samples.go"
-	if (i == 0L) {
+	long w = (long)((ulong)c - 1UL);
+#line 673 "samples.go"
+	long e = (long)((ulong)c + 1UL);
+#line 673 "samples.go"
+	long n = (long)((ulong)c - (ulong)nx);
+#line 673 "samples.go"
+	long s = (long)((ulong)c + (ulong)nx);
 #line 674 "samples.go"
+	if (i == 0L) {
+#line 675 "samples.go"
 		w = c;
 	}
-#line 676 "samples.go"
-	if (i == (long)((ulong)nx - 1UL)) {
 #line 677 "samples.go"
+	if (i == (long)((ulong)nx - 1UL)) {
+#line 678 "samples.go"
 		e = c;
 	}
-#line 679 "samples.go"
-	if (j == 0L) {
 #line 680 "samples.go"
+	if (j == 0L) {
+#line 681 "samples.go"
 		n = c;
 	}
-#line 682 "samples.go"
-	if (j == (long)((ulong)ny - 1UL)) {
 #line 683 "samples.go"
+	if (j == (long)((ulong)ny - 1UL)) {
+#line 684 "samples.go"
 		s = c;
 	}
-#line 685 "samples.go"
-	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 191, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 686 "samples.go"
-	float temp2 = temp1;
+	float temp1 = dc_sel_f32((dc_b1 = 0, tIn[dc_ix(c, tIn_len, dc_fault, dc_tag, 195, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 687 "samples.go"
-	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 192, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	float temp2 = temp1;
 #line 688 "samples.go"
+	float temp3 = dc_sel_f32((dc_b2 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 196, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 689 "samples.go"
 	dc_b3 = 0;
-	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 193, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 194, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 195, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 196, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 197, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 198, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + ct * 80.0f;
+	dc_p4 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 197, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = cc * temp2 + cw * dc_sel_f32((dc_b5 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 198, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + ce * dc_sel_f32((dc_b6 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 199, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + cs * dc_sel_f32((dc_b7 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 200, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + cn * dc_sel_f32((dc_b8 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 201, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b9 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 202, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + ct * 80.0f;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 689 "samples.go"
-	c = (long)((ulong)c + (ulong)xy);
 #line 690 "samples.go"
-	w = (long)((ulong)w + (ulong)xy);
+	c = (long)((ulong)c + (ulong)xy);
 #line 691 "samples.go"
-	e = (long)((ulong)e + (ulong)xy);
+	w = (long)((ulong)w + (ulong)xy);
 #line 692 "samples.go"
-	n = (long)((ulong)n + (ulong)xy);
+	e = (long)((ulong)e + (ulong)xy);
 #line 693 "samples.go"
-	s = (long)((ulong)s + (ulong)xy);
+	n = (long)((ulong)n + (ulong)xy);
 #line 694 "samples.go"
+	s = (long)((ulong)s + (ulong)xy);
+#line 695 "samples.go"
 	for (long k = 1L; k < (long)((ulong)nz - 1UL); k = (long)((ulong)k + 1UL)) {
-#line 695 "samples.go"
-		float tmp = temp2;
-#line 695 "samples.go"
-		float tmp_1 = temp3;
-#line 695 "samples.go"
-		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 199, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
-#line 695 "samples.go"
-		temp1 = tmp;
-#line 695 "samples.go"
-		temp2 = tmp_1;
-#line 695 "samples.go"
-		temp3 = tmp_2;
 #line 696 "samples.go"
+		float tmp = temp2;
+#line 696 "samples.go"
+		float tmp_1 = temp3;
+#line 696 "samples.go"
+		float tmp_2 = dc_sel_f32((dc_b10 = 0, tIn[dc_ix((long)((ulong)c + (ulong)xy), tIn_len, dc_fault, dc_tag, 203, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 696 "samples.go"
+		temp1 = tmp;
+#line 696 "samples.go"
+		temp2 = tmp_1;
+#line 696 "samples.go"
+		temp3 = tmp_2;
+#line 697 "samples.go"
 		dc_b11 = 0;
-		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 200, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 201, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 202, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 203, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 204, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 205, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) + ct * 80.0f;
+		dc_p12 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 204, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = cc * temp2 + cw * dc_sel_f32((dc_b13 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 205, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + ce * dc_sel_f32((dc_b14 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 206, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + cs * dc_sel_f32((dc_b15 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 207, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + cn * dc_sel_f32((dc_b16 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 208, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b17 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 209, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17) + ct * 80.0f;
 		if (!dc_b11) {
 			*dc_p12 = dc_t2;
 		}
-#line 697 "samples.go"
-		c = (long)((ulong)c + (ulong)xy);
 #line 698 "samples.go"
-		w = (long)((ulong)w + (ulong)xy);
+		c = (long)((ulong)c + (ulong)xy);
 #line 699 "samples.go"
-		e = (long)((ulong)e + (ulong)xy);
+		w = (long)((ulong)w + (ulong)xy);
 #line 700 "samples.go"
-		n = (long)((ulong)n + (ulong)xy);
+		e = (long)((ulong)e + (ulong)xy);
 #line 701 "samples.go"
+		n = (long)((ulong)n + (ulong)xy);
+#line 702 "samples.go"
 		s = (long)((ulong)s + (ulong)xy);
 	}
-#line 703 "samples.go"
-	float tmp_3 = temp2;
-#line 703 "samples.go"
-	float tmp_4 = temp3;
-#line 703 "samples.go"
-	temp1 = tmp_3;
-#line 703 "samples.go"
-	temp2 = tmp_4;
 #line 704 "samples.go"
+	float tmp_3 = temp2;
+#line 704 "samples.go"
+	float tmp_4 = temp3;
+#line 704 "samples.go"
+	temp1 = tmp_3;
+#line 704 "samples.go"
+	temp2 = tmp_4;
+#line 705 "samples.go"
 	dc_b18 = 0;
-	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 206, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 207, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 208, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 209, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 210, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 211, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + ct * 80.0f;
+	dc_p19 = &tOut[dc_ix(c, tOut_len, dc_fault, dc_tag, 210, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t3 = cc * temp2 + cw * dc_sel_f32((dc_b20 = 0, tIn[dc_ix(w, tIn_len, dc_fault, dc_tag, 211, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) + ce * dc_sel_f32((dc_b21 = 0, tIn[dc_ix(e, tIn_len, dc_fault, dc_tag, 212, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) + cs * dc_sel_f32((dc_b22 = 0, tIn[dc_ix(s, tIn_len, dc_fault, dc_tag, 213, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + cn * dc_sel_f32((dc_b23 = 0, tIn[dc_ix(n, tIn_len, dc_fault, dc_tag, 214, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + cb * temp1 + ct * temp3 + sdc * dc_sel_f32((dc_b24 = 0, p[dc_ix(c, p_len, dc_fault, dc_tag, 215, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + ct * 80.0f;
 	if (!dc_b18) {
 		*dc_p19 = dc_t3;
 	}
 }
 
-#line 765 "samples.go"
+#line 766 "samples.go"
 kernel void CFDStepFactor(constant long& nelr [[buffer(0)]], device const float* variables [[buffer(1)]], constant long& variables_len [[buffer(2)]], device const float* areas [[buffer(3)]], constant long& areas_len [[buffer(4)]], device float* stepFactors [[buffer(5)]], constant long& stepFactors_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
-#line 766 "samples.go"
+#line 767 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 212, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 213, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
+	dc_p2 = &stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 216, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = 0.5f / (sqrt(dc_sel_f32((dc_b3 = 0, areas[dc_ix(i, areas_len, dc_fault, dc_tag, 217, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)) * (sqrt(speedSqd) + speedOfSound));
 	if (!dc_b1) {
 		*dc_p2 = dc_t2;
 	}
 }
 
-#line 765 "samples.go"
-kernel void CFDStepFactor_fast(constant long& nelr [[buffer(0)]], device const float* variables [[buffer(1)]], constant long& variables_len [[buffer(2)]], device const float* areas [[buffer(3)]], constant long& areas_len [[buffer(4)]], device float* stepFactors [[buffer(5)]], constant long& stepFactors_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 766 "samples.go"
+kernel void CFDStepFactor_fast(constant long& nelr [[buffer(0)]], device const float* variables [[buffer(1)]], constant long& variables_len [[buffer(2)]], device const float* areas [[buffer(3)]], constant long& areas_len [[buffer(4)]], device float* stepFactors [[buffer(5)]], constant long& stepFactors_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 767 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float density = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	Float3 momentum = {};
-#line 767 "samples.go"
+#line 768 "samples.go"
 	float densityEnergy = 0.0f;
-#line 767 "samples.go"
+#line 768 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	density = dc_t1.r0;
 	momentum = dc_t1.r1;
 	densityEnergy = dc_t1.r2;
-#line 768 "samples.go"
-	Float3 velocity = computeVelocity(density, momentum);
 #line 769 "samples.go"
-	float speedSqd = computeSpeedSqd(velocity);
+	Float3 velocity = computeVelocity(density, momentum);
 #line 770 "samples.go"
-	float pressure = computePressure(density, densityEnergy, speedSqd);
+	float speedSqd = computeSpeedSqd(velocity);
 #line 771 "samples.go"
-	float speedOfSound = computeSpeedOfSound(density, pressure);
+	float pressure = computePressure(density, densityEnergy, speedSqd);
 #line 772 "samples.go"
+	float speedOfSound = computeSpeedOfSound(density, pressure);
+#line 773 "samples.go"
 	stepFactors[i] = 0.5f / (sqrt(areas[i]) * (sqrt(speedSqd) + speedOfSound));
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* elementsSurroundingElements [[buffer(1)]], constant long& elementsSurroundingElements_len [[buffer(2)]], device const float* normals [[buffer(3)]], constant long& normals_len [[buffer(4)]], device const float* variables [[buffer(5)]], constant long& variables_len [[buffer(6)]], device float* fluxes [[buffer(7)]], constant long& fluxes_len [[buffer(8)]], constant FarField& dc_in_ff [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3497,459 +3653,459 @@ kernel void CFDFlux(constant long& nelr [[buffer(0)]], device const int* element
 	int dc_b13 = 0;
 	device float (*dc_p14);
 	FarField ff = dc_in_ff;
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrt(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	Float3 fluxMomentum = {};
 #line 793 "samples.go"
-		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 214, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 794 "samples.go"
-		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 215, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 216, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 217, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)};
+		long nb = (long)dc_sel_i32((dc_b1 = 0, elementsSurroundingElements[dc_ix((long)((ulong)i + (ulong)j * (ulong)nelr), elementsSurroundingElements_len, dc_fault, dc_tag, 218, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 795 "samples.go"
+		Float3 normal = Float3{dc_sel_f32((dc_b2 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 219, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), dc_sel_f32((dc_b3 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 220, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_sel_f32((dc_b4 = 0, normals[dc_ix((long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr), normals_len, dc_fault, dc_tag, 221, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)};
+#line 796 "samples.go"
 		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0L) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1L)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2L)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
+#line 856 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 218, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &fluxes[dc_ix((long)((ulong)i + 0UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t5 = fluxDensity;
 	if (!dc_b5) {
 		*dc_p6 = dc_t5;
 	}
-#line 856 "samples.go"
+#line 857 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 219, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p8 = &fluxes[dc_ix((long)((ulong)i + 1UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 223, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t6 = fluxMomentum.X;
 	if (!dc_b7) {
 		*dc_p8 = dc_t6;
 	}
-#line 857 "samples.go"
+#line 858 "samples.go"
 	dc_b9 = 0;
-	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 220, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p10 = &fluxes[dc_ix((long)((ulong)i + 2UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 224, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = fluxMomentum.Y;
 	if (!dc_b9) {
 		*dc_p10 = dc_t7;
 	}
-#line 858 "samples.go"
+#line 859 "samples.go"
 	dc_b11 = 0;
-	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 221, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p12 = &fluxes[dc_ix((long)((ulong)i + 3UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 225, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t8 = fluxMomentum.Z;
 	if (!dc_b11) {
 		*dc_p12 = dc_t8;
 	}
-#line 859 "samples.go"
+#line 860 "samples.go"
 	dc_b13 = 0;
-	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 222, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p14 = &fluxes[dc_ix((long)((ulong)i + 4UL * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t9 = fluxDensityEnergy;
 	if (!dc_b13) {
 		*dc_p14 = dc_t9;
 	}
 }
 
-#line 780 "samples.go"
+#line 781 "samples.go"
 kernel void CFDFlux_fast(constant long& nelr [[buffer(0)]], device const int* elementsSurroundingElements [[buffer(1)]], constant long& elementsSurroundingElements_len [[buffer(2)]], device const float* normals [[buffer(3)]], constant long& normals_len [[buffer(4)]], device const float* variables [[buffer(5)]], constant long& variables_len [[buffer(6)]], device float* fluxes [[buffer(7)]], constant long& fluxes_len [[buffer(8)]], constant FarField& dc_in_ff [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	FarField ff = dc_in_ff;
-#line 782 "samples.go"
+#line 783 "samples.go"
 	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	Float3 momentumI = {};
-#line 783 "samples.go"
+#line 784 "samples.go"
 	float densityEnergyI = 0.0f;
-#line 783 "samples.go"
+#line 784 "samples.go"
 	dc_ret_loadVariables dc_t1 = loadVariables(variables, variables_len, i, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	densityI = dc_t1.r0;
 	momentumI = dc_t1.r1;
 	densityEnergyI = dc_t1.r2;
-#line 784 "samples.go"
-	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 785 "samples.go"
-	float speedSqdI = computeSpeedSqd(velocityI);
+	Float3 velocityI = computeVelocity(densityI, momentumI);
 #line 786 "samples.go"
-	float speedI = sqrt(speedSqdI);
+	float speedSqdI = computeSpeedSqd(velocityI);
 #line 787 "samples.go"
-	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+	float speedI = sqrt(speedSqdI);
 #line 788 "samples.go"
+	float pressureI = computePressure(densityI, densityEnergyI, speedSqdI);
+#line 789 "samples.go"
 	float speedOfSoundI = computeSpeedOfSound(densityI, pressureI);
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fxI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fyI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 fzI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	Float3 feI = {};
-#line 789 "samples.go"
+#line 790 "samples.go"
 	dc_ret_computeFluxContribution dc_t2 = computeFluxContribution(momentumI, densityEnergyI, pressureI, velocityI);
 	fxI = dc_t2.r0;
 	fyI = dc_t2.r1;
 	fzI = dc_t2.r2;
 	feI = dc_t2.r3;
-#line 790 "samples.go"
-	float fluxDensity = 0.0f;
-#line 790 "samples.go"
-	float fluxDensityEnergy = 0.0f;
 #line 791 "samples.go"
-	Float3 fluxMomentum = {};
+	float fluxDensity = 0.0f;
+#line 791 "samples.go"
+	float fluxDensityEnergy = 0.0f;
 #line 792 "samples.go"
-	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+	Float3 fluxMomentum = {};
 #line 793 "samples.go"
-		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
+	for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 794 "samples.go"
-		Float3 normal = Float3{normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+		long nb = (long)elementsSurroundingElements[(long)((ulong)i + (ulong)j * (ulong)nelr)];
 #line 795 "samples.go"
+		Float3 normal = Float3{normals[(long)((ulong)i + ((ulong)j + 0UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 4UL) * (ulong)nelr)], normals[(long)((ulong)i + ((ulong)j + 8UL) * (ulong)nelr)]};
+#line 796 "samples.go"
 		float normalLen = sqrt(normal.X * normal.X + normal.Y * normal.Y + normal.Z * normal.Z);
-#line 797 "samples.go"
+#line 798 "samples.go"
 		if (nb >= 0L) {
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			Float3 momentumNB = {};
-#line 798 "samples.go"
+#line 799 "samples.go"
 			float densityEnergyNB = 0.0f;
-#line 798 "samples.go"
+#line 799 "samples.go"
 			dc_ret_loadVariables dc_t3 = loadVariables(variables, variables_len, nb, nelr, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			densityNB = dc_t3.r0;
 			momentumNB = dc_t3.r1;
 			densityEnergyNB = dc_t3.r2;
-#line 799 "samples.go"
-			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 800 "samples.go"
-			float speedSqdNB = computeSpeedSqd(velocityNB);
+			Float3 velocityNB = computeVelocity(densityNB, momentumNB);
 #line 801 "samples.go"
-			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+			float speedSqdNB = computeSpeedSqd(velocityNB);
 #line 802 "samples.go"
+			float pressureNB = computePressure(densityNB, densityEnergyNB, speedSqdNB);
+#line 803 "samples.go"
 			float speedOfSoundNB = computeSpeedOfSound(densityNB, pressureNB);
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fxNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fyNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 fzNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			Float3 feNB = {};
-#line 803 "samples.go"
+#line 804 "samples.go"
 			dc_ret_computeFluxContribution dc_t4 = computeFluxContribution(momentumNB, densityEnergyNB, pressureNB, velocityNB);
 			fxNB = dc_t4.r0;
 			fyNB = dc_t4.r1;
 			fzNB = dc_t4.r2;
 			feNB = dc_t4.r3;
-#line 805 "samples.go"
-			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 806 "samples.go"
-			fluxDensity = fluxDensity + factor * (densityI - densityNB);
+			float factor = -normalLen * 0.2f * 0.5f * (speedI + sqrt(speedSqdNB) + speedOfSoundI + speedOfSoundNB);
 #line 807 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
+			fluxDensity = fluxDensity + factor * (densityI - densityNB);
 #line 808 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (densityEnergyI - densityEnergyNB);
 #line 809 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (momentumI.X - momentumNB.X);
 #line 810 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor * (momentumI.Y - momentumNB.Y);
+#line 811 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor * (momentumI.Z - momentumNB.Z);
-#line 812 "samples.go"
-			factor = 0.5f * normal.X;
 #line 813 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
+			factor = 0.5f * normal.X;
 #line 814 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
+			fluxDensity = fluxDensity + factor * (momentumNB.X + momentumI.X);
 #line 815 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.X + feI.X);
 #line 816 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.X + fxI.X);
 #line 817 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.X + fyI.X);
 #line 818 "samples.go"
-			factor = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.X + fzI.X);
 #line 819 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
+			factor = 0.5f * normal.Y;
 #line 820 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
+			fluxDensity = fluxDensity + factor * (momentumNB.Y + momentumI.Y);
 #line 821 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Y + feI.Y);
 #line 822 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Y + fxI.Y);
 #line 823 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Y + fyI.Y);
 #line 824 "samples.go"
-			factor = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Y + fzI.Y);
 #line 825 "samples.go"
-			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
+			factor = 0.5f * normal.Z;
 #line 826 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
+			fluxDensity = fluxDensity + factor * (momentumNB.Z + momentumI.Z);
 #line 827 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor * (feNB.Z + feI.Z);
 #line 828 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor * (fxNB.Z + fxI.Z);
 #line 829 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
+			fluxMomentum.Y = fluxMomentum.Y + factor * (fyNB.Z + fyI.Z);
 #line 830 "samples.go"
-		} else if (nb == (-1L)) {
+			fluxMomentum.Z = fluxMomentum.Z + factor * (fzNB.Z + fzI.Z);
 #line 831 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
+		} else if (nb == (-1L)) {
 #line 832 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
+			fluxMomentum.X = fluxMomentum.X + normal.X * pressureI;
 #line 833 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
+			fluxMomentum.Y = fluxMomentum.Y + normal.Y * pressureI;
 #line 834 "samples.go"
-		} else if (nb == (-2L)) {
+			fluxMomentum.Z = fluxMomentum.Z + normal.Z * pressureI;
 #line 835 "samples.go"
-			float factor_1 = 0.5f * normal.X;
+		} else if (nb == (-2L)) {
 #line 836 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
+			float factor_1 = 0.5f * normal.X;
 #line 837 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[1] + momentumI.X);
 #line 838 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.X + feI.X);
 #line 839 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.X + fxI.X);
 #line 840 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.X + fyI.X);
 #line 841 "samples.go"
-			factor_1 = 0.5f * normal.Y;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.X + fzI.X);
 #line 842 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
+			factor_1 = 0.5f * normal.Y;
 #line 843 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[2] + momentumI.Y);
 #line 844 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Y + feI.Y);
 #line 845 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Y + fxI.Y);
 #line 846 "samples.go"
-			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Y + fyI.Y);
 #line 847 "samples.go"
-			factor_1 = 0.5f * normal.Z;
+			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Y + fzI.Y);
 #line 848 "samples.go"
-			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
+			factor_1 = 0.5f * normal.Z;
 #line 849 "samples.go"
-			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
+			fluxDensity = fluxDensity + factor_1 * (ff.Variables[3] + momentumI.Z);
 #line 850 "samples.go"
-			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
+			fluxDensityEnergy = fluxDensityEnergy + factor_1 * (ff.DensityEnergy.Z + feI.Z);
 #line 851 "samples.go"
-			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+			fluxMomentum.X = fluxMomentum.X + factor_1 * (ff.MomentumX.Z + fxI.Z);
 #line 852 "samples.go"
+			fluxMomentum.Y = fluxMomentum.Y + factor_1 * (ff.MomentumY.Z + fyI.Z);
+#line 853 "samples.go"
 			fluxMomentum.Z = fluxMomentum.Z + factor_1 * (ff.MomentumZ.Z + fzI.Z);
 		}
 	}
-#line 855 "samples.go"
-	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 856 "samples.go"
-	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
+	fluxes[(long)((ulong)i + 0UL * (ulong)nelr)] = fluxDensity;
 #line 857 "samples.go"
-	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
+	fluxes[(long)((ulong)i + 1UL * (ulong)nelr)] = fluxMomentum.X;
 #line 858 "samples.go"
-	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+	fluxes[(long)((ulong)i + 2UL * (ulong)nelr)] = fluxMomentum.Y;
 #line 859 "samples.go"
+	fluxes[(long)((ulong)i + 3UL * (ulong)nelr)] = fluxMomentum.Z;
+#line 860 "samples.go"
 	fluxes[(long)((ulong)i + 4UL * (ulong)nelr)] = fluxDensityEnergy;
 }
 
-#line 866 "samples.go"
+#line 867 "samples.go"
 kernel void CFDTimeStep(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 867 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 868 "samples.go"
-	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 223, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 869 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	float factor = dc_sel_f32((dc_b1 = 0, stepFactors[dc_ix(i, stepFactors_len, dc_fault, dc_tag, 227, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) / (float)(long)(4UL - (ulong)j);
 #line 870 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 871 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 224, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 225, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 226, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p3 = &variables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), variables_len, dc_fault, dc_tag, 228, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b4 = 0, oldVariables[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), oldVariables_len, dc_fault, dc_tag, 229, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + factor * dc_sel_f32((dc_b5 = 0, fluxes[dc_ix((long)((ulong)i + (ulong)v * (ulong)nelr), fluxes_len, dc_fault, dc_tag, 230, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 866 "samples.go"
-kernel void CFDTimeStep_fast(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 867 "samples.go"
-	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+kernel void CFDTimeStep_fast(constant long& j [[buffer(0)]], constant long& nelr [[buffer(1)]], device const float* oldVariables [[buffer(2)]], constant long& oldVariables_len [[buffer(3)]], device float* variables [[buffer(4)]], constant long& variables_len [[buffer(5)]], device const float* stepFactors [[buffer(6)]], constant long& stepFactors_len [[buffer(7)]], device const float* fluxes [[buffer(8)]], constant long& fluxes_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 868 "samples.go"
-	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
+	long i = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 869 "samples.go"
-	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+	float factor = stepFactors[i] / (float)(long)(4UL - (ulong)j);
 #line 870 "samples.go"
+	for (long v = 0L; v < 5L; v = (long)((ulong)v + 1UL)) {
+#line 871 "samples.go"
 		variables[(long)((ulong)i + (ulong)v * (ulong)nelr)] = oldVariables[(long)((ulong)i + (ulong)v * (ulong)nelr)] + factor * fluxes[(long)((ulong)i + (ulong)v * (ulong)nelr)];
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 kernel void BucketCount(device const float* input [[buffer(0)]], constant long& input_len [[buffer(1)]], device int* indice [[buffer(2)]], constant long& indice_len [[buffer(3)]], device uint* prefixOffsets [[buffer(4)]], constant long& prefixOffsets_len [[buffer(5)]], device const float* pivots [[buffer(6)]], constant long& pivots_len [[buffer(7)]], constant long& size [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3960,72 +4116,72 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 	threadgroup uint (*dc_p7);
 	int dc_b8 = 0;
 	device uint (*dc_p9);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	threadgroup uint sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	threadgroup uint* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lid = (long)dc_lid.x;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lsize = (long)dc_gsz.x;
-#line 977 "samples.go"
-	long gid = (long)dc_grp.x;
-#line 977 "samples.go"
-	long gsize = (long)dc_ngr.x;
 #line 978 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long gid = (long)dc_grp.x;
+#line 978 "samples.go"
+	long gsize = (long)dc_ngr.x;
 #line 979 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 982 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 984 "samples.go"
-		long idx = 31L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 985 "samples.go"
-		long jump = 16L;
+		long idx = 31L;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		long jump = 16L;
 #line 987 "samples.go"
-		for (; jump >= 1L; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1L; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2L;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1002 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1003 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1004 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1005 "samples.go"
 		dc_b8 = 0;
-		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 251, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &prefixOffsets[dc_ix((long)((ulong)prefixBase + (ulong)i_1), prefixOffsets_len, dc_fault, dc_tag, 255, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = sOffset[i_1] & 134217727u;
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
@@ -4033,7 +4189,7 @@ kernel void BucketCount(device const float* input [[buffer(0)]], constant long& 
 	}
 }
 
-#line 974 "samples.go"
+#line 975 "samples.go"
 kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant long& input_len [[buffer(1)]], device int* indice [[buffer(2)]], constant long& indice_len [[buffer(3)]], device uint* prefixOffsets [[buffer(4)]], constant long& prefixOffsets_len [[buffer(5)]], device const float* pivots [[buffer(6)]], constant long& pivots_len [[buffer(7)]], constant long& size [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4042,113 +4198,113 @@ kernel void BucketCount_fast(device const float* input [[buffer(0)]], constant l
 	device int (*dc_p5);
 	int dc_b6 = 0;
 	threadgroup uint (*dc_p7);
-#line 975 "samples.go"
+#line 976 "samples.go"
 	threadgroup uint sh18[64];
-#line 975 "samples.go"
+#line 976 "samples.go"
 	threadgroup uint* sOffset = sh18;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lid = (long)dc_lid.x;
-#line 976 "samples.go"
+#line 977 "samples.go"
 	long lsize = (long)dc_gsz.x;
-#line 977 "samples.go"
-	long gid = (long)dc_grp.x;
-#line 977 "samples.go"
-	long gsize = (long)dc_ngr.x;
 #line 978 "samples.go"
-	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+	long gid = (long)dc_grp.x;
+#line 978 "samples.go"
+	long gsize = (long)dc_ngr.x;
 #line 979 "samples.go"
+	for (long i = lid; i < 64L; i = (long)((ulong)i + (ulong)lsize)) {
+#line 980 "samples.go"
 		sOffset[i] = 0u;
 	}
-#line 981 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 982 "samples.go"
-	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 983 "samples.go"
-		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 246, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long tid = (long)((ulong)gid * (ulong)lsize + (ulong)lid); tid < size; tid = (long)((ulong)tid + (ulong)lsize * (ulong)gsize)) {
 #line 984 "samples.go"
-		long idx = 31L;
+		float elem = dc_sel_f32((dc_b1 = 0, input[dc_ix(tid, input_len, dc_fault, dc_tag, 250, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 985 "samples.go"
-		long jump = 16L;
+		long idx = 31L;
 #line 986 "samples.go"
-		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 247, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		long jump = 16L;
 #line 987 "samples.go"
-		for (; jump >= 1L; ) {
+		float piv = dc_sel_f32((dc_b2 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 251, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 988 "samples.go"
-			if (elem < piv) {
+		for (; jump >= 1L; ) {
 #line 989 "samples.go"
+			if (elem < piv) {
+#line 990 "samples.go"
 				idx = (long)((ulong)idx - (ulong)jump);
 			} else {
-#line 991 "samples.go"
+#line 992 "samples.go"
 				idx = (long)((ulong)idx + (ulong)jump);
 			}
-#line 993 "samples.go"
-			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 248, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 #line 994 "samples.go"
+			piv = dc_sel_f32((dc_b3 = 0, pivots[dc_ix(idx, pivots_len, dc_fault, dc_tag, 252, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 995 "samples.go"
 			jump = jump / 2L;
 		}
-#line 996 "samples.go"
-		if (elem >= piv) {
 #line 997 "samples.go"
+		if (elem >= piv) {
+#line 998 "samples.go"
 			idx = (long)((ulong)idx + 1UL);
 		}
-#line 999 "samples.go"
+#line 1000 "samples.go"
 		dc_b4 = 0;
-		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 249, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 250, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
+		dc_p5 = &indice[dc_ix(tid, indice_len, dc_fault, dc_tag, 253, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)((uint)(int)(((dc_b6 = 0, dc_p7 = &sOffset[dc_ix(idx, 64, dc_fault, dc_tag, 254, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b6 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p7, 1u)) << 6) + (uint)(int)idx);
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
 		}
 	}
-#line 1001 "samples.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1002 "samples.go"
-	long prefixBase = (long)((ulong)gid * 64UL);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1003 "samples.go"
-	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+	long prefixBase = (long)((ulong)gid * 64UL);
 #line 1004 "samples.go"
+	for (long i_1 = lid; i_1 < 64L; i_1 = (long)((ulong)i_1 + (ulong)lsize)) {
+#line 1005 "samples.go"
 		prefixOffsets[(long)((ulong)prefixBase + (ulong)i_1)] = sOffset[i_1] & 134217727u;
 	}
 }
 
-#line 1110 "samples.go"
+#line 1111 "samples.go"
 kernel void QuasirandomGenerator(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], constant QRNGTable& dc_in_table [[buffer(2)]], constant uint& seed [[buffer(3)]], constant uint& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
 	QRNGTable table = dc_in_table;
-#line 1112 "samples.go"
-	long dim = (long)dc_lid.y;
 #line 1113 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+	long dim = (long)dc_lid.y;
 #line 1114 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1115 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 1116 "samples.go"
-		uint result = 0;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1117 "samples.go"
-		uint data = seed + pos;
+		uint result = 0;
 #line 1118 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint data = seed + pos;
 #line 1119 "samples.go"
-			if ((data & 1u) != 0u) {
+		for (long bit = 0L; bit < 31L; ) {
 #line 1120 "samples.go"
-				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 279, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(bit, 31, dc_fault, dc_tag, 280, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			if ((data & 1u) != 0u) {
+#line 1121 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dc_ix(dim, 3, dc_fault, dc_tag, 283, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(bit, 31, dc_fault, dc_tag, 284, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 			}
 			{
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				bit = tmp;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1123 "samples.go"
+#line 1124 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 281, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 285, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -4156,45 +4312,45 @@ kernel void QuasirandomGenerator(device float* output [[buffer(0)]], constant lo
 	}
 }
 
-#line 1110 "samples.go"
+#line 1111 "samples.go"
 kernel void QuasirandomGenerator_fast(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], constant QRNGTable& dc_in_table [[buffer(2)]], constant uint& seed [[buffer(3)]], constant uint& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
 	QRNGTable table = dc_in_table;
-#line 1112 "samples.go"
-	long dim = (long)dc_lid.y;
 #line 1113 "samples.go"
-	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+	long dim = (long)dc_lid.y;
 #line 1114 "samples.go"
-	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	uint tid = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1115 "samples.go"
-	for (uint pos = tid; pos < n; pos = pos + threadN) {
+	uint threadN = (uint)(long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 1116 "samples.go"
-		uint result = 0;
+	for (uint pos = tid; pos < n; pos = pos + threadN) {
 #line 1117 "samples.go"
-		uint data = seed + pos;
+		uint result = 0;
 #line 1118 "samples.go"
-		for (long bit = 0L; bit < 31L; ) {
+		uint data = seed + pos;
 #line 1119 "samples.go"
-			if ((data & 1u) != 0u) {
+		for (long bit = 0L; bit < 31L; ) {
 #line 1120 "samples.go"
-				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 280, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			if ((data & 1u) != 0u) {
+#line 1121 "samples.go"
+				result = result ^ dc_sel_u32((dc_b1 = 0, table.T[dim][dc_ix(bit, 31, dc_fault, dc_tag, 284, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 			}
 			{
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				long tmp = (long)((ulong)bit + 1UL);
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				uint tmp_1 = data >> 1;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				bit = tmp;
-#line 1118 "samples.go"
+#line 1119 "samples.go"
 				data = tmp_1;
 			}
 		}
-#line 1123 "samples.go"
+#line 1124 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 281, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &output[dc_ix((uint)dim * n + pos, output_len, dc_fault, dc_tag, 285, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = (float)(result + 1u) * 4.656613e-10f;
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -4202,7 +4358,7 @@ kernel void QuasirandomGenerator_fast(device float* output [[buffer(0)]], consta
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 kernel void MersenneTwister(device float* dRandom [[buffer(0)]], constant long& dRandom_len [[buffer(1)]], device const MTParams* ds [[buffer(2)]], constant long& ds_len [[buffer(3)]], constant long& nPerRng [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4213,85 +4369,85 @@ kernel void MersenneTwister(device float* dRandom [[buffer(0)]], constant long& 
 	thread uint (*dc_p7);
 	int dc_b8 = 0;
 	device float (*dc_p9);
-#line 1152 "samples.go"
-	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1153 "samples.go"
-	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1154 "samples.go"
-	uint mt[19] = {};
+	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 1155 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	uint mt[19] = {};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
-			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 283, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 284, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) >> 30)) + (uint)iState;
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1160 "samples.go"
+			mt[iState] = 1812433253u * (dc_sel_u32((dc_b2 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 287, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) ^ (dc_sel_u32((dc_b3 = 0, mt[dc_ix((long)((ulong)iState - 1UL), 19, dc_fault, dc_tag, 288, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) >> 30)) + (uint)iState;
 		}
-#line 1161 "samples.go"
-		long iState_1 = 0L;
 #line 1162 "samples.go"
+		long iState_1 = 0L;
+#line 1163 "samples.go"
 		uint mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1164 "samples.go"
-				long iState1 = (long)((ulong)iState_1 + 1UL);
+			long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1165 "samples.go"
-				long iStateM = (long)((ulong)iState_1 + 9UL);
+				long iState1 = (long)((ulong)iState_1 + 1UL);
 #line 1166 "samples.go"
-				if (iState1 >= 19L) {
+				long iStateM = (long)((ulong)iState_1 + 9UL);
 #line 1167 "samples.go"
+				if (iState1 >= 19L) {
+#line 1168 "samples.go"
 					iState1 = (long)((ulong)iState1 - 19UL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19L) {
 #line 1170 "samples.go"
+				if (iStateM >= 19L) {
+#line 1171 "samples.go"
 					iStateM = (long)((ulong)iStateM - 19UL);
 				}
-#line 1172 "samples.go"
-				uint mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+				uint mti = mti1;
 #line 1174 "samples.go"
-				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+				mti1 = dc_sel_u32((dc_b4 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 1175 "samples.go"
-				uint x = (mti & 4294967294u) | (mti1 & 1u);
+				uint mtiM = dc_sel_u32((dc_b5 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1176 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p7 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				uint dc_t1 = x;
 				if (!dc_b6) {
 					*dc_p7 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b8 = 0;
-				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 288, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p9 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 292, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b8) {
 					*dc_p9 = dc_t2;
@@ -4301,7 +4457,7 @@ kernel void MersenneTwister(device float* dRandom [[buffer(0)]], constant long& 
 	}
 }
 
-#line 1151 "samples.go"
+#line 1152 "samples.go"
 kernel void MersenneTwister_fast(device float* dRandom [[buffer(0)]], constant long& dRandom_len [[buffer(1)]], device const MTParams* ds [[buffer(2)]], constant long& ds_len [[buffer(3)]], constant long& nPerRng [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4310,85 +4466,85 @@ kernel void MersenneTwister_fast(device float* dRandom [[buffer(0)]], constant l
 	thread uint (*dc_p5);
 	int dc_b6 = 0;
 	device float (*dc_p7);
-#line 1152 "samples.go"
-	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1153 "samples.go"
-	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1154 "samples.go"
-	uint mt[19] = {};
+	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 1155 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	uint mt[19] = {};
 #line 1156 "samples.go"
-		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 282, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
 #line 1157 "samples.go"
-		mt[0] = p.Seed;
+		MTParams p = dc_sel_MTParams((dc_b1 = 0, ds[dc_ix(iRng, ds_len, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 1158 "samples.go"
-		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+		mt[0] = p.Seed;
 #line 1159 "samples.go"
+		for (long iState = 1L; iState < 19L; iState = (long)((ulong)iState + 1UL)) {
+#line 1160 "samples.go"
 			mt[iState] = 1812433253u * (mt[(long)((ulong)iState - 1UL)] ^ (mt[(long)((ulong)iState - 1UL)] >> 30)) + (uint)iState;
 		}
-#line 1161 "samples.go"
-		long iState_1 = 0L;
 #line 1162 "samples.go"
+		long iState_1 = 0L;
+#line 1163 "samples.go"
 		uint mti1 = mt[0];
 		{
-#line 1163 "samples.go"
-			long tmp = nPerRng;
-#line 1163 "samples.go"
-			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1164 "samples.go"
-				long iState1 = (long)((ulong)iState_1 + 1UL);
+			long tmp = nPerRng;
+#line 1164 "samples.go"
+			for (long iOut = 0L; iOut < tmp; iOut = (long)((ulong)iOut + 1UL)) {
 #line 1165 "samples.go"
-				long iStateM = (long)((ulong)iState_1 + 9UL);
+				long iState1 = (long)((ulong)iState_1 + 1UL);
 #line 1166 "samples.go"
-				if (iState1 >= 19L) {
+				long iStateM = (long)((ulong)iState_1 + 9UL);
 #line 1167 "samples.go"
+				if (iState1 >= 19L) {
+#line 1168 "samples.go"
 					iState1 = (long)((ulong)iState1 - 19UL);
 				}
-#line 1169 "samples.go"
-				if (iStateM >= 19L) {
 #line 1170 "samples.go"
+				if (iStateM >= 19L) {
+#line 1171 "samples.go"
 					iStateM = (long)((ulong)iStateM - 19UL);
 				}
-#line 1172 "samples.go"
-				uint mti = mti1;
 #line 1173 "samples.go"
-				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 285, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				uint mti = mti1;
 #line 1174 "samples.go"
-				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 286, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+				mti1 = dc_sel_u32((dc_b2 = 0, mt[dc_ix(iState1, 19, dc_fault, dc_tag, 289, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 1175 "samples.go"
-				uint x = (mti & 4294967294u) | (mti1 & 1u);
+				uint mtiM = dc_sel_u32((dc_b3 = 0, mt[dc_ix(iStateM, 19, dc_fault, dc_tag, 290, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 #line 1176 "samples.go"
+				uint x = (mti & 4294967294u) | (mti1 & 1u);
+#line 1177 "samples.go"
 				x = mtiM ^ (x >> 1);
 				{
-#line 1177 "samples.go"
-					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
-#line 1177 "samples.go"
-					if ((x0 & 1u) != 0u) {
 #line 1178 "samples.go"
+					uint x0 = (mti & 4294967294u) | (mti1 & 1u);
+#line 1178 "samples.go"
+					if ((x0 & 1u) != 0u) {
+#line 1179 "samples.go"
 						x = x ^ p.MatrixA;
 					}
 				}
-#line 1180 "samples.go"
+#line 1181 "samples.go"
 				dc_b4 = 0;
-				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 287, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p5 = &mt[dc_ix(iState_1, 19, dc_fault, dc_tag, 291, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				uint dc_t1 = x;
 				if (!dc_b4) {
 					*dc_p5 = dc_t1;
 				}
-#line 1181 "samples.go"
-				iState_1 = iState1;
 #line 1182 "samples.go"
-				x = x ^ (x >> 12);
+				iState_1 = iState1;
 #line 1183 "samples.go"
-				x = x ^ ((x << 7) & p.MaskB);
+				x = x ^ (x >> 12);
 #line 1184 "samples.go"
-				x = x ^ ((x << 15) & p.MaskC);
+				x = x ^ ((x << 7) & p.MaskB);
 #line 1185 "samples.go"
-				x = x ^ (x >> 18);
+				x = x ^ ((x << 15) & p.MaskC);
 #line 1186 "samples.go"
+				x = x ^ (x >> 18);
+#line 1187 "samples.go"
 				dc_b6 = 0;
-				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 288, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p7 = &dRandom[dc_ix((long)((ulong)iRng + (ulong)iOut * 256UL), dRandom_len, dc_fault, dc_tag, 292, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t2 = ((float)x + 1.0f) / 4.2949673e+09f;
 				if (!dc_b6) {
 					*dc_p7 = dc_t2;
@@ -4398,7 +4554,7 @@ kernel void MersenneTwister_fast(device float* dRandom [[buffer(0)]], constant l
 	}
 }
 
-#line 1202 "samples.go"
+#line 1203 "samples.go"
 kernel void BoxMullerGPU(device float* dRandom [[buffer(0)]], constant long& dRandom_len [[buffer(1)]], constant long& nPerRng [[buffer(2)]], device int* dc_fault [[buffer(3)]], constant long& dc_fault_len [[buffer(4)]], constant int& dc_tag [[buffer(5)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4406,28 +4562,28 @@ kernel void BoxMullerGPU(device float* dRandom [[buffer(0)]], constant long& dRa
 	device float (*dc_p4);
 	int dc_b5 = 0;
 	device float (*dc_p6);
-#line 1203 "samples.go"
-	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1204 "samples.go"
-	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
+	long tid = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1205 "samples.go"
-	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+	long threadN = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_ngr.x);
 #line 1206 "samples.go"
+	for (long iRng = tid; iRng < 256L; iRng = (long)((ulong)iRng + (ulong)threadN)) {
+#line 1207 "samples.go"
 		for (long iOut = 0L; iOut < nPerRng; iOut = (long)((ulong)iOut + 2UL)) {
-#line 1207 "samples.go"
-			long a = (long)((ulong)iRng + (ulong)iOut * 256UL);
-#line 1207 "samples.go"
-			long b = (long)((ulong)iRng + ((ulong)iOut + 1UL) * 256UL);
 #line 1208 "samples.go"
-			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 291, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 292, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+			long a = (long)((ulong)iRng + (ulong)iOut * 256UL);
+#line 1208 "samples.go"
+			long b = (long)((ulong)iRng + ((ulong)iOut + 1UL) * 256UL);
+#line 1209 "samples.go"
+			dc_ret_boxMuller dc_t1 = boxMuller(dc_sel_f32((dc_b1 = 0, dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 295, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_sel_f32((dc_b2 = 0, dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 296, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 			dc_b3 = 0;
-			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 289, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &dRandom[dc_ix(a, dRandom_len, dc_fault, dc_tag, 293, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_t1.r0;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 			dc_b5 = 0;
-			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 290, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p6 = &dRandom[dc_ix(b, dRandom_len, dc_fault, dc_tag, 294, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_t1.r1;
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
@@ -4436,7 +4592,7 @@ kernel void BoxMullerGPU(device float* dRandom [[buffer(0)]], constant long& dRa
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 kernel void RecursiveGaussian(device const uint* id [[buffer(0)]], constant long& id_len [[buffer(1)]], device uint* od [[buffer(2)]], constant long& od_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], constant float& a0 [[buffer(6)]], constant float& a1 [[buffer(7)]], constant float& a2 [[buffer(8)]], constant float& a3 [[buffer(9)]], constant float& b1 [[buffer(10)]], constant float& b2 [[buffer(11)]], constant float& coefp [[buffer(12)]], constant float& coefn [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4447,178 +4603,178 @@ kernel void RecursiveGaussian(device const uint* id [[buffer(0)]], constant long
 	int dc_b7 = 0;
 	device uint (*dc_p8);
 	int dc_b9 = 0;
-#line 1247 "samples.go"
-	long x = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 1248 "samples.go"
-	if (x >= w) {
+	long x = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 293, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix(x, id_len, dc_fault, dc_tag, 297, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long tmp = h;
-#line 1255 "samples.go"
-		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 294, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		long tmp = h;
+#line 1256 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(dc_sel_u32((dc_b2 = 0, id[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), id_len, dc_fault, dc_tag, 298, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			dc_b3 = 0;
-			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 295, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &od[dc_ix((long)((ulong)x + (ulong)y * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			uint dc_t1 = floatToRGBA(yc);
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
 			}
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 296, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(dc_sel_u32((dc_b5 = 0, id[dc_ix(last, id_len, dc_fault, dc_tag, 300, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 297, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b6 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 301, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b7 = 0;
-		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9)), yc_1));
+		dc_p8 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 302, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b9 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 303, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9)), yc_1));
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 	}
 }
 
-#line 1246 "samples.go"
+#line 1247 "samples.go"
 kernel void RecursiveGaussian_fast(device const uint* id [[buffer(0)]], constant long& id_len [[buffer(1)]], device uint* od [[buffer(2)]], constant long& od_len [[buffer(3)]], constant long& w [[buffer(4)]], constant long& h [[buffer(5)]], constant float& a0 [[buffer(6)]], constant float& a1 [[buffer(7)]], constant float& a2 [[buffer(8)]], constant float& a3 [[buffer(9)]], constant float& b1 [[buffer(10)]], constant float& b2 [[buffer(11)]], constant float& coefp [[buffer(12)]], constant float& coefn [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device uint (*dc_p3);
 	int dc_b4 = 0;
-#line 1247 "samples.go"
-	long x = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 1248 "samples.go"
-	if (x >= w) {
+	long x = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 1249 "samples.go"
+	if (x >= w) {
+#line 1250 "samples.go"
 		return;
 	}
-#line 1252 "samples.go"
-	Float4 xp = rgbaToFloat(id[x]);
 #line 1253 "samples.go"
-	Float4 yb = Float4_Scale(xp, coefp);
+	Float4 xp = rgbaToFloat(id[x]);
 #line 1254 "samples.go"
+	Float4 yb = Float4_Scale(xp, coefp);
+#line 1255 "samples.go"
 	Float4 yp = yb;
 	{
-#line 1255 "samples.go"
-		long tmp = h;
-#line 1255 "samples.go"
-		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1256 "samples.go"
-			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
+		long tmp = h;
+#line 1256 "samples.go"
+		for (long y = 0L; y < tmp; y = (long)((ulong)y + 1UL)) {
 #line 1257 "samples.go"
-			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+			Float4 xc = rgbaToFloat(id[(long)((ulong)x + (ulong)y * (ulong)w)]);
 #line 1258 "samples.go"
+			Float4 yc = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xc, a0), Float4_Scale(xp, a1)), Float4_Scale(yp, b1)), Float4_Scale(yb, b2));
+#line 1259 "samples.go"
 			od[(long)((ulong)x + (ulong)y * (ulong)w)] = floatToRGBA(yc);
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_1 = xc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_2 = yp;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			Float4 tmp_3 = yc;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			xp = tmp_1;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yb = tmp_2;
-#line 1259 "samples.go"
+#line 1260 "samples.go"
 			yp = tmp_3;
 		}
 	}
-#line 1262 "samples.go"
-	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1263 "samples.go"
-	Float4 xn = rgbaToFloat(id[last]);
+	long last = (long)((ulong)x + ((ulong)h - 1UL) * (ulong)w);
 #line 1264 "samples.go"
-	Float4 xa = xn;
+	Float4 xn = rgbaToFloat(id[last]);
 #line 1265 "samples.go"
-	Float4 yn_ = Float4_Scale(xn, coefn);
+	Float4 xa = xn;
 #line 1266 "samples.go"
-	Float4 ya = yn_;
+	Float4 yn_ = Float4_Scale(xn, coefn);
 #line 1267 "samples.go"
-	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
+	Float4 ya = yn_;
 #line 1268 "samples.go"
-		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 297, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+	for (long y_1 = (long)((ulong)h - 1UL); y_1 >= 0L; y_1 = (long)((ulong)y_1 - 1UL)) {
 #line 1269 "samples.go"
+		Float4 xc_1 = rgbaToFloat(dc_sel_u32((dc_b1 = 0, id[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), id_len, dc_fault, dc_tag, 301, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 1270 "samples.go"
 		Float4 yc_1 = Float4_Sub(Float4_Sub(Float4_Add(Float4_Scale(xn, a2), Float4_Scale(xa, a3)), Float4_Scale(yn_, b1)), Float4_Scale(ya, b2));
-#line 1270 "samples.go"
-		Float4 tmp_4 = xn;
-#line 1270 "samples.go"
-		Float4 tmp_5 = xc_1;
-#line 1270 "samples.go"
-		Float4 tmp_6 = yn_;
-#line 1270 "samples.go"
-		Float4 tmp_7 = yc_1;
-#line 1270 "samples.go"
-		xa = tmp_4;
-#line 1270 "samples.go"
-		xn = tmp_5;
-#line 1270 "samples.go"
-		ya = tmp_6;
-#line 1270 "samples.go"
-		yn_ = tmp_7;
 #line 1271 "samples.go"
+		Float4 tmp_4 = xn;
+#line 1271 "samples.go"
+		Float4 tmp_5 = xc_1;
+#line 1271 "samples.go"
+		Float4 tmp_6 = yn_;
+#line 1271 "samples.go"
+		Float4 tmp_7 = yc_1;
+#line 1271 "samples.go"
+		xa = tmp_4;
+#line 1271 "samples.go"
+		xn = tmp_5;
+#line 1271 "samples.go"
+		ya = tmp_6;
+#line 1271 "samples.go"
+		yn_ = tmp_7;
+#line 1272 "samples.go"
 		dc_b2 = 0;
-		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 298, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 299, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)), yc_1));
+		dc_p3 = &od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 302, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = floatToRGBA(Float4_Add(rgbaToFloat(dc_sel_u32((dc_b4 = 0, od[dc_ix((long)((ulong)x + (ulong)y_1 * (ulong)w), od_len, dc_fault, dc_tag, 303, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)), yc_1));
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
 	}
 }
 
-#line 1313 "samples.go"
+#line 1314 "samples.go"
 kernel void StereoDisparity(device const uint* left [[buffer(0)]], constant long& left_len [[buffer(1)]], device const uint* right [[buffer(2)]], constant long& right_len [[buffer(3)]], device uint* out [[buffer(4)]], constant long& out_len [[buffer(5)]], constant long& w [[buffer(6)]], constant long& h [[buffer(7)]], constant long& minDisparity [[buffer(8)]], constant long& maxDisparity [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup uint (*dc_p2);
@@ -4630,115 +4786,115 @@ kernel void StereoDisparity(device const uint* left [[buffer(0)]], constant long
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device uint (*dc_p10);
-#line 1320 "samples.go"
+#line 1321 "samples.go"
 	threadgroup uint sh20[24][48];
-#line 1314 "samples.go"
-	long tidx = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1315 "samples.go"
-	long tidy = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
+	long tidx = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1316 "samples.go"
-	long sidx = (long)((ulong)(long)dc_lid.x + 8UL);
+	long tidy = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
 #line 1317 "samples.go"
-	long sidy = (long)((ulong)(long)dc_lid.y + 8UL);
+	long sidx = (long)((ulong)(long)dc_lid.x + 8UL);
 #line 1318 "samples.go"
-	uint bestCost = 9999999u;
+	long sidy = (long)((ulong)(long)dc_lid.y + 8UL);
 #line 1319 "samples.go"
-	uint bestDisparity = 0u;
+	uint bestCost = 9999999u;
 #line 1320 "samples.go"
+	uint bestDisparity = 0u;
+#line 1321 "samples.go"
 	threadgroup uint (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	uint imLeftA[3] = {};
-#line 1321 "samples.go"
-	uint imLeftB[3] = {};
 #line 1322 "samples.go"
-	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
+	uint imLeftA[3] = {};
+#line 1322 "samples.go"
+	uint imLeftB[3] = {};
 #line 1323 "samples.go"
-		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
+	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL + 32UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
-#line 1327 "samples.go"
-	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1328 "samples.go"
-		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1329 "samples.go"
-			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
+		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1330 "samples.go"
-			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
 #line 1331 "samples.go"
+			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1332 "samples.go"
 			dc_b1 = 0;
-			dc_p2 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_1), 24, dc_fault, dc_tag, 300, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)sidx - 8UL), 48, dc_fault, dc_tag, 301, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_1), 24, dc_fault, dc_tag, 304, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)sidx - 8UL), 48, dc_fault, dc_tag, 305, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			uint dc_t1 = sad(imLeftA[i_1], imRight);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 1333 "samples.go"
-		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1334 "samples.go"
-			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
+		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1335 "samples.go"
-			if ((long)dc_lid.x < 16L) {
+			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
 #line 1336 "samples.go"
-				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			if ((long)dc_lid.x < 16L) {
 #line 1337 "samples.go"
+				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1338 "samples.go"
 				dc_b3 = 0;
-				dc_p4 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_2), 24, dc_fault, dc_tag, 302, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)sidx - 8UL + 32UL), 48, dc_fault, dc_tag, 303, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				dc_p4 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_2), 24, dc_fault, dc_tag, 306, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)sidx - 8UL + 32UL), 48, dc_fault, dc_tag, 307, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				uint dc_t2 = sad(imLeftB[i_2], imRight_1);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1342 "samples.go"
-		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1343 "samples.go"
-			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1344 "samples.go"
-			uint cost = 0;
+			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
 #line 1345 "samples.go"
-			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+			uint cost = 0;
 #line 1346 "samples.go"
-				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 304, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)sidx + (ulong)i_3), 48, dc_fault, dc_tag, 305, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 1347 "samples.go"
+				cost = cost + dc_sel_u32((dc_b5 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 308, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)sidx + (ulong)i_3), 48, dc_fault, dc_tag, 309, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			}
-#line 1348 "samples.go"
-			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1349 "samples.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1350 "samples.go"
 			dc_b6 = 0;
-			dc_p7 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 306, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(sidx, 48, dc_fault, dc_tag, 307, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p7 = &diff[dc_ix((long)((ulong)sidy + (ulong)offset_3), 24, dc_fault, dc_tag, 310, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(sidx, 48, dc_fault, dc_tag, 311, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			uint dc_t3 = cost;
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
-#line 1350 "samples.go"
+#line 1351 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1353 "samples.go"
-		uint cost_1 = 0;
 #line 1354 "samples.go"
-		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		uint cost_1 = 0;
 #line 1355 "samples.go"
-			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)i_4), 24, dc_fault, dc_tag, 308, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(sidx, 48, dc_fault, dc_tag, 309, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1356 "samples.go"
+			cost_1 = cost_1 + dc_sel_u32((dc_b8 = 0, diff[dc_ix((long)((ulong)sidy + (ulong)i_4), 24, dc_fault, dc_tag, 312, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(sidx, 48, dc_fault, dc_tag, 313, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (uint)(long)((ulong)d + 8UL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		dc_b9 = 0;
-		dc_p10 = &out[dc_ix((long)((ulong)tidy * (ulong)w + (ulong)tidx), out_len, dc_fault, dc_tag, 310, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p10 = &out[dc_ix((long)((ulong)tidy * (ulong)w + (ulong)tidx), out_len, dc_fault, dc_tag, 314, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t4 = bestDisparity;
 		if (!dc_b9) {
 			*dc_p10 = dc_t4;
@@ -4746,105 +4902,105 @@ kernel void StereoDisparity(device const uint* left [[buffer(0)]], constant long
 	}
 }
 
-#line 1313 "samples.go"
-kernel void StereoDisparity_fast(device const uint* left [[buffer(0)]], constant long& left_len [[buffer(1)]], device const uint* right [[buffer(2)]], constant long& right_len [[buffer(3)]], device uint* out [[buffer(4)]], constant long& out_len [[buffer(5)]], constant long& w [[buffer(6)]], constant long& h [[buffer(7)]], constant long& minDisparity [[buffer(8)]], constant long& maxDisparity [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 1320 "samples.go"
-	threadgroup uint sh20[24][48];
 #line 1314 "samples.go"
-	long tidx = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
+kernel void StereoDisparity_fast(device const uint* left [[buffer(0)]], constant long& left_len [[buffer(1)]], device const uint* right [[buffer(2)]], constant long& right_len [[buffer(3)]], device uint* out [[buffer(4)]], constant long& out_len [[buffer(5)]], constant long& w [[buffer(6)]], constant long& h [[buffer(7)]], constant long& minDisparity [[buffer(8)]], constant long& maxDisparity [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 1321 "samples.go"
+	threadgroup uint sh20[24][48];
 #line 1315 "samples.go"
-	long tidy = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
+	long tidx = (long)((ulong)(long)dc_gsz.x * (ulong)(long)dc_grp.x + (ulong)(long)dc_lid.x);
 #line 1316 "samples.go"
-	long sidx = (long)((ulong)(long)dc_lid.x + 8UL);
+	long tidy = (long)((ulong)(long)dc_gsz.y * (ulong)(long)dc_grp.y + (ulong)(long)dc_lid.y);
 #line 1317 "samples.go"
-	long sidy = (long)((ulong)(long)dc_lid.y + 8UL);
+	long sidx = (long)((ulong)(long)dc_lid.x + 8UL);
 #line 1318 "samples.go"
-	uint bestCost = 9999999u;
+	long sidy = (long)((ulong)(long)dc_lid.y + 8UL);
 #line 1319 "samples.go"
-	uint bestDisparity = 0u;
+	uint bestCost = 9999999u;
 #line 1320 "samples.go"
+	uint bestDisparity = 0u;
+#line 1321 "samples.go"
 	threadgroup uint (*diff)[48] = sh20;
-#line 1321 "samples.go"
-	uint imLeftA[3] = {};
-#line 1321 "samples.go"
-	uint imLeftB[3] = {};
 #line 1322 "samples.go"
-	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
+	uint imLeftA[3] = {};
+#line 1322 "samples.go"
+	uint imLeftB[3] = {};
 #line 1323 "samples.go"
-		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
+	for (long i = 0L; i < 3L; i = (long)((ulong)i + 1UL)) {
 #line 1324 "samples.go"
-		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		long offset = (long)((ulong)(-8L) + (ulong)i * 8UL);
 #line 1325 "samples.go"
+		imLeftA[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1326 "samples.go"
 		imLeftB[i] = texel(left, left_len, w, h, (long)((ulong)tidx - 8UL + 32UL), (long)((ulong)tidy + (ulong)offset), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
-#line 1327 "samples.go"
-	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1328 "samples.go"
-		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	for (long d = minDisparity; d <= maxDisparity; d = (long)((ulong)d + 1UL)) {
 #line 1329 "samples.go"
-			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
+		for (long i_1 = 0L; i_1 < 3L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1330 "samples.go"
-			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			long offset_1 = (long)((ulong)(-8L) + (ulong)i_1 * 8UL);
 #line 1331 "samples.go"
+			uint imRight = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1332 "samples.go"
 			diff[(long)((ulong)sidy + (ulong)offset_1)][(long)((ulong)sidx - 8UL)] = sad(imLeftA[i_1], imRight);
 		}
-#line 1333 "samples.go"
-		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1334 "samples.go"
-			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
+		for (long i_2 = 0L; i_2 < 3L; i_2 = (long)((ulong)i_2 + 1UL)) {
 #line 1335 "samples.go"
-			if ((long)dc_lid.x < 16L) {
+			long offset_2 = (long)((ulong)(-8L) + (ulong)i_2 * 8UL);
 #line 1336 "samples.go"
-				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			if ((long)dc_lid.x < 16L) {
 #line 1337 "samples.go"
+				uint imRight_1 = texel(right, right_len, w, h, (long)((ulong)tidx - 8UL + 32UL + (ulong)d), (long)((ulong)tidy + (ulong)offset_2), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1338 "samples.go"
 				diff[(long)((ulong)sidy + (ulong)offset_2)][(long)((ulong)sidx - 8UL + 32UL)] = sad(imLeftB[i_2], imRight_1);
 			}
 		}
-#line 1340 "samples.go"
+#line 1341 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1342 "samples.go"
-		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1343 "samples.go"
-			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
+		for (long j = 0L; j < 3L; j = (long)((ulong)j + 1UL)) {
 #line 1344 "samples.go"
-			uint cost = 0;
+			long offset_3 = (long)((ulong)(-8L) + (ulong)j * 8UL);
 #line 1345 "samples.go"
-			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+			uint cost = 0;
 #line 1346 "samples.go"
+			for (long i_3 = -8L; i_3 <= 8L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 1347 "samples.go"
 				cost = cost + diff[(long)((ulong)sidy + (ulong)offset_3)][(long)((ulong)sidx + (ulong)i_3)];
 			}
-#line 1348 "samples.go"
-			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1349 "samples.go"
-			diff[(long)((ulong)sidy + (ulong)offset_3)][sidx] = cost;
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1350 "samples.go"
+			diff[(long)((ulong)sidy + (ulong)offset_3)][sidx] = cost;
+#line 1351 "samples.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1353 "samples.go"
-		uint cost_1 = 0;
 #line 1354 "samples.go"
-		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		uint cost_1 = 0;
 #line 1355 "samples.go"
+		for (long i_4 = -8L; i_4 <= 8L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1356 "samples.go"
 			cost_1 = cost_1 + diff[(long)((ulong)sidy + (ulong)i_4)][sidx];
 		}
-#line 1357 "samples.go"
-		if (cost_1 < bestCost) {
 #line 1358 "samples.go"
-			bestCost = cost_1;
+		if (cost_1 < bestCost) {
 #line 1359 "samples.go"
+			bestCost = cost_1;
+#line 1360 "samples.go"
 			bestDisparity = (uint)(long)((ulong)d + 8UL);
 		}
-#line 1361 "samples.go"
+#line 1362 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 1363 "samples.go"
-	if (tidy < h && tidx < w) {
 #line 1364 "samples.go"
+	if (tidy < h && tidx < w) {
+#line 1365 "samples.go"
 		out[(long)((ulong)tidy * (ulong)w + (ulong)tidx)] = bestDisparity;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 kernel void GICOV(constant long& gradM [[buffer(0)]], device const float* gradX [[buffer(1)]], constant long& gradX_len [[buffer(2)]], device const float* gradY [[buffer(3)]], constant long& gradY_len [[buffer(4)]], device const int* tX [[buffer(5)]], constant long& tX_len [[buffer(6)]], device const int* tY [[buffer(7)]], constant long& tY_len [[buffer(8)]], device const float* cosAngle [[buffer(9)]], constant long& cosAngle_len [[buffer(10)]], device const float* sinAngle [[buffer(11)]], constant long& sinAngle_len [[buffer(12)]], device float* gicov [[buffer(13)]], constant long& gicov_len [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4854,110 +5010,110 @@ kernel void GICOV(constant long& gradM [[buffer(0)]], device const float* gradX 
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	device float (*dc_p8);
-#line 1384 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
 #line 1385 "samples.go"
-	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
+	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 311, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
 #line 1391 "samples.go"
-			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 312, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+			long y = (long)((ulong)j + (ulong)(long)dc_sel_i32((dc_b1 = 0, tY[dc_ix((long)((ulong)k * 24UL + (ulong)n), tY_len, dc_fault, dc_tag, 315, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 #line 1392 "samples.go"
-			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+			long x = (long)((ulong)i + (ulong)(long)dc_sel_i32((dc_b2 = 0, tX[dc_ix((long)((ulong)k * 24UL + (ulong)n), tX_len, dc_fault, dc_tag, 316, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 314, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 316, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b3 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * dc_sel_f32((dc_b4 = 0, cosAngle[dc_ix(n, cosAngle_len, dc_fault, dc_tag, 318, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) * dc_sel_f32((dc_b6 = 0, sinAngle[dc_ix(n, sinAngle_len, dc_fault, dc_tag, 320, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	dc_b7 = 0;
-	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 317, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p8 = &gicov[dc_ix((long)((ulong)i * (ulong)gradM + (ulong)j), gicov_len, dc_fault, dc_tag, 321, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = maxGICOV;
 	if (!dc_b7) {
 		*dc_p8 = dc_t1;
 	}
 }
 
-#line 1383 "samples.go"
+#line 1384 "samples.go"
 kernel void GICOV_fast(constant long& gradM [[buffer(0)]], device const float* gradX [[buffer(1)]], constant long& gradX_len [[buffer(2)]], device const float* gradY [[buffer(3)]], constant long& gradY_len [[buffer(4)]], device const int* tX [[buffer(5)]], constant long& tX_len [[buffer(6)]], device const int* tY [[buffer(7)]], constant long& tY_len [[buffer(8)]], device const float* cosAngle [[buffer(9)]], constant long& cosAngle_len [[buffer(10)]], device const float* sinAngle [[buffer(11)]], constant long& sinAngle_len [[buffer(12)]], device float* gicov [[buffer(13)]], constant long& gicov_len [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1384 "samples.go"
-	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
 #line 1385 "samples.go"
-	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
+	long i = (long)((ulong)(long)dc_grp.x + 4UL + 2UL);
 #line 1386 "samples.go"
-	float maxGICOV = 0.0f;
+	long j = (long)((ulong)(long)dc_lid.x + 4UL + 2UL);
 #line 1387 "samples.go"
+	float maxGICOV = 0.0f;
+#line 1388 "samples.go"
 	for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
-#line 1388 "samples.go"
-		float sum = 0.0f;
-#line 1388 "samples.go"
-		float m2 = 0.0f;
-#line 1388 "samples.go"
-		float mean = 0.0f;
 #line 1389 "samples.go"
-		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
+		float sum = 0.0f;
+#line 1389 "samples.go"
+		float m2 = 0.0f;
+#line 1389 "samples.go"
+		float mean = 0.0f;
 #line 1390 "samples.go"
-			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
+		for (long n = 0L; n < 24L; n = (long)((ulong)n + 1UL)) {
 #line 1391 "samples.go"
-			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
+			long y = (long)((ulong)j + (ulong)(long)tY[(long)((ulong)k * 24UL + (ulong)n)]);
 #line 1392 "samples.go"
-			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
+			long x = (long)((ulong)i + (ulong)(long)tX[(long)((ulong)k * 24UL + (ulong)n)]);
 #line 1393 "samples.go"
-			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 313, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 315, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) * sinAngle[n];
+			long addr = (long)((ulong)x * (ulong)gradM + (ulong)y);
 #line 1394 "samples.go"
-			sum = sum + p;
+			float p = dc_sel_f32((dc_b1 = 0, gradX[dc_ix(addr, gradX_len, dc_fault, dc_tag, 317, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * cosAngle[n] + dc_sel_f32((dc_b2 = 0, gradY[dc_ix(addr, gradY_len, dc_fault, dc_tag, 319, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) * sinAngle[n];
 #line 1395 "samples.go"
-			float delta = p - mean;
+			sum = sum + p;
 #line 1396 "samples.go"
-			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+			float delta = p - mean;
 #line 1397 "samples.go"
+			mean = mean + delta / (float)(long)((ulong)n + 1UL);
+#line 1398 "samples.go"
 			m2 = m2 + delta * (p - mean);
 		}
-#line 1399 "samples.go"
-		mean = 0.041666668f * sum;
 #line 1400 "samples.go"
-		float variance = m2 / 23.0f;
+		mean = 0.041666668f * sum;
 #line 1401 "samples.go"
-		if (mean * mean / variance > maxGICOV) {
+		float variance = m2 / 23.0f;
 #line 1402 "samples.go"
+		if (mean * mean / variance > maxGICOV) {
+#line 1403 "samples.go"
 			maxGICOV = mean * mean / variance;
 		}
 	}
-#line 1405 "samples.go"
+#line 1406 "samples.go"
 	gicov[(long)((ulong)i * (ulong)gradM + (ulong)j)] = maxGICOV;
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 kernel void Dilate(constant long& imgM [[buffer(0)]], constant long& imgN [[buffer(1)]], constant long& strelM [[buffer(2)]], constant long& strelN [[buffer(3)]], device const float* img [[buffer(4)]], constant long& img_len [[buffer(5)]], device const float* strel [[buffer(6)]], constant long& strel_len [[buffer(7)]], device float* dilated [[buffer(8)]], constant long& dilated_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4965,42 +5121,42 @@ kernel void Dilate(constant long& imgM [[buffer(0)]], constant long& imgN [[buff
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device float (*dc_p6);
-#line 1414 "samples.go"
-	long elCenterI = strelM / 2L;
-#line 1414 "samples.go"
-	long elCenterJ = strelN / 2L;
 #line 1415 "samples.go"
-	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long elCenterI = strelM / 2L;
+#line 1415 "samples.go"
+	long elCenterJ = strelN / 2L;
 #line 1416 "samples.go"
-	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 318, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 1417 "samples.go"
-	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 319, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+	long i = dc_sel_i64((dc_b1 = 0, dc_rem_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 322, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 #line 1418 "samples.go"
+	long j = dc_sel_i64((dc_b2 = 0, dc_div_i64(threadID, dc_nz_i64(imgM, dc_fault, dc_tag, 323, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long tmp = strelM;
-#line 1419 "samples.go"
-		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1420 "samples.go"
-			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+		long tmp = strelM;
+#line 1420 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1421 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1422 "samples.go"
 			if (y >= 0L && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1423 "samples.go"
-						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+					long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1424 "samples.go"
-						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 320, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) != 0.0f) {
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1425 "samples.go"
+						if (x >= 0L && x < imgN && dc_sel_f32((dc_b3 = 0, strel[dc_ix((long)((ulong)elI * (ulong)strelN + (ulong)elJ), strel_len, dc_fault, dc_tag, 324, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 321, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = dc_sel_f32((dc_b4 = 0, img[dc_ix((long)((ulong)x * (ulong)imgM + (ulong)y), img_len, dc_fault, dc_tag, 325, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -5010,55 +5166,55 @@ kernel void Dilate(constant long& imgM [[buffer(0)]], constant long& imgN [[buff
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b5 = 0;
-	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 326, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = maxV;
 	if (!dc_b5) {
 		*dc_p6 = dc_t1;
 	}
 }
 
-#line 1413 "samples.go"
+#line 1414 "samples.go"
 kernel void Dilate_fast(constant long& imgM [[buffer(0)]], constant long& imgN [[buffer(1)]], constant long& strelM [[buffer(2)]], constant long& strelN [[buffer(3)]], device const float* img [[buffer(4)]], constant long& img_len [[buffer(5)]], device const float* strel [[buffer(6)]], constant long& strel_len [[buffer(7)]], device float* dilated [[buffer(8)]], constant long& dilated_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
-#line 1414 "samples.go"
-	long elCenterI = strelM / 2L;
-#line 1414 "samples.go"
-	long elCenterJ = strelN / 2L;
 #line 1415 "samples.go"
-	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+	long elCenterI = strelM / 2L;
+#line 1415 "samples.go"
+	long elCenterJ = strelN / 2L;
 #line 1416 "samples.go"
-	long i = dc_rem_i64(threadID, imgM);
+	long threadID = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
 #line 1417 "samples.go"
-	long j = dc_div_i64(threadID, imgM);
+	long i = dc_rem_i64(threadID, imgM);
 #line 1418 "samples.go"
+	long j = dc_div_i64(threadID, imgM);
+#line 1419 "samples.go"
 	float maxV = 0.0f;
 	{
-#line 1419 "samples.go"
-		long tmp = strelM;
-#line 1419 "samples.go"
-		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1420 "samples.go"
-			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+		long tmp = strelM;
+#line 1420 "samples.go"
+		for (long elI = 0L; elI < tmp; elI = (long)((ulong)elI + 1UL)) {
 #line 1421 "samples.go"
+			long y = (long)((ulong)i - (ulong)elCenterI + (ulong)elI);
+#line 1422 "samples.go"
 			if (y >= 0L && y < imgM) {
 				{
-#line 1422 "samples.go"
-					long tmp_1 = strelN;
-#line 1422 "samples.go"
-					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1423 "samples.go"
-						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+					long tmp_1 = strelN;
+#line 1423 "samples.go"
+					for (long elJ = 0L; elJ < tmp_1; elJ = (long)((ulong)elJ + 1UL)) {
 #line 1424 "samples.go"
+						long x = (long)((ulong)j - (ulong)elCenterJ + (ulong)elJ);
+#line 1425 "samples.go"
 						if (x >= 0L && x < imgN && strel[(long)((ulong)elI * (ulong)strelN + (ulong)elJ)] != 0.0f) {
 							{
-#line 1425 "samples.go"
-								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
-#line 1425 "samples.go"
-								if (temp > maxV) {
 #line 1426 "samples.go"
+								float temp = img[(long)((ulong)x * (ulong)imgM + (ulong)y)];
+#line 1426 "samples.go"
+								if (temp > maxV) {
+#line 1427 "samples.go"
 									maxV = temp;
 								}
 							}
@@ -5068,17 +5224,347 @@ kernel void Dilate_fast(constant long& imgM [[buffer(0)]], constant long& imgN [
 			}
 		}
 	}
-#line 1432 "samples.go"
+#line 1433 "samples.go"
 	dc_b1 = 0;
-	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 322, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &dilated[dc_ix((long)((ulong)i * (ulong)imgN + (ulong)j), dilated_len, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = maxV;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 }
 
+#line 1492 "samples.go"
+kernel void CalcHash(device uint* gridParticleHash [[buffer(0)]], constant long& gridParticleHash_len [[buffer(1)]], device uint* gridParticleIndex [[buffer(2)]], constant long& gridParticleIndex_len [[buffer(3)]], device const Float4* pos [[buffer(4)]], constant long& pos_len [[buffer(5)]], constant uint& numParticles [[buffer(6)]], constant SimParams& dc_in_params [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	device uint (*dc_p3);
+	int dc_b4 = 0;
+	device uint (*dc_p5);
+	SimParams params = dc_in_params;
+#line 1493 "samples.go"
+	uint index = (uint)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = dc_sel_Float4((dc_b1 = 0, pos[dc_ix(index, pos_len, dc_fault, dc_tag, 327, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 1498 "samples.go"
+	dc_b2 = 0;
+	dc_p3 = &gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 328, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1499 "samples.go"
+	dc_b4 = 0;
+	dc_p5 = &gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = index;
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+}
+
+#line 1492 "samples.go"
+kernel void CalcHash_fast(device uint* gridParticleHash [[buffer(0)]], constant long& gridParticleHash_len [[buffer(1)]], device uint* gridParticleIndex [[buffer(2)]], constant long& gridParticleIndex_len [[buffer(3)]], device const Float4* pos [[buffer(4)]], constant long& pos_len [[buffer(5)]], constant uint& numParticles [[buffer(6)]], constant SimParams& dc_in_params [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	SimParams params = dc_in_params;
+#line 1493 "samples.go"
+	uint index = (uint)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1494 "samples.go"
+	if (index >= numParticles) {
+#line 1495 "samples.go"
+		return;
+	}
+#line 1497 "samples.go"
+	Float4 p = pos[index];
+#line 1498 "samples.go"
+	gridParticleHash[index] = calcGridHash(calcGridPos(Float4_XYZ(p), params), params);
+#line 1499 "samples.go"
+	gridParticleIndex[index] = index;
+}
+
+#line 1509 "samples.go"
+kernel void ReorderDataAndFindCellStart(device uint* cellStart [[buffer(0)]], constant long& cellStart_len [[buffer(1)]], device uint* cellEnd [[buffer(2)]], constant long& cellEnd_len [[buffer(3)]], device Float4* sortedPos [[buffer(4)]], constant long& sortedPos_len [[buffer(5)]], device Float4* sortedVel [[buffer(6)]], constant long& sortedVel_len [[buffer(7)]], device const uint* gridParticleHash [[buffer(8)]], constant long& gridParticleHash_len [[buffer(9)]], device const uint* gridParticleIndex [[buffer(10)]], constant long& gridParticleIndex_len [[buffer(11)]], device const Float4* oldPos [[buffer(12)]], constant long& oldPos_len [[buffer(13)]], device const Float4* oldVel [[buffer(14)]], constant long& oldVel_len [[buffer(15)]], constant uint& numParticles [[buffer(16)]], device int* dc_fault [[buffer(17)]], constant long& dc_fault_len [[buffer(18)]], constant int& dc_tag [[buffer(19)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup uint (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device uint (*dc_p7);
+	int dc_b8 = 0;
+	device uint (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	device uint (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	device Float4 (*dc_p15);
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	device Float4 (*dc_p18);
+	int dc_b19 = 0;
+#line 1510 "samples.go"
+	threadgroup uint sh21[65];
+#line 1510 "samples.go"
+	threadgroup uint* sharedHash = sh21;
+#line 1511 "samples.go"
+	long tx = (long)dc_lid.x;
+#line 1512 "samples.go"
+	uint index = (uint)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)tx);
+#line 1513 "samples.go"
+	uint hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = dc_sel_u32((dc_b1 = 0, gridParticleHash[dc_ix(index, gridParticleHash_len, dc_fault, dc_tag, 330, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 1516 "samples.go"
+		dc_b2 = 0;
+		dc_p3 = &sharedHash[dc_ix((long)((ulong)tx + 1UL), 65, dc_fault, dc_tag, 331, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = hash;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0L) {
+#line 1518 "samples.go"
+			sharedHash[0] = dc_sel_u32((dc_b4 = 0, gridParticleHash[dc_ix(index - 1u, gridParticleHash_len, dc_fault, dc_tag, 332, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		}
+	}
+#line 1521 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != dc_sel_u32((dc_b5 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 333, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5)) {
+#line 1524 "samples.go"
+			dc_b6 = 0;
+			dc_p7 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t2 = index;
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b8 = 0;
+				dc_p9 = &cellEnd[dc_ix(dc_sel_u32((dc_b10 = 0, sharedHash[dc_ix(tx, 65, dc_fault, dc_tag, 335, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10), cellEnd_len, dc_fault, dc_tag, 336, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				uint dc_t3 = index;
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b11 = 0;
+			dc_p12 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t4 = index + 1u;
+			if (!dc_b11) {
+				*dc_p12 = dc_t4;
+			}
+		}
+#line 1532 "samples.go"
+		uint sortedIndex = dc_sel_u32((dc_b13 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 338, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+#line 1533 "samples.go"
+		dc_b14 = 0;
+		dc_p15 = &sortedPos[dc_ix(index, sortedPos_len, dc_fault, dc_tag, 339, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		Float4 dc_t5 = dc_sel_Float4((dc_b16 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+		if (!dc_b14) {
+			*dc_p15 = dc_t5;
+		}
+#line 1534 "samples.go"
+		dc_b17 = 0;
+		dc_p18 = &sortedVel[dc_ix(index, sortedVel_len, dc_fault, dc_tag, 341, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		Float4 dc_t6 = dc_sel_Float4((dc_b19 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+		if (!dc_b17) {
+			*dc_p18 = dc_t6;
+		}
+	}
+}
+
+#line 1509 "samples.go"
+kernel void ReorderDataAndFindCellStart_fast(device uint* cellStart [[buffer(0)]], constant long& cellStart_len [[buffer(1)]], device uint* cellEnd [[buffer(2)]], constant long& cellEnd_len [[buffer(3)]], device Float4* sortedPos [[buffer(4)]], constant long& sortedPos_len [[buffer(5)]], device Float4* sortedVel [[buffer(6)]], constant long& sortedVel_len [[buffer(7)]], device const uint* gridParticleHash [[buffer(8)]], constant long& gridParticleHash_len [[buffer(9)]], device const uint* gridParticleIndex [[buffer(10)]], constant long& gridParticleIndex_len [[buffer(11)]], device const Float4* oldPos [[buffer(12)]], constant long& oldPos_len [[buffer(13)]], device const Float4* oldVel [[buffer(14)]], constant long& oldVel_len [[buffer(15)]], constant uint& numParticles [[buffer(16)]], device int* dc_fault [[buffer(17)]], constant long& dc_fault_len [[buffer(18)]], constant int& dc_tag [[buffer(19)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device uint (*dc_p2);
+	int dc_b3 = 0;
+	device uint (*dc_p4);
+	int dc_b5 = 0;
+	device uint (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 1510 "samples.go"
+	threadgroup uint sh21[65];
+#line 1510 "samples.go"
+	threadgroup uint* sharedHash = sh21;
+#line 1511 "samples.go"
+	long tx = (long)dc_lid.x;
+#line 1512 "samples.go"
+	uint index = (uint)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)tx);
+#line 1513 "samples.go"
+	uint hash = 0;
+#line 1514 "samples.go"
+	if (index < numParticles) {
+#line 1515 "samples.go"
+		hash = gridParticleHash[index];
+#line 1516 "samples.go"
+		sharedHash[(long)((ulong)tx + 1UL)] = hash;
+#line 1517 "samples.go"
+		if (index > 0u && tx == 0L) {
+#line 1518 "samples.go"
+			sharedHash[0] = gridParticleHash[index - 1u];
+		}
+	}
+#line 1521 "samples.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1522 "samples.go"
+	if (index < numParticles) {
+#line 1523 "samples.go"
+		if (index == 0u || hash != sharedHash[tx]) {
+#line 1524 "samples.go"
+			dc_b1 = 0;
+			dc_p2 = &cellStart[dc_ix(hash, cellStart_len, dc_fault, dc_tag, 334, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t1 = index;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1525 "samples.go"
+			if (index > 0u) {
+#line 1526 "samples.go"
+				dc_b3 = 0;
+				dc_p4 = &cellEnd[dc_ix(sharedHash[tx], cellEnd_len, dc_fault, dc_tag, 336, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				uint dc_t2 = index;
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+		}
+#line 1529 "samples.go"
+		if (index == numParticles - 1u) {
+#line 1530 "samples.go"
+			dc_b5 = 0;
+			dc_p6 = &cellEnd[dc_ix(hash, cellEnd_len, dc_fault, dc_tag, 337, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t3 = index + 1u;
+			if (!dc_b5) {
+				*dc_p6 = dc_t3;
+			}
+		}
+#line 1532 "samples.go"
+		uint sortedIndex = gridParticleIndex[index];
+#line 1533 "samples.go"
+		sortedPos[index] = dc_sel_Float4((dc_b7 = 0, oldPos[dc_ix(sortedIndex, oldPos_len, dc_fault, dc_tag, 340, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+#line 1534 "samples.go"
+		sortedVel[index] = dc_sel_Float4((dc_b8 = 0, oldVel[dc_ix(sortedIndex, oldVel_len, dc_fault, dc_tag, 342, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+	}
+}
+
+#line 1579 "samples.go"
+kernel void Collide(device Float4* newVel [[buffer(0)]], constant long& newVel_len [[buffer(1)]], device const Float4* oldPos [[buffer(2)]], constant long& oldPos_len [[buffer(3)]], device const Float4* oldVel [[buffer(4)]], constant long& oldVel_len [[buffer(5)]], device const uint* gridParticleIndex [[buffer(6)]], constant long& gridParticleIndex_len [[buffer(7)]], device const uint* cellStart [[buffer(8)]], constant long& cellStart_len [[buffer(9)]], device const uint* cellEnd [[buffer(10)]], constant long& cellEnd_len [[buffer(11)]], constant uint& numParticles [[buffer(12)]], constant SimParams& dc_in_params [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device Float4 (*dc_p4);
+	int dc_b5 = 0;
+	SimParams params = dc_in_params;
+#line 1580 "samples.go"
+	uint index = (uint)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(dc_sel_Float4((dc_b1 = 0, oldPos[dc_ix(index, oldPos_len, dc_fault, dc_tag, 343, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(dc_sel_Float4((dc_b2 = 0, oldVel[dc_ix(index, oldVel_len, dc_fault, dc_tag, 344, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((uint)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((uint)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((uint)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = Int3{(int)((uint)gridPos.X + (uint)x), (int)((uint)gridPos.Y + (uint)y), (int)((uint)gridPos.Z + (uint)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, Float3{0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b3 = 0;
+	dc_p4 = &newVel[dc_ix(dc_sel_u32((dc_b5 = 0, gridParticleIndex[dc_ix(index, gridParticleIndex_len, dc_fault, dc_tag, 345, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), newVel_len, dc_fault, dc_tag, 346, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	Float4 dc_t1 = Float4{v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 1579 "samples.go"
+kernel void Collide_fast(device Float4* newVel [[buffer(0)]], constant long& newVel_len [[buffer(1)]], device const Float4* oldPos [[buffer(2)]], constant long& oldPos_len [[buffer(3)]], device const Float4* oldVel [[buffer(4)]], constant long& oldVel_len [[buffer(5)]], device const uint* gridParticleIndex [[buffer(6)]], constant long& gridParticleIndex_len [[buffer(7)]], device const uint* cellStart [[buffer(8)]], constant long& cellStart_len [[buffer(9)]], device const uint* cellEnd [[buffer(10)]], constant long& cellEnd_len [[buffer(11)]], constant uint& numParticles [[buffer(12)]], constant SimParams& dc_in_params [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device Float4 (*dc_p2);
+	SimParams params = dc_in_params;
+#line 1580 "samples.go"
+	uint index = (uint)(long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x);
+#line 1581 "samples.go"
+	if (index >= numParticles) {
+#line 1582 "samples.go"
+		return;
+	}
+#line 1584 "samples.go"
+	Float3 tmp = Float4_XYZ(oldPos[index]);
+#line 1584 "samples.go"
+	Float3 tmp_1 = Float4_XYZ(oldVel[index]);
+#line 1584 "samples.go"
+	Float3 pos = tmp;
+#line 1584 "samples.go"
+	Float3 vel = tmp_1;
+#line 1585 "samples.go"
+	Int3 gridPos = calcGridPos(pos, params);
+#line 1586 "samples.go"
+	Float3 force = {};
+#line 1587 "samples.go"
+	for (int z = -1; z <= 1; z = (int)((uint)z + 1u)) {
+#line 1588 "samples.go"
+		for (int y = -1; y <= 1; y = (int)((uint)y + 1u)) {
+#line 1589 "samples.go"
+			for (int x = -1; x <= 1; x = (int)((uint)x + 1u)) {
+#line 1590 "samples.go"
+				Int3 neighbourPos = Int3{(int)((uint)gridPos.X + (uint)x), (int)((uint)gridPos.Y + (uint)y), (int)((uint)gridPos.Z + (uint)z)};
+#line 1591 "samples.go"
+				force = Float3_Add(force, collideCell(neighbourPos, index, pos, vel, oldPos, oldPos_len, oldVel, oldVel_len, cellStart, cellStart_len, cellEnd, cellEnd_len, params, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr));
+			}
+		}
+	}
+#line 1595 "samples.go"
+	force = Float3_Add(force, collideSpheres(pos, params.ColliderPos, vel, Float3{0.0f, 0.0f, 0.0f}, params.ParticleRadius, params.ColliderRadius, 0.0f, params));
+#line 1596 "samples.go"
+	Float3 v = Float3_Add(vel, force);
+#line 1597 "samples.go"
+	dc_b1 = 0;
+	dc_p2 = &newVel[dc_ix(gridParticleIndex[index], newVel_len, dc_fault, dc_tag, 346, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	Float4 dc_t1 = Float4{v.X, v.Y, v.Z, 0.0f};
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+}
+
 // Kernels left out: Metal cannot run them.
-// samples.go:893:25: kernel PFSum: Metal has no float64
-// samples.go:910:31: kernel PFNormalize: Metal has no float64
-// samples.go:942:31: kernel PFFindIndex: Metal has no float64
-// samples.go:1045:32: kernel PFLikelihood: Metal has no float64
+// samples.go:894:25: kernel PFSum: Metal has no float64
+// samples.go:911:31: kernel PFNormalize: Metal has no float64
+// samples.go:943:31: kernel PFFindIndex: Metal has no float64
+// samples.go:1046:32: kernel PFLikelihood: Metal has no float64

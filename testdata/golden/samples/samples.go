@@ -8,8 +8,9 @@
 // fastWalshTransform's radix-4 stage and modulation, lineOfSight's angles
 // and max-scan, MersenneTwisterGP11213's generator (its state in a local
 // array) and Box-Muller transform, recursiveGaussian's column filter
-// (float4 arithmetic as methods), and stereoDisparity (window sums in
-// shared memory, barriers in nested loops). From Rodinia: bfs (both kernels, launched until
+// (float4 arithmetic as methods), stereoDisparity (window sums in
+// shared memory, barriers in nested loops), and particles' grid hash,
+// cell start search and DEM collisions. From Rodinia: bfs (both kernels, launched until
 // nothing changes), nn's euclid, cfd euler3d's step factor, flux and time
 // step, hotspot3D, needleman-wunsch's second kernel, particlefilter's
 // likelihood, sum, normalisation and index search, hybridsort's bucket
@@ -1430,4 +1431,168 @@ func Dilate(t dc.Thread, imgM, imgN, strelM, strelN int, img, strel, dilated []f
 		}
 	}
 	dilated[i*imgN+j] = maxV
+}
+
+// Add returns a + b.
+func (a Float3) Add(b Float3) Float3 { return Float3{a.X + b.X, a.Y + b.Y, a.Z + b.Z} }
+
+// Sub returns a - b.
+func (a Float3) Sub(b Float3) Float3 { return Float3{a.X - b.X, a.Y - b.Y, a.Z - b.Z} }
+
+// Scale returns s * a.
+func (a Float3) Scale(s float32) Float3 { return Float3{s * a.X, s * a.Y, s * a.Z} }
+
+// Dot returns the dot product of a and b.
+func (a Float3) Dot(b Float3) float32 { return a.X*b.X + a.Y*b.Y + a.Z*b.Z }
+
+// XYZ returns the first three components of a.
+func (a Float4) XYZ() Float3 { return Float3{a.X, a.Y, a.Z} }
+
+// Int3 is CUDA's int3.
+type Int3 struct {
+	X, Y, Z int32
+}
+
+// SimParams is the particles sample's SimParams (constant memory there).
+type SimParams struct {
+	ColliderPos    Float3
+	ColliderRadius float32
+	GridSize       Int3 // powers of two
+	WorldOrigin    Float3
+	CellSize       Float3
+	ParticleRadius float32
+	Spring         float32
+	Damping        float32
+	Shear          float32
+	Attraction     float32
+}
+
+// PBlock is the group size of the particle kernels.
+const PBlock = 64
+
+func calcGridPos(p Float3, params SimParams) Int3 {
+	return Int3{
+		int32(dc.Floor((p.X - params.WorldOrigin.X) / params.CellSize.X)),
+		int32(dc.Floor((p.Y - params.WorldOrigin.Y) / params.CellSize.Y)),
+		int32(dc.Floor((p.Z - params.WorldOrigin.Z) / params.CellSize.Z)),
+	}
+}
+
+// calcGridHash wraps gridPos into the grid and returns its cell index.
+func calcGridHash(gridPos Int3, params SimParams) uint32 {
+	gs := params.GridSize
+	x, y, z := uint32(gridPos.X&(gs.X-1)), uint32(gridPos.Y&(gs.Y-1)), uint32(gridPos.Z&(gs.Z-1))
+	return z*uint32(gs.Y)*uint32(gs.X) + y*uint32(gs.X) + x
+}
+
+// CalcHash is cuda-samples particles_kernel_impl.cuh, calcHashD: each
+// particle's grid cell, and its index to sort along.
+//
+//dc:kernel
+func CalcHash(t dc.Thread, gridParticleHash, gridParticleIndex []uint32, pos []Float4, numParticles uint32, params SimParams) {
+	index := uint32(t.GroupX()*t.GroupSizeX() + t.LocalX())
+	if index >= numParticles {
+		return
+	}
+	p := pos[index]
+	gridParticleHash[index] = calcGridHash(calcGridPos(p.XYZ(), params), params)
+	gridParticleIndex[index] = index
+}
+
+// ReorderDataAndFindCellStart is cuda-samples particles_kernel_impl.cuh,
+// reorderDataAndFindCellStartD: with the hashes sorted, each cell's first
+// and one-past-last particle, found by comparing each hash with the one
+// before (shared across the group, one element of apron), and the
+// positions and velocities gathered in sorted order.
+//
+//dc:kernel
+func ReorderDataAndFindCellStart(t dc.Thread, cellStart, cellEnd []uint32, sortedPos, sortedVel []Float4, gridParticleHash, gridParticleIndex []uint32, oldPos, oldVel []Float4, numParticles uint32) {
+	sharedHash := dc.Shared[[PBlock + 1]uint32](t)
+	tx := t.LocalX()
+	index := uint32(t.GroupX()*t.GroupSizeX() + tx)
+	var hash uint32
+	if index < numParticles {
+		hash = gridParticleHash[index]
+		sharedHash[tx+1] = hash
+		if index > 0 && tx == 0 {
+			sharedHash[0] = gridParticleHash[index-1]
+		}
+	}
+	t.Barrier()
+	if index < numParticles {
+		if index == 0 || hash != sharedHash[tx] {
+			cellStart[hash] = index
+			if index > 0 {
+				cellEnd[sharedHash[tx]] = index
+			}
+		}
+		if index == numParticles-1 {
+			cellEnd[hash] = index + 1
+		}
+		sortedIndex := gridParticleIndex[index]
+		sortedPos[index] = oldPos[sortedIndex]
+		sortedVel[index] = oldVel[sortedIndex]
+	}
+}
+
+// collideSpheres is the DEM force of sphere B on sphere A.
+func collideSpheres(posA, posB, velA, velB Float3, radiusA, radiusB, attraction float32, params SimParams) Float3 {
+	relPos := posB.Sub(posA)
+	dist := dc.Sqrt(relPos.Dot(relPos))
+	collideDist := radiusA + radiusB
+	var force Float3
+	if dist < collideDist {
+		norm := relPos.Scale(1 / dist)
+		relVel := velB.Sub(velA)
+		tanVel := relVel.Sub(norm.Scale(relVel.Dot(norm)))
+		force = norm.Scale(-params.Spring * (collideDist - dist))
+		force = force.Add(relVel.Scale(params.Damping))
+		force = force.Add(tanVel.Scale(params.Shear))
+		force = force.Add(relPos.Scale(attraction))
+	}
+	return force
+}
+
+// collideCell sums the forces of the particles of one cell on particle
+// index.
+func collideCell(gridPos Int3, index uint32, pos, vel Float3, oldPos, oldVel []Float4, cellStart, cellEnd []uint32, params SimParams) Float3 {
+	gridHash := calcGridHash(gridPos, params)
+	startIndex := cellStart[gridHash]
+	var force Float3
+	if startIndex != 0xffffffff {
+		endIndex := cellEnd[gridHash]
+		for j := startIndex; j < endIndex; j++ {
+			if j != index {
+				force = force.Add(collideSpheres(pos, oldPos[j].XYZ(), vel, oldVel[j].XYZ(), params.ParticleRadius, params.ParticleRadius, params.Attraction, params))
+			}
+		}
+	}
+	return force
+}
+
+// Collide is cuda-samples particles_kernel_impl.cuh, collideD: each
+// sorted particle sums the forces of the particles in the 27 cells
+// around its own and of the collider sphere, and writes its new velocity
+// at its unsorted index.
+//
+//dc:kernel
+func Collide(t dc.Thread, newVel, oldPos, oldVel []Float4, gridParticleIndex, cellStart, cellEnd []uint32, numParticles uint32, params SimParams) {
+	index := uint32(t.GroupX()*t.GroupSizeX() + t.LocalX())
+	if index >= numParticles {
+		return
+	}
+	pos, vel := oldPos[index].XYZ(), oldVel[index].XYZ()
+	gridPos := calcGridPos(pos, params)
+	var force Float3
+	for z := int32(-1); z <= 1; z++ {
+		for y := int32(-1); y <= 1; y++ {
+			for x := int32(-1); x <= 1; x++ {
+				neighbourPos := Int3{gridPos.X + x, gridPos.Y + y, gridPos.Z + z}
+				force = force.Add(collideCell(neighbourPos, index, pos, vel, oldPos, oldVel, cellStart, cellEnd, params))
+			}
+		}
+	}
+	force = force.Add(collideSpheres(pos, params.ColliderPos, vel, Float3{}, params.ParticleRadius, params.ColliderRadius, 0, params))
+	v := vel.Add(force)
+	newVel[gridParticleIndex[index]] = Float4{v.X, v.Y, v.Z, 0}
 }

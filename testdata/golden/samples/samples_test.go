@@ -1230,3 +1230,142 @@ func TestDilate(t *testing.T) {
 		kerneltest.Equal(t, dev.Backend()+" Dilate", kerneltest.Read(t, ob), want)
 	}
 }
+
+func TestParticles(t *testing.T) {
+	n := 500
+	const radius = 0.125
+	params := SimParams{
+		ColliderPos: Float3{0, 0, 0}, ColliderRadius: 0.2, GridSize: Int3{8, 8, 8},
+		WorldOrigin: Float3{-1, -1, -1}, CellSize: Float3{2 * radius, 2 * radius, 2 * radius},
+		ParticleRadius: radius, Spring: 0.5, Damping: 0.02, Shear: 0.1, Attraction: 0.01,
+	}
+	numCells := 8 * 8 * 8
+	p := kerneltest.Rand32(36, 3*n, -1+radius, 1-radius)
+	v := kerneltest.Rand32(37, 3*n, -0.1, 0.1)
+	pos, vel := make([]Float4, n), make([]Float4, n)
+	for i := range n {
+		pos[i] = Float4{p[3*i], p[3*i+1], p[3*i+2], 1}
+		vel[i] = Float4{v[3*i], v[3*i+1], v[3*i+2], 0}
+	}
+	g := grid((n+PBlock-1)/PBlock, 1, PBlock, 1)
+	un := uint32(n)
+	// sortByHash is the sample's thrust::sort_by_key.
+	sortByHash := func(hash, index []uint32) ([]uint32, []uint32) {
+		order := make([]int, n)
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return hash[order[a]] < hash[order[b]] })
+		h, ix := make([]uint32, n), make([]uint32, n)
+		for k, o := range order {
+			h[k], ix[k] = hash[o], index[o]
+		}
+		return h, ix
+	}
+	noCell := func() []uint32 {
+		c := make([]uint32, numCells)
+		for i := range c {
+			c[i] = 0xffffffff
+		}
+		return c
+	}
+	hash, index := make([]uint32, n), make([]uint32, n)
+	emulate(t, g, func(th dc.Thread) { CalcHash(th, hash, index, pos, un, params) })
+	sHash, sIndex := sortByHash(hash, index)
+	cellStart, cellEnd := noCell(), make([]uint32, numCells)
+	sPos, sVel := make([]Float4, n), make([]Float4, n)
+	emulate(t, g, func(th dc.Thread) {
+		ReorderDataAndFindCellStart(th, cellStart, cellEnd, sPos, sVel, sHash, sIndex, pos, vel, un)
+	})
+	newVel := make([]Float4, n)
+	emulate(t, g, func(th dc.Thread) { Collide(th, newVel, sPos, sVel, sIndex, cellStart, cellEnd, un, params) })
+	// Host: the cells from the positions, then every pair of particles.
+	hostHash := make([]uint32, n)
+	for i, q := range pos {
+		x := int(math.Floor((float64(q.X) + 1) / (2 * radius)))
+		y := int(math.Floor((float64(q.Y) + 1) / (2 * radius)))
+		z := int(math.Floor((float64(q.Z) + 1) / (2 * radius)))
+		hostHash[i] = uint32(z*64 + y*8 + x)
+	}
+	kerneltest.Equal(t, "Emulate vs host hashes", hash, hostHash)
+	hostStart, hostEnd := noCell(), make([]uint32, numCells)
+	for k, h := range sHash {
+		if hostStart[h] == 0xffffffff {
+			hostStart[h] = uint32(k)
+		}
+		hostEnd[h] = uint32(k + 1)
+	}
+	kerneltest.Equal(t, "Emulate vs host cell starts", cellStart, hostStart)
+	kerneltest.Equal(t, "Emulate vs host cell ends", cellEnd, hostEnd)
+	for k, o := range sIndex {
+		if sPos[k] != pos[o] || sVel[k] != vel[o] {
+			t.Fatalf("Emulate: sorted particle %d is not particle %d", k, o)
+		}
+	}
+	vec := func(q Float4) [3]float64 { return [3]float64{float64(q.X), float64(q.Y), float64(q.Z)} }
+	force := func(pa, pb, va, vb [3]float64, rb, attraction float64) (f [3]float64) {
+		var rel, rv [3]float64
+		d, dot := 0.0, 0.0
+		for k := range 3 {
+			rel[k], rv[k] = pb[k]-pa[k], vb[k]-va[k]
+			d += rel[k] * rel[k]
+		}
+		d = math.Sqrt(d)
+		if d >= radius+rb {
+			return
+		}
+		for k := range 3 {
+			dot += rv[k] * rel[k] / d
+		}
+		for k := range 3 {
+			nk := rel[k] / d
+			f[k] = -0.5*(radius+rb-d)*nk + 0.02*rv[k] + 0.1*(rv[k]-dot*nk) + attraction*rel[k]
+		}
+		return
+	}
+	hostVel := make([]float32, 3*n)
+	gotVel := make([]float32, 3*n)
+	for i := range n {
+		f := [3]float64{}
+		for j := range n {
+			if j != i {
+				fj := force(vec(pos[i]), vec(pos[j]), vec(vel[i]), vec(vel[j]), radius, 0.01)
+				for k := range 3 {
+					f[k] += fj[k]
+				}
+			}
+		}
+		fc := force(vec(pos[i]), [3]float64{}, vec(vel[i]), [3]float64{}, 0.2, 0)
+		for k := range 3 {
+			hostVel[3*i+k] = float32(vec(vel[i])[k] + f[k] + fc[k])
+		}
+		gotVel[3*i], gotVel[3*i+1], gotVel[3*i+2] = newVel[i].X, newVel[i].Y, newVel[i].Z
+	}
+	kerneltest.Close32(t, "Emulate vs host velocities", gotVel, hostVel, 1e-4, 1e-5)
+	for _, dev := range devices(t) {
+		hb, ib := kerneltest.Upload(t, dev, make([]uint32, n)), kerneltest.Upload(t, dev, make([]uint32, n))
+		pb, vb := kerneltest.Upload(t, dev, pos), kerneltest.Upload(t, dev, vel)
+		launched(t, dev, LaunchCalcHash(dev, g, hb, ib, pb, un, params))
+		dHash, dIndex := kerneltest.Read(t, hb), kerneltest.Read(t, ib)
+		kerneltest.Equal(t, dev.Backend()+" hashes", dHash, hash)
+		kerneltest.Equal(t, dev.Backend()+" indexes", dIndex, index)
+		dsHash, dsIndex := sortByHash(dHash, dIndex)
+		shb, sib := kerneltest.Upload(t, dev, dsHash), kerneltest.Upload(t, dev, dsIndex)
+		csb, ceb := kerneltest.Upload(t, dev, noCell()), kerneltest.Upload(t, dev, make([]uint32, numCells))
+		spb, svb := kerneltest.Upload(t, dev, make([]Float4, n)), kerneltest.Upload(t, dev, make([]Float4, n))
+		launched(t, dev, LaunchReorderDataAndFindCellStart(dev, g, csb, ceb, spb, svb, shb, sib, pb, vb, un))
+		kerneltest.Equal(t, dev.Backend()+" cell starts", kerneltest.Read(t, csb), cellStart)
+		kerneltest.Equal(t, dev.Backend()+" cell ends", kerneltest.Read(t, ceb), cellEnd)
+		kerneltest.Equal(t, dev.Backend()+" sorted positions", kerneltest.Read(t, spb), sPos)
+		nvb := kerneltest.Upload(t, dev, make([]Float4, n))
+		launched(t, dev, LaunchCollide(dev, g, nvb, spb, svb, sib, csb, ceb, un, params))
+		dv := kerneltest.Read(t, nvb)
+		got := make([]float32, 0, 4*n)
+		want := make([]float32, 0, 4*n)
+		for i := range dv {
+			got = append(got, dv[i].X, dv[i].Y, dv[i].Z, dv[i].W)
+			want = append(want, newVel[i].X, newVel[i].Y, newVel[i].Z, newVel[i].W)
+		}
+		kerneltest.Close32(t, dev.Backend()+" Collide", got, want, 1e-5, 1e-6)
+	}
+}
