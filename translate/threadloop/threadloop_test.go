@@ -51,6 +51,9 @@ var lockstep = map[string]int{
 	"gridstride.Sparse":        1,
 	"gridstride.Offset":        1,
 	"gridstride.WrapFree":      1,
+	"samples.FWTModulate":      1,
+	"samples.MersenneTwister":  1,
+	"samples.BoxMullerGPU":     1,
 }
 
 // lockstepLoops returns the number of loops of group code b that run

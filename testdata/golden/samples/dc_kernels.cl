@@ -4183,9 +4183,6 @@ __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples
 
 #line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global MCValue (*dc_p3);
 #line 344 "samples.go"
 	__local float sh12[128];
 #line 345 "samples.go"
@@ -4197,7 +4194,7 @@ __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict sa
 #line 346 "samples.go"
 	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
@@ -4233,12 +4230,7 @@ __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict sa
 #line 366 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = (MCValue){sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -4314,9 +4306,6 @@ __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples,
 
 #line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global MCValue (*dc_p3);
 #line 344 "samples.go"
 	__local float sh12[128];
 #line 345 "samples.go"
@@ -4328,7 +4317,7 @@ __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* sam
 #line 346 "samples.go"
 	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
@@ -4364,12 +4353,7 @@ __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* sam
 #line 366 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = (MCValue){sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);

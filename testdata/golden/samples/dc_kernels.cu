@@ -4177,9 +4177,6 @@ extern "C" __global__ void MonteCarloOneBlockPerOption(const float* __restrict__
 
 #line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restrict__ samples, long long samples_len, const MCOption* __restrict__ options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	MCValue (*dc_p3);
 #line 344 "samples.go"
 	__shared__ float sh12[128];
 #line 345 "samples.go"
@@ -4191,7 +4188,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restr
 #line 346 "samples.go"
 	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
@@ -4227,12 +4224,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restr
 #line 366 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = MCValue{sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		__syncthreads();
@@ -4308,9 +4300,6 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased(const float* samp
 
 #line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float* samples, long long samples_len, const MCOption* options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	MCValue (*dc_p3);
 #line 344 "samples.go"
 	__shared__ float sh12[128];
 #line 345 "samples.go"
@@ -4322,7 +4311,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float*
 #line 346 "samples.go"
 	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
@@ -4358,12 +4347,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float*
 #line 366 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = MCValue{sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		__syncthreads();

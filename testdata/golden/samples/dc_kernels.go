@@ -6284,9 +6284,6 @@ extern "C" __global__ void MonteCarloOneBlockPerOption(const float* __restrict__
 
 #line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restrict__ samples, long long samples_len, const MCOption* __restrict__ options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	MCValue (*dc_p3);
 #line 344 "samples.go"
 	__shared__ float sh12[128];
 #line 345 "samples.go"
@@ -6298,7 +6295,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restr
 #line 346 "samples.go"
 	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
@@ -6334,12 +6331,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_fast(const float* __restr
 #line 366 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = MCValue{sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		__syncthreads();
@@ -6415,9 +6407,6 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased(const float* samp
 
 #line 343 "samples.go"
 extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float* samples, long long samples_len, const MCOption* options, long long options_len, MCValue* callValue, long long callValue_len, long long pathN, long long optionN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	MCValue (*dc_p3);
 #line 344 "samples.go"
 	__shared__ float sh12[128];
 #line 345 "samples.go"
@@ -6429,7 +6418,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float*
 #line 346 "samples.go"
 	for (long long optionIndex = (long long)blockIdx.x; optionIndex < optionN; optionIndex = (long long)((unsigned long long)optionIndex + (unsigned long long)(long long)gridDim.x)) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long long iSum = (long long)threadIdx.x; iSum < 128LL; iSum = (long long)((unsigned long long)iSum + (unsigned long long)(long long)blockDim.x)) {
 #line 349 "samples.go"
@@ -6465,12 +6454,7 @@ extern "C" __global__ void MonteCarloOneBlockPerOption_aliased_fast(const float*
 #line 366 "samples.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = MCValue{sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		__syncthreads();
@@ -17483,9 +17467,6 @@ __kernel void MonteCarloOneBlockPerOption(__global const float* restrict samples
 
 #line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict samples, long samples_len, __global const MCOption* restrict options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global MCValue (*dc_p3);
 #line 344 "samples.go"
 	__local float sh12[128];
 #line 345 "samples.go"
@@ -17497,7 +17478,7 @@ __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict sa
 #line 346 "samples.go"
 	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
@@ -17533,12 +17514,7 @@ __kernel void MonteCarloOneBlockPerOption_fast(__global const float* restrict sa
 #line 366 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = (MCValue){sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -17614,9 +17590,6 @@ __kernel void MonteCarloOneBlockPerOption_aliased(__global const float* samples,
 
 #line 343 "samples.go"
 __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* samples, long samples_len, __global const MCOption* options, long options_len, __global MCValue* callValue, long callValue_len, long pathN, long optionN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global MCValue (*dc_p3);
 #line 344 "samples.go"
 	__local float sh12[128];
 #line 345 "samples.go"
@@ -17628,7 +17601,7 @@ __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* sam
 #line 346 "samples.go"
 	for (long optionIndex = (long)get_group_id(0); optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)get_num_groups(0))) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long iSum = (long)get_local_id(0); iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)get_local_size(0))) {
 #line 349 "samples.go"
@@ -17664,12 +17637,7 @@ __kernel void MonteCarloOneBlockPerOption_aliased_fast(__global const float* sam
 #line 366 "samples.go"
 		if ((long)get_local_id(0) == 0L) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2)];
-			MCValue dc_t1 = (MCValue){sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = (MCValue){sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -27035,9 +27003,6 @@ kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]
 
 #line 343 "samples.go"
 kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	device MCValue (*dc_p3);
 #line 344 "samples.go"
 	threadgroup float sh12[128];
 #line 345 "samples.go"
@@ -27049,7 +27014,7 @@ kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffe
 #line 346 "samples.go"
 	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 349 "samples.go"
@@ -27085,12 +27050,7 @@ kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffe
 #line 366 "samples.go"
 		if ((long)dc_lid.x == 0L) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = MCValue{sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -30525,13 +30485,16 @@ var dcKernelSimpleAtomics = &runtime.Kernel{
 
 // dcKernelMonteCarloOneBlockPerOption describes kernel MonteCarloOneBlockPerOption; source hash d3319c64f55167b62d0f7a81e96dcb31.
 var dcKernelMonteCarloOneBlockPerOption = &runtime.Kernel{
-	Aliased:     "MonteCarloOneBlockPerOption_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "MonteCarloOneBlockPerOption_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 127}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 64}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
 	Name:   "MonteCarloOneBlockPerOption",
@@ -36789,19 +36752,14 @@ func dc_cpu_MonteCarloOneBlockPerOption_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.D
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_o := dc_pt_o[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_iSum := dc_pt_iSum[dc_t0+0 : dc_t0+dc_gs.X]
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_o := dc_pv_o[dc_lx]
 						dc_lv_iSum := dc_pv_iSum[dc_lx]
-						dc_lv_o = (*cpu.Index(dc_f, 116, options, int(optionIndex), dc_x, dc_y, dc_z))
+						dc_lv_o = options[optionIndex]
 						dc_lv_iSum = dc_lx
 						dc_pv_o[dc_lx] = dc_lv_o
 						dc_pv_iSum[dc_lx] = dc_lv_iSum
@@ -36946,16 +36904,11 @@ func dc_cpu_MonteCarloOneBlockPerOption_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.D
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
 				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
 					sSumCall_5 := dc_sh12
 					sSum2Call_5 := dc_sh13
 					{
-						(*cpu.Index(dc_f, 120, callValue, int(optionIndex), dc_x, dc_y, dc_z)) = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+						callValue[optionIndex] = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
 					}
 				}
 			}
@@ -37192,40 +37145,124 @@ func dc_chunk_FWTBatch2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_cpu_FWTBatch2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 }
 
-// dc_cpu_FWTModulate_thread runs one thread of dc_cpu_FWTModulate.
+// dc_scratch_FWTModulate holds the working memory of FWTModulate's groups.
+var dc_scratch_FWTModulate cpu.Scratches
+
+// dc_cpu_FWTModulate_tl1 runs a thread loop of dc_cpu_FWTModulate.
 //
 //go:noinline
-func dc_cpu_FWTModulate_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, dA []float32, dB []float32, n int, dc_f *cpu.Faults) {
-	tid := dc_gx*dc_gs.X + dc_lx
-	numThreads := dc_gs.X * dc_ng.X
-	rcpN := 1 / float32(n)
-	for pos := tid; pos < n; pos += numThreads {
-		(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN)
-	}
-}
-
-// dc_cpu_FWTModulate runs every thread of groups [dc_g0, dc_g1) of kernel FWTModulate.
-func dc_cpu_FWTModulate(dc_g dc.Grid, dc_g0, dc_g1 int, dA []float32, dB []float32, n int, dc_f *cpu.Faults) {
-	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
-	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
-		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
-		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
-		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+func dc_cpu_FWTModulate_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, dc_pt_pos []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_lx := dc_x % dc_gs.X
-						dc_gx := dc_x / dc_gs.X
-						dc_cpu_FWTModulate_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, dA, dB, n, dc_f)
+					dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_pos := dc_pv_pos[dc_lx]
+						tid := dc_gx*dc_gs.X + dc_lx
+						numThreads := dc_gs.X * dc_ng.X
+						_ = numThreads
+						rcpN := 1 / float32(n)
+						_ = rcpN
+						dc_lv_pos = tid
+						dc_pv_pos[dc_lx] = dc_lv_pos
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_FWTModulate_tl2 runs a loop of the group code of dc_cpu_FWTModulate.
+//
+//go:noinline
+func dc_cpu_FWTModulate_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, dA []float32, dB []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx*dc_gs.X + 0; dc_b < n; dc_b += dc_gs.X * dc_ng.X {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							rcpN_2 := 1 / float32(n)
+							pos := dc_b + dc_lx
+							{
+								(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN_2)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTModulate_tl3 runs a loop of the group code of dc_cpu_FWTModulate.
+//
+//go:noinline
+func dc_cpu_FWTModulate_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, dc_pt_pos []int, dA []float32, dB []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pos := dc_pv_pos[dc_lx]
+								numThreads_2 := dc_gs.X * dc_ng.X
+								rcpN_3 := 1 / float32(n)
+								if dc_lv_pos < n {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 136, dA, int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(dc_lv_pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(dc_lv_pos), dc_x, dc_y, dc_z)) * rcpN_3)
+									}
+									dc_lv_pos += numThreads_2
+								}
+								dc_pv_pos[dc_lx] = dc_lv_pos
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTModulate runs groups [dc_g0, dc_g1) of kernel FWTModulate, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_FWTModulate(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dA []float32, dB []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_pos := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_FWTModulate_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, dc_pt_pos, dc_f)
+		if dc_gx*dc_gs.X+0 >= 0 && n+dc_gs.X*dc_ng.X > n {
+			dc_cpu_FWTModulate_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, dA, dB, dc_f)
+		} else {
+			dc_cpu_FWTModulate_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, dc_pt_pos, dA, dB, dc_f)
 		}
 	}
 }
@@ -37241,7 +37278,9 @@ func dc_chunk_FWTModulate(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
 	dc_f := cpu.NewFaults(dc_c)
-	dc_cpu_FWTModulate(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	dc_m := dc_scratch_FWTModulate.Get()
+	dc_cpu_FWTModulate(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	dc_scratch_FWTModulate.Put(dc_m)
 }
 
 // dc_cpu_LOSAngles_row runs one row of threads of dc_cpu_LOSAngles across groups [dc_gi, dc_gi+dc_run) of one row of groups.
@@ -40951,74 +40990,34 @@ func dc_chunk_QuasirandomGenerator(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
-// dc_cpu_MersenneTwister_thread runs one thread of dc_cpu_MersenneTwister.
+// dc_scratch_MersenneTwister holds the working memory of MersenneTwister's groups.
+var dc_scratch_MersenneTwister cpu.Scratches
+
+// dc_cpu_MersenneTwister_tl1 runs a thread loop of dc_cpu_MersenneTwister.
 //
 //go:noinline
-func dc_cpu_MersenneTwister_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, dRandom []float32, ds []MTParams, nPerRng int, dc_f *cpu.Faults) {
-	tid := dc_gs.X*dc_gx + dc_lx
-	threadN := dc_gs.X * dc_ng.X
-	var mt [19]uint32
-	for iRng := tid; iRng < 256; iRng += threadN {
-		p := (*cpu.Index(dc_f, 286, ds, int(iRng), dc_x, dc_y, dc_z))
-		mt[0] = p.Seed
-		for iState := 1; iState < 19; iState++ {
-			mt[iState] = 1812433253*((*cpu.Index(dc_f, 287, mt[:], int(iState-1), dc_x, dc_y, dc_z))^(*cpu.Index(dc_f, 288, mt[:], int(iState-1), dc_x, dc_y, dc_z))>>30) + uint32(iState)
-		}
-		iState_1 := 0
-		mti1 := mt[0]
-		{
-			tmp := nPerRng
-			for iOut := 0; iOut < tmp; iOut++ {
-				iState1 := iState_1 + 1
-				iStateM := iState_1 + 9
-				if iState1 >= 19 {
-					iState1 -= 19
-				}
-				if iStateM >= 19 {
-					iStateM -= 19
-				}
-				mti := mti1
-				mti1 = (*cpu.Index(dc_f, 289, mt[:], int(iState1), dc_x, dc_y, dc_z))
-				mtiM := (*cpu.Index(dc_f, 290, mt[:], int(iStateM), dc_x, dc_y, dc_z))
-				x := mti&4294967294 | mti1&1
-				x = mtiM ^ x>>1
-				{
-					x0 := mti&4294967294 | mti1&1
-					if x0&1 != 0 {
-						x ^= p.MatrixA
-					}
-				}
-				(*cpu.Index(dc_f, 291, mt[:], int(iState_1), dc_x, dc_y, dc_z)) = x
-				iState_1 = iState1
-				x ^= x >> 12
-				x ^= x << 7 & p.MaskB
-				x ^= x << 15 & p.MaskC
-				x ^= x >> 18
-				(*cpu.Index(dc_f, 292, dRandom, int(iRng+iOut*256), dc_x, dc_y, dc_z)) = (float32(x) + 1) / 4294967300
-			}
-		}
-	}
-}
-
-// dc_cpu_MersenneTwister runs every thread of groups [dc_g0, dc_g1) of kernel MersenneTwister.
-func dc_cpu_MersenneTwister(dc_g dc.Grid, dc_g0, dc_g1 int, dRandom []float32, ds []MTParams, nPerRng int, dc_f *cpu.Faults) {
-	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
-	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
-		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
-		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
-		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+func dc_cpu_MersenneTwister_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_mt [][19]uint32, dc_pt_iRng []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_lx := dc_x % dc_gs.X
-						dc_gx := dc_x / dc_gs.X
-						dc_cpu_MersenneTwister_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, dRandom, ds, nPerRng, dc_f)
+					dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_mt := dc_pv_mt[dc_lx]
+						dc_lv_iRng := dc_pv_iRng[dc_lx]
+						tid := dc_gs.X*dc_gx + dc_lx
+						threadN := dc_gs.X * dc_ng.X
+						_ = threadN
+						{
+							var dc_zero [19]uint32
+							dc_lv_mt = dc_zero
+						}
+						dc_lv_iRng = tid
+						dc_pv_mt[dc_lx] = dc_lv_mt
+						dc_pv_iRng[dc_lx] = dc_lv_iRng
 					}
 				}
 			}
@@ -41026,77 +41025,382 @@ func dc_cpu_MersenneTwister(dc_g dc.Grid, dc_g0, dc_g1 int, dRandom []float32, d
 	}
 }
 
-// dc_cpu_MersenneTwister_fast_thread runs one thread of dc_cpu_MersenneTwister_fast.
+// dc_cpu_MersenneTwister_tl2 runs a loop of the group code of dc_cpu_MersenneTwister.
 //
 //go:noinline
-func dc_cpu_MersenneTwister_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, dRandom []float32, ds []MTParams, nPerRng int, dc_f *cpu.Faults) {
-	tid := dc_gs.X*dc_gx + dc_lx
-	threadN := dc_gs.X * dc_ng.X
-	var mt [19]uint32
-	for iRng := tid; iRng < 256; iRng += threadN {
-		p := (*cpu.Index(dc_f, 286, ds, int(iRng), dc_x, dc_y, dc_z))
-		mt[0] = p.Seed
-		for iState := 1; iState < 19; iState++ {
-			mt[iState] = 1812433253*(mt[iState-1]^mt[iState-1]>>30) + uint32(iState)
-		}
-		iState_1 := 0
-		mti1 := mt[0]
-		{
-			tmp := nPerRng
-			for iOut := 0; iOut < tmp; iOut++ {
-				iState1 := iState_1 + 1
-				iStateM := iState_1 + 9
-				if iState1 >= 19 {
-					iState1 -= 19
-				}
-				if iStateM >= 19 {
-					iStateM -= 19
-				}
-				mti := mti1
-				mti1 = (*cpu.Index(dc_f, 289, mt[:], int(iState1), dc_x, dc_y, dc_z))
-				mtiM := (*cpu.Index(dc_f, 290, mt[:], int(iStateM), dc_x, dc_y, dc_z))
-				x := mti&4294967294 | mti1&1
-				x = mtiM ^ x>>1
-				{
-					x0 := mti&4294967294 | mti1&1
-					if x0&1 != 0 {
-						x ^= p.MatrixA
+func dc_cpu_MersenneTwister_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, ds []MTParams, dc_pt_mt [][19]uint32, nPerRng int, dRandom []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gs.X*dc_gx + 0; dc_b < 256; dc_b += dc_gs.X * dc_ng.X {
+			{
+				dc_xhi := min(256-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mt := dc_pv_mt[dc_lx]
+								iRng := dc_b + dc_lx
+								{
+									p := (*cpu.Index(dc_f, 286, ds, int(iRng), dc_x, dc_y, dc_z))
+									dc_lv_mt[0] = p.Seed
+									for iState := 1; iState < 19; iState++ {
+										dc_lv_mt[iState] = 1812433253*((*cpu.Index(dc_f, 287, dc_lv_mt[:], int(iState-1), dc_x, dc_y, dc_z))^(*cpu.Index(dc_f, 288, dc_lv_mt[:], int(iState-1), dc_x, dc_y, dc_z))>>30) + uint32(iState)
+									}
+									iState_1 := 0
+									mti1 := dc_lv_mt[0]
+									{
+										tmp := nPerRng
+										for iOut := 0; iOut < tmp; iOut++ {
+											iState1 := iState_1 + 1
+											iStateM := iState_1 + 9
+											if iState1 >= 19 {
+												iState1 -= 19
+											}
+											if iStateM >= 19 {
+												iStateM -= 19
+											}
+											mti := mti1
+											mti1 = (*cpu.Index(dc_f, 289, dc_lv_mt[:], int(iState1), dc_x, dc_y, dc_z))
+											mtiM := (*cpu.Index(dc_f, 290, dc_lv_mt[:], int(iStateM), dc_x, dc_y, dc_z))
+											x := mti&4294967294 | mti1&1
+											x = mtiM ^ x>>1
+											{
+												x0 := mti&4294967294 | mti1&1
+												if x0&1 != 0 {
+													x ^= p.MatrixA
+												}
+											}
+											(*cpu.Index(dc_f, 291, dc_lv_mt[:], int(iState_1), dc_x, dc_y, dc_z)) = x
+											iState_1 = iState1
+											x ^= x >> 12
+											x ^= x << 7 & p.MaskB
+											x ^= x << 15 & p.MaskC
+											x ^= x >> 18
+											(*cpu.Index(dc_f, 292, dRandom, int(iRng+iOut*256), dc_x, dc_y, dc_z)) = (float32(x) + 1) / 4294967300
+										}
+									}
+								}
+								dc_pv_mt[dc_lx] = dc_lv_mt
+							}
+						}
 					}
 				}
-				(*cpu.Index(dc_f, 291, mt[:], int(iState_1), dc_x, dc_y, dc_z)) = x
-				iState_1 = iState1
-				x ^= x >> 12
-				x ^= x << 7 & p.MaskB
-				x ^= x << 15 & p.MaskC
-				x ^= x >> 18
-				(*cpu.Index(dc_f, 292, dRandom, int(iRng+iOut*256), dc_x, dc_y, dc_z)) = (float32(x) + 1) / 4294967300
 			}
 		}
 	}
 }
 
-// dc_cpu_MersenneTwister_fast runs every thread of groups [dc_g0, dc_g1) of kernel MersenneTwister.
-func dc_cpu_MersenneTwister_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dRandom []float32, ds []MTParams, nPerRng int, dc_f *cpu.Faults) {
-	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
-	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
-		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
-		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
-		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			dc_z := dc_gz*dc_gs.Z + dc_lz
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_lx := dc_x % dc_gs.X
-						dc_gx := dc_x / dc_gs.X
-						dc_cpu_MersenneTwister_fast_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, dRandom, ds, nPerRng, dc_f)
+// dc_cpu_MersenneTwister_tl3 runs a loop of the group code of dc_cpu_MersenneTwister.
+//
+//go:noinline
+func dc_cpu_MersenneTwister_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_iRng []int, ds []MTParams, dc_pt_mt [][19]uint32, nPerRng int, dRandom []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_iRng := dc_pv_iRng[dc_lx]
+								dc_lv_mt := dc_pv_mt[dc_lx]
+								threadN_2 := dc_gs.X * dc_ng.X
+								if dc_lv_iRng < 256 {
+									dc_any = true
+									{
+										p_2 := (*cpu.Index(dc_f, 286, ds, int(dc_lv_iRng), dc_x, dc_y, dc_z))
+										dc_lv_mt[0] = p_2.Seed
+										for iState_2 := 1; iState_2 < 19; iState_2++ {
+											dc_lv_mt[iState_2] = 1812433253*((*cpu.Index(dc_f, 287, dc_lv_mt[:], int(iState_2-1), dc_x, dc_y, dc_z))^(*cpu.Index(dc_f, 288, dc_lv_mt[:], int(iState_2-1), dc_x, dc_y, dc_z))>>30) + uint32(iState_2)
+										}
+										iState_1_2 := 0
+										mti1_2 := dc_lv_mt[0]
+										{
+											tmp_2 := nPerRng
+											for iOut_2 := 0; iOut_2 < tmp_2; iOut_2++ {
+												iState1_2 := iState_1_2 + 1
+												iStateM_2 := iState_1_2 + 9
+												if iState1_2 >= 19 {
+													iState1_2 -= 19
+												}
+												if iStateM_2 >= 19 {
+													iStateM_2 -= 19
+												}
+												mti_2 := mti1_2
+												mti1_2 = (*cpu.Index(dc_f, 289, dc_lv_mt[:], int(iState1_2), dc_x, dc_y, dc_z))
+												mtiM_2 := (*cpu.Index(dc_f, 290, dc_lv_mt[:], int(iStateM_2), dc_x, dc_y, dc_z))
+												x_2 := mti_2&4294967294 | mti1_2&1
+												x_2 = mtiM_2 ^ x_2>>1
+												{
+													x0_2 := mti_2&4294967294 | mti1_2&1
+													if x0_2&1 != 0 {
+														x_2 ^= p_2.MatrixA
+													}
+												}
+												(*cpu.Index(dc_f, 291, dc_lv_mt[:], int(iState_1_2), dc_x, dc_y, dc_z)) = x_2
+												iState_1_2 = iState1_2
+												x_2 ^= x_2 >> 12
+												x_2 ^= x_2 << 7 & p_2.MaskB
+												x_2 ^= x_2 << 15 & p_2.MaskC
+												x_2 ^= x_2 >> 18
+												(*cpu.Index(dc_f, 292, dRandom, int(dc_lv_iRng+iOut_2*256), dc_x, dc_y, dc_z)) = (float32(x_2) + 1) / 4294967300
+											}
+										}
+									}
+									dc_lv_iRng += threadN_2
+								}
+								dc_pv_iRng[dc_lx] = dc_lv_iRng
+								dc_pv_mt[dc_lx] = dc_lv_mt
+							}
+						}
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_MersenneTwister runs groups [dc_g0, dc_g1) of kernel MersenneTwister, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MersenneTwister(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dRandom []float32, ds []MTParams, nPerRng int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_mt := cpu.PerThread[[19]uint32](dc_m, 0, dc_nt)
+		dc_pt_iRng := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_cpu_MersenneTwister_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_mt, dc_pt_iRng, dc_f)
+		if dc_gs.X*dc_gx+0 >= 0 && 256+dc_gs.X*dc_ng.X > 256 {
+			dc_cpu_MersenneTwister_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, ds, dc_pt_mt, nPerRng, dRandom, dc_f)
+		} else {
+			dc_cpu_MersenneTwister_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_iRng, ds, dc_pt_mt, nPerRng, dRandom, dc_f)
+		}
+	}
+}
+
+// dc_cpu_MersenneTwister_fast_tl1 runs a thread loop of dc_cpu_MersenneTwister_fast.
+//
+//go:noinline
+func dc_cpu_MersenneTwister_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_mt [][19]uint32, dc_pt_iRng []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_mt := dc_pv_mt[dc_lx]
+						dc_lv_iRng := dc_pv_iRng[dc_lx]
+						tid := dc_gs.X*dc_gx + dc_lx
+						threadN := dc_gs.X * dc_ng.X
+						_ = threadN
+						{
+							var dc_zero [19]uint32
+							dc_lv_mt = dc_zero
+						}
+						dc_lv_iRng = tid
+						dc_pv_mt[dc_lx] = dc_lv_mt
+						dc_pv_iRng[dc_lx] = dc_lv_iRng
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MersenneTwister_fast_tl2 runs a loop of the group code of dc_cpu_MersenneTwister_fast.
+//
+//go:noinline
+func dc_cpu_MersenneTwister_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, ds []MTParams, dc_pt_mt [][19]uint32, nPerRng int, dRandom []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gs.X*dc_gx + 0; dc_b < 256; dc_b += dc_gs.X * dc_ng.X {
+			{
+				dc_xhi := min(256-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mt := dc_pv_mt[dc_lx]
+								iRng := dc_b + dc_lx
+								{
+									p := (*cpu.Index(dc_f, 286, ds, int(iRng), dc_x, dc_y, dc_z))
+									dc_lv_mt[0] = p.Seed
+									for iState := 1; iState < 19; iState++ {
+										dc_lv_mt[iState] = 1812433253*(dc_lv_mt[iState-1]^dc_lv_mt[iState-1]>>30) + uint32(iState)
+									}
+									iState_1 := 0
+									mti1 := dc_lv_mt[0]
+									{
+										tmp := nPerRng
+										for iOut := 0; iOut < tmp; iOut++ {
+											iState1 := iState_1 + 1
+											iStateM := iState_1 + 9
+											if iState1 >= 19 {
+												iState1 -= 19
+											}
+											if iStateM >= 19 {
+												iStateM -= 19
+											}
+											mti := mti1
+											mti1 = (*cpu.Index(dc_f, 289, dc_lv_mt[:], int(iState1), dc_x, dc_y, dc_z))
+											mtiM := (*cpu.Index(dc_f, 290, dc_lv_mt[:], int(iStateM), dc_x, dc_y, dc_z))
+											x := mti&4294967294 | mti1&1
+											x = mtiM ^ x>>1
+											{
+												x0 := mti&4294967294 | mti1&1
+												if x0&1 != 0 {
+													x ^= p.MatrixA
+												}
+											}
+											(*cpu.Index(dc_f, 291, dc_lv_mt[:], int(iState_1), dc_x, dc_y, dc_z)) = x
+											iState_1 = iState1
+											x ^= x >> 12
+											x ^= x << 7 & p.MaskB
+											x ^= x << 15 & p.MaskC
+											x ^= x >> 18
+											(*cpu.Index(dc_f, 292, dRandom, int(iRng+iOut*256), dc_x, dc_y, dc_z)) = (float32(x) + 1) / 4294967300
+										}
+									}
+								}
+								dc_pv_mt[dc_lx] = dc_lv_mt
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MersenneTwister_fast_tl3 runs a loop of the group code of dc_cpu_MersenneTwister_fast.
+//
+//go:noinline
+func dc_cpu_MersenneTwister_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_iRng []int, ds []MTParams, dc_pt_mt [][19]uint32, nPerRng int, dRandom []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_iRng := dc_pv_iRng[dc_lx]
+								dc_lv_mt := dc_pv_mt[dc_lx]
+								threadN_2 := dc_gs.X * dc_ng.X
+								if dc_lv_iRng < 256 {
+									dc_any = true
+									{
+										p_2 := (*cpu.Index(dc_f, 286, ds, int(dc_lv_iRng), dc_x, dc_y, dc_z))
+										dc_lv_mt[0] = p_2.Seed
+										for iState_2 := 1; iState_2 < 19; iState_2++ {
+											dc_lv_mt[iState_2] = 1812433253*(dc_lv_mt[iState_2-1]^dc_lv_mt[iState_2-1]>>30) + uint32(iState_2)
+										}
+										iState_1_2 := 0
+										mti1_2 := dc_lv_mt[0]
+										{
+											tmp_2 := nPerRng
+											for iOut_2 := 0; iOut_2 < tmp_2; iOut_2++ {
+												iState1_2 := iState_1_2 + 1
+												iStateM_2 := iState_1_2 + 9
+												if iState1_2 >= 19 {
+													iState1_2 -= 19
+												}
+												if iStateM_2 >= 19 {
+													iStateM_2 -= 19
+												}
+												mti_2 := mti1_2
+												mti1_2 = (*cpu.Index(dc_f, 289, dc_lv_mt[:], int(iState1_2), dc_x, dc_y, dc_z))
+												mtiM_2 := (*cpu.Index(dc_f, 290, dc_lv_mt[:], int(iStateM_2), dc_x, dc_y, dc_z))
+												x_2 := mti_2&4294967294 | mti1_2&1
+												x_2 = mtiM_2 ^ x_2>>1
+												{
+													x0_2 := mti_2&4294967294 | mti1_2&1
+													if x0_2&1 != 0 {
+														x_2 ^= p_2.MatrixA
+													}
+												}
+												(*cpu.Index(dc_f, 291, dc_lv_mt[:], int(iState_1_2), dc_x, dc_y, dc_z)) = x_2
+												iState_1_2 = iState1_2
+												x_2 ^= x_2 >> 12
+												x_2 ^= x_2 << 7 & p_2.MaskB
+												x_2 ^= x_2 << 15 & p_2.MaskC
+												x_2 ^= x_2 >> 18
+												(*cpu.Index(dc_f, 292, dRandom, int(dc_lv_iRng+iOut_2*256), dc_x, dc_y, dc_z)) = (float32(x_2) + 1) / 4294967300
+											}
+										}
+									}
+									dc_lv_iRng += threadN_2
+								}
+								dc_pv_iRng[dc_lx] = dc_lv_iRng
+								dc_pv_mt[dc_lx] = dc_lv_mt
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MersenneTwister_fast runs groups [dc_g0, dc_g1) of kernel MersenneTwister, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MersenneTwister_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dRandom []float32, ds []MTParams, nPerRng int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_mt := cpu.PerThread[[19]uint32](dc_m, 0, dc_nt)
+		dc_pt_iRng := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_cpu_MersenneTwister_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_mt, dc_pt_iRng, dc_f)
+		if dc_gs.X*dc_gx+0 >= 0 && 256+dc_gs.X*dc_ng.X > 256 {
+			dc_cpu_MersenneTwister_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, ds, dc_pt_mt, nPerRng, dRandom, dc_f)
+		} else {
+			dc_cpu_MersenneTwister_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_iRng, ds, dc_pt_mt, nPerRng, dRandom, dc_f)
 		}
 	}
 }
@@ -41112,50 +41416,137 @@ func dc_chunk_MersenneTwister(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a1 := cpu.SliceArg[MTParams](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
 	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MersenneTwister.Get()
 	if dc_c.Fast {
-		dc_cpu_MersenneTwister_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_MersenneTwister_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
 	} else {
-		dc_cpu_MersenneTwister(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_MersenneTwister(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
 	}
+	dc_scratch_MersenneTwister.Put(dc_m)
 }
 
-// dc_cpu_BoxMullerGPU_thread runs one thread of dc_cpu_BoxMullerGPU.
+// dc_scratch_BoxMullerGPU holds the working memory of BoxMullerGPU's groups.
+var dc_scratch_BoxMullerGPU cpu.Scratches
+
+// dc_cpu_BoxMullerGPU_tl1 runs a thread loop of dc_cpu_BoxMullerGPU.
 //
 //go:noinline
-func dc_cpu_BoxMullerGPU_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z, dc_lx, dc_gx int, dRandom []float32, nPerRng int, dc_f *cpu.Faults) {
-	tid := dc_gs.X*dc_gx + dc_lx
-	threadN := dc_gs.X * dc_ng.X
-	for iRng := tid; iRng < 256; iRng += threadN {
-		for iOut := 0; iOut < nPerRng; iOut += 2 {
-			a := iRng + iOut*256
-			b := iRng + (iOut+1)*256
-			(*cpu.Index(dc_f, 293, dRandom, int(a), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 294, dRandom, int(b), dc_x, dc_y, dc_z)) = dc_boxMuller((*cpu.Index(dc_f, 295, dRandom, int(a), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 296, dRandom, int(b), dc_x, dc_y, dc_z)))
+func dc_cpu_BoxMullerGPU_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_iRng []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_iRng := dc_pv_iRng[dc_lx]
+						tid := dc_gs.X*dc_gx + dc_lx
+						threadN := dc_gs.X * dc_ng.X
+						_ = threadN
+						dc_lv_iRng = tid
+						dc_pv_iRng[dc_lx] = dc_lv_iRng
+					}
+				}
+			}
 		}
 	}
 }
 
-// dc_cpu_BoxMullerGPU runs every thread of groups [dc_g0, dc_g1) of kernel BoxMullerGPU.
-func dc_cpu_BoxMullerGPU(dc_g dc.Grid, dc_g0, dc_g1 int, dRandom []float32, nPerRng int, dc_f *cpu.Faults) {
-	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
-	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
-		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
-		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
-		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			dc_z := dc_gz*dc_gs.Z + dc_lz
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_lx := dc_x % dc_gs.X
-						dc_gx := dc_x / dc_gs.X
-						dc_cpu_BoxMullerGPU_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, dc_lx, dc_gx, dRandom, nPerRng, dc_f)
+// dc_cpu_BoxMullerGPU_tl2 runs a loop of the group code of dc_cpu_BoxMullerGPU.
+//
+//go:noinline
+func dc_cpu_BoxMullerGPU_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, nPerRng int, dRandom []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gs.X*dc_gx + 0; dc_b < 256; dc_b += dc_gs.X * dc_ng.X {
+			{
+				dc_xhi := min(256-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							iRng := dc_b + dc_lx
+							{
+								for iOut := 0; iOut < nPerRng; iOut += 2 {
+									a := iRng + iOut*256
+									b := iRng + (iOut+1)*256
+									(*cpu.Index(dc_f, 293, dRandom, int(a), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 294, dRandom, int(b), dc_x, dc_y, dc_z)) = dc_boxMuller((*cpu.Index(dc_f, 295, dRandom, int(a), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 296, dRandom, int(b), dc_x, dc_y, dc_z)))
+								}
+							}
+						}
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_BoxMullerGPU_tl3 runs a loop of the group code of dc_cpu_BoxMullerGPU.
+//
+//go:noinline
+func dc_cpu_BoxMullerGPU_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_iRng []int, nPerRng int, dRandom []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_iRng := dc_pv_iRng[dc_lx]
+								threadN_2 := dc_gs.X * dc_ng.X
+								if dc_lv_iRng < 256 {
+									dc_any = true
+									{
+										for iOut_2 := 0; iOut_2 < nPerRng; iOut_2 += 2 {
+											a_2 := dc_lv_iRng + iOut_2*256
+											b_2 := dc_lv_iRng + (iOut_2+1)*256
+											(*cpu.Index(dc_f, 293, dRandom, int(a_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 294, dRandom, int(b_2), dc_x, dc_y, dc_z)) = dc_boxMuller((*cpu.Index(dc_f, 295, dRandom, int(a_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 296, dRandom, int(b_2), dc_x, dc_y, dc_z)))
+										}
+									}
+									dc_lv_iRng += threadN_2
+								}
+								dc_pv_iRng[dc_lx] = dc_lv_iRng
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BoxMullerGPU runs groups [dc_g0, dc_g1) of kernel BoxMullerGPU, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_BoxMullerGPU(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dRandom []float32, nPerRng int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_iRng := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_BoxMullerGPU_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_iRng, dc_f)
+		if dc_gs.X*dc_gx+0 >= 0 && 256+dc_gs.X*dc_ng.X > 256 {
+			dc_cpu_BoxMullerGPU_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, nPerRng, dRandom, dc_f)
+		} else {
+			dc_cpu_BoxMullerGPU_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_iRng, nPerRng, dRandom, dc_f)
 		}
 	}
 }
@@ -41170,7 +41561,9 @@ func dc_chunk_BoxMullerGPU(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
 	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
 	dc_f := cpu.NewFaults(dc_c)
-	dc_cpu_BoxMullerGPU(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_f)
+	dc_m := dc_scratch_BoxMullerGPU.Get()
+	dc_cpu_BoxMullerGPU(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	dc_scratch_BoxMullerGPU.Put(dc_m)
 }
 
 // dc_cpu_RecursiveGaussian_thread runs one thread of dc_cpu_RecursiveGaussian.

@@ -2532,9 +2532,6 @@ kernel void MonteCarloOneBlockPerOption(device const float* samples [[buffer(0)]
 
 #line 343 "samples.go"
 kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffer(0)]], constant long& samples_len [[buffer(1)]], device const MCOption* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device MCValue* callValue [[buffer(4)]], constant long& callValue_len [[buffer(5)]], constant long& pathN [[buffer(6)]], constant long& optionN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	device MCValue (*dc_p3);
 #line 344 "samples.go"
 	threadgroup float sh12[128];
 #line 345 "samples.go"
@@ -2546,7 +2543,7 @@ kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffe
 #line 346 "samples.go"
 	for (long optionIndex = (long)dc_grp.x; optionIndex < optionN; optionIndex = (long)((ulong)optionIndex + (ulong)(long)dc_ngr.x)) {
 #line 347 "samples.go"
-		MCOption o = dc_sel_MCOption((dc_b1 = 0, options[dc_ix(optionIndex, options_len, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		MCOption o = options[optionIndex];
 #line 348 "samples.go"
 		for (long iSum = (long)dc_lid.x; iSum < 128L; iSum = (long)((ulong)iSum + (ulong)(long)dc_gsz.x)) {
 #line 349 "samples.go"
@@ -2582,12 +2579,7 @@ kernel void MonteCarloOneBlockPerOption_fast(device const float* samples [[buffe
 #line 366 "samples.go"
 		if ((long)dc_lid.x == 0L) {
 #line 367 "samples.go"
-			dc_b2 = 0;
-			dc_p3 = &callValue[dc_ix(optionIndex, callValue_len, dc_fault, dc_tag, 120, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			MCValue dc_t1 = MCValue{sSumCall[0], sSum2Call[0]};
-			if (!dc_b2) {
-				*dc_p3 = dc_t1;
-			}
+			callValue[optionIndex] = MCValue{sSumCall[0], sSum2Call[0]};
 		}
 #line 369 "samples.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
