@@ -173,33 +173,42 @@ func TestWrapNoOverflow(t *testing.T) {
 	}
 }
 
-// TestWrapOverflow launches Wrap where i + step wraps around in some
-// threads: their next iteration indexes count at -128, and the launch
-// fails as Go does, on the CPU as under dc.Emulate. PoCL is not run: an
-// unchecked index out of range is undefined in OpenCL C.
+// TestWrapOverflow launches Wrap and WrapFree where i + step wraps around
+// in some threads: their next iteration indexes count at -128, and the
+// launch fails as Go does, on the CPU as under dc.Emulate. PoCL is not
+// run: an unchecked index out of range is undefined in OpenCL C.
 func TestWrapOverflow(t *testing.T) {
 	const want = "index out of range [-128]"
 	g := kerneltest.Grid1D(2*group, group)
 	base, n := math.MaxInt-200, math.MaxInt
-	err := dc.Emulate(g, func(t dc.Thread) { Wrap(t, make([]int32, 128), base, n) })
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("Emulate: got error %v, want one saying %q", err, want)
-	}
 	dev, err := runtime.Open(runtime.WithBackend("cpu"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer dev.Close()
-	count, err := runtime.NewBuffer[int32](dev, 128)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = LaunchWrap(dev, g, count, base, n)
-	if err == nil {
-		err = dev.Sync()
-	}
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("cpu: got error %v, want one saying %q", err, want)
+	for _, k := range []struct {
+		name   string
+		body   func(t dc.Thread, count []int32, base, n int)
+		launch func(dev *runtime.Device, g dc.Grid, count *runtime.Buffer[int32], base, n int) error
+	}{
+		{"Wrap", Wrap, LaunchWrap},
+		{"WrapFree", WrapFree, LaunchWrapFree},
+	} {
+		err := dc.Emulate(g, func(t dc.Thread) { k.body(t, make([]int32, 128), base, n) })
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%s: Emulate: got error %v, want one saying %q", k.name, err, want)
+		}
+		count, err := runtime.NewBuffer[int32](dev, 128)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = k.launch(dev, g, count, base, n)
+		if err == nil {
+			err = dev.Sync()
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%s: cpu: got error %v, want one saying %q", k.name, err, want)
+		}
 	}
 }
 
@@ -251,33 +260,5 @@ func TestScaleFault(t *testing.T) {
 		if !strings.Contains(err.Error(), "gridstride.go:") {
 			t.Errorf("%s: error %v names no line of gridstride.go", dev.Backend(), err)
 		}
-	}
-}
-
-// TestWrapFreeOverflow is TestWrapOverflow for WrapFree, which has no
-// barrier.
-func TestWrapFreeOverflow(t *testing.T) {
-	const want = "index out of range [-128]"
-	g := kerneltest.Grid1D(2*group, group)
-	base, n := math.MaxInt-200, math.MaxInt
-	err := dc.Emulate(g, func(t dc.Thread) { WrapFree(t, make([]int32, 128), base, n) })
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("Emulate: got error %v, want one saying %q", err, want)
-	}
-	dev, err := runtime.Open(runtime.WithBackend("cpu"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dev.Close()
-	count, err := runtime.NewBuffer[int32](dev, 128)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = LaunchWrapFree(dev, g, count, base, n)
-	if err == nil {
-		err = dev.Sync()
-	}
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("cpu: got error %v, want one saying %q", err, want)
 	}
 }
