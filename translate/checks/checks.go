@@ -424,12 +424,12 @@ func (w *walker) launchStep(s *ir.ForStmt, v *ir.Var) ([]*sym, bool) {
 	if !ok1 || !ok2 {
 		return nil, false
 	}
-	max := int64(math.MaxInt64)
+	limit := int64(math.MaxInt64)
 	if k.Kind.Bits() < 64 {
-		max = 1<<(k.Kind.Bits()-1) - 1
+		limit = 1<<(k.Kind.Bits()-1) - 1
 	}
-	// max - n - c >= 0; evaluating it fails where it overflows (n < 0).
-	return append(bd.guards, op(ir.LaunchSub, op(ir.LaunchSub, num(max), hn), hc)), true
+	// limit - n - c >= 0; evaluating it fails where it overflows (n < 0).
+	return append(bd.guards, op(ir.LaunchSub, op(ir.LaunchSub, num(limit), hn), hc)), true
 }
 
 // boundBits returns b with 0 <= n < 2^b when s's condition is v < n, or
