@@ -5594,7 +5594,7 @@ var dc_scratch_Histogram cpu.Scratches
 // dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh1
 	{
@@ -5618,7 +5618,7 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl2 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh1
 	{
@@ -5643,7 +5643,7 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl3 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh1
 	{
@@ -5673,7 +5673,7 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl4 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh1
 	{
@@ -5708,7 +5708,7 @@ func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl5 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh1
 	{
@@ -5723,7 +5723,7 @@ func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					sh_4 := dc_sh1
 					l_2 := dc_lx
 					if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
-						dc.AtomicAdd(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+						dc_adds.Int32(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
 					}
 				}
 			}
@@ -5732,7 +5732,7 @@ func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 }
 
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -5746,21 +5746,21 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
-		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
+		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f, dc_adds)
+		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f, dc_adds)
 		if dc_gx*dc_gs.X >= 0 && len(in)+(dc_ng.X*dc_gs.X) > len(in) {
-			dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
+			dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f, dc_adds)
 		} else {
-			dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
+			dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f, dc_adds)
 		}
-		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
+		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f, dc_adds)
 	}
 }
 
 // dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5783,7 +5783,7 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl2 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5811,7 +5811,7 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl3 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5844,7 +5844,7 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl4 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5882,7 +5882,7 @@ func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl5 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5897,7 +5897,7 @@ func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						sh_4 := dc_sh1
 						l_2 := dc_lx
 						if dc_rv1[dc_lx] != 0 {
-							dc.AtomicAdd(&hist[l_2], sh_4[l_2])
+							dc_adds.Int32(&hist[l_2], sh_4[l_2])
 						}
 					}
 				}
@@ -5907,7 +5907,7 @@ func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 }
 
 // dc_cpu_Histogram_fast runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -5924,14 +5924,14 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
-		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
+		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f, dc_adds)
+		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f, dc_adds)
 		if dc_gx*dc_gs.X >= 0 && len(in)+(dc_ng.X*dc_gs.X) > len(in) {
-			dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
+			dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f, dc_adds)
 		} else {
-			dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
+			dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f, dc_adds)
 		}
-		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
+		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f, dc_adds)
 	}
 }
 
@@ -5945,11 +5945,13 @@ func dc_chunk_Histogram(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
 	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
 	dc_f := cpu.NewFaults(dc_c)
+	dc_adds := cpu.NewAdds(dc_c, 1)
+	defer dc_adds.Done()
 	dc_m := dc_scratch_Histogram.Get()
 	if dc_c.Fast {
-		dc_cpu_Histogram_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+		dc_cpu_Histogram_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f, dc_adds)
 	} else {
-		dc_cpu_Histogram(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+		dc_cpu_Histogram(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f, dc_adds)
 	}
 	dc_scratch_Histogram.Put(dc_m)
 }

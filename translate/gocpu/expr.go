@@ -229,6 +229,9 @@ func (p *printer) builtin(e *ir.BuiltinCall) *jen.Statement {
 			// One goroutine runs the whole group: see cpu.GroupAdd.
 			return jen.Qual(cpuPath, groupAtomics[e.Op]).Call(args...)
 		}
+		if c := p.addsCall(e, args); c != nil {
+			return c
+		}
 		return jen.Qual(dcPath, e.Op.String()).Call(args...)
 	}
 	return p.math(e)

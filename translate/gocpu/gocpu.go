@@ -207,12 +207,16 @@ func variant(k *ir.Kernel, g *threadloop.Group, fast, aliased bool) jen.Code {
 	if k.Checked {
 		params = append(params, jen.Id(faultName).Op("*").Qual(cpuPath, "Faults"))
 	}
+	if adds := p.setAdds(k, Loop(k) || g != nil); adds != nil {
+		params = append(params, adds)
+	}
 	if !Loop(k) {
 		if g == nil {
 			return p.threadKernel(k, params)
 		}
 		p = newPrinter(analyze(g.Body), k.Params, nil)
 		p.kernel, p.fast = true, fast
+		p.setAdds(k, true)
 		return p.groupKernel(k, g, params)
 	}
 	// The loop form bounds the x loop by the kernel's x guard, if any; the
@@ -233,6 +237,7 @@ func variant(k *ir.Kernel, g *threadloop.Group, fast, aliased bool) jen.Code {
 		}
 		p = newPrinter(analyze(seen), k.Params, nil)
 		p.kernel, p.fast, p.aliased = true, fast, aliased
+		p.setAdds(k, true)
 	}
 	return p.loopKernel(k, body, bound, rows, params)
 }
@@ -375,6 +380,18 @@ func chunkFunc(k *ir.Kernel) jen.Code {
 	if k.Checked {
 		body = append(body, jen.Id(faultName).Op(":=").Qual(cpuPath, "NewFaults").Call(jen.Id("dc_c")))
 		pass = append(pass, jen.Id(faultName))
+	}
+	if adds := addOnly(k); len(adds) > 0 {
+		// The chunk's adds to the parameters it only adds to reach
+		// memory when it ends, however it ends.
+		idx := []jen.Code{jen.Id("dc_c")}
+		for _, i := range adds {
+			idx = append(idx, jen.Lit(i))
+		}
+		body = append(body,
+			jen.Id(addsName).Op(":=").Qual(cpuPath, "NewAdds").Call(idx...),
+			jen.Defer().Id(addsName).Dot("Done").Call())
+		pass = append(pass, jen.Id(addsName))
 	}
 	lead := []jen.Code{jen.Id("dc_c").Dot("Grid"), jen.Id(chunkLo), jen.Id(chunkHi)}
 	group := !Loop(k)

@@ -511,6 +511,10 @@ func (p *printer) outlineStmt(s ir.Stmt, print func() jen.Code) jen.Code {
 		params = append(params, jen.Id(faultName).Op("*").Qual(cpuPath, "Faults"))
 		args = append(args, jen.Id(faultName))
 	}
+	if p.adds != nil {
+		params = append(params, jen.Id(addsName).Op("*").Qual(cpuPath, "Adds"))
+		args = append(args, jen.Id(addsName))
+	}
 	body := []jen.Code{
 		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id(gridName), jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])),
 	}

@@ -243,6 +243,9 @@ func (p *printer) outlineSignature(k *ir.Kernel, params, ints []jen.Code, thread
 	if k.Checked {
 		args = append(args, jen.Id(faultName))
 	}
+	if p.adds != nil {
+		args = append(args, jen.Id(addsName))
+	}
 	return fparams, args
 }
 

@@ -25,6 +25,9 @@ type printer struct {
 	// group is set while printing the group form of a kernel (see
 	// groupKernel).
 	group *groupState
+	// adds are the kernel's add-only parameters whose adds go through the
+	// chunk's cpu.Adds (see setAdds).
+	adds map[*ir.Var]bool
 }
 
 // predeclared are Go's predeclared identifiers and the package names the

@@ -292,7 +292,7 @@ func (t *pass) groupValue(e ir.Expr) bool {
 
 // pureOver reports whether e is built from constants, lengths,
 // conversions, the group's index and the sizes of the group and the grid,
-// arithmetic without run-time checks, and variables for which varOK
+// arithmetic without run-time checks, min and max, and variables for which varOK
 // holds: an expression that cannot fail and whose value varOK decides.
 func pureOver(e ir.Expr, varOK func(*ir.Var) bool) bool {
 	ok := true
@@ -304,7 +304,7 @@ func pureOver(e ir.Expr, varOK func(*ir.Var) bool) bool {
 		case *ir.Binary:
 			ok = ok && n.Check == nil
 		case *ir.BuiltinCall:
-			ok = ok && n.Op >= ir.GroupX && n.Op <= ir.GridSizeZ
+			ok = ok && (n.Op >= ir.GroupX && n.Op <= ir.GridSizeZ || n.Op == ir.Min || n.Op == ir.Max)
 		default:
 			ok = false
 		}

@@ -51,9 +51,37 @@ var lockstep = map[string]int{
 	"gridstride.Sparse":        1,
 	"gridstride.Offset":        1,
 	"gridstride.WrapFree":      1,
+	"gridstride.Blocks":        1,
 	"samples.FWTModulate":      1,
 	"samples.MersenneTwister":  1,
 	"samples.BoxMullerGPU":     1,
+}
+
+// closed maps some of the kernels of lockstep to the number of their
+// lockstep loops that also have closed rounds (a loop over the round's
+// first index, dc_b, where the guard holds): their index starts at the
+// thread's x index plus a value of the group code, and their bound and
+// step are such values, min and max of them included.
+var closed = map[string]int{
+	"gridstride.Blocks":  1,
+	"gridstride.Hist":    1,
+	"cpubench.Histogram": 1,
+	"saxpy.SaxpyStride":  1,
+	"gridstride.Kept":    1,
+}
+
+// closedLoops returns the number of loops of group code b over the
+// first index of closed rounds.
+func closedLoops(b *ir.Block) int {
+	n := 0
+	ir.InspectStmts(b, func(s ir.Stmt) {
+		if f, ok := s.(*ir.ForStmt); ok {
+			if d, ok := f.Init.(*ir.DeclStmt); ok && d.Var.Name == "dc_b" {
+				n++
+			}
+		}
+	})
+	return n
 }
 
 // lockstepLoops returns the number of loops of group code b that run
@@ -121,6 +149,11 @@ func TestTransform(t *testing.T) {
 			key := path.Base(p.Path) + "." + k.Name
 			if got, want := lockstepLoops(g.Body), lockstep[key]; got != want {
 				t.Errorf("%s: %d loops run in lockstep, want %d", key, got, want)
+			}
+			if want, ok := closed[key]; ok {
+				if got := closedLoops(g.Body); got != want {
+					t.Errorf("%s: %d loops run closed rounds, want %d", key, got, want)
+				}
 			}
 			seen[key] = true
 		}

@@ -35,6 +35,19 @@ func Histogram(t dc.Thread, data []uint32, bins []uint32, nbins int) {
 	}
 }
 
+// CountThenRead counts each of keys' values in counts, then copies its
+// own key's count, as seen through view, to seen. A launch may pass one
+// buffer as counts and view: each thread then sees at least its own add.
+//
+//dc:kernel
+func CountThenRead(t dc.Thread, keys []int32, counts, view, seen []int32) {
+	if i := t.GlobalX(); i < len(keys) {
+		k := keys[i]
+		dc.AtomicAdd(&counts[k], 1)
+		seen[i] = view[k]
+	}
+}
+
 // Compact copies the positive elements of xs to the front of out, in no
 // particular order, and counts them in count[0]: AtomicAdd's old value is
 // each thread's slot.

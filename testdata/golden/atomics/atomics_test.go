@@ -67,6 +67,43 @@ func TestHistogram(t *testing.T) {
 	}
 }
 
+// TestCountThenRead launches CountThenRead with counts and view apart
+// and with one buffer as both. Apart, the counts match dc.Emulate's and
+// every thread sees view's zero. As one buffer, each key has a single
+// thread, which must see its own add.
+func TestCountThenRead(t *testing.T) {
+	for _, dev := range kerneltest.Devices(t) {
+		for si, s := range sizes {
+			name := fmt.Sprintf("%s n=%d group=%d", dev.Backend(), s.n, s.group)
+			keys := kerneltest.RandInts[int32](uint64(si)+40, s.n, 0, 9)
+			g := grid(s.n, s.group)
+			wantCounts := make([]int32, 10)
+			emulate(t, g, func(t dc.Thread) { CountThenRead(t, keys, wantCounts, make([]int32, 10), make([]int32, s.n)) })
+			kb, _ := runtime.BufferOf(dev, keys)
+			cb, _ := runtime.NewBuffer[int32](dev, 10)
+			vb, _ := runtime.NewBuffer[int32](dev, 10)
+			sb, _ := runtime.NewBuffer[int32](dev, s.n)
+			launched(t, name, LaunchCountThenRead(dev, g, kb, cb, vb, sb))
+			kerneltest.Equal(t, name+": counts", kerneltest.Read(t, cb), wantCounts)
+			kerneltest.Equal(t, name+": seen", kerneltest.Read(t, sb), make([]int32, s.n))
+
+			unique := make([]int32, s.n)
+			for i := range unique {
+				unique[i] = int32(i)
+			}
+			ub, _ := runtime.BufferOf(dev, unique)
+			both, _ := runtime.NewBuffer[int32](dev, s.n)
+			launched(t, name+" aliased", LaunchCountThenRead(dev, g, ub, both, both, sb))
+			ones := make([]int32, s.n)
+			for i := range ones {
+				ones[i] = 1
+			}
+			kerneltest.Equal(t, name+" aliased: counts", kerneltest.Read(t, both), ones)
+			kerneltest.Equal(t, name+" aliased: seen", kerneltest.Read(t, sb), ones)
+		}
+	}
+}
+
 func TestCompact(t *testing.T) {
 	for _, dev := range kerneltest.Devices(t) {
 		for si, s := range sizes {

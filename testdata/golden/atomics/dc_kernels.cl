@@ -67,18 +67,22 @@ uint dc_nz_u32(uint y, __global int* f, int tag, int site, int* bad) {
 	return 1;
 }
 
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 uint dc_sel_u32(uint v, const int* bad) {
 	return *bad ? (uint)0 : v;
 }
 
-#line 168 "atomics.go"
+#line 181 "atomics.go"
 uint orderedKey(uint bits) {
-#line 169 "atomics.go"
+#line 182 "atomics.go"
 	if ((bits & 2147483648u) != 0u) {
-#line 170 "atomics.go"
+#line 183 "atomics.go"
 		return ~bits;
 	}
-#line 172 "atomics.go"
+#line 185 "atomics.go"
 	return bits | 2147483648u;
 }
 
@@ -267,21 +271,115 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 }
 
 #line 43 "atomics.go"
+__kernel void CountThenRead(__global const int* restrict keys, long keys_len, __global int* counts, long counts_len, __global const int* restrict view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void CountThenRead_fast(__global const int* restrict keys, long keys_len, __global int* counts, long counts_len, __global const int* restrict view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void CountThenRead_aliased(__global const int* keys, long keys_len, __global int* counts, long counts_len, __global const int* view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void CountThenRead_aliased_fast(__global const int* keys, long keys_len, __global int* counts, long counts_len, __global const int* view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 56 "atomics.go"
 __kernel void Compact(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -290,20 +388,20 @@ __kernel void Compact(__global const int* restrict xs, long xs_len, __global int
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 __kernel void Compact_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomic_add(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -312,22 +410,22 @@ __kernel void Compact_fast(__global const int* restrict xs, long xs_len, __globa
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -336,20 +434,20 @@ __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int*
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 __kernel void Compact_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomic_add(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -358,7 +456,7 @@ __kernel void Compact_aliased_fast(__global const int* xs, long xs_len, __global
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -370,87 +468,87 @@ __kernel void Extremes(__global const int* restrict xs, long xs_len, __global co
 	__global int (*dc_p8);
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes_fast(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomic_min(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomic_max(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomic_min(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomic_max(&ext[1], s[1]);
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -462,215 +560,215 @@ __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global con
 	__global int (*dc_p8);
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes_aliased_fast(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomic_min(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomic_max(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomic_min(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomic_max(&ext[1], s[1]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat_fast(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		dc_atomic_add_f32_global(&total[0], s[0]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat_aliased_fast(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		dc_atomic_add_f32_global(&total[0], s[0]);
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -684,54 +782,54 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 	__global uint (*dc_p10);
 	int dc_b11 = 0;
 	__global uint (*dc_p12);
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)get_local_id(0);
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1)];
-			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, (int)(long)((ulong)i + 1UL)));
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 18, &dc_b1)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 19, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, (int)(long)((ulong)i + 1UL)));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			dc_b5 = 0;
-			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5)];
-			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7)]), dc_b7 ? (float)0 : atomic_xchg(dc_p8, (float)(long)((ulong)i + 1UL)));
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 20, &dc_b5)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 21, &dc_b7)]), dc_b7 ? (float)0 : atomic_xchg(dc_p8, (float)(long)((ulong)i + 1UL)));
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
 			}
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			dc_b9 = 0;
-			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9)];
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 22, &dc_b9)];
 			uint dc_t3 = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
 			if (!dc_b9) {
 				*dc_p10 = dc_t3;
 			}
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		dc_b11 = 0;
-		dc_p12 = &ufinal[dc_ix((long)get_group_id(0), ufinal_len, dc_fault, dc_tag, 20, &dc_b11)];
+		dc_p12 = &ufinal[dc_ix((long)get_group_id(0), ufinal_len, dc_fault, dc_tag, 23, &dc_b11)];
 		uint dc_t4 = s[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -739,348 +837,348 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 __kernel void Exchange_fast(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)get_local_id(0);
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			olds[i] = atomic_xchg(&cell[0], (int)(long)((ulong)i + 1UL));
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			folds[i] = atomic_xchg(&fcell[0], (float)(long)((ulong)i + 1UL));
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			uolds[i] = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		ufinal[(long)get_group_id(0)] = s[0];
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum_fast(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = atomic_add(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = atomic_cmpxchg(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum_aliased_fast(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = atomic_add(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = atomic_cmpxchg(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global uint (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat_fast(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomic_max(&maxKey[0], orderedKey(s[0]));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global uint (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat_aliased_fast(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomic_max(&maxKey[0], orderedKey(s[0]));
 	}
 }

@@ -45,18 +45,22 @@ __device__ unsigned int dc_nz_u32(unsigned int y, int* f, int tag, int site, int
 	return 1;
 }
 
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 __device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
 	return *bad ? (unsigned int)0 : v;
 }
 
-#line 168 "atomics.go"
+#line 181 "atomics.go"
 __device__ unsigned int orderedKey(unsigned int bits) {
-#line 169 "atomics.go"
+#line 182 "atomics.go"
 	if ((bits & 2147483648u) != 0u) {
-#line 170 "atomics.go"
+#line 183 "atomics.go"
 		return ~bits;
 	}
-#line 172 "atomics.go"
+#line 185 "atomics.go"
 	return bits | 2147483648u;
 }
 
@@ -245,21 +249,115 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 }
 
 #line 43 "atomics.go"
+extern "C" __global__ void CountThenRead(const int* __restrict__ keys, long long keys_len, int* counts, long long counts_len, const int* __restrict__ view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void CountThenRead_fast(const int* __restrict__ keys, long long keys_len, int* counts, long long counts_len, const int* __restrict__ view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void CountThenRead_aliased(const int* keys, long long keys_len, int* counts, long long counts_len, const int* view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void CountThenRead_aliased_fast(const int* keys, long long keys_len, int* counts, long long counts_len, const int* view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 56 "atomics.go"
 extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -268,20 +366,20 @@ extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len,
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 extern "C" __global__ void Compact_fast(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomicAdd(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -290,22 +388,22 @@ extern "C" __global__ void Compact_fast(const int* __restrict__ xs, long long xs
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -314,20 +412,20 @@ extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int*
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 extern "C" __global__ void Compact_aliased_fast(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomicAdd(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -336,7 +434,7 @@ extern "C" __global__ void Compact_aliased_fast(const int* xs, long long xs_len,
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -348,87 +446,87 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 	int (*dc_p8);
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes_fast(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomicMin(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomicMax(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomicMin(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomicMax(&ext[1], s[1]);
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -440,215 +538,215 @@ extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, con
 	int (*dc_p8);
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes_aliased_fast(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomicMin(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomicMax(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomicMin(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomicMax(&ext[1], s[1]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat_fast(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		atomicAdd(&total[0], s[0]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat_aliased_fast(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		atomicAdd(&total[0], s[0]);
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -662,54 +760,54 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 	unsigned int (*dc_p10);
 	int dc_b11 = 0;
 	unsigned int (*dc_p12);
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__shared__ unsigned int sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	unsigned int* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long long lx = (long long)threadIdx.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0LL) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	__syncthreads();
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1)];
-			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, (int)(long long)((unsigned long long)i + 1ULL)));
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 18, &dc_b1)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 19, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, (int)(long long)((unsigned long long)i + 1ULL)));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			dc_b5 = 0;
-			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5)];
-			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7)]), dc_b7 ? (float)0 : atomicExch(dc_p8, (float)(long long)((unsigned long long)i + 1ULL)));
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 20, &dc_b5)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 21, &dc_b7)]), dc_b7 ? (float)0 : atomicExch(dc_p8, (float)(long long)((unsigned long long)i + 1ULL)));
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
 			}
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			dc_b9 = 0;
-			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9)];
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 22, &dc_b9)];
 			unsigned int dc_t3 = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
 			if (!dc_b9) {
 				*dc_p10 = dc_t3;
 			}
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	__syncthreads();
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0LL) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		dc_b11 = 0;
-		dc_p12 = &ufinal[dc_ix((long long)blockIdx.x, ufinal_len, dc_fault, dc_tag, 20, &dc_b11)];
+		dc_p12 = &ufinal[dc_ix((long long)blockIdx.x, ufinal_len, dc_fault, dc_tag, 23, &dc_b11)];
 		unsigned int dc_t4 = s[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -717,347 +815,347 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 extern "C" __global__ void Exchange_fast(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__shared__ unsigned int sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	unsigned int* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long long lx = (long long)threadIdx.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0LL) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	__syncthreads();
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			olds[i] = atomicExch(&cell[0], (int)(long long)((unsigned long long)i + 1ULL));
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			folds[i] = atomicExch(&fcell[0], (float)(long long)((unsigned long long)i + 1ULL));
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			uolds[i] = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	__syncthreads();
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0LL) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		ufinal[(long long)blockIdx.x] = s[0];
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 extern "C" __global__ void CappedSum_fast(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = atomicAdd(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = atomicCAS(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
-#line 131 "atomics.go"
-		if (prev == old) {
-#line 132 "atomics.go"
-			break;
-		}
-#line 134 "atomics.go"
-		old = prev;
-	}
-}
-
-#line 121 "atomics.go"
-extern "C" __global__ void CappedSum_aliased_fast(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
-	if (i >= xs_len) {
-#line 124 "atomics.go"
-		return;
-	}
-#line 126 "atomics.go"
-	int v = xs[i];
-#line 127 "atomics.go"
-	int old = atomicAdd(&acc[0], 0);
-#line 128 "atomics.go"
-	for (;;) {
-#line 129 "atomics.go"
-		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
-		int prev = atomicCAS(&acc[0], old, next);
-#line 131 "atomics.go"
-		if (prev == old) {
-#line 132 "atomics.go"
-			break;
-		}
-#line 134 "atomics.go"
-		old = prev;
-	}
-}
-
 #line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
+#line 144 "atomics.go"
+		if (prev == old) {
+#line 145 "atomics.go"
+			break;
+		}
+#line 147 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 134 "atomics.go"
+extern "C" __global__ void CappedSum_aliased_fast(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 135 "atomics.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 136 "atomics.go"
+	if (i >= xs_len) {
+#line 137 "atomics.go"
+		return;
+	}
+#line 139 "atomics.go"
+	int v = xs[i];
+#line 140 "atomics.go"
+	int old = atomicAdd(&acc[0], 0);
+#line 141 "atomics.go"
+	for (;;) {
+#line 142 "atomics.go"
+		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
+#line 143 "atomics.go"
+		int prev = atomicCAS(&acc[0], old, next);
+#line 144 "atomics.go"
+		if (prev == old) {
+#line 145 "atomics.go"
+			break;
+		}
+#line 147 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat_fast(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomicMax(&maxKey[0], orderedKey(s[0]));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat_aliased_fast(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomicMax(&maxKey[0], orderedKey(s[0]));
 	}
 }

@@ -51,112 +51,130 @@ var dcModule = &runtime.Module{
 			Line: 33,
 		},
 		{
-			Col:  25,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 45,
-		},
-		{
-			Col:  3,
+			Col:  17,
 			File: "atomics.go",
 			Kind: runtime.IndexOutOfRange,
 			Line: 46,
 		},
 		{
-			Col:  17,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 65,
-		},
-		{
-			Col:  26,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 65,
-		},
-		{
-			Col:  17,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 66,
-		},
-		{
-			Col:  26,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 66,
-		},
-		{
-			Col:  17,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 70,
-		},
-		{
-			Col:  17,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 71,
-		},
-		{
-			Col:  17,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 89,
-		},
-		{
 			Col:  3,
 			File: "atomics.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 107,
+			Line: 47,
 		},
 		{
-			Col:  32,
+			Col:  13,
 			File: "atomics.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 107,
-		},
-		{
-			Col:  3,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 108,
-		},
-		{
-			Col:  33,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 108,
-		},
-		{
-			Col:  3,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 109,
-		},
-		{
-			Col:  3,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 113,
-		},
-		{
-			Col:  23,
-			File: "atomics.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 127,
+			Line: 47,
 		},
 		{
 			Col:  25,
 			File: "atomics.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 130,
+			Line: 58,
+		},
+		{
+			Col:  3,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 59,
 		},
 		{
 			Col:  17,
 			File: "atomics.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 162,
+			Line: 78,
+		},
+		{
+			Col:  26,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 78,
+		},
+		{
+			Col:  17,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 79,
+		},
+		{
+			Col:  26,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 79,
+		},
+		{
+			Col:  17,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  17,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 84,
+		},
+		{
+			Col:  17,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 102,
+		},
+		{
+			Col:  3,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 120,
+		},
+		{
+			Col:  32,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 120,
+		},
+		{
+			Col:  3,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 121,
+		},
+		{
+			Col:  33,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 121,
+		},
+		{
+			Col:  3,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 122,
+		},
+		{
+			Col:  3,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 126,
+		},
+		{
+			Col:  23,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 140,
+		},
+		{
+			Col:  25,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 143,
+		},
+		{
+			Col:  17,
+			File: "atomics.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 175,
 		},
 	},
 	MSL:     dcMSL,
@@ -212,18 +230,22 @@ __device__ unsigned int dc_nz_u32(unsigned int y, int* f, int tag, int site, int
 	return 1;
 }
 
+__device__ int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 __device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
 	return *bad ? (unsigned int)0 : v;
 }
 
-#line 168 "atomics.go"
+#line 181 "atomics.go"
 __device__ unsigned int orderedKey(unsigned int bits) {
-#line 169 "atomics.go"
+#line 182 "atomics.go"
 	if ((bits & 2147483648u) != 0u) {
-#line 170 "atomics.go"
+#line 183 "atomics.go"
 		return ~bits;
 	}
-#line 172 "atomics.go"
+#line 185 "atomics.go"
 	return bits | 2147483648u;
 }
 
@@ -412,21 +434,115 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 }
 
 #line 43 "atomics.go"
+extern "C" __global__ void CountThenRead(const int* __restrict__ keys, long long keys_len, int* counts, long long counts_len, const int* __restrict__ view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void CountThenRead_fast(const int* __restrict__ keys, long long keys_len, int* counts, long long counts_len, const int* __restrict__ view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void CountThenRead_aliased(const int* keys, long long keys_len, int* counts, long long counts_len, const int* view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+extern "C" __global__ void CountThenRead_aliased_fast(const int* keys, long long keys_len, int* counts, long long counts_len, const int* view, long long view_len, int* seen, long long seen_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 56 "atomics.go"
 extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -435,20 +551,20 @@ extern "C" __global__ void Compact(const int* __restrict__ xs, long long xs_len,
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 extern "C" __global__ void Compact_fast(const int* __restrict__ xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomicAdd(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -457,22 +573,22 @@ extern "C" __global__ void Compact_fast(const int* __restrict__ xs, long long xs
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -481,20 +597,20 @@ extern "C" __global__ void Compact_aliased(const int* xs, long long xs_len, int*
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 extern "C" __global__ void Compact_aliased_fast(const int* xs, long long xs_len, int* out, long long out_len, int* count, long long count_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomicAdd(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -503,7 +619,7 @@ extern "C" __global__ void Compact_aliased_fast(const int* xs, long long xs_len,
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -515,87 +631,87 @@ extern "C" __global__ void Extremes(const int* __restrict__ xs, long long xs_len
 	int (*dc_p8);
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes_fast(const int* __restrict__ xs, long long xs_len, const unsigned int* __restrict__ us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomicMin(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomicMax(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomicMin(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomicMax(&ext[1], s[1]);
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -607,215 +723,215 @@ extern "C" __global__ void Extremes_aliased(const int* xs, long long xs_len, con
 	int (*dc_p8);
 	int dc_b9 = 0;
 	int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (unsigned int)0 : atomicMin(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (unsigned int)0 : atomicMax(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomicMin(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomicMax(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 extern "C" __global__ void Extremes_aliased_fast(const int* xs, long long xs_len, const unsigned int* us, long long us_len, int* ext, long long ext_len, unsigned int* uext, long long uext_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__shared__ int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	__syncthreads();
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomicMin(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomicMax(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomicMin(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomicMax(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	__syncthreads();
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomicMin(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomicMax(&ext[1], s[1]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat_fast(const float* __restrict__ xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		atomicAdd(&total[0], s[0]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat_aliased(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : atomicAdd(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 extern "C" __global__ void SumFloat_aliased_fast(const float* xs, long long xs_len, float* total, long long total_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__shared__ float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	__syncthreads();
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			atomicAdd(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	__syncthreads();
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		atomicAdd(&total[0], s[0]);
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -829,54 +945,54 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 	unsigned int (*dc_p10);
 	int dc_b11 = 0;
 	unsigned int (*dc_p12);
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__shared__ unsigned int sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	unsigned int* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long long lx = (long long)threadIdx.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0LL) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	__syncthreads();
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1)];
-			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, (int)(long long)((unsigned long long)i + 1ULL)));
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 18, &dc_b1)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 19, &dc_b3)]), dc_b3 ? (int)0 : atomicExch(dc_p4, (int)(long long)((unsigned long long)i + 1ULL)));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			dc_b5 = 0;
-			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5)];
-			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7)]), dc_b7 ? (float)0 : atomicExch(dc_p8, (float)(long long)((unsigned long long)i + 1ULL)));
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 20, &dc_b5)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 21, &dc_b7)]), dc_b7 ? (float)0 : atomicExch(dc_p8, (float)(long long)((unsigned long long)i + 1ULL)));
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
 			}
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			dc_b9 = 0;
-			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9)];
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 22, &dc_b9)];
 			unsigned int dc_t3 = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
 			if (!dc_b9) {
 				*dc_p10 = dc_t3;
 			}
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	__syncthreads();
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0LL) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		dc_b11 = 0;
-		dc_p12 = &ufinal[dc_ix((long long)blockIdx.x, ufinal_len, dc_fault, dc_tag, 20, &dc_b11)];
+		dc_p12 = &ufinal[dc_ix((long long)blockIdx.x, ufinal_len, dc_fault, dc_tag, 23, &dc_b11)];
 		unsigned int dc_t4 = s[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -884,347 +1000,347 @@ extern "C" __global__ void Exchange(int* cell, long long cell_len, int* olds, lo
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 extern "C" __global__ void Exchange_fast(int* cell, long long cell_len, int* olds, long long olds_len, float* fcell, long long fcell_len, float* folds, long long folds_len, unsigned int* uolds, long long uolds_len, unsigned int* ufinal, long long ufinal_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__shared__ unsigned int sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	unsigned int* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long long lx = (long long)threadIdx.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0LL) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	__syncthreads();
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			olds[i] = atomicExch(&cell[0], (int)(long long)((unsigned long long)i + 1ULL));
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			folds[i] = atomicExch(&fcell[0], (float)(long long)((unsigned long long)i + 1ULL));
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			uolds[i] = atomicExch(&s[0], (unsigned int)(long long)((unsigned long long)lx + 1ULL));
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	__syncthreads();
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0LL) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		ufinal[(long long)blockIdx.x] = s[0];
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 extern "C" __global__ void CappedSum(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 extern "C" __global__ void CappedSum_fast(const int* __restrict__ xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = atomicAdd(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = atomicCAS(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 extern "C" __global__ void CappedSum_aliased(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
 	int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
-#line 131 "atomics.go"
-		if (prev == old) {
-#line 132 "atomics.go"
-			break;
-		}
-#line 134 "atomics.go"
-		old = prev;
-	}
-}
-
-#line 121 "atomics.go"
-extern "C" __global__ void CappedSum_aliased_fast(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 123 "atomics.go"
-	if (i >= xs_len) {
-#line 124 "atomics.go"
-		return;
-	}
-#line 126 "atomics.go"
-	int v = xs[i];
-#line 127 "atomics.go"
-	int old = atomicAdd(&acc[0], 0);
-#line 128 "atomics.go"
-	for (;;) {
-#line 129 "atomics.go"
-		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
-#line 130 "atomics.go"
-		int prev = atomicCAS(&acc[0], old, next);
-#line 131 "atomics.go"
-		if (prev == old) {
-#line 132 "atomics.go"
-			break;
-		}
-#line 134 "atomics.go"
-		old = prev;
-	}
-}
-
 #line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomicCAS(dc_p4, old, next));
+#line 144 "atomics.go"
+		if (prev == old) {
+#line 145 "atomics.go"
+			break;
+		}
+#line 147 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 134 "atomics.go"
+extern "C" __global__ void CappedSum_aliased_fast(const int* xs, long long xs_len, int* acc, long long acc_len, int limit, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 135 "atomics.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 136 "atomics.go"
+	if (i >= xs_len) {
+#line 137 "atomics.go"
+		return;
+	}
+#line 139 "atomics.go"
+	int v = xs[i];
+#line 140 "atomics.go"
+	int old = atomicAdd(&acc[0], 0);
+#line 141 "atomics.go"
+	for (;;) {
+#line 142 "atomics.go"
+		int next = dc_min_i32((int)((unsigned int)old + (unsigned int)v), limit);
+#line 143 "atomics.go"
+		int prev = atomicCAS(&acc[0], old, next);
+#line 144 "atomics.go"
+		if (prev == old) {
+#line 145 "atomics.go"
+			break;
+		}
+#line 147 "atomics.go"
+		old = prev;
+	}
+}
+
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat_fast(const float* __restrict__ xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomicMax(&maxKey[0], orderedKey(s[0]));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat_aliased(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicMax(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 extern "C" __global__ void MaxFloat_aliased_fast(const float* xs, long long xs_len, unsigned int* maxKey, long long maxKey_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__shared__ unsigned int sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	unsigned int* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = __float_as_uint((float)__longlong_as_double((long long)(18442240474082181120ULL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	__syncthreads();
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			unsigned int old = atomicAdd(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; __uint_as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				unsigned int prev = atomicCAS(&s[0], old, __float_as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	__syncthreads();
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomicMax(&maxKey[0], orderedKey(s[0]));
 	}
 }
@@ -1300,18 +1416,22 @@ uint dc_nz_u32(uint y, __global int* f, int tag, int site, int* bad) {
 	return 1;
 }
 
+int dc_sel_i32(int v, const int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 uint dc_sel_u32(uint v, const int* bad) {
 	return *bad ? (uint)0 : v;
 }
 
-#line 168 "atomics.go"
+#line 181 "atomics.go"
 uint orderedKey(uint bits) {
-#line 169 "atomics.go"
+#line 182 "atomics.go"
 	if ((bits & 2147483648u) != 0u) {
-#line 170 "atomics.go"
+#line 183 "atomics.go"
 		return ~bits;
 	}
-#line 172 "atomics.go"
+#line 185 "atomics.go"
 	return bits | 2147483648u;
 }
 
@@ -1500,21 +1620,115 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 }
 
 #line 43 "atomics.go"
+__kernel void CountThenRead(__global const int* restrict keys, long keys_len, __global int* counts, long counts_len, __global const int* restrict view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void CountThenRead_fast(__global const int* restrict keys, long keys_len, __global int* counts, long counts_len, __global const int* restrict view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void CountThenRead_aliased(__global const int* keys, long keys_len, __global int* counts, long counts_len, __global const int* view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+	int dc_b5 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5);
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 43 "atomics.go"
+__kernel void CountThenRead_aliased_fast(__global const int* keys, long keys_len, __global int* counts, long counts_len, __global const int* view, long view_len, __global int* seen, long seen_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	{
+#line 44 "atomics.go"
+		long i = (long)get_global_id(0);
+#line 44 "atomics.go"
+		if (i < keys_len) {
+#line 45 "atomics.go"
+			int k = keys[i];
+#line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3)]), &dc_b3);
+		}
+	}
+}
+
+#line 56 "atomics.go"
 __kernel void Compact(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -1523,20 +1737,20 @@ __kernel void Compact(__global const int* restrict xs, long xs_len, __global int
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 __kernel void Compact_fast(__global const int* restrict xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomic_add(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -1545,22 +1759,22 @@ __kernel void Compact_fast(__global const int* restrict xs, long xs_len, __globa
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
-#line 46 "atomics.go"
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+#line 59 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3)];
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3)];
 			int dc_t1 = xs[i];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -1569,20 +1783,20 @@ __kernel void Compact_aliased(__global const int* xs, long xs_len, __global int*
 	}
 }
 
-#line 43 "atomics.go"
+#line 56 "atomics.go"
 __kernel void Compact_aliased_fast(__global const int* xs, long xs_len, __global int* out, long out_len, __global int* count, long count_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	{
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 44 "atomics.go"
+#line 57 "atomics.go"
 		if (i < xs_len && xs[i] > 0) {
-#line 45 "atomics.go"
+#line 58 "atomics.go"
 			int slot = atomic_add(&count[0], 1);
-#line 46 "atomics.go"
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -1591,7 +1805,7 @@ __kernel void Compact_aliased_fast(__global const int* xs, long xs_len, __global
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1603,87 +1817,87 @@ __kernel void Extremes(__global const int* restrict xs, long xs_len, __global co
 	__global int (*dc_p8);
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes_fast(__global const int* restrict xs, long xs_len, __global const uint* restrict us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomic_min(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomic_max(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomic_min(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomic_max(&ext[1], s[1]);
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1695,215 +1909,215 @@ __kernel void Extremes_aliased(__global const int* xs, long xs_len, __global con
 	__global int (*dc_p8);
 	int dc_b9 = 0;
 	__global int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2)]), dc_b2 ? (uint)0 : atomic_min(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5)]), dc_b5 ? (uint)0 : atomic_max(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7)]), dc_b7 ? (int)0 : atomic_min(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9)]), dc_b9 ? (int)0 : atomic_max(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 __kernel void Extremes_aliased_fast(__global const int* xs, long xs_len, __global const uint* us, long us_len, __global int* ext, long ext_len, __global uint* uext, long uext_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	__local int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			atomic_min(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			atomic_max(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			atomic_min(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			atomic_max(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		atomic_min(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		atomic_max(&ext[1], s[1]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat_fast(__global const float* restrict xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		dc_atomic_add_f32_global(&total[0], s[0]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat_aliased(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1)]), dc_b1 ? (float)0 : dc_atomic_add_f32_global(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 __kernel void SumFloat_aliased_fast(__global const float* xs, long xs_len, __global float* total, long total_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	__local float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_local(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		dc_atomic_add_f32_global(&total[0], s[0]);
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1917,54 +2131,54 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 	__global uint (*dc_p10);
 	int dc_b11 = 0;
 	__global uint (*dc_p12);
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)get_local_id(0);
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1)];
-			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, (int)(long)((ulong)i + 1UL)));
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 18, &dc_b1)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 19, &dc_b3)]), dc_b3 ? (int)0 : atomic_xchg(dc_p4, (int)(long)((ulong)i + 1UL)));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			dc_b5 = 0;
-			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5)];
-			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7)]), dc_b7 ? (float)0 : atomic_xchg(dc_p8, (float)(long)((ulong)i + 1UL)));
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 20, &dc_b5)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 21, &dc_b7)]), dc_b7 ? (float)0 : atomic_xchg(dc_p8, (float)(long)((ulong)i + 1UL)));
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
 			}
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			dc_b9 = 0;
-			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9)];
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 22, &dc_b9)];
 			uint dc_t3 = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
 			if (!dc_b9) {
 				*dc_p10 = dc_t3;
 			}
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		dc_b11 = 0;
-		dc_p12 = &ufinal[dc_ix((long)get_group_id(0), ufinal_len, dc_fault, dc_tag, 20, &dc_b11)];
+		dc_p12 = &ufinal[dc_ix((long)get_group_id(0), ufinal_len, dc_fault, dc_tag, 23, &dc_b11)];
 		uint dc_t4 = s[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -1972,348 +2186,348 @@ __kernel void Exchange(__global int* cell, long cell_len, __global int* olds, lo
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 __kernel void Exchange_fast(__global int* cell, long cell_len, __global int* olds, long olds_len, __global float* fcell, long fcell_len, __global float* folds, long folds_len, __global uint* uolds, long uolds_len, __global uint* ufinal, long ufinal_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	__local uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)get_local_id(0);
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			olds[i] = atomic_xchg(&cell[0], (int)(long)((ulong)i + 1UL));
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			folds[i] = atomic_xchg(&fcell[0], (float)(long)((ulong)i + 1UL));
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			uolds[i] = atomic_xchg(&s[0], (uint)(long)((ulong)lx + 1UL));
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		ufinal[(long)get_group_id(0)] = s[0];
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum_fast(__global const int* restrict xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = atomic_add(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = atomic_cmpxchg(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum_aliased(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
 	__global int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3)]), dc_b3 ? (int)0 : atomic_cmpxchg(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 __kernel void CappedSum_aliased_fast(__global const int* xs, long xs_len, __global int* acc, long acc_len, int limit, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)get_global_id(0);
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = atomic_add(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = atomic_cmpxchg(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
 #ifdef cl_khr_fp64
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global uint (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat_fast(__global const float* restrict xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomic_max(&maxKey[0], orderedKey(s[0]));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat_aliased(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global uint (*dc_p2);
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 23, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
+#line 175 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &maxKey[dc_ix(0, maxKey_len, dc_fault, dc_tag, 26, &dc_b1)]), dc_b1 ? (uint)0 : atomic_max(dc_p2, orderedKey(s[0])));
 	}
 }
 
-#line 143 "atomics.go"
+#line 156 "atomics.go"
 __kernel void MaxFloat_aliased_fast(__global const float* xs, long xs_len, __global uint* maxKey, long maxKey_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint sh4[1];
-#line 144 "atomics.go"
+#line 157 "atomics.go"
 	__local uint* s = sh4;
-#line 145 "atomics.go"
+#line 158 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 146 "atomics.go"
+#line 159 "atomics.go"
 		s[0] = as_uint((float)as_double((ulong)(18442240474082181120UL)));
 	}
-#line 148 "atomics.go"
+#line 161 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		long i = (long)get_global_id(0);
-#line 149 "atomics.go"
+#line 162 "atomics.go"
 		if (i < xs_len) {
-#line 150 "atomics.go"
+#line 163 "atomics.go"
 			float v = xs[i];
-#line 151 "atomics.go"
+#line 164 "atomics.go"
 			uint old = atomic_add(&s[0], 0u);
-#line 152 "atomics.go"
+#line 165 "atomics.go"
 			for (; as_float(old) < v; ) {
-#line 153 "atomics.go"
+#line 166 "atomics.go"
 				uint prev = atomic_cmpxchg(&s[0], old, as_uint(v));
-#line 154 "atomics.go"
+#line 167 "atomics.go"
 				if (prev == old) {
-#line 155 "atomics.go"
+#line 168 "atomics.go"
 					break;
 				}
-#line 157 "atomics.go"
+#line 170 "atomics.go"
 				old = prev;
 			}
 		}
 	}
-#line 160 "atomics.go"
+#line 173 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 161 "atomics.go"
+#line 174 "atomics.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 162 "atomics.go"
+#line 175 "atomics.go"
 		atomic_max(&maxKey[0], orderedKey(s[0]));
 	}
 }
@@ -2437,6 +2651,10 @@ uint dc_nz_u32(uint y, device int* f, int tag, int site, thread int* bad, uint3 
 	return 1;
 }
 
+int dc_sel_i32(int v, const thread int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 uint dc_sel_u32(uint v, const thread int* bad) {
 	return *bad ? (uint)0 : v;
 }
@@ -2534,22 +2752,25 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 }
 
 #line 43 "atomics.go"
-kernel void Compact(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void CountThenRead(device const int* keys [[buffer(0)]], constant long& keys_len [[buffer(1)]], device int* counts [[buffer(2)]], constant long& counts_len [[buffer(3)]], device const int* view [[buffer(4)]], constant long& view_len [[buffer(5)]], device int* seen [[buffer(6)]], constant long& seen_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
 	device int (*dc_p4);
+	int dc_b5 = 0;
 	{
 #line 44 "atomics.go"
 		long i = (long)dc_gid.x;
 #line 44 "atomics.go"
-		if (i < xs_len && xs[i] > 0) {
+		if (i < keys_len) {
 #line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+			int k = keys[i];
 #line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+#line 47 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t1 = xs[i];
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
 			}
@@ -2558,19 +2779,63 @@ kernel void Compact(device const int* xs [[buffer(0)]], constant long& xs_len [[
 }
 
 #line 43 "atomics.go"
-kernel void Compact_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void CountThenRead_fast(device const int* keys [[buffer(0)]], constant long& keys_len [[buffer(1)]], device int* counts [[buffer(2)]], constant long& counts_len [[buffer(3)]], device const int* view [[buffer(4)]], constant long& view_len [[buffer(5)]], device int* seen [[buffer(6)]], constant long& seen_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
+	int dc_b3 = 0;
 	{
 #line 44 "atomics.go"
 		long i = (long)dc_gid.x;
 #line 44 "atomics.go"
-		if (i < xs_len && xs[i] > 0) {
+		if (i < keys_len) {
 #line 45 "atomics.go"
-			int slot = dc_atomic_add_i32_device(&count[0], 1);
+			int k = keys[i];
 #line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		}
+	}
+}
+
+#line 56 "atomics.go"
+kernel void Compact(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+	device int (*dc_p4);
+	{
+#line 57 "atomics.go"
+		long i = (long)dc_gid.x;
+#line 57 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+#line 59 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = xs[i];
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 56 "atomics.go"
+kernel void Compact_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	{
+#line 57 "atomics.go"
+		long i = (long)dc_gid.x;
+#line 57 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 58 "atomics.go"
+			int slot = dc_atomic_add_i32_device(&count[0], 1);
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -2579,7 +2844,7 @@ kernel void Compact_fast(device const int* xs [[buffer(0)]], constant long& xs_l
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 kernel void Extremes(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device const uint* us [[buffer(2)]], constant long& us_len [[buffer(3)]], device int* ext [[buffer(4)]], constant long& ext_len [[buffer(5)]], device uint* uext [[buffer(6)]], constant long& uext_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2591,151 +2856,151 @@ kernel void Extremes(device const int* xs [[buffer(0)]], constant long& xs_len [
 	device int (*dc_p8);
 	int dc_b9 = 0;
 	device int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			dc_atomic_min_i32_threadgroup(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			dc_atomic_max_i32_threadgroup(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_min_u32_device(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (uint)0 : dc_atomic_max_u32_device(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_min_u32_device(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (uint)0 : dc_atomic_max_u32_device(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_max_i32_device(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_max_i32_device(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 kernel void Extremes_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device const uint* us [[buffer(2)]], constant long& us_len [[buffer(3)]], device int* ext [[buffer(4)]], constant long& ext_len [[buffer(5)]], device uint* uext [[buffer(6)]], constant long& uext_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			dc_atomic_min_i32_threadgroup(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			dc_atomic_max_i32_threadgroup(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			dc_atomic_min_u32_device(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			dc_atomic_max_u32_device(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		dc_atomic_min_i32_device(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		dc_atomic_max_i32_device(&ext[1], s[1]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 kernel void SumFloat(device const float* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device float* total [[buffer(2)]], constant long& total_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_threadgroup(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (float)0 : dc_atomic_add_f32_device(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (float)0 : dc_atomic_add_f32_device(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 kernel void SumFloat_fast(device const float* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device float* total [[buffer(2)]], constant long& total_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_threadgroup(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		dc_atomic_add_f32_device(&total[0], s[0]);
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 kernel void Exchange(device int* cell [[buffer(0)]], constant long& cell_len [[buffer(1)]], device int* olds [[buffer(2)]], constant long& olds_len [[buffer(3)]], device float* fcell [[buffer(4)]], constant long& fcell_len [[buffer(5)]], device float* folds [[buffer(6)]], constant long& folds_len [[buffer(7)]], device uint* uolds [[buffer(8)]], constant long& uolds_len [[buffer(9)]], device uint* ufinal [[buffer(10)]], constant long& ufinal_len [[buffer(11)]], constant long& n [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
@@ -2749,54 +3014,54 @@ kernel void Exchange(device int* cell [[buffer(0)]], constant long& cell_len [[b
 	device uint (*dc_p10);
 	int dc_b11 = 0;
 	device uint (*dc_p12);
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)dc_lid.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, (int)(long)((ulong)i + 1UL)));
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 19, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, (int)(long)((ulong)i + 1UL)));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			dc_b5 = 0;
-			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (float)0 : dc_atomic_xchg_f32_device(dc_p8, (float)(long)((ulong)i + 1UL)));
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 20, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 21, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (float)0 : dc_atomic_xchg_f32_device(dc_p8, (float)(long)((ulong)i + 1UL)));
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
 			}
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			dc_b9 = 0;
-			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 22, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			uint dc_t3 = dc_atomic_xchg_u32_threadgroup(&s[0], (uint)(long)((ulong)lx + 1UL));
 			if (!dc_b9) {
 				*dc_p10 = dc_t3;
 			}
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		dc_b11 = 0;
-		dc_p12 = &ufinal[dc_ix((long)dc_grp.x, ufinal_len, dc_fault, dc_tag, 20, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p12 = &ufinal[dc_ix((long)dc_grp.x, ufinal_len, dc_fault, dc_tag, 23, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t4 = s[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -2804,107 +3069,107 @@ kernel void Exchange(device int* cell [[buffer(0)]], constant long& cell_len [[b
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 kernel void Exchange_fast(device int* cell [[buffer(0)]], constant long& cell_len [[buffer(1)]], device int* olds [[buffer(2)]], constant long& olds_len [[buffer(3)]], device float* fcell [[buffer(4)]], constant long& fcell_len [[buffer(5)]], device float* folds [[buffer(6)]], constant long& folds_len [[buffer(7)]], device uint* uolds [[buffer(8)]], constant long& uolds_len [[buffer(9)]], device uint* ufinal [[buffer(10)]], constant long& ufinal_len [[buffer(11)]], constant long& n [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)dc_lid.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			olds[i] = dc_atomic_xchg_i32_device(&cell[0], (int)(long)((ulong)i + 1UL));
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			folds[i] = dc_atomic_xchg_f32_device(&fcell[0], (float)(long)((ulong)i + 1UL));
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			uolds[i] = dc_atomic_xchg_u32_threadgroup(&s[0], (uint)(long)((ulong)lx + 1UL));
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		ufinal[(long)dc_grp.x] = s[0];
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 kernel void CappedSum(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* acc [[buffer(2)]], constant long& acc_len [[buffer(3)]], constant int& limit [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
 	device int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)dc_gid.x;
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_cas_i32_device(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_cas_i32_device(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 kernel void CappedSum_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* acc [[buffer(2)]], constant long& acc_len [[buffer(3)]], constant int& limit [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)dc_gid.x;
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = dc_atomic_add_i32_device(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = dc_atomic_cas_i32_device(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
 // Kernels left out: Metal cannot run them.
-// atomics.go:146:3: kernel MaxFloat: Metal has no float64
+// atomics.go:159:3: kernel MaxFloat: Metal has no float64
 `
 
 // dcKernelHistogram describes kernel Histogram; source hash 7f34791ab4585cc28d05fbd463fbbd1e.
@@ -2938,6 +3203,37 @@ var dcKernelHistogram = &runtime.Kernel{
 		Size: 8,
 	}},
 	SharedBytes: 256,
+}
+
+// dcKernelCountThenRead describes kernel CountThenRead; source hash 28f6074bd359e7fe841a1e9b4194caf4.
+var dcKernelCountThenRead = &runtime.Kernel{
+	Aliased:     "CountThenRead_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "CountThenRead",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "keys",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "counts",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "view",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "seen",
+		Size:    4,
+		Written: true,
+	}},
 }
 
 // dcKernelCompact describes kernel Compact; source hash 44f69c4c2e8839bbcc74a68ec7e4084a.
@@ -3114,7 +3410,7 @@ var dcKernelMaxFloat = &runtime.Kernel{
 	Float64:    true,
 	Module:     dcModule,
 	Name:       "MaxFloat",
-	NotOnMetal: "Metal has no float64 at atomics.go:146:3",
+	NotOnMetal: "Metal has no float64 at atomics.go:159:3",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "xs",
@@ -3137,6 +3433,18 @@ func LaunchHistogram(dev *runtime.Device, g dc.Grid, data *runtime.Buffer[uint32
 	runtime.AddBuffer(&args, bins)
 	runtime.AddScalar(&args, nbins)
 	return dev.LaunchArgs(dcKernelHistogram, g, &args, dc_run_Histogram)
+}
+
+// LaunchCountThenRead launches kernel CountThenRead over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchCountThenRead(dev *runtime.Device, g dc.Grid, keys *runtime.Buffer[int32], counts *runtime.Buffer[int32], view *runtime.Buffer[int32], seen *runtime.Buffer[int32]) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, keys)
+	runtime.AddBuffer(&args, counts)
+	runtime.AddBuffer(&args, view)
+	runtime.AddBuffer(&args, seen)
+	return dev.LaunchArgs(dcKernelCountThenRead, g, &args, dc_run_CountThenRead)
 }
 
 // LaunchCompact launches kernel Compact over the grid g on dev. Buffers stand for
@@ -3214,7 +3522,7 @@ var dc_scratch_Histogram cpu.Scratches
 // dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3242,7 +3550,7 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl2 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3273,7 +3581,7 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl3 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3314,7 +3622,7 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl4 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3342,7 +3650,7 @@ func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl5 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3366,7 +3674,7 @@ func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl6 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3385,7 +3693,7 @@ func dc_cpu_Histogram_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 							b_1 := dc_b_2 + dc_lx
 							{
 								if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-									dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+									dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
 								}
 							}
 						}
@@ -3399,7 +3707,7 @@ func dc_cpu_Histogram_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl7 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3424,7 +3732,7 @@ func dc_cpu_Histogram_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 									dc_any_2 = true
 									{
 										if (*cpu.Index(dc_f, 3, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
-											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+											dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
 										}
 									}
 									dc_lv_b_1 += gs_3
@@ -3440,7 +3748,7 @@ func dc_cpu_Histogram_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 }
 
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -3455,18 +3763,18 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		*dc_sh0 = [64]uint32{}
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
-		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
+		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f, dc_adds)
 		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
-			dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
+			dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f, dc_adds)
 		} else {
-			dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
+			dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f, dc_adds)
 		}
-		dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
-		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
+		dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f, dc_adds)
+		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f, dc_adds)
 		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
-			dc_cpu_Histogram_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
+			dc_cpu_Histogram_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f, dc_adds)
 		} else {
-			dc_cpu_Histogram_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
+			dc_cpu_Histogram_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f, dc_adds)
 		}
 	}
 }
@@ -3474,7 +3782,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 // dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3502,7 +3810,7 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl2 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3527,7 +3835,7 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl3 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3563,7 +3871,7 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl4 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3591,7 +3899,7 @@ func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl5 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3615,7 +3923,7 @@ func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl6 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3631,7 +3939,7 @@ func dc_cpu_Histogram_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 								b_1 := dc_b_2 + dc_lx
 								{
 									if dc_rv1[dc_lx] != 0 {
-										dc.AtomicAdd(&bins[b_1], h_5[b_1])
+										dc_adds.Uint32(&bins[b_1], h_5[b_1])
 									}
 								}
 							}
@@ -3646,7 +3954,7 @@ func dc_cpu_Histogram_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl7 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -3666,7 +3974,7 @@ func dc_cpu_Histogram_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 									dc_any_2 = true
 									{
 										if h_6[dc_lv_b_1] != 0 {
-											dc.AtomicAdd(&bins[dc_lv_b_1], h_6[dc_lv_b_1])
+											dc_adds.Uint32(&bins[dc_lv_b_1], h_6[dc_lv_b_1])
 										}
 									}
 									dc_lv_b_1 += gs_3
@@ -3682,7 +3990,7 @@ func dc_cpu_Histogram_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 }
 
 // dc_cpu_Histogram_fast runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -3697,18 +4005,18 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		*dc_sh0 = [64]uint32{}
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
-		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
+		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f, dc_adds)
 		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
-			dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
+			dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f, dc_adds)
 		} else {
-			dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
+			dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f, dc_adds)
 		}
-		dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
-		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
+		dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f, dc_adds)
+		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f, dc_adds)
 		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
-			dc_cpu_Histogram_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
+			dc_cpu_Histogram_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f, dc_adds)
 		} else {
-			dc_cpu_Histogram_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
+			dc_cpu_Histogram_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f, dc_adds)
 		}
 	}
 }
@@ -3724,13 +4032,104 @@ func dc_chunk_Histogram(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
 	dc_f := cpu.NewFaults(dc_c)
+	dc_adds := cpu.NewAdds(dc_c, 1)
+	defer dc_adds.Done()
 	dc_m := dc_scratch_Histogram.Get()
 	if dc_c.Fast {
-		dc_cpu_Histogram_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_Histogram_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f, dc_adds)
 	} else {
-		dc_cpu_Histogram(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_Histogram(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f, dc_adds)
 	}
 	dc_scratch_Histogram.Put(dc_m)
+}
+
+// dc_cpu_CountThenRead_row runs one row of threads of dc_cpu_CountThenRead across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_CountThenRead_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, keys []int32, counts []int32, view []int32, seen []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(keys))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			k := keys[i]
+			dc_adds.Int32(&(*cpu.Index(dc_f, 6, counts, int(k), dc_x, dc_y, dc_z)), 1)
+			(*cpu.Index(dc_f, 7, seen, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, view, int(k), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_CountThenRead runs every thread of groups [dc_g0, dc_g1) of kernel CountThenRead.
+func dc_cpu_CountThenRead(dc_g dc.Grid, dc_g0, dc_g1 int, keys []int32, counts []int32, view []int32, seen []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_CountThenRead_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, keys, counts, view, seen, dc_f, dc_adds)
+			}
+		}
+	}
+}
+
+// dc_cpu_CountThenRead_fast_row runs one row of threads of dc_cpu_CountThenRead_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_CountThenRead_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, keys []int32, counts []int32, view []int32, seen []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(keys))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		{
+			i := dc_x
+			k := keys[i]
+			dc_adds.Int32(&(*cpu.Index(dc_f, 6, counts, int(k), dc_x, dc_y, dc_z)), 1)
+			seen[i] = (*cpu.Index(dc_f, 8, view, int(k), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_CountThenRead_fast runs every thread of groups [dc_g0, dc_g1) of kernel CountThenRead.
+func dc_cpu_CountThenRead_fast(dc_g dc.Grid, dc_g0, dc_g1 int, keys []int32, counts []int32, view []int32, seen []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_CountThenRead_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, keys, counts, view, seen, dc_f, dc_adds)
+			}
+		}
+	}
+}
+
+// dc_run_CountThenRead runs a launch of kernel CountThenRead on the CPU.
+func dc_run_CountThenRead(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_CountThenRead)
+}
+
+// dc_chunk_CountThenRead runs groups [dc_g0, dc_g1) of a launch of kernel CountThenRead on the CPU.
+func dc_chunk_CountThenRead(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_adds := cpu.NewAdds(dc_c, 1)
+	defer dc_adds.Done()
+	if dc_c.Fast {
+		dc_cpu_CountThenRead_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f, dc_adds)
+	} else {
+		dc_cpu_CountThenRead(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f, dc_adds)
+	}
 }
 
 // dc_cpu_Compact_row runs one row of threads of dc_cpu_Compact across groups [dc_gi, dc_gi+dc_run) of one row of groups.
@@ -3743,8 +4142,8 @@ func dc_cpu_Compact_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs 
 		{
 			i := dc_x
 			if xs[i] > 0 {
-				slot := dc.AtomicAdd(&(*cpu.Index(dc_f, 6, count, int(0), dc_x, dc_y, dc_z)), 1)
-				(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
+				slot := dc.AtomicAdd(&(*cpu.Index(dc_f, 9, count, int(0), dc_x, dc_y, dc_z)), 1)
+				(*cpu.Index(dc_f, 10, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
 			}
 		}
 	}
@@ -3779,7 +4178,7 @@ func dc_cpu_Compact_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 			i := dc_x
 			if xs[i] > 0 {
 				slot := dc.AtomicAdd(&count[0], 1)
-				(*cpu.Index(dc_f, 7, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
+				(*cpu.Index(dc_f, 10, out, int(slot), dc_x, dc_y, dc_z)) = xs[i]
 			}
 		}
 	}
@@ -3868,8 +4267,8 @@ func dc_cpu_Extremes_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 						if i < len(xs) {
 							cpu.GroupMin(&s_2[0], xs[i])
 							cpu.GroupMax(&s_2[1], xs[i])
-							dc.AtomicMin(&(*cpu.Index(dc_f, 8, uext, int(0), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 9, us, int(i), dc_x, dc_y, dc_z)))
-							dc.AtomicMax(&(*cpu.Index(dc_f, 10, uext, int(1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 11, us, int(i), dc_x, dc_y, dc_z)))
+							dc.AtomicMin(&(*cpu.Index(dc_f, 11, uext, int(0), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 12, us, int(i), dc_x, dc_y, dc_z)))
+							dc.AtomicMax(&(*cpu.Index(dc_f, 13, uext, int(1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 14, us, int(i), dc_x, dc_y, dc_z)))
 						}
 					}
 				}
@@ -3897,8 +4296,8 @@ func dc_cpu_Extremes_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 					_, _, _ = dc_x, dc_y, dc_z
 					s_3 := dc_sh1
 					{
-						dc.AtomicMin(&(*cpu.Index(dc_f, 12, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
-						dc.AtomicMax(&(*cpu.Index(dc_f, 13, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+						dc.AtomicMin(&(*cpu.Index(dc_f, 15, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+						dc.AtomicMax(&(*cpu.Index(dc_f, 16, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
 					}
 				}
 			}
@@ -4110,7 +4509,7 @@ func dc_cpu_SumFloat_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 					_, _, _ = dc_x, dc_y, dc_z
 					s_3 := dc_sh2
 					{
-						dc.AtomicAdd(&(*cpu.Index(dc_f, 14, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+						dc.AtomicAdd(&(*cpu.Index(dc_f, 17, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
 					}
 				}
 			}
@@ -4293,9 +4692,9 @@ func dc_cpu_Exchange_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 					{
 						i := dc_x
 						if i < n {
-							(*cpu.Index(dc_f, 15, olds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 16, cell, int(0), dc_x, dc_y, dc_z)), int32(i+1))
-							(*cpu.Index(dc_f, 17, folds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 18, fcell, int(0), dc_x, dc_y, dc_z)), float32(i+1))
-							(*cpu.Index(dc_f, 19, uolds, int(i), dc_x, dc_y, dc_z)) = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
+							(*cpu.Index(dc_f, 18, olds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 19, cell, int(0), dc_x, dc_y, dc_z)), int32(i+1))
+							(*cpu.Index(dc_f, 20, folds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 21, fcell, int(0), dc_x, dc_y, dc_z)), float32(i+1))
+							(*cpu.Index(dc_f, 22, uolds, int(i), dc_x, dc_y, dc_z)) = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
 						}
 					}
 				}
@@ -4325,7 +4724,7 @@ func dc_cpu_Exchange_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 					lx_3 := dc_lx
 					_ = lx_3
 					{
-						(*cpu.Index(dc_f, 20, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+						(*cpu.Index(dc_f, 23, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
 					}
 				}
 			}
@@ -4479,10 +4878,10 @@ func dc_chunk_Exchange(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CappedSum_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, xs []int32, acc []int32, limit int32, dc_f *cpu.Faults) {
 	i := dc_x
 	v := xs[i]
-	old := dc.AtomicAdd(&(*cpu.Index(dc_f, 21, acc, int(0), dc_x, dc_y, dc_z)), 0)
+	old := dc.AtomicAdd(&(*cpu.Index(dc_f, 24, acc, int(0), dc_x, dc_y, dc_z)), 0)
 	for {
 		next := min(old+v, limit)
-		prev := dc.AtomicCAS(&(*cpu.Index(dc_f, 22, acc, int(0), dc_x, dc_y, dc_z)), old, next)
+		prev := dc.AtomicCAS(&(*cpu.Index(dc_f, 25, acc, int(0), dc_x, dc_y, dc_z)), old, next)
 		if prev == old {
 			break
 		}
@@ -4646,7 +5045,7 @@ func dc_cpu_MaxFloat_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 					_, _, _ = dc_x, dc_y, dc_z
 					s_3 := dc_sh4
 					{
-						dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s_3[0]))
+						dc.AtomicMax(&(*cpu.Index(dc_f, 26, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s_3[0]))
 					}
 				}
 			}

@@ -114,6 +114,10 @@ uint dc_nz_u32(uint y, device int* f, int tag, int site, thread int* bad, uint3 
 	return 1;
 }
 
+int dc_sel_i32(int v, const thread int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 uint dc_sel_u32(uint v, const thread int* bad) {
 	return *bad ? (uint)0 : v;
 }
@@ -211,22 +215,25 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 }
 
 #line 43 "atomics.go"
-kernel void Compact(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void CountThenRead(device const int* keys [[buffer(0)]], constant long& keys_len [[buffer(1)]], device int* counts [[buffer(2)]], constant long& counts_len [[buffer(3)]], device const int* view [[buffer(4)]], constant long& view_len [[buffer(5)]], device int* seen [[buffer(6)]], constant long& seen_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
 	device int (*dc_p4);
+	int dc_b5 = 0;
 	{
 #line 44 "atomics.go"
 		long i = (long)dc_gid.x;
 #line 44 "atomics.go"
-		if (i < xs_len && xs[i] > 0) {
+		if (i < keys_len) {
 #line 45 "atomics.go"
-			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+			int k = keys[i];
 #line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+#line 47 "atomics.go"
 			dc_b3 = 0;
-			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t1 = xs[i];
+			dc_p4 = &seen[dc_ix(i, seen_len, dc_fault, dc_tag, 7, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = dc_sel_i32((dc_b5 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
 			}
@@ -235,19 +242,63 @@ kernel void Compact(device const int* xs [[buffer(0)]], constant long& xs_len [[
 }
 
 #line 43 "atomics.go"
-kernel void Compact_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+kernel void CountThenRead_fast(device const int* keys [[buffer(0)]], constant long& keys_len [[buffer(1)]], device int* counts [[buffer(2)]], constant long& counts_len [[buffer(3)]], device const int* view [[buffer(4)]], constant long& view_len [[buffer(5)]], device int* seen [[buffer(6)]], constant long& seen_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
+	int dc_b3 = 0;
 	{
 #line 44 "atomics.go"
 		long i = (long)dc_gid.x;
 #line 44 "atomics.go"
-		if (i < xs_len && xs[i] > 0) {
+		if (i < keys_len) {
 #line 45 "atomics.go"
-			int slot = dc_atomic_add_i32_device(&count[0], 1);
+			int k = keys[i];
 #line 46 "atomics.go"
+			((dc_b1 = 0, dc_p2 = &counts[dc_ix(k, counts_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+#line 47 "atomics.go"
+			seen[i] = dc_sel_i32((dc_b3 = 0, view[dc_ix(k, view_len, dc_fault, dc_tag, 8, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		}
+	}
+}
+
+#line 56 "atomics.go"
+kernel void Compact(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+	device int (*dc_p4);
+	{
+#line 57 "atomics.go"
+		long i = (long)dc_gid.x;
+#line 57 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 58 "atomics.go"
+			int slot = ((dc_b1 = 0, dc_p2 = &count[dc_ix(0, count_len, dc_fault, dc_tag, 9, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+#line 59 "atomics.go"
+			dc_b3 = 0;
+			dc_p4 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = xs[i];
+			if (!dc_b3) {
+				*dc_p4 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 56 "atomics.go"
+kernel void Compact_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* count [[buffer(4)]], constant long& count_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	{
+#line 57 "atomics.go"
+		long i = (long)dc_gid.x;
+#line 57 "atomics.go"
+		if (i < xs_len && xs[i] > 0) {
+#line 58 "atomics.go"
+			int slot = dc_atomic_add_i32_device(&count[0], 1);
+#line 59 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 7, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &out[dc_ix(slot, out_len, dc_fault, dc_tag, 10, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t1 = xs[i];
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -256,7 +307,7 @@ kernel void Compact_fast(device const int* xs [[buffer(0)]], constant long& xs_l
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 kernel void Extremes(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device const uint* us [[buffer(2)]], constant long& us_len [[buffer(3)]], device int* ext [[buffer(4)]], constant long& ext_len [[buffer(5)]], device uint* uext [[buffer(6)]], constant long& uext_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -268,151 +319,151 @@ kernel void Extremes(device const int* xs [[buffer(0)]], constant long& xs_len [
 	device int (*dc_p8);
 	int dc_b9 = 0;
 	device int (*dc_p10);
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			dc_atomic_min_i32_threadgroup(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			dc_atomic_max_i32_threadgroup(&s[1], xs[i]);
-#line 65 "atomics.go"
-			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 8, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_min_u32_device(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 9, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)));
-#line 66 "atomics.go"
-			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 10, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (uint)0 : dc_atomic_max_u32_device(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 11, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)));
+#line 78 "atomics.go"
+			((dc_b2 = 0, dc_p3 = &uext[dc_ix(0, uext_len, dc_fault, dc_tag, 11, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (uint)0 : dc_atomic_min_u32_device(dc_p3, dc_sel_u32((dc_b1 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 12, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1)));
+#line 79 "atomics.go"
+			((dc_b5 = 0, dc_p6 = &uext[dc_ix(1, uext_len, dc_fault, dc_tag, 13, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b5 ? (uint)0 : dc_atomic_max_u32_device(dc_p6, dc_sel_u32((dc_b4 = 0, us[dc_ix(i, us_len, dc_fault, dc_tag, 14, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4)));
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 70 "atomics.go"
-		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 12, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, s[0]));
-#line 71 "atomics.go"
-		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 13, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_max_i32_device(dc_p10, s[1]));
+#line 83 "atomics.go"
+		((dc_b7 = 0, dc_p8 = &ext[dc_ix(0, ext_len, dc_fault, dc_tag, 15, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_min_i32_device(dc_p8, s[0]));
+#line 84 "atomics.go"
+		((dc_b9 = 0, dc_p10 = &ext[dc_ix(1, ext_len, dc_fault, dc_tag, 16, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b9 ? (int)0 : dc_atomic_max_i32_device(dc_p10, s[1]));
 	}
 }
 
-#line 55 "atomics.go"
+#line 68 "atomics.go"
 kernel void Extremes_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device const uint* us [[buffer(2)]], constant long& us_len [[buffer(3)]], device int* ext [[buffer(4)]], constant long& ext_len [[buffer(5)]], device uint* uext [[buffer(6)]], constant long& uext_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int sh1[2];
-#line 56 "atomics.go"
+#line 69 "atomics.go"
 	threadgroup int* s = sh1;
-#line 57 "atomics.go"
+#line 70 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 58 "atomics.go"
+#line 71 "atomics.go"
 		s[0] = 2147483647;
-#line 59 "atomics.go"
+#line 72 "atomics.go"
 		s[1] = (-2147483647 - 1);
 	}
-#line 61 "atomics.go"
+#line 74 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 62 "atomics.go"
+#line 75 "atomics.go"
 		if (i < xs_len) {
-#line 63 "atomics.go"
+#line 76 "atomics.go"
 			dc_atomic_min_i32_threadgroup(&s[0], xs[i]);
-#line 64 "atomics.go"
+#line 77 "atomics.go"
 			dc_atomic_max_i32_threadgroup(&s[1], xs[i]);
-#line 65 "atomics.go"
+#line 78 "atomics.go"
 			dc_atomic_min_u32_device(&uext[0], us[i]);
-#line 66 "atomics.go"
+#line 79 "atomics.go"
 			dc_atomic_max_u32_device(&uext[1], us[i]);
 		}
 	}
-#line 68 "atomics.go"
+#line 81 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 69 "atomics.go"
+#line 82 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 70 "atomics.go"
+#line 83 "atomics.go"
 		dc_atomic_min_i32_device(&ext[0], s[0]);
-#line 71 "atomics.go"
+#line 84 "atomics.go"
 		dc_atomic_max_i32_device(&ext[1], s[1]);
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 kernel void SumFloat(device const float* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device float* total [[buffer(2)]], constant long& total_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_threadgroup(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 89 "atomics.go"
-		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (float)0 : dc_atomic_add_f32_device(dc_p2, s[0]));
+#line 102 "atomics.go"
+		((dc_b1 = 0, dc_p2 = &total[dc_ix(0, total_len, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (float)0 : dc_atomic_add_f32_device(dc_p2, s[0]));
 	}
 }
 
-#line 78 "atomics.go"
+#line 91 "atomics.go"
 kernel void SumFloat_fast(device const float* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device float* total [[buffer(2)]], constant long& total_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float sh2[1];
-#line 79 "atomics.go"
+#line 92 "atomics.go"
 	threadgroup float* s = sh2;
-#line 80 "atomics.go"
+#line 93 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 81 "atomics.go"
+#line 94 "atomics.go"
 		s[0] = 0.0f;
 	}
-#line 83 "atomics.go"
+#line 96 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 84 "atomics.go"
+#line 97 "atomics.go"
 		if (i < xs_len) {
-#line 85 "atomics.go"
+#line 98 "atomics.go"
 			dc_atomic_add_f32_threadgroup(&s[0], xs[i]);
 		}
 	}
-#line 87 "atomics.go"
+#line 100 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 88 "atomics.go"
+#line 101 "atomics.go"
 	if ((long)dc_lid.x == 0L) {
-#line 89 "atomics.go"
+#line 102 "atomics.go"
 		dc_atomic_add_f32_device(&total[0], s[0]);
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 kernel void Exchange(device int* cell [[buffer(0)]], constant long& cell_len [[buffer(1)]], device int* olds [[buffer(2)]], constant long& olds_len [[buffer(3)]], device float* fcell [[buffer(4)]], constant long& fcell_len [[buffer(5)]], device float* folds [[buffer(6)]], constant long& folds_len [[buffer(7)]], device uint* uolds [[buffer(8)]], constant long& uolds_len [[buffer(9)]], device uint* ufinal [[buffer(10)]], constant long& ufinal_len [[buffer(11)]], constant long& n [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
@@ -426,54 +477,54 @@ kernel void Exchange(device int* cell [[buffer(0)]], constant long& cell_len [[b
 	device uint (*dc_p10);
 	int dc_b11 = 0;
 	device uint (*dc_p12);
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)dc_lid.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			dc_b1 = 0;
-			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 16, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, (int)(long)((ulong)i + 1UL)));
+			dc_p2 = &olds[dc_ix(i, olds_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = ((dc_b3 = 0, dc_p4 = &cell[dc_ix(0, cell_len, dc_fault, dc_tag, 19, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_xchg_i32_device(dc_p4, (int)(long)((ulong)i + 1UL)));
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			dc_b5 = 0;
-			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 17, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 18, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (float)0 : dc_atomic_xchg_f32_device(dc_p8, (float)(long)((ulong)i + 1UL)));
+			dc_p6 = &folds[dc_ix(i, folds_len, dc_fault, dc_tag, 20, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = ((dc_b7 = 0, dc_p8 = &fcell[dc_ix(0, fcell_len, dc_fault, dc_tag, 21, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (float)0 : dc_atomic_xchg_f32_device(dc_p8, (float)(long)((ulong)i + 1UL)));
 			if (!dc_b5) {
 				*dc_p6 = dc_t2;
 			}
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			dc_b9 = 0;
-			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 19, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p10 = &uolds[dc_ix(i, uolds_len, dc_fault, dc_tag, 22, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			uint dc_t3 = dc_atomic_xchg_u32_threadgroup(&s[0], (uint)(long)((ulong)lx + 1UL));
 			if (!dc_b9) {
 				*dc_p10 = dc_t3;
 			}
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		dc_b11 = 0;
-		dc_p12 = &ufinal[dc_ix((long)dc_grp.x, ufinal_len, dc_fault, dc_tag, 20, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p12 = &ufinal[dc_ix((long)dc_grp.x, ufinal_len, dc_fault, dc_tag, 23, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t4 = s[0];
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -481,104 +532,104 @@ kernel void Exchange(device int* cell [[buffer(0)]], constant long& cell_len [[b
 	}
 }
 
-#line 99 "atomics.go"
+#line 112 "atomics.go"
 kernel void Exchange_fast(device int* cell [[buffer(0)]], constant long& cell_len [[buffer(1)]], device int* olds [[buffer(2)]], constant long& olds_len [[buffer(3)]], device float* fcell [[buffer(4)]], constant long& fcell_len [[buffer(5)]], device float* folds [[buffer(6)]], constant long& folds_len [[buffer(7)]], device uint* uolds [[buffer(8)]], constant long& uolds_len [[buffer(9)]], device uint* ufinal [[buffer(10)]], constant long& ufinal_len [[buffer(11)]], constant long& n [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint sh3[1];
-#line 100 "atomics.go"
+#line 113 "atomics.go"
 	threadgroup uint* s = sh3;
-#line 101 "atomics.go"
+#line 114 "atomics.go"
 	long lx = (long)dc_lid.x;
-#line 102 "atomics.go"
+#line 115 "atomics.go"
 	if (lx == 0L) {
-#line 103 "atomics.go"
+#line 116 "atomics.go"
 		s[0] = 0u;
 	}
-#line 105 "atomics.go"
+#line 118 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		long i = (long)dc_gid.x;
-#line 106 "atomics.go"
+#line 119 "atomics.go"
 		if (i < n) {
-#line 107 "atomics.go"
+#line 120 "atomics.go"
 			olds[i] = dc_atomic_xchg_i32_device(&cell[0], (int)(long)((ulong)i + 1UL));
-#line 108 "atomics.go"
+#line 121 "atomics.go"
 			folds[i] = dc_atomic_xchg_f32_device(&fcell[0], (float)(long)((ulong)i + 1UL));
-#line 109 "atomics.go"
+#line 122 "atomics.go"
 			uolds[i] = dc_atomic_xchg_u32_threadgroup(&s[0], (uint)(long)((ulong)lx + 1UL));
 		}
 	}
-#line 111 "atomics.go"
+#line 124 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 112 "atomics.go"
+#line 125 "atomics.go"
 	if (lx == 0L) {
-#line 113 "atomics.go"
+#line 126 "atomics.go"
 		ufinal[(long)dc_grp.x] = s[0];
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 kernel void CappedSum(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* acc [[buffer(2)]], constant long& acc_len [[buffer(3)]], constant int& limit [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
 	device int (*dc_p4);
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)dc_gid.x;
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
-	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 21, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 0));
-#line 128 "atomics.go"
+#line 140 "atomics.go"
+	int old = ((dc_b1 = 0, dc_p2 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 0));
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
-		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 22, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_cas_i32_device(dc_p4, old, next));
-#line 131 "atomics.go"
+#line 143 "atomics.go"
+		int prev = ((dc_b3 = 0, dc_p4 = &acc[dc_ix(0, acc_len, dc_fault, dc_tag, 25, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_cas_i32_device(dc_p4, old, next));
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
-#line 121 "atomics.go"
+#line 134 "atomics.go"
 kernel void CappedSum_fast(device const int* xs [[buffer(0)]], constant long& xs_len [[buffer(1)]], device int* acc [[buffer(2)]], constant long& acc_len [[buffer(3)]], constant int& limit [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 122 "atomics.go"
+#line 135 "atomics.go"
 	long i = (long)dc_gid.x;
-#line 123 "atomics.go"
+#line 136 "atomics.go"
 	if (i >= xs_len) {
-#line 124 "atomics.go"
+#line 137 "atomics.go"
 		return;
 	}
-#line 126 "atomics.go"
+#line 139 "atomics.go"
 	int v = xs[i];
-#line 127 "atomics.go"
+#line 140 "atomics.go"
 	int old = dc_atomic_add_i32_device(&acc[0], 0);
-#line 128 "atomics.go"
+#line 141 "atomics.go"
 	for (;;) {
-#line 129 "atomics.go"
+#line 142 "atomics.go"
 		int next = dc_min_i32((int)((uint)old + (uint)v), limit);
-#line 130 "atomics.go"
+#line 143 "atomics.go"
 		int prev = dc_atomic_cas_i32_device(&acc[0], old, next);
-#line 131 "atomics.go"
+#line 144 "atomics.go"
 		if (prev == old) {
-#line 132 "atomics.go"
+#line 145 "atomics.go"
 			break;
 		}
-#line 134 "atomics.go"
+#line 147 "atomics.go"
 		old = prev;
 	}
 }
 
 // Kernels left out: Metal cannot run them.
-// atomics.go:146:3: kernel MaxFloat: Metal has no float64
+// atomics.go:159:3: kernel MaxFloat: Metal has no float64

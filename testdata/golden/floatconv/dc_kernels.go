@@ -1084,19 +1084,19 @@ func dc_chunk_From64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_cpu_Index_row runs one row of threads of dc_cpu_Index across groups [dc_gi, dc_gi+dc_run) of one row of groups.
 //
 //go:noinline
-func dc_cpu_Index_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []float32, scale float32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Index_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, xs []float32, scale float32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(xs))
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		{
 			i := dc_x
-			dc.AtomicAdd(&(*cpu.Index(dc_f, 2, hist, int(int(xs[i]*scale)), dc_x, dc_y, dc_z)), 1)
+			dc_adds.Int32(&(*cpu.Index(dc_f, 2, hist, int(int(xs[i]*scale)), dc_x, dc_y, dc_z)), 1)
 		}
 	}
 }
 
 // dc_cpu_Index runs every thread of groups [dc_g0, dc_g1) of kernel Index.
-func dc_cpu_Index(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, scale float32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Index(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, scale float32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -1107,7 +1107,7 @@ func dc_cpu_Index(dc_g dc.Grid, dc_g0, dc_g1 int, xs []float32, scale float32, h
 			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_cpu_Index_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, scale, hist, dc_f)
+				dc_cpu_Index_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, xs, scale, hist, dc_f, dc_adds)
 			}
 		}
 	}
@@ -1124,7 +1124,9 @@ func dc_chunk_Index(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a1 := cpu.ScalarArg[float32](dc_c, 1)
 	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
 	dc_f := cpu.NewFaults(dc_c)
-	dc_cpu_Index(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	dc_adds := cpu.NewAdds(dc_c, 2)
+	defer dc_adds.Done()
+	dc_cpu_Index(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f, dc_adds)
 }
 
 // The device sources assume these layouts; if a struct changes, this no longer

@@ -28,6 +28,10 @@ long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
 	return 0;
 }
 
+long dc_min_i64(long a, long b) {
+	return a < b ? a : b;
+}
+
 int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -1357,5 +1361,219 @@ __kernel void WrapFree(__global int* count, long count_len, long base, long n) {
 	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 223 "gridstride.go"
 		atomic_add(&count[i >> 56], 1);
+	}
+}
+
+#line 232 "gridstride.go"
+__kernel void Blocks(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+__kernel void Blocks_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long)get_group_id(0)] = total;
+	}
+}
+
+#line 232 "gridstride.go"
+__kernel void Blocks_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+__kernel void Blocks_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long)get_group_id(0)] = total;
 	}
 }

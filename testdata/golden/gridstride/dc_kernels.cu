@@ -32,6 +32,10 @@ __device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, 
 	return 0;
 }
 
+__device__ long long dc_min_i64(long long a, long long b) {
+	return a < b ? a : b;
+}
+
 __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -1361,5 +1365,219 @@ extern "C" __global__ void WrapFree(int* count, long long count_len, long long b
 	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 223 "gridstride.go"
 		atomicAdd(&count[i >> 56], 1);
+	}
+}
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long long)blockIdx.x] = total;
+	}
+}
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long long)blockIdx.x] = total;
 	}
 }

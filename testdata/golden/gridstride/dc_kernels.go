@@ -199,6 +199,42 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 210,
 		},
+		{
+			Col:  3,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 238,
+		},
+		{
+			Col:  16,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 238,
+		},
+		{
+			Col:  8,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 239,
+		},
+		{
+			Col:  2,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 241,
+		},
+		{
+			Col:  13,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 246,
+		},
+		{
+			Col:  3,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 248,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -238,6 +274,10 @@ __device__ long long dc_ix(long long i, long long n, int* f, int tag, int site, 
 	*bad = 1;
 	dc_fault(f, tag, site, i, n, 0);
 	return 0;
+}
+
+__device__ long long dc_min_i64(long long a, long long b) {
+	return a < b ? a : b;
 }
 
 __device__ int dc_sel_i32(int v, const int* bad) {
@@ -1571,6 +1611,220 @@ extern "C" __global__ void WrapFree(int* count, long long count_len, long long b
 		atomicAdd(&count[i >> 56], 1);
 	}
 }
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long long)blockIdx.x] = total;
+	}
+}
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks_aliased(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+extern "C" __global__ void Blocks_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* sums, long long sums_len, long long per, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__shared__ int sh6[64];
+#line 233 "gridstride.go"
+	int* sh = sh6;
+#line 234 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 235 "gridstride.go"
+	long long end = dc_min_i64(in_len, (long long)(((unsigned long long)(long long)blockIdx.x + 1ULL) * (unsigned long long)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)per + (unsigned long long)l); i < end; i = (long long)((unsigned long long)i + (unsigned long long)(long long)blockDim.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	__syncthreads();
+#line 243 "gridstride.go"
+	if (l == 0LL) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long long j = 0LL; j < (long long)blockDim.x; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 246 "gridstride.go"
+			total = (int)((unsigned int)total + (unsigned int)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long long)blockIdx.x] = total;
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -1602,6 +1856,10 @@ long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
 	*bad = 1;
 	dc_fault(f, tag, site, i, n, 0);
 	return 0;
+}
+
+long dc_min_i64(long a, long b) {
+	return a < b ? a : b;
 }
 
 int dc_sel_i32(int v, const int* bad) {
@@ -2935,6 +3193,220 @@ __kernel void WrapFree(__global int* count, long count_len, long base, long n) {
 		atomic_add(&count[i >> 56], 1);
 	}
 }
+
+#line 232 "gridstride.go"
+__kernel void Blocks(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+__kernel void Blocks_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long)get_group_id(0)] = total;
+	}
+}
+
+#line 232 "gridstride.go"
+__kernel void Blocks_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 36, &dc_b8)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+__kernel void Blocks_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* sums, long sums_len, long per, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	__local int sh6[64];
+#line 233 "gridstride.go"
+	__local int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)get_group_id(0) + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)get_local_size(0))) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)get_local_size(0); j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long)get_group_id(0)] = total;
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -2987,6 +3459,10 @@ long dc_ix(long i, long n, device int* f, int tag, int site, thread int* bad, ui
 	*bad = 1;
 	dc_fault(f, tag, site, i, n, 0, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	return 0;
+}
+
+long dc_min_i64(long a, long b) {
+	return a < b ? a : b;
 }
 
 int dc_sel_i32(int v, const thread int* bad) {
@@ -3669,6 +4145,113 @@ kernel void WrapFree(device int* count [[buffer(0)]], constant long& count_len [
 		dc_atomic_add_i32_device(&count[i >> 56], 1);
 	}
 }
+
+#line 232 "gridstride.go"
+kernel void Blocks(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& per [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device int (*dc_p9);
+#line 233 "gridstride.go"
+	threadgroup int sh6[64];
+#line 233 "gridstride.go"
+	threadgroup int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)dc_grp.x + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)dc_gsz.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)dc_gsz.x; j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 36, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+kernel void Blocks_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& per [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	threadgroup int sh6[64];
+#line 233 "gridstride.go"
+	threadgroup int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)dc_grp.x + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)dc_gsz.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)dc_gsz.x; j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long)dc_grp.x] = total;
+	}
+}
 `
 
 // dcKernelHist describes kernel Hist; source hash de3acd35529fcdab17b451be31fcd14d.
@@ -4007,6 +4590,40 @@ var dcKernelWrapFree = &runtime.Kernel{
 	}},
 }
 
+// dcKernelBlocks describes kernel Blocks; source hash 90b96900ba797b4b357129dd31620ff7.
+var dcKernelBlocks = &runtime.Kernel{
+	Aliased:     "Blocks_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Blocks",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "sums",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "per",
+		Size: 8,
+	}},
+	SharedBytes: 256,
+}
+
 // LaunchHist launches kernel Hist over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -4134,13 +4751,25 @@ func LaunchWrapFree(dev *runtime.Device, g dc.Grid, count *runtime.Buffer[int32]
 	return dev.LaunchArgs(dcKernelWrapFree, g, &args, dc_run_WrapFree)
 }
 
+// LaunchBlocks launches kernel Blocks over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchBlocks(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], sums *runtime.Buffer[int32], per int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, sums)
+	runtime.AddScalar(&args, per)
+	return dev.LaunchArgs(dcKernelBlocks, g, &args, dc_run_Blocks)
+}
+
 // dc_scratch_Hist holds the working memory of Hist's groups.
 var dc_scratch_Hist cpu.Scratches
 
 // dc_cpu_Hist_tl1 runs a thread loop of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -4164,7 +4793,7 @@ func dc_cpu_Hist_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Hist_tl2 runs a thread loop of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -4189,7 +4818,7 @@ func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Hist_tl3 runs a loop of the group code of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, n int, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, n int, in []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -4220,7 +4849,7 @@ func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Hist_tl4 runs a loop of the group code of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -4260,7 +4889,7 @@ func dc_cpu_Hist_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Hist_tl5 runs a thread loop of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh0
 	{
@@ -4274,7 +4903,7 @@ func dc_cpu_Hist_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 					_, _, _ = dc_x, dc_y, dc_z
 					sh_4 := dc_sh0
 					l_2 := dc_lx
-					dc.AtomicAdd(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+					dc_adds.Int32(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
 				}
 			}
 		}
@@ -4282,7 +4911,7 @@ func dc_cpu_Hist_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 }
 
 // dc_cpu_Hist runs groups [dc_g0, dc_g1) of kernel Hist, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults) {
+func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -4296,21 +4925,21 @@ func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		dc_cpu_Hist_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-		dc_cpu_Hist_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
+		dc_cpu_Hist_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f, dc_adds)
+		dc_cpu_Hist_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f, dc_adds)
 		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
-			dc_cpu_Hist_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
+			dc_cpu_Hist_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f, dc_adds)
 		} else {
-			dc_cpu_Hist_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
+			dc_cpu_Hist_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f, dc_adds)
 		}
-		dc_cpu_Hist_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
+		dc_cpu_Hist_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f, dc_adds)
 	}
 }
 
 // dc_cpu_Hist_fast_tl1 runs a thread loop of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4333,7 +4962,7 @@ func dc_cpu_Hist_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Hist_fast_tl2 runs a thread loop of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4361,7 +4990,7 @@ func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Hist_fast_tl3 runs a loop of the group code of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, n int, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, n int, in []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4395,7 +5024,7 @@ func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Hist_fast_tl4 runs a loop of the group code of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4438,7 +5067,7 @@ func dc_cpu_Hist_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Hist_fast_tl5 runs a thread loop of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4455,7 +5084,7 @@ func dc_cpu_Hist_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						_ = sh_4
 						l_2 := dc_lx
 						_ = l_2
-						dc.AtomicAdd(&dc_rv1[dc_lx], dc_rv2[dc_lx])
+						dc_adds.Int32(&dc_rv1[dc_lx], dc_rv2[dc_lx])
 					}
 				}
 			}
@@ -4464,7 +5093,7 @@ func dc_cpu_Hist_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 }
 
 // dc_cpu_Hist_fast runs groups [dc_g0, dc_g1) of kernel Hist, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -4481,14 +5110,14 @@ func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		dc_cpu_Hist_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-		dc_cpu_Hist_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
+		dc_cpu_Hist_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f, dc_adds)
+		dc_cpu_Hist_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f, dc_adds)
 		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
-			dc_cpu_Hist_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
+			dc_cpu_Hist_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f, dc_adds)
 		} else {
-			dc_cpu_Hist_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
+			dc_cpu_Hist_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f, dc_adds)
 		}
-		dc_cpu_Hist_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
+		dc_cpu_Hist_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f, dc_adds)
 	}
 }
 
@@ -4503,11 +5132,13 @@ func dc_chunk_Hist(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
 	dc_f := cpu.NewFaults(dc_c)
+	dc_adds := cpu.NewAdds(dc_c, 1)
+	defer dc_adds.Done()
 	dc_m := dc_scratch_Hist.Get()
 	if dc_c.Fast {
-		dc_cpu_Hist_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_Hist_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f, dc_adds)
 	} else {
-		dc_cpu_Hist(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_Hist(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f, dc_adds)
 	}
 	dc_scratch_Hist.Put(dc_m)
 }
@@ -6651,7 +7282,7 @@ var dc_scratch_Wrap cpu.Scratches
 // dc_cpu_Wrap_tl1 runs a thread loop of dc_cpu_Wrap.
 //
 //go:noinline
-func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32) {
+func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh5
 	{
@@ -6673,7 +7304,7 @@ func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Wrap_tl2 runs a thread loop of dc_cpu_Wrap.
 //
 //go:noinline
-func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, base int) {
+func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, base int, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh5
 	{
@@ -6698,7 +7329,7 @@ func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Wrap_tl3 runs a loop of the group code of dc_cpu_Wrap.
 //
 //go:noinline
-func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, base int, n int, count []int32) {
+func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, base int, n int, count []int32, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh5
 	{
@@ -6714,7 +7345,7 @@ func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 								_ = sh_2
 								i := dc_b + dc_lx
 								{
-									dc.AtomicAdd(&count[i>>56], dc_rv1[dc_lx])
+									dc_adds.Int32(&count[i>>56], dc_rv1[dc_lx])
 								}
 							}
 						}
@@ -6728,7 +7359,7 @@ func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Wrap_tl4 runs a loop of the group code of dc_cpu_Wrap.
 //
 //go:noinline
-func dc_cpu_Wrap_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, n int, count []int32) {
+func dc_cpu_Wrap_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, n int, count []int32, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh5
 	{
@@ -6746,7 +7377,7 @@ func dc_cpu_Wrap_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc.AtomicAdd(&count[dc_lv_i>>56], sh_3[dc_lx])
+										dc_adds.Int32(&count[dc_lv_i>>56], sh_3[dc_lx])
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -6761,7 +7392,7 @@ func dc_cpu_Wrap_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 }
 
 // dc_cpu_Wrap runs groups [dc_g0, dc_g1) of kernel Wrap, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Wrap(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int32, base int, n int) {
+func dc_cpu_Wrap(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int32, base int, n int, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -6773,12 +7404,12 @@ func dc_cpu_Wrap(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int3
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		*dc_sh5 = [64]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		dc_cpu_Wrap_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5)
-		dc_cpu_Wrap_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, base)
+		dc_cpu_Wrap_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_adds)
+		dc_cpu_Wrap_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, base, dc_adds)
 		if dc_gx*dc_gs.X+base >= 0 && n+(dc_ng.X*dc_gs.X) > n {
-			dc_cpu_Wrap_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, base, n, count)
+			dc_cpu_Wrap_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, base, n, count, dc_adds)
 		} else {
-			dc_cpu_Wrap_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, n, count)
+			dc_cpu_Wrap_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, n, count, dc_adds)
 		}
 	}
 }
@@ -6793,8 +7424,10 @@ func dc_chunk_Wrap(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
 	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_adds := cpu.NewAdds(dc_c, 0)
+	defer dc_adds.Done()
 	dc_m := dc_scratch_Wrap.Get()
-	dc_cpu_Wrap(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2)
+	dc_cpu_Wrap(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_adds)
 	dc_scratch_Wrap.Put(dc_m)
 }
 
@@ -7534,7 +8167,7 @@ var dc_scratch_Sparse cpu.Scratches
 // dc_cpu_Sparse_tl1 runs a thread loop of dc_cpu_Sparse.
 //
 //go:noinline
-func dc_cpu_Sparse_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults) {
+func dc_cpu_Sparse_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -7558,7 +8191,7 @@ func dc_cpu_Sparse_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 // dc_cpu_Sparse_tl2 runs a loop of the group code of dc_cpu_Sparse.
 //
 //go:noinline
-func dc_cpu_Sparse_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sparse_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, in []int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_b := dc_gx*dc_gs.X + 0; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
@@ -7577,7 +8210,7 @@ func dc_cpu_Sparse_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 								{
 									v := (*cpu.Index(dc_f, 27, in, int(i), dc_x, dc_y, dc_z))
 									if v&1 != 0 {
-										dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v&63), dc_x, dc_y, dc_z)), 1)
+										dc_adds.Int32(&(*cpu.Index(dc_f, 28, hist, int(v&63), dc_x, dc_y, dc_z)), 1)
 									}
 								}
 							}
@@ -7592,7 +8225,7 @@ func dc_cpu_Sparse_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 // dc_cpu_Sparse_tl3 runs a loop of the group code of dc_cpu_Sparse.
 //
 //go:noinline
-func dc_cpu_Sparse_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sparse_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, in []int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_any := true; dc_any; {
@@ -7617,7 +8250,7 @@ func dc_cpu_Sparse_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 										{
 											v_2 := (*cpu.Index(dc_f, 27, in, int(dc_lv_i), dc_x, dc_y, dc_z))
 											if v_2&1 != 0 {
-												dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v_2&63), dc_x, dc_y, dc_z)), 1)
+												dc_adds.Int32(&(*cpu.Index(dc_f, 28, hist, int(v_2&63), dc_x, dc_y, dc_z)), 1)
 											}
 										}
 									}
@@ -7634,7 +8267,7 @@ func dc_cpu_Sparse_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 }
 
 // dc_cpu_Sparse runs groups [dc_g0, dc_g1) of kernel Sparse, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Sparse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults) {
+func dc_cpu_Sparse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -7646,11 +8279,11 @@ func dc_cpu_Sparse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
-		dc_cpu_Sparse_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f)
+		dc_cpu_Sparse_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f, dc_adds)
 		if dc_gx*dc_gs.X+0 >= 0 && n+(dc_ng.X*dc_gs.X) > n {
-			dc_cpu_Sparse_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, in, hist, dc_f)
+			dc_cpu_Sparse_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, in, hist, dc_f, dc_adds)
 		} else {
-			dc_cpu_Sparse_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, in, hist, dc_f)
+			dc_cpu_Sparse_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, in, hist, dc_f, dc_adds)
 		}
 	}
 }
@@ -7658,7 +8291,7 @@ func dc_cpu_Sparse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 // dc_cpu_Sparse_fast_tl1 runs a thread loop of dc_cpu_Sparse_fast.
 //
 //go:noinline
-func dc_cpu_Sparse_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults) {
+func dc_cpu_Sparse_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -7682,7 +8315,7 @@ func dc_cpu_Sparse_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_Sparse_fast_tl2 runs a loop of the group code of dc_cpu_Sparse_fast.
 //
 //go:noinline
-func dc_cpu_Sparse_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sparse_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, in []int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_b := dc_gx*dc_gs.X + 0; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
@@ -7701,7 +8334,7 @@ func dc_cpu_Sparse_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 								{
 									v := in[i]
 									if v&1 != 0 {
-										dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v&63), dc_x, dc_y, dc_z)), 1)
+										dc_adds.Int32(&(*cpu.Index(dc_f, 28, hist, int(v&63), dc_x, dc_y, dc_z)), 1)
 									}
 								}
 							}
@@ -7716,7 +8349,7 @@ func dc_cpu_Sparse_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_Sparse_fast_tl3 runs a loop of the group code of dc_cpu_Sparse_fast.
 //
 //go:noinline
-func dc_cpu_Sparse_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sparse_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, in []int32, hist []int32, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_any := true; dc_any; {
@@ -7741,7 +8374,7 @@ func dc_cpu_Sparse_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 										{
 											v_2 := in[dc_lv_i]
 											if v_2&1 != 0 {
-												dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v_2&63), dc_x, dc_y, dc_z)), 1)
+												dc_adds.Int32(&(*cpu.Index(dc_f, 28, hist, int(v_2&63), dc_x, dc_y, dc_z)), 1)
 											}
 										}
 									}
@@ -7758,7 +8391,7 @@ func dc_cpu_Sparse_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 }
 
 // dc_cpu_Sparse_fast runs groups [dc_g0, dc_g1) of kernel Sparse, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_Sparse_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults) {
+func dc_cpu_Sparse_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -7770,11 +8403,11 @@ func dc_cpu_Sparse_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
-		dc_cpu_Sparse_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f)
+		dc_cpu_Sparse_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f, dc_adds)
 		if dc_gx*dc_gs.X+0 >= 0 && n+(dc_ng.X*dc_gs.X) > n {
-			dc_cpu_Sparse_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, in, hist, dc_f)
+			dc_cpu_Sparse_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, in, hist, dc_f, dc_adds)
 		} else {
-			dc_cpu_Sparse_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, in, hist, dc_f)
+			dc_cpu_Sparse_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, in, hist, dc_f, dc_adds)
 		}
 	}
 }
@@ -7790,11 +8423,13 @@ func dc_chunk_Sparse(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
 	dc_f := cpu.NewFaults(dc_c)
+	dc_adds := cpu.NewAdds(dc_c, 1)
+	defer dc_adds.Done()
 	dc_m := dc_scratch_Sparse.Get()
 	if dc_c.Fast {
-		dc_cpu_Sparse_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_Sparse_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f, dc_adds)
 	} else {
-		dc_cpu_Sparse(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+		dc_cpu_Sparse(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f, dc_adds)
 	}
 	dc_scratch_Sparse.Put(dc_m)
 }
@@ -8158,7 +8793,7 @@ var dc_scratch_WrapFree cpu.Scratches
 // dc_cpu_WrapFree_tl1 runs a thread loop of dc_cpu_WrapFree.
 //
 //go:noinline
-func dc_cpu_WrapFree_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, base int) {
+func dc_cpu_WrapFree_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, base int, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -8182,7 +8817,7 @@ func dc_cpu_WrapFree_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 // dc_cpu_WrapFree_tl2 runs a loop of the group code of dc_cpu_WrapFree.
 //
 //go:noinline
-func dc_cpu_WrapFree_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, base int, n int, count []int32) {
+func dc_cpu_WrapFree_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, base int, n int, count []int32, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_b := dc_gx*dc_gs.X + base; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
@@ -8193,7 +8828,7 @@ func dc_cpu_WrapFree_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 							i := dc_b + dc_lx
 							{
-								dc.AtomicAdd(&count[i>>56], 1)
+								dc_adds.Int32(&count[i>>56], 1)
 							}
 						}
 					}
@@ -8206,7 +8841,7 @@ func dc_cpu_WrapFree_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 // dc_cpu_WrapFree_tl3 runs a loop of the group code of dc_cpu_WrapFree.
 //
 //go:noinline
-func dc_cpu_WrapFree_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, count []int32) {
+func dc_cpu_WrapFree_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, count []int32, dc_adds *cpu.Adds) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_any := true; dc_any; {
@@ -8222,7 +8857,7 @@ func dc_cpu_WrapFree_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc.AtomicAdd(&count[dc_lv_i>>56], 1)
+										dc_adds.Int32(&count[dc_lv_i>>56], 1)
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -8237,7 +8872,7 @@ func dc_cpu_WrapFree_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 }
 
 // dc_cpu_WrapFree runs groups [dc_g0, dc_g1) of kernel WrapFree, one group at a time: the code between barriers runs for every thread of the group in turn.
-func dc_cpu_WrapFree(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int32, base int, n int) {
+func dc_cpu_WrapFree(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int32, base int, n int, dc_adds *cpu.Adds) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
@@ -8247,11 +8882,11 @@ func dc_cpu_WrapFree(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
-		dc_cpu_WrapFree_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, base)
+		dc_cpu_WrapFree_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, base, dc_adds)
 		if dc_gx*dc_gs.X+base >= 0 && n+(dc_ng.X*dc_gs.X) > n {
-			dc_cpu_WrapFree_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, base, n, count)
+			dc_cpu_WrapFree_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, base, n, count, dc_adds)
 		} else {
-			dc_cpu_WrapFree_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, count)
+			dc_cpu_WrapFree_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, count, dc_adds)
 		}
 	}
 }
@@ -8266,7 +8901,451 @@ func dc_chunk_WrapFree(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
 	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_adds := cpu.NewAdds(dc_c, 0)
+	defer dc_adds.Done()
 	dc_m := dc_scratch_WrapFree.Get()
-	dc_cpu_WrapFree(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2)
+	dc_cpu_WrapFree(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_adds)
 	dc_scratch_WrapFree.Put(dc_m)
+}
+
+// dc_scratch_Blocks holds the working memory of Blocks's groups.
+var dc_scratch_Blocks cpu.Scratches
+
+// dc_cpu_Blocks_tl1 runs a thread loop of dc_cpu_Blocks.
+//
+//go:noinline
+func dc_cpu_Blocks_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, dc_pt_end []int, in []int32, per int, dc_pt_s []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh6
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_end := dc_pt_end[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_end := dc_pv_end[dc_lx]
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						sh := dc_sh6
+						_ = sh
+						l := dc_lx
+						dc_lv_end = min(len(in), (dc_gx+1)*per)
+						dc_lv_s = 0
+						dc_lv_i = dc_gx*per + l
+						dc_pv_end[dc_lx] = dc_lv_end
+						dc_pv_s[dc_lx] = dc_lv_s
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_tl2 runs a loop of the group code of dc_cpu_Blocks.
+//
+//go:noinline
+func dc_cpu_Blocks_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, per int, in []int32, out []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh6
+	{
+		for dc_b := dc_gx*per + 0; dc_b < min(len(in), (dc_gx+1)*per); dc_b += dc_gs.X {
+			{
+				dc_xhi := min(min(len(in), (dc_gx+1)*per)-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[dc_lx]
+								i := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+									dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+								}
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_tl3 runs a loop of the group code of dc_cpu_Blocks.
+//
+//go:noinline
+func dc_cpu_Blocks_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, dc_pt_i []int, dc_pt_end []int, out []int32, in []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh6
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_end := dc_pt_end[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_end := dc_pv_end[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								if dc_lv_i < dc_lv_end {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 31, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										dc_lv_s += (*cpu.Index(dc_f, 33, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += dc_gs.X
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_tl4 runs a thread loop of dc_cpu_Blocks.
+//
+//go:noinline
+func dc_cpu_Blocks_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh6
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_s := dc_pv_s[dc_lx]
+						sh_2 := dc_sh6
+						l_2 := dc_lx
+						(*cpu.Index(dc_f, 34, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_s
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_tl5 runs a thread loop of dc_cpu_Blocks.
+//
+//go:noinline
+func dc_cpu_Blocks_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, sums []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh6
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_3 := dc_sh6
+					l_3 := dc_lx
+					_ = l_3
+					{
+						var total int32
+						for j := 0; j < dc_gs.X; j++ {
+							total += (*cpu.Index(dc_f, 35, sh_3[:], int(j), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 36, sums, int(dc_gx), dc_x, dc_y, dc_z)) = total
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks runs groups [dc_g0, dc_g1) of kernel Blocks, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Blocks(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, per int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh6 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh6 = [64]int32{}
+		dc_pt_end := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_s := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
+		dc_cpu_Blocks_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_end, in, per, dc_pt_s, dc_pt_i, dc_f)
+		if dc_gx*per+0 >= 0 && min(len(in), (dc_gx+1)*per)+dc_gs.X > min(len(in), (dc_gx+1)*per) {
+			dc_cpu_Blocks_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, per, in, out, dc_pt_s, dc_f)
+		} else {
+			dc_cpu_Blocks_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_i, dc_pt_end, out, in, dc_pt_s, dc_f)
+		}
+		dc_cpu_Blocks_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_s, dc_f)
+		dc_cpu_Blocks_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, sums, dc_f)
+	}
+}
+
+// dc_cpu_Blocks_fast_tl1 runs a thread loop of dc_cpu_Blocks_fast.
+//
+//go:noinline
+func dc_cpu_Blocks_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, dc_pt_end []int, in []int32, per int, dc_pt_s []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh6
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_end := dc_pt_end[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_end := dc_pv_end[dc_lx]
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						sh := dc_sh6
+						_ = sh
+						l := dc_lx
+						dc_lv_end = min(len(in), (dc_gx+1)*per)
+						dc_lv_s = 0
+						dc_lv_i = dc_gx*per + l
+						dc_pv_end[dc_lx] = dc_lv_end
+						dc_pv_s[dc_lx] = dc_lv_s
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_fast_tl2 runs a loop of the group code of dc_cpu_Blocks_fast.
+//
+//go:noinline
+func dc_cpu_Blocks_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, per int, in []int32, out []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh6
+	{
+		for dc_b := dc_gx*per + 0; dc_b < min(len(in), (dc_gx+1)*per); dc_b += dc_gs.X {
+			{
+				dc_xhi := min(min(len(in), (dc_gx+1)*per)-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[dc_lx]
+								i := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+									dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+								}
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_fast_tl3 runs a loop of the group code of dc_cpu_Blocks_fast.
+//
+//go:noinline
+func dc_cpu_Blocks_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, dc_pt_i []int, dc_pt_end []int, out []int32, in []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh6
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_end := dc_pt_end[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_end := dc_pv_end[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								if dc_lv_i < dc_lv_end {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 31, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										dc_lv_s += (*cpu.Index(dc_f, 33, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += dc_gs.X
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_fast_tl4 runs a thread loop of dc_cpu_Blocks_fast.
+//
+//go:noinline
+func dc_cpu_Blocks_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh6
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh6[dc_c0:dc_c1], dc_pt_s[dc_t0+dc_c0:dc_t0+dc_c1])
+				}
+				_ = dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_fast_tl5 runs a thread loop of dc_cpu_Blocks_fast.
+//
+//go:noinline
+func dc_cpu_Blocks_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]int32, sums []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh6
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh6
+					l_3 := dc_lx
+					_ = l_3
+					{
+						var total int32
+						for j := 0; j < dc_gs.X; j++ {
+							total += sh_3[j]
+						}
+						sums[dc_gx] = total
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Blocks_fast runs groups [dc_g0, dc_g1) of kernel Blocks, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Blocks_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, per int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh6 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh6 = [64]int32{}
+		dc_pt_end := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_s := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
+		dc_cpu_Blocks_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_end, in, per, dc_pt_s, dc_pt_i, dc_f)
+		if dc_gx*per+0 >= 0 && min(len(in), (dc_gx+1)*per)+dc_gs.X > min(len(in), (dc_gx+1)*per) {
+			dc_cpu_Blocks_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, per, in, out, dc_pt_s, dc_f)
+		} else {
+			dc_cpu_Blocks_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_i, dc_pt_end, out, in, dc_pt_s, dc_f)
+		}
+		dc_cpu_Blocks_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_s, dc_f)
+		dc_cpu_Blocks_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, sums, dc_f)
+	}
+}
+
+// dc_run_Blocks runs a launch of kernel Blocks on the CPU.
+func dc_run_Blocks(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Blocks)
+}
+
+// dc_chunk_Blocks runs groups [dc_g0, dc_g1) of a launch of kernel Blocks on the CPU.
+func dc_chunk_Blocks(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Blocks.Get()
+	if dc_c.Fast {
+		dc_cpu_Blocks_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Blocks(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Blocks.Put(dc_m)
 }

@@ -49,6 +49,10 @@ long dc_ix(long i, long n, device int* f, int tag, int site, thread int* bad, ui
 	return 0;
 }
 
+long dc_min_i64(long a, long b) {
+	return a < b ? a : b;
+}
+
 int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -727,5 +731,112 @@ kernel void WrapFree(device int* count [[buffer(0)]], constant long& count_len [
 	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 223 "gridstride.go"
 		dc_atomic_add_i32_device(&count[i >> 56], 1);
+	}
+}
+
+#line 232 "gridstride.go"
+kernel void Blocks(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& per [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup int (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device int (*dc_p9);
+#line 233 "gridstride.go"
+	threadgroup int sh6[64];
+#line 233 "gridstride.go"
+	threadgroup int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)dc_grp.x + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)dc_gsz.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	dc_b5 = 0;
+	dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 34, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = s;
+	if (!dc_b5) {
+		*dc_p6 = dc_t2;
+	}
+#line 242 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)dc_gsz.x; j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)dc_sel_i32((dc_b7 = 0, sh[dc_ix(j, 64, dc_fault, dc_tag, 35, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		}
+#line 248 "gridstride.go"
+		dc_b8 = 0;
+		dc_p9 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 36, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t3 = total;
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 232 "gridstride.go"
+kernel void Blocks_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& per [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 233 "gridstride.go"
+	threadgroup int sh6[64];
+#line 233 "gridstride.go"
+	threadgroup int* sh = sh6;
+#line 234 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 235 "gridstride.go"
+	long end = dc_min_i64(in_len, (long)(((ulong)(long)dc_grp.x + 1UL) * (ulong)per));
+#line 236 "gridstride.go"
+	int s = 0;
+#line 237 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)per + (ulong)l); i < end; i = (long)((ulong)i + (ulong)(long)dc_gsz.x)) {
+#line 238 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 31, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)(2u * (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 32, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 239 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 33, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+	}
+#line 241 "gridstride.go"
+	sh[l] = s;
+#line 242 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 243 "gridstride.go"
+	if (l == 0L) {
+#line 244 "gridstride.go"
+		int total = 0;
+#line 245 "gridstride.go"
+		for (long j = 0L; j < (long)dc_gsz.x; j = (long)((ulong)j + 1UL)) {
+#line 246 "gridstride.go"
+			total = (int)((uint)total + (uint)sh[j]);
+		}
+#line 248 "gridstride.go"
+		sums[(long)dc_grp.x] = total;
 	}
 }

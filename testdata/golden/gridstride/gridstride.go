@@ -223,3 +223,28 @@ func WrapFree(t dc.Thread, count []int32, base, n int) {
 		dc.AtomicAdd(&count[i>>56], 1)
 	}
 }
+
+// Blocks doubles in into out and sums it into sums a block of per
+// elements a group, the group's threads a group size apart within the
+// block: the loop's bound is the block's end, clipped to len(in) by min.
+//
+//dc:kernel
+func Blocks(t dc.Thread, in, out, sums []int32, per int) {
+	sh := dc.Shared[[group]int32](t)
+	l := t.LocalX()
+	end := min(len(in), (t.GroupX()+1)*per)
+	var s int32
+	for i := t.GroupX()*per + l; i < end; i += t.GroupSizeX() {
+		out[i] = 2 * in[i]
+		s += in[i]
+	}
+	sh[l] = s
+	t.Barrier()
+	if l == 0 {
+		var total int32
+		for j := 0; j < t.GroupSizeX(); j++ {
+			total += sh[j]
+		}
+		sums[t.GroupX()] = total
+	}
+}

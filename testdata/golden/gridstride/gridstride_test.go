@@ -116,6 +116,17 @@ func launches() []launch {
 				return LaunchOffset(dev, g, b[0], b[1], b[2], n)
 			}})
 	}
+	for _, c := range [][2]int{{0, 10}, {1000, 0}, {1000, 100}, {1000, 400}, {150, 49}} {
+		n, per := c[0], c[1]
+		ls = append(ls, launch{fmt.Sprintf("Blocks n=%d per=%d", n, per), 3 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, n), make([]int32, 3)}
+			},
+			func(t dc.Thread, b [][]int32) { Blocks(t, b[0], b[1], b[2], per) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchBlocks(dev, g, b[0], b[1], b[2], per)
+			}})
+	}
 	ls = append(ls, launch{"WrapFree no overflow", 2 * group,
 		func() [][]int32 { return [][]int32{make([]int32, 128)} },
 		func(t dc.Thread, b [][]int32) { WrapFree(t, b[0], math.MaxInt-1000, math.MaxInt-500) },
