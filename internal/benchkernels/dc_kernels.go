@@ -2966,17 +2966,78 @@ func dc_cpu_Reduce_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh0
-					i := dc_x
-					l := dc_lx
-					var v float32
-					if i < len(in) {
-						v = in[i]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
 					}
-					(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						var v float32
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
 				}
 			}
 		}
@@ -2998,13 +3059,62 @@ func dc_cpu_Reduce_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									l_2 := dc_lx
+									{
+										sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									l_2 := dc_lx
+									{
+										sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									l_2 := dc_lx
+									{
+										sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									l_2 := dc_lx
+									{
+										sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								{
+									sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -3025,12 +3135,57 @@ func dc_cpu_Reduce_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sh_3 := dc_sh0
-					l_3 := dc_lx
-					_ = l_3
-					if dc_gx < len(partial) {
-						partial[dc_gx] = sh_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sh_3 := dc_sh0
+						l_3 := dc_lx
+						_ = l_3
+						if dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
 					}
 				}
 			}
@@ -3089,19 +3244,89 @@ func dc_cpu_Reduce_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				}
 				{
 					dc_rv1 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh := dc_sh0
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						var v float32
-						if i < len(in) {
-							v = in[i]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[0] = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[1] = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[2] = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[3] = v
+							}
 						}
-						dc_rv1[dc_lx] = v
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh := dc_sh0
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}
@@ -3127,13 +3352,64 @@ func dc_cpu_Reduce_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						if 0 < dc_xhi {
 							dc_rv1 := dc_sh0[0:dc_xhi]
 							dc_rv2 := dc_sh0[(0+s)+0 : (0+s)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								sh_2 := dc_sh0
-								_ = sh_2
-								l_2 := dc_lx
-								_ = l_2
-								{
-									dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										sh_2 := dc_sh0
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[0] = dc_rv1[0] + dc_rv2[0]
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										sh_2 := dc_sh0
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[1] = dc_rv1[1] + dc_rv2[1]
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										sh_2 := dc_sh0
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[2] = dc_rv1[2] + dc_rv2[2]
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										sh_2 := dc_sh0
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[3] = dc_rv1[3] + dc_rv2[3]
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									sh_2 := dc_sh0
+									_ = sh_2
+									l_2 := dc_lx
+									_ = l_2
+									{
+										dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+									}
 								}
 							}
 						}
@@ -3158,12 +3434,57 @@ func dc_cpu_Reduce_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sh_3 := dc_sh0
-					l_3 := dc_lx
-					_ = l_3
-					if dc_gx < len(partial) {
-						partial[dc_gx] = sh_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sh_3 := dc_sh0
+						l_3 := dc_lx
+						_ = l_3
+						if dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
 					}
 				}
 			}
@@ -3246,19 +3567,89 @@ func dc_cpu_ReduceUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				}
 				{
 					dc_rv1 := dc_sh1[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh := dc_sh1
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						var v float32
-						if i < len(in) {
-							v = in[i]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh1
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[0] = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh1
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[1] = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh1
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[2] = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh1
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[3] = v
+							}
 						}
-						dc_rv1[dc_lx] = v
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh := dc_sh1
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}
@@ -3281,13 +3672,64 @@ func dc_cpu_ReduceUnchecked_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						if 0 < dc_xhi {
 							dc_rv1 := dc_sh1[0:dc_xhi]
 							dc_rv2 := dc_sh1[(0+s)+0 : (0+s)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								sh_2 := dc_sh1
-								_ = sh_2
-								l_2 := dc_lx
-								_ = l_2
-								{
-									dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[0] = dc_rv1[0] + dc_rv2[0]
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[1] = dc_rv1[1] + dc_rv2[1]
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[2] = dc_rv1[2] + dc_rv2[2]
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										{
+											dc_rv1[3] = dc_rv1[3] + dc_rv2[3]
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									sh_2 := dc_sh1
+									_ = sh_2
+									l_2 := dc_lx
+									_ = l_2
+									{
+										dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+									}
 								}
 							}
 						}
@@ -3309,12 +3751,57 @@ func dc_cpu_ReduceUnchecked_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sh_3 := dc_sh1
-					l_3 := dc_lx
-					_ = l_3
-					if dc_gx < len(partial) {
-						partial[dc_gx] = sh_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sh_3 := dc_sh1
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sh_3 := dc_sh1
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sh_3 := dc_sh1
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sh_3 := dc_sh1
+							l_3 := dc_lx
+							_ = l_3
+							if dc_gx < len(partial) {
+								partial[dc_gx] = sh_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sh_3 := dc_sh1
+						l_3 := dc_lx
+						_ = l_3
+						if dc_gx < len(partial) {
+							partial[dc_gx] = sh_3[0]
+						}
 					}
 				}
 			}
@@ -3446,7 +3933,68 @@ func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						tb_3 := dc_sh3
 						ly_3 := dc_ly
 						lx_3 := dc_lx
-						for j := 0; j < 16; j++ {
+						{
+							j := int(0)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(1)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(2)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(3)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(4)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(5)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(6)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(7)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(8)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(9)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(10)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(11)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(12)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(13)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(14)
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							j := int(15)
 							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
 						}
 						dc_pv_acc[dc_lx] = dc_lv_acc
@@ -3473,14 +4021,68 @@ func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							row_3 := dc_y
+							col_3 := dc_x
+							if row_3 < m && col_3 < n {
+								(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
 						}
 					}
 				}
@@ -3620,7 +4222,68 @@ func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						tb_3 := dc_sh3
 						ly_3 := dc_ly
 						lx_3 := dc_lx
-						for j := 0; j < 16; j++ {
+						{
+							j := int(0)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(1)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(2)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(3)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(4)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(5)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(6)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(7)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(8)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(9)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(10)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(11)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(12)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(13)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(14)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(15)
 							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
 						}
 						dc_pv_acc[dc_lx] = dc_lv_acc
@@ -3665,13 +4328,63 @@ func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				}
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[0]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[1]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[2]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[3]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							row_3 := dc_y
+							col_3 := dc_x
+							if row_3 < m && col_3 < n {
+								c[row_3*n+col_3] = dc_lv_acc
+							}
 						}
 					}
 				}
@@ -3825,7 +4538,68 @@ func dc_cpu_MatMulUnchecked_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						tb_3 := dc_sh5
 						ly_3 := dc_ly
 						lx_3 := dc_lx
-						for j := 0; j < 16; j++ {
+						{
+							j := int(0)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(1)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(2)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(3)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(4)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(5)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(6)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(7)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(8)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(9)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(10)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(11)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(12)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(13)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(14)
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						{
+							j := int(15)
 							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
 						}
 						dc_pv_acc[dc_lx] = dc_lv_acc
@@ -3864,13 +4638,63 @@ func dc_cpu_MatMulUnchecked_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				}
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[0]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[1]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[2]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[3]
+								row_3 := dc_y
+								col_3 := dc_x
+								if row_3 < m && col_3 < n {
+									c[row_3*n+col_3] = dc_lv_acc
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							row_3 := dc_y
+							col_3 := dc_x
+							if row_3 < m && col_3 < n {
+								c[row_3*n+col_3] = dc_lv_acc
+							}
 						}
 					}
 				}

@@ -5263,17 +5263,78 @@ func dc_cpu_BlockScan_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh0
-					i := dc_x
-					l := dc_lx
-					var v int32
-					if i < len(in) {
-						v = in[i]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v int32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v int32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v int32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v int32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
 					}
-					(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
 				}
 			}
 		}
@@ -5295,17 +5356,79 @@ func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_add := dc_pv_add[dc_lx]
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						dc_lv_add = 0
-						if l_2 >= s {
-							dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[0]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_add = 0
+								if l_2 >= s {
+									dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[0] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[1]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_add = 0
+								if l_2 >= s {
+									dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[1] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[2]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_add = 0
+								if l_2 >= s {
+									dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[2] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[3]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_add = 0
+								if l_2 >= s {
+									dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[3] = dc_lv_add
+							}
 						}
-						dc_pv_add[dc_lx] = dc_lv_add
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pv_add[dc_lx]
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_lv_add = 0
+							if l_2 >= s {
+								dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+							}
+							dc_pv_add[dc_lx] = dc_lv_add
+						}
 					}
 				}
 			}
@@ -5328,13 +5451,59 @@ func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_add := dc_pv_add[dc_lx]
-						sh_3 := dc_sh0
-						l_3 := dc_lx
-						(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[0]
+								sh_3 := dc_sh0
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[1]
+								sh_3 := dc_sh0
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[2]
+								sh_3 := dc_sh0
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[3]
+								sh_3 := dc_sh0
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pv_add[dc_lx]
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+						}
 					}
 				}
 			}
@@ -5427,19 +5596,89 @@ func dc_cpu_BlockScan_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				}
 				{
 					dc_rv1 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh := dc_sh0
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						var v int32
-						if i < len(in) {
-							v = in[i]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v int32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[0] = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v int32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[1] = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v int32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[2] = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v int32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[3] = v
+							}
 						}
-						dc_rv1[dc_lx] = v
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh := dc_sh0
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							var v int32
+							if i < len(in) {
+								v = in[i]
+							}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}
@@ -5495,13 +5734,60 @@ func dc_cpu_BlockScan_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_add := dc_pv_add[dc_lx]
-						sh_3 := dc_sh0
-						_ = sh_3
-						l_3 := dc_lx
-						_ = l_3
-						dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[0]
+								sh_3 := dc_sh0
+								_ = sh_3
+								l_3 := dc_lx
+								_ = l_3
+								dc_rv1[0] = dc_rv1[0] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[1]
+								sh_3 := dc_sh0
+								_ = sh_3
+								l_3 := dc_lx
+								_ = l_3
+								dc_rv1[1] = dc_rv1[1] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[2]
+								sh_3 := dc_sh0
+								_ = sh_3
+								l_3 := dc_lx
+								_ = l_3
+								dc_rv1[2] = dc_rv1[2] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[3]
+								sh_3 := dc_sh0
+								_ = sh_3
+								l_3 := dc_lx
+								_ = l_3
+								dc_rv1[3] = dc_rv1[3] + dc_lv_add
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_add := dc_pv_add[dc_lx]
+							sh_3 := dc_sh0
+							_ = sh_3
+							l_3 := dc_lx
+							_ = l_3
+							dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+						}
 					}
 				}
 			}
@@ -5603,12 +5889,53 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh1
-					l := dc_lx
-					(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh1
+						l := dc_lx
+						(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+					}
 				}
 			}
 		}
@@ -5628,11 +5955,49 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -5654,12 +6019,58 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						if 0 < dc_xhi {
 							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								sh_2 := dc_sh1
-								i := dc_b + dc_lx
-								_ = i
-								{
-									cpu.GroupAdd(&sh_2[dc_rv1[dc_lx]%256], 1)
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[0]%256], 1)
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[1]%256], 1)
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[2]%256], 1)
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[3]%256], 1)
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									sh_2 := dc_sh1
+									i := dc_b + dc_lx
+									_ = i
+									{
+										cpu.GroupAdd(&sh_2[dc_rv1[dc_lx]%256], 1)
+									}
 								}
 							}
 						}
@@ -5717,13 +6128,62 @@ func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_4 := dc_sh1
-					l_2 := dc_lx
-					if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
-						dc_adds.Int32(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh1
+							l_2 := dc_lx
+							if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+								dc_adds.Int32(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh1
+							l_2 := dc_lx
+							if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+								dc_adds.Int32(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh1
+							l_2 := dc_lx
+							if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+								dc_adds.Int32(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh1
+							l_2 := dc_lx
+							if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+								dc_adds.Int32(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_4 := dc_sh1
+						l_2 := dc_lx
+						if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+							dc_adds.Int32(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+						}
 					}
 				}
 			}
@@ -5796,11 +6256,49 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -5825,12 +6323,58 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						if 0 < dc_xhi {
 							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								sh_2 := dc_sh1
-								i := dc_b + dc_lx
-								_ = i
-								{
-									cpu.GroupAdd(&sh_2[dc_rv1[dc_lx]%256], 1)
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[0]%256], 1)
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[1]%256], 1)
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[2]%256], 1)
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										sh_2 := dc_sh1
+										i := dc_b + dc_lx
+										_ = i
+										{
+											cpu.GroupAdd(&sh_2[dc_rv1[3]%256], 1)
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									sh_2 := dc_sh1
+									i := dc_b + dc_lx
+									_ = i
+									{
+										cpu.GroupAdd(&sh_2[dc_rv1[dc_lx]%256], 1)
+									}
 								}
 							}
 						}
@@ -5893,11 +6437,53 @@ func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh1[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh_4 := dc_sh1
-						l_2 := dc_lx
-						if dc_rv1[dc_lx] != 0 {
-							dc_adds.Int32(&hist[l_2], sh_4[l_2])
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								sh_4 := dc_sh1
+								l_2 := dc_lx
+								if dc_rv1[0] != 0 {
+									dc_adds.Int32(&hist[l_2], sh_4[l_2])
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								sh_4 := dc_sh1
+								l_2 := dc_lx
+								if dc_rv1[1] != 0 {
+									dc_adds.Int32(&hist[l_2], sh_4[l_2])
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								sh_4 := dc_sh1
+								l_2 := dc_lx
+								if dc_rv1[2] != 0 {
+									dc_adds.Int32(&hist[l_2], sh_4[l_2])
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								sh_4 := dc_sh1
+								l_2 := dc_lx
+								if dc_rv1[3] != 0 {
+									dc_adds.Int32(&hist[l_2], sh_4[l_2])
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							sh_4 := dc_sh1
+							l_2 := dc_lx
+							if dc_rv1[dc_lx] != 0 {
+								dc_adds.Int32(&hist[l_2], sh_4[l_2])
+							}
 						}
 					}
 				}

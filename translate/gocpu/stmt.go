@@ -100,6 +100,9 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 		if call := p.outlineGroupLoop(s); call != nil {
 			return append(out, call)
 		}
+		if copies := p.unrolledFor(s); copies != nil {
+			return append(out, copies...)
+		}
 		return append(out, p.forStmt(s))
 	case *ir.SwitchStmt:
 		return append(out, p.switchStmt(s))

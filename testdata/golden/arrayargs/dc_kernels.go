@@ -1615,13 +1615,63 @@ func dc_cpu_Args_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				if 0 < dc_xhi {
 					dc_rv1 := dc_sh0[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh0
-						_ = s
-						l := dc_lx
-						{
-							v := [4]float32{1, 2, 3, float32(l)}
-							dc_rv1[dc_lx] = v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[0] = v
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[1] = v
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[2] = v
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[3] = v
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							s := dc_sh0
+							_ = s
+							l := dc_lx
+							{
+								v := [4]float32{1, 2, 3, float32(l)}
+								dc_rv1[dc_lx] = v
+							}
 						}
 					}
 				}
@@ -1703,13 +1753,63 @@ func dc_cpu_Args_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				if 0 < dc_xhi {
 					dc_rv1 := dc_sh0[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh0
-						_ = s
-						l := dc_lx
-						{
-							v := [4]float32{1, 2, 3, float32(l)}
-							dc_rv1[dc_lx] = v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[0] = v
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[1] = v
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[2] = v
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								s := dc_sh0
+								_ = s
+								l := dc_lx
+								{
+									v := [4]float32{1, 2, 3, float32(l)}
+									dc_rv1[3] = v
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							s := dc_sh0
+							_ = s
+							l := dc_lx
+							{
+								v := [4]float32{1, 2, 3, float32(l)}
+								dc_rv1[dc_lx] = v
+							}
 						}
 					}
 				}
@@ -1906,7 +2006,20 @@ func dc_sum4(a [4]float32) float32 {
 
 // dc_bump is device function bump.
 func dc_bump(a [4]float32) float32 {
-	for i := 0; i < 4; i++ {
+	{
+		i := int(0)
+		a[i] = a[i] + 1
+	}
+	{
+		i := int(1)
+		a[i] = a[i] + 1
+	}
+	{
+		i := int(2)
+		a[i] = a[i] + 1
+	}
+	{
+		i := int(3)
 		a[i] = a[i] + 1
 	}
 	return dc_sum4(a)

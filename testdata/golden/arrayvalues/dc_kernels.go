@@ -2031,7 +2031,20 @@ func dc_cpu_Assign_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 							var dc_zero_2 [4]float32
 							dc_lv_b = dc_zero_2
 						}
-						for k := 0; k < 4; k++ {
+						{
+							k := int(0)
+							dc_lv_a[k] = (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + float32(k)
+						}
+						{
+							k := int(1)
+							dc_lv_a[k] = (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + float32(k)
+						}
+						{
+							k := int(2)
+							dc_lv_a[k] = (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + float32(k)
+						}
+						{
+							k := int(3)
 							dc_lv_a[k] = (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + float32(k)
 						}
 						dc_lv_b = dc_lv_a
@@ -2159,7 +2172,20 @@ func dc_cpu_Assign_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 							var dc_zero_2 [4]float32
 							dc_lv_b = dc_zero_2
 						}
-						for k := 0; k < 4; k++ {
+						{
+							k := int(0)
+							dc_lv_a[k] = x[i] + float32(k)
+						}
+						{
+							k := int(1)
+							dc_lv_a[k] = x[i] + float32(k)
+						}
+						{
+							k := int(2)
+							dc_lv_a[k] = x[i] + float32(k)
+						}
+						{
+							k := int(3)
 							dc_lv_a[k] = x[i] + float32(k)
 						}
 						dc_lv_b = dc_lv_a

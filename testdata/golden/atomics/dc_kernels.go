@@ -3531,15 +3531,69 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_b := dc_pv_b[dc_lx]
-						h := dc_sh0
-						_ = h
-						lx := dc_lx
-						gs := dc_gs.X
-						_ = gs
-						dc_lv_b = lx
-						dc_pv_b[dc_lx] = dc_lv_b
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[0]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[0] = dc_lv_b
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[1]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[1] = dc_lv_b
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[2]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[2] = dc_lv_b
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[3]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[3] = dc_lv_b
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_b := dc_pv_b[dc_lx]
+							h := dc_sh0
+							_ = h
+							lx := dc_lx
+							gs := dc_gs.X
+							_ = gs
+							dc_lv_b = lx
+							dc_pv_b[dc_lx] = dc_lv_b
+						}
 					}
 				}
 			}
@@ -3562,13 +3616,62 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							h_2 := dc_sh0
-							b := dc_b + dc_lx
-							{
-								(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_2 := dc_sh0
+									b := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_2 := dc_sh0
+									b := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_2 := dc_sh0
+									b := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_2 := dc_sh0
+									b := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								h_2 := dc_sh0
+								b := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+								}
 							}
 						}
 					}
@@ -3596,20 +3699,94 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_b := dc_pv_b[dc_lx]
-								h_3 := dc_sh0
-								gs_2 := dc_gs.X
-								if dc_lv_b < nbins {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
 									{
-										(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_b := dc_pv_b[0]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[0] = dc_lv_b
 									}
-									dc_lv_b += gs_2
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_b := dc_pv_b[1]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[1] = dc_lv_b
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_b := dc_pv_b[2]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[2] = dc_lv_b
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_b := dc_pv_b[3]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[3] = dc_lv_b
+									}
 								}
-								dc_pv_b[dc_lx] = dc_lv_b
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_b := dc_pv_b[dc_lx]
+									h_3 := dc_sh0
+									gs_2 := dc_gs.X
+									if dc_lv_b < nbins {
+										dc_any = true
+										{
+											(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+										}
+										dc_lv_b += gs_2
+									}
+									dc_pv_b[dc_lx] = dc_lv_b
+								}
 							}
 						}
 					}
@@ -3631,14 +3808,71 @@ func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					h_4 := dc_sh0
-					{
-						i := dc_x
-						if i < len(data) {
-							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						h_4 := dc_sh0
+						{
+							i := dc_x
+							if i < len(data) {
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+							}
 						}
 					}
 				}
@@ -3659,11 +3893,49 @@ func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_b_1 := dc_pt_b_1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_b_1 := dc_pv_b_1[dc_lx]
-						lx_2 := dc_lx
-						dc_lv_b_1 = lx_2
-						dc_pv_b_1[dc_lx] = dc_lv_b_1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b_1 := dc_pv_b_1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[0]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[0] = dc_lv_b_1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[1]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[1] = dc_lv_b_1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[2]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[2] = dc_lv_b_1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[3]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[3] = dc_lv_b_1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_b_1 := dc_pv_b_1[dc_lx]
+							lx_2 := dc_lx
+							dc_lv_b_1 = lx_2
+							dc_pv_b_1[dc_lx] = dc_lv_b_1
+						}
 					}
 				}
 			}
@@ -3686,14 +3958,71 @@ func dc_cpu_Histogram_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							h_5 := dc_sh0
-							b_1 := dc_b_2 + dc_lx
-							{
-								if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-									dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_5 := dc_sh0
+									b_1 := dc_b_2 + dc_lx
+									{
+										if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+										}
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_5 := dc_sh0
+									b_1 := dc_b_2 + dc_lx
+									{
+										if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+										}
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_5 := dc_sh0
+									b_1 := dc_b_2 + dc_lx
+									{
+										if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+										}
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									h_5 := dc_sh0
+									b_1 := dc_b_2 + dc_lx
+									{
+										if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+										}
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								h_5 := dc_sh0
+								b_1 := dc_b_2 + dc_lx
+								{
+									if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+										dc_adds.Uint32(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+									}
 								}
 							}
 						}
@@ -3791,15 +4120,69 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_b := dc_pv_b[dc_lx]
-						h := dc_sh0
-						_ = h
-						lx := dc_lx
-						gs := dc_gs.X
-						_ = gs
-						dc_lv_b = lx
-						dc_pv_b[dc_lx] = dc_lv_b
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[0]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[0] = dc_lv_b
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[1]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[1] = dc_lv_b
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[2]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[2] = dc_lv_b
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_b := dc_pv_b[3]
+								h := dc_sh0
+								_ = h
+								lx := dc_lx
+								gs := dc_gs.X
+								_ = gs
+								dc_lv_b = lx
+								dc_pv_b[3] = dc_lv_b
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_b := dc_pv_b[dc_lx]
+							h := dc_sh0
+							_ = h
+							lx := dc_lx
+							gs := dc_gs.X
+							_ = gs
+							dc_lv_b = lx
+							dc_pv_b[dc_lx] = dc_lv_b
+						}
 					}
 				}
 			}
@@ -3847,18 +4230,84 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_b := dc_pv_b[dc_lx]
-								h_3 := dc_sh0
-								gs_2 := dc_gs.X
-								if dc_lv_b < nbins {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
 									{
-										h_3[dc_lv_b] = 0
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_b := dc_pv_b[0]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												h_3[dc_lv_b] = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[0] = dc_lv_b
 									}
-									dc_lv_b += gs_2
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_b := dc_pv_b[1]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												h_3[dc_lv_b] = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[1] = dc_lv_b
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_b := dc_pv_b[2]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												h_3[dc_lv_b] = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[2] = dc_lv_b
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_b := dc_pv_b[3]
+										h_3 := dc_sh0
+										gs_2 := dc_gs.X
+										if dc_lv_b < nbins {
+											dc_any = true
+											{
+												h_3[dc_lv_b] = 0
+											}
+											dc_lv_b += gs_2
+										}
+										dc_pv_b[3] = dc_lv_b
+									}
 								}
-								dc_pv_b[dc_lx] = dc_lv_b
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_lv_b := dc_pv_b[dc_lx]
+									h_3 := dc_sh0
+									gs_2 := dc_gs.X
+									if dc_lv_b < nbins {
+										dc_any = true
+										{
+											h_3[dc_lv_b] = 0
+										}
+										dc_lv_b += gs_2
+									}
+									dc_pv_b[dc_lx] = dc_lv_b
+								}
 							}
 						}
 					}
@@ -3880,14 +4329,71 @@ func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					h_4 := dc_sh0
-					{
-						i := dc_x
-						if i < len(data) {
-							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_4 := dc_sh0
+							{
+								i := dc_x
+								if i < len(data) {
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+								}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						h_4 := dc_sh0
+						{
+							i := dc_x
+							if i < len(data) {
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+							}
 						}
 					}
 				}
@@ -3908,11 +4414,49 @@ func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_b_1 := dc_pt_b_1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_b_1 := dc_pv_b_1[dc_lx]
-						lx_2 := dc_lx
-						dc_lv_b_1 = lx_2
-						dc_pv_b_1[dc_lx] = dc_lv_b_1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b_1 := dc_pv_b_1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[0]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[0] = dc_lv_b_1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[1]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[1] = dc_lv_b_1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[2]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[2] = dc_lv_b_1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_b_1 := dc_pv_b_1[3]
+								lx_2 := dc_lx
+								dc_lv_b_1 = lx_2
+								dc_pv_b_1[3] = dc_lv_b_1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_b_1 := dc_pv_b_1[dc_lx]
+							lx_2 := dc_lx
+							dc_lv_b_1 = lx_2
+							dc_pv_b_1[dc_lx] = dc_lv_b_1
+						}
 					}
 				}
 			}
@@ -3934,12 +4478,62 @@ func dc_cpu_Histogram_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						if 0 < dc_xhi {
 							dc_rv1 := dc_sh0[(dc_b_2+0)+0 : (dc_b_2+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								h_5 := dc_sh0
-								b_1 := dc_b_2 + dc_lx
-								{
-									if dc_rv1[dc_lx] != 0 {
-										dc_adds.Uint32(&bins[b_1], h_5[b_1])
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										h_5 := dc_sh0
+										b_1 := dc_b_2 + dc_lx
+										{
+											if dc_rv1[0] != 0 {
+												dc_adds.Uint32(&bins[b_1], h_5[b_1])
+											}
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										h_5 := dc_sh0
+										b_1 := dc_b_2 + dc_lx
+										{
+											if dc_rv1[1] != 0 {
+												dc_adds.Uint32(&bins[b_1], h_5[b_1])
+											}
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										h_5 := dc_sh0
+										b_1 := dc_b_2 + dc_lx
+										{
+											if dc_rv1[2] != 0 {
+												dc_adds.Uint32(&bins[b_1], h_5[b_1])
+											}
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										h_5 := dc_sh0
+										b_1 := dc_b_2 + dc_lx
+										{
+											if dc_rv1[3] != 0 {
+												dc_adds.Uint32(&bins[b_1], h_5[b_1])
+											}
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									h_5 := dc_sh0
+									b_1 := dc_b_2 + dc_lx
+									{
+										if dc_rv1[dc_lx] != 0 {
+											dc_adds.Uint32(&bins[b_1], h_5[b_1])
+										}
 									}
 								}
 							}
@@ -4234,11 +4828,52 @@ func dc_cpu_Extremes_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh1
-					{
-						s[0] = 2147483647
-						s[1] = -2147483648
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh1
+						{
+							s[0] = 2147483647
+							s[1] = -2147483648
+						}
 					}
 				}
 			}
@@ -4291,13 +4926,62 @@ func dc_cpu_Extremes_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh1
-					{
-						dc.AtomicMin(&(*cpu.Index(dc_f, 15, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
-						dc.AtomicMax(&(*cpu.Index(dc_f, 16, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&(*cpu.Index(dc_f, 15, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+								dc.AtomicMax(&(*cpu.Index(dc_f, 16, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&(*cpu.Index(dc_f, 15, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+								dc.AtomicMax(&(*cpu.Index(dc_f, 16, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&(*cpu.Index(dc_f, 15, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+								dc.AtomicMax(&(*cpu.Index(dc_f, 16, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&(*cpu.Index(dc_f, 15, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+								dc.AtomicMax(&(*cpu.Index(dc_f, 16, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh1
+						{
+							dc.AtomicMin(&(*cpu.Index(dc_f, 15, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+							dc.AtomicMax(&(*cpu.Index(dc_f, 16, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+						}
 					}
 				}
 			}
@@ -4336,11 +5020,52 @@ func dc_cpu_Extremes_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh1
-					{
-						s[0] = 2147483647
-						s[1] = -2147483648
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh1
+							{
+								s[0] = 2147483647
+								s[1] = -2147483648
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh1
+						{
+							s[0] = 2147483647
+							s[1] = -2147483648
+						}
 					}
 				}
 			}
@@ -4387,11 +5112,52 @@ func dc_cpu_Extremes_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s_3 := dc_sh1
-					{
-						dc.AtomicMin(&ext[0], s_3[0])
-						dc.AtomicMax(&ext[1], s_3[1])
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&ext[0], s_3[0])
+								dc.AtomicMax(&ext[1], s_3[1])
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&ext[0], s_3[0])
+								dc.AtomicMax(&ext[1], s_3[1])
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&ext[0], s_3[0])
+								dc.AtomicMax(&ext[1], s_3[1])
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_3 := dc_sh1
+							{
+								dc.AtomicMin(&ext[0], s_3[0])
+								dc.AtomicMax(&ext[1], s_3[1])
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s_3 := dc_sh1
+						{
+							dc.AtomicMin(&ext[0], s_3[0])
+							dc.AtomicMax(&ext[1], s_3[1])
+						}
 					}
 				}
 			}
@@ -4454,10 +5220,47 @@ func dc_cpu_SumFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh2
-					{
-						s[0] = 0
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh2
+						{
+							s[0] = 0
+						}
 					}
 				}
 			}
@@ -4475,13 +5278,66 @@ func dc_cpu_SumFloat_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					s_2 := dc_sh2
-					{
-						i := dc_x
-						if i < len(xs) {
-							cpu.GroupAdd(&s_2[0], xs[i])
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						s_2 := dc_sh2
+						{
+							i := dc_x
+							if i < len(xs) {
+								cpu.GroupAdd(&s_2[0], xs[i])
+							}
 						}
 					}
 				}
@@ -4504,12 +5360,57 @@ func dc_cpu_SumFloat_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh2
-					{
-						dc.AtomicAdd(&(*cpu.Index(dc_f, 17, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 17, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 17, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 17, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&(*cpu.Index(dc_f, 17, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh2
+						{
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 17, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+						}
 					}
 				}
 			}
@@ -4548,10 +5449,47 @@ func dc_cpu_SumFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh2
-					{
-						s[0] = 0
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh2
+							{
+								s[0] = 0
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh2
+						{
+							s[0] = 0
+						}
 					}
 				}
 			}
@@ -4569,13 +5507,66 @@ func dc_cpu_SumFloat_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					s_2 := dc_sh2
-					{
-						i := dc_x
-						if i < len(xs) {
-							cpu.GroupAdd(&s_2[0], xs[i])
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							s_2 := dc_sh2
+							{
+								i := dc_x
+								if i < len(xs) {
+									cpu.GroupAdd(&s_2[0], xs[i])
+								}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						s_2 := dc_sh2
+						{
+							i := dc_x
+							if i < len(xs) {
+								cpu.GroupAdd(&s_2[0], xs[i])
+							}
 						}
 					}
 				}
@@ -4595,10 +5586,47 @@ func dc_cpu_SumFloat_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s_3 := dc_sh2
-					{
-						dc.AtomicAdd(&total[0], s_3[0])
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&total[0], s_3[0])
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&total[0], s_3[0])
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&total[0], s_3[0])
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_3 := dc_sh2
+							{
+								dc.AtomicAdd(&total[0], s_3[0])
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s_3 := dc_sh2
+						{
+							dc.AtomicAdd(&total[0], s_3[0])
+						}
 					}
 				}
 			}
@@ -4659,12 +5687,57 @@ func dc_cpu_Exchange_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh3
-					lx := dc_lx
-					_ = lx
-					{
-						s[0] = 0
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh3
+						lx := dc_lx
+						_ = lx
+						{
+							s[0] = 0
+						}
 					}
 				}
 			}
@@ -4717,14 +5790,67 @@ func dc_cpu_Exchange_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh3
-					lx_3 := dc_lx
-					_ = lx_3
-					{
-						(*cpu.Index(dc_f, 23, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 23, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 23, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 23, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 23, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh3
+						lx_3 := dc_lx
+						_ = lx_3
+						{
+							(*cpu.Index(dc_f, 23, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+						}
 					}
 				}
 			}
@@ -4763,12 +5889,57 @@ func dc_cpu_Exchange_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh3
-					lx := dc_lx
-					_ = lx
-					{
-						s[0] = 0
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh3
+							lx := dc_lx
+							_ = lx
+							{
+								s[0] = 0
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh3
+						lx := dc_lx
+						_ = lx
+						{
+							s[0] = 0
+						}
 					}
 				}
 			}
@@ -4815,12 +5986,57 @@ func dc_cpu_Exchange_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s_3 := dc_sh3
-					lx_3 := dc_lx
-					_ = lx_3
-					{
-						ufinal[dc_gx] = s_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								ufinal[dc_gx] = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								ufinal[dc_gx] = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								ufinal[dc_gx] = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_3 := dc_sh3
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								ufinal[dc_gx] = s_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s_3 := dc_sh3
+						lx_3 := dc_lx
+						_ = lx_3
+						{
+							ufinal[dc_gx] = s_3[0]
+						}
 					}
 				}
 			}
@@ -4982,10 +6198,47 @@ func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh4
-					{
-						s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh4
+						{
+							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+						}
 					}
 				}
 			}
@@ -5084,10 +6337,47 @@ func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh4
-					{
-						s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh4
+							{
+								s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh4
+						{
+							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+						}
 					}
 				}
 			}

@@ -8860,17 +8860,79 @@ func dc_cpu_Rounds_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh := dc_sh2
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh := dc_sh2
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh := dc_sh2
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh := dc_sh2
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh := dc_sh2
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh := dc_sh2
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -8893,14 +8955,64 @@ func dc_cpu_Rounds_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_3 := dc_sh2
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_3 := dc_sh2
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -8923,12 +9035,54 @@ func dc_cpu_Rounds_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							i_2 := dc_x
+							(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -9046,14 +9200,64 @@ func dc_cpu_Rounds_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_3 := dc_sh2
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh_3 := dc_sh2
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_3 := dc_sh2
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -9185,14 +9389,63 @@ func dc_cpu_Switch_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh := dc_sh3
-					_ = sh
-					i := dc_x
-					_ = i
-					l := dc_lx
-					_ = l
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						sh := dc_sh3
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						_ = l
+					}
 				}
 			}
 		}
@@ -9211,13 +9464,58 @@ func dc_cpu_Switch_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh3
-					i_2 := dc_x
-					l_2 := dc_lx
-					(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh3
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh3
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh3
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh3
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_2 := dc_sh3
+						i_2 := dc_x
+						l_2 := dc_lx
+						(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+					}
 				}
 			}
 		}
@@ -9236,13 +9534,58 @@ func dc_cpu_Switch_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_4 := dc_sh3
-					i_4 := dc_x
-					l_4 := dc_lx
-					(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh3
+							i_4 := dc_x
+							l_4 := dc_lx
+							(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh3
+							i_4 := dc_x
+							l_4 := dc_lx
+							(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh3
+							i_4 := dc_x
+							l_4 := dc_lx
+							(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh3
+							i_4 := dc_x
+							l_4 := dc_lx
+							(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_4 := dc_sh3
+						i_4 := dc_x
+						l_4 := dc_lx
+						(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9261,13 +9604,58 @@ func dc_cpu_Switch_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_5 := dc_sh3
-					i_5 := dc_x
-					l_5 := dc_lx
-					(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_5 := dc_sh3
+						i_5 := dc_x
+						l_5 := dc_lx
+						(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9286,13 +9674,58 @@ func dc_cpu_Switch_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_6 := dc_sh3
-					i_6 := dc_x
-					l_6 := dc_lx
-					(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_6 := dc_sh3
+							i_6 := dc_x
+							l_6 := dc_lx
+							(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_6 := dc_sh3
+							i_6 := dc_x
+							l_6 := dc_lx
+							(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_6 := dc_sh3
+							i_6 := dc_x
+							l_6 := dc_lx
+							(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_6 := dc_sh3
+							i_6 := dc_x
+							l_6 := dc_lx
+							(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_6 := dc_sh3
+						i_6 := dc_x
+						l_6 := dc_lx
+						(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+					}
 				}
 			}
 		}
@@ -9311,13 +9744,58 @@ func dc_cpu_Switch_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_7 := dc_sh3
-					i_7 := dc_x
-					l_7 := dc_lx
-					(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_7 := dc_sh3
+						i_7 := dc_x
+						l_7 := dc_lx
+						(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+					}
 				}
 			}
 		}
@@ -9336,13 +9814,58 @@ func dc_cpu_Switch_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_8 := dc_sh3
-					i_8 := dc_x
-					l_8 := dc_lx
-					(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_8 := dc_sh3
+							i_8 := dc_x
+							l_8 := dc_lx
+							(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_8 := dc_sh3
+							i_8 := dc_x
+							l_8 := dc_lx
+							(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_8 := dc_sh3
+							i_8 := dc_x
+							l_8 := dc_lx
+							(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_8 := dc_sh3
+							i_8 := dc_x
+							l_8 := dc_lx
+							(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_8 := dc_sh3
+						i_8 := dc_x
+						l_8 := dc_lx
+						(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+					}
 				}
 			}
 		}
@@ -9361,13 +9884,58 @@ func dc_cpu_Switch_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_9 := dc_sh3
-					i_9 := dc_x
-					l_9 := dc_lx
-					(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_9 := dc_sh3
+						i_9 := dc_x
+						l_9 := dc_lx
+						(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9386,13 +9954,58 @@ func dc_cpu_Switch_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_10 := dc_sh3
-					i_10 := dc_x
-					l_10 := dc_lx
-					(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_10 := dc_sh3
+							i_10 := dc_x
+							l_10 := dc_lx
+							(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_10 := dc_sh3
+							i_10 := dc_x
+							l_10 := dc_lx
+							(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_10 := dc_sh3
+							i_10 := dc_x
+							l_10 := dc_lx
+							(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_10 := dc_sh3
+							i_10 := dc_x
+							l_10 := dc_lx
+							(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_10 := dc_sh3
+						i_10 := dc_x
+						l_10 := dc_lx
+						(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+					}
 				}
 			}
 		}
@@ -9411,13 +10024,58 @@ func dc_cpu_Switch_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_11 := dc_sh3
-					i_11 := dc_x
-					l_11 := dc_lx
-					(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_11 := dc_sh3
+						i_11 := dc_x
+						l_11 := dc_lx
+						(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9436,11 +10094,48 @@ func dc_cpu_Switch_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_12 := dc_x
-					(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_12 := dc_x
+							(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_12 := dc_x
+							(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_12 := dc_x
+							(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_12 := dc_x
+							(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_12 := dc_x
+						(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9531,14 +10226,63 @@ func dc_cpu_Switch_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh := dc_sh3
-					_ = sh
-					i := dc_x
-					_ = i
-					l := dc_lx
-					_ = l
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							sh := dc_sh3
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						sh := dc_sh3
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						_ = l
+					}
 				}
 			}
 		}
@@ -9561,16 +10305,75 @@ func dc_cpu_Switch_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_rv1 := dc_sh3[0:dc_gs.X]
 					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh_2 := dc_sh3
-						_ = sh_2
-						i_2 := dc_x
-						_ = i_2
-						l_2 := dc_lx
-						_ = l_2
-						dc_rv1[dc_lx] = dc_rv2[dc_lx] * 2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh3
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[0] = dc_rv2[0] * 2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh3
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[1] = dc_rv2[1] * 2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh3
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[2] = dc_rv2[2] * 2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh3
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[3] = dc_rv2[3] * 2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh_2 := dc_sh3
+							_ = sh_2
+							i_2 := dc_x
+							_ = i_2
+							l_2 := dc_lx
+							_ = l_2
+							dc_rv1[dc_lx] = dc_rv2[dc_lx] * 2
+						}
 					}
 				}
 			}
@@ -9618,13 +10421,58 @@ func dc_cpu_Switch_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_5 := dc_sh3
-					i_5 := dc_x
-					l_5 := dc_lx
-					out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh3
+							i_5 := dc_x
+							l_5 := dc_lx
+							out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_5 := dc_sh3
+						i_5 := dc_x
+						l_5 := dc_lx
+						out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9647,16 +10495,75 @@ func dc_cpu_Switch_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_rv1 := dc_sh3[0:dc_gs.X]
 					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh_6 := dc_sh3
-						_ = sh_6
-						i_6 := dc_x
-						_ = i_6
-						l_6 := dc_lx
-						_ = l_6
-						dc_rv1[dc_lx] = dc_rv2[dc_lx] + 1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_6 := dc_sh3
+								_ = sh_6
+								i_6 := dc_x
+								_ = i_6
+								l_6 := dc_lx
+								_ = l_6
+								dc_rv1[0] = dc_rv2[0] + 1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_6 := dc_sh3
+								_ = sh_6
+								i_6 := dc_x
+								_ = i_6
+								l_6 := dc_lx
+								_ = l_6
+								dc_rv1[1] = dc_rv2[1] + 1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_6 := dc_sh3
+								_ = sh_6
+								i_6 := dc_x
+								_ = i_6
+								l_6 := dc_lx
+								_ = l_6
+								dc_rv1[2] = dc_rv2[2] + 1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_6 := dc_sh3
+								_ = sh_6
+								i_6 := dc_x
+								_ = i_6
+								l_6 := dc_lx
+								_ = l_6
+								dc_rv1[3] = dc_rv2[3] + 1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh_6 := dc_sh3
+							_ = sh_6
+							i_6 := dc_x
+							_ = i_6
+							l_6 := dc_lx
+							_ = l_6
+							dc_rv1[dc_lx] = dc_rv2[dc_lx] + 1
+						}
 					}
 				}
 			}
@@ -9679,13 +10586,58 @@ func dc_cpu_Switch_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_7 := dc_sh3
-					i_7 := dc_x
-					l_7 := dc_lx
-					out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_7 := dc_sh3
+							i_7 := dc_x
+							l_7 := dc_lx
+							out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_7 := dc_sh3
+						i_7 := dc_x
+						l_7 := dc_lx
+						out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+					}
 				}
 			}
 		}
@@ -9708,16 +10660,75 @@ func dc_cpu_Switch_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_rv1 := dc_sh3[0:dc_gs.X]
 					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh_8 := dc_sh3
-						_ = sh_8
-						i_8 := dc_x
-						_ = i_8
-						l_8 := dc_lx
-						_ = l_8
-						dc_rv1[dc_lx] = dc_rv2[dc_lx] * 5
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_8 := dc_sh3
+								_ = sh_8
+								i_8 := dc_x
+								_ = i_8
+								l_8 := dc_lx
+								_ = l_8
+								dc_rv1[0] = dc_rv2[0] * 5
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_8 := dc_sh3
+								_ = sh_8
+								i_8 := dc_x
+								_ = i_8
+								l_8 := dc_lx
+								_ = l_8
+								dc_rv1[1] = dc_rv2[1] * 5
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_8 := dc_sh3
+								_ = sh_8
+								i_8 := dc_x
+								_ = i_8
+								l_8 := dc_lx
+								_ = l_8
+								dc_rv1[2] = dc_rv2[2] * 5
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_8 := dc_sh3
+								_ = sh_8
+								i_8 := dc_x
+								_ = i_8
+								l_8 := dc_lx
+								_ = l_8
+								dc_rv1[3] = dc_rv2[3] * 5
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh_8 := dc_sh3
+							_ = sh_8
+							i_8 := dc_x
+							_ = i_8
+							l_8 := dc_lx
+							_ = l_8
+							dc_rv1[dc_lx] = dc_rv2[dc_lx] * 5
+						}
 					}
 				}
 			}
@@ -9740,13 +10751,58 @@ func dc_cpu_Switch_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_9 := dc_sh3
-					i_9 := dc_x
-					l_9 := dc_lx
-					out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_9 := dc_sh3
+							i_9 := dc_x
+							l_9 := dc_lx
+							out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_9 := dc_sh3
+						i_9 := dc_x
+						l_9 := dc_lx
+						out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9769,16 +10825,75 @@ func dc_cpu_Switch_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_rv1 := dc_sh3[0:dc_gs.X]
 					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh_10 := dc_sh3
-						_ = sh_10
-						i_10 := dc_x
-						_ = i_10
-						l_10 := dc_lx
-						_ = l_10
-						dc_rv1[dc_lx] = dc_rv2[dc_lx] * 5
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_10 := dc_sh3
+								_ = sh_10
+								i_10 := dc_x
+								_ = i_10
+								l_10 := dc_lx
+								_ = l_10
+								dc_rv1[0] = dc_rv2[0] * 5
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_10 := dc_sh3
+								_ = sh_10
+								i_10 := dc_x
+								_ = i_10
+								l_10 := dc_lx
+								_ = l_10
+								dc_rv1[1] = dc_rv2[1] * 5
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_10 := dc_sh3
+								_ = sh_10
+								i_10 := dc_x
+								_ = i_10
+								l_10 := dc_lx
+								_ = l_10
+								dc_rv1[2] = dc_rv2[2] * 5
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_10 := dc_sh3
+								_ = sh_10
+								i_10 := dc_x
+								_ = i_10
+								l_10 := dc_lx
+								_ = l_10
+								dc_rv1[3] = dc_rv2[3] * 5
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh_10 := dc_sh3
+							_ = sh_10
+							i_10 := dc_x
+							_ = i_10
+							l_10 := dc_lx
+							_ = l_10
+							dc_rv1[dc_lx] = dc_rv2[dc_lx] * 5
+						}
 					}
 				}
 			}
@@ -9801,13 +10916,58 @@ func dc_cpu_Switch_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_11 := dc_sh3
-					i_11 := dc_x
-					l_11 := dc_lx
-					out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_11 := dc_sh3
+							i_11 := dc_x
+							l_11 := dc_lx
+							out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_11 := dc_sh3
+						i_11 := dc_x
+						l_11 := dc_lx
+						out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9947,10 +11107,43 @@ func dc_cpu_EarlyReturn_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					i := dc_x
-					_ = i
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						i := dc_x
+						_ = i
+					}
 				}
 			}
 		}
@@ -9973,16 +11166,75 @@ func dc_cpu_EarlyReturn_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
-						i_2 := dc_x
-						dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
-						dc_lv_dc_res0 = 0
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_dc_res0 := dc_pv_dc_res0[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_dc_res0 := dc_pv_dc_res0[0]
+								i_2 := dc_x
+								dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
+								dc_lv_dc_res0 = 0
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_dc_res0[0] = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_dc_res0 := dc_pv_dc_res0[1]
+								i_2 := dc_x
+								dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
+								dc_lv_dc_res0 = 0
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_dc_res0[1] = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_dc_res0 := dc_pv_dc_res0[2]
+								i_2 := dc_x
+								dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
+								dc_lv_dc_res0 = 0
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_dc_res0[2] = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_dc_res0 := dc_pv_dc_res0[3]
+								i_2 := dc_x
+								dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
+								dc_lv_dc_res0 = 0
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_dc_res0[3] = dc_lv_dc_res0
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+							i_2 := dc_x
+							dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
+							dc_lv_dc_res0 = 0
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+						}
 					}
 				}
 			}
@@ -10005,13 +11257,59 @@ func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pv_v[dc_lx]
-						sh := dc_sh4
-						l := dc_lx
-						(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[0]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[1]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[2]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[3]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v := dc_pv_v[dc_lx]
+							sh := dc_sh4
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+						}
 					}
 				}
 			}
@@ -10076,12 +11374,54 @@ func dc_cpu_EarlyReturn_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
-						i_3 := dc_x
-						(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_dc_res0 := dc_pv_dc_res0[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pv_dc_res0[0]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pv_dc_res0[1]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pv_dc_res0[2]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pv_dc_res0[3]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+							i_3 := dc_x
+							(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+						}
 					}
 				}
 			}
@@ -10127,10 +11467,43 @@ func dc_cpu_EarlyReturn_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					i := dc_x
-					_ = i
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						i := dc_x
+						_ = i
+					}
 				}
 			}
 		}
@@ -10152,17 +11525,81 @@ func dc_cpu_EarlyReturn_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
-						i_2 := dc_x
-						_ = i_2
-						dc_lv_v = dc_rv1[dc_lx]
-						dc_lv_dc_res0 = 0
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_dc_res0 := dc_pv_dc_res0[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_dc_res0 := dc_pv_dc_res0[0]
+								i_2 := dc_x
+								_ = i_2
+								dc_lv_v = dc_rv1[0]
+								dc_lv_dc_res0 = 0
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_dc_res0[0] = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_dc_res0 := dc_pv_dc_res0[1]
+								i_2 := dc_x
+								_ = i_2
+								dc_lv_v = dc_rv1[1]
+								dc_lv_dc_res0 = 0
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_dc_res0[1] = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_dc_res0 := dc_pv_dc_res0[2]
+								i_2 := dc_x
+								_ = i_2
+								dc_lv_v = dc_rv1[2]
+								dc_lv_dc_res0 = 0
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_dc_res0[2] = dc_lv_dc_res0
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_dc_res0 := dc_pv_dc_res0[3]
+								i_2 := dc_x
+								_ = i_2
+								dc_lv_v = dc_rv1[3]
+								dc_lv_dc_res0 = 0
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_dc_res0[3] = dc_lv_dc_res0
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+							i_2 := dc_x
+							_ = i_2
+							dc_lv_v = dc_rv1[dc_lx]
+							dc_lv_dc_res0 = 0
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+						}
 					}
 				}
 			}
@@ -10185,13 +11622,59 @@ func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pv_v[dc_lx]
-						sh := dc_sh4
-						l := dc_lx
-						(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[0]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[1]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[2]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[3]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v := dc_pv_v[dc_lx]
+							sh := dc_sh4
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+						}
 					}
 				}
 			}
@@ -10330,20 +11813,95 @@ func dc_cpu_Stepped_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh := dc_sh5
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_r = 0
-						dc_pv_acc[dc_lx] = dc_lv_acc
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[0] = dc_lv_acc
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[1] = dc_lv_acc
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[2] = dc_lv_acc
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[3] = dc_lv_acc
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh := dc_sh5
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
+							dc_lv_r = 0
+							dc_pv_acc[dc_lx] = dc_lv_acc
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -10366,13 +11924,59 @@ func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_2 := dc_sh5
-						l_2 := dc_lx
-						(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh_2 := dc_sh5
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh_2 := dc_sh5
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh_2 := dc_sh5
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh_2 := dc_sh5
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_2 := dc_sh5
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -10396,15 +12000,70 @@ func dc_cpu_Stepped_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_3 := dc_sh5
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_3 := dc_sh5
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -10424,10 +12083,44 @@ func dc_cpu_Stepped_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						dc_lv_r++
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								dc_lv_r++
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								dc_lv_r++
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								dc_lv_r++
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								dc_lv_r++
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							dc_lv_r++
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -10450,12 +12143,54 @@ func dc_cpu_Stepped_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							i_2 := dc_x
+							(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -10507,21 +12242,101 @@ func dc_cpu_Stepped_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh := dc_sh5
-						_ = sh
-						i := dc_x
-						_ = i
-						l := dc_lx
-						_ = l
-						dc_lv_acc = dc_rv1[dc_lx]
-						dc_lv_r = 0
-						dc_pv_acc[dc_lx] = dc_lv_acc
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[0]
+								dc_lv_r = 0
+								dc_pv_acc[0] = dc_lv_acc
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[1]
+								dc_lv_r = 0
+								dc_pv_acc[1] = dc_lv_acc
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[2]
+								dc_lv_r = 0
+								dc_pv_acc[2] = dc_lv_acc
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh := dc_sh5
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[3]
+								dc_lv_r = 0
+								dc_pv_acc[3] = dc_lv_acc
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh := dc_sh5
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+							dc_lv_acc = dc_rv1[dc_lx]
+							dc_lv_r = 0
+							dc_pv_acc[dc_lx] = dc_lv_acc
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -10573,15 +12388,70 @@ func dc_cpu_Stepped_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_3 := dc_sh5
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_3 := dc_sh5
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -10604,10 +12474,44 @@ func dc_cpu_Stepped_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						dc_lv_r++
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								dc_lv_r++
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								dc_lv_r++
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								dc_lv_r++
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								dc_lv_r++
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							dc_lv_r++
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -10709,19 +12613,91 @@ func dc_cpu_Inline_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_total := dc_pt_total[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_a := dc_pv_a[dc_lx]
-						dc_lv_b := dc_pv_b[dc_lx]
-						dc_lv_total := dc_pv_total[dc_lx]
-						i := dc_x
-						dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_total = 0
-						dc_pv_a[dc_lx] = dc_lv_a
-						dc_pv_b[dc_lx] = dc_lv_b
-						dc_pv_total[dc_lx] = dc_lv_total
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_total := dc_pv_total[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[0]
+								dc_lv_b := dc_pv_b[0]
+								dc_lv_total := dc_pv_total[0]
+								i := dc_x
+								dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_total = 0
+								dc_pv_a[0] = dc_lv_a
+								dc_pv_b[0] = dc_lv_b
+								dc_pv_total[0] = dc_lv_total
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[1]
+								dc_lv_b := dc_pv_b[1]
+								dc_lv_total := dc_pv_total[1]
+								i := dc_x
+								dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_total = 0
+								dc_pv_a[1] = dc_lv_a
+								dc_pv_b[1] = dc_lv_b
+								dc_pv_total[1] = dc_lv_total
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[2]
+								dc_lv_b := dc_pv_b[2]
+								dc_lv_total := dc_pv_total[2]
+								i := dc_x
+								dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_total = 0
+								dc_pv_a[2] = dc_lv_a
+								dc_pv_b[2] = dc_lv_b
+								dc_pv_total[2] = dc_lv_total
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[3]
+								dc_lv_b := dc_pv_b[3]
+								dc_lv_total := dc_pv_total[3]
+								i := dc_x
+								dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_total = 0
+								dc_pv_a[3] = dc_lv_a
+								dc_pv_b[3] = dc_lv_b
+								dc_pv_total[3] = dc_lv_total
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_a := dc_pv_a[dc_lx]
+							dc_lv_b := dc_pv_b[dc_lx]
+							dc_lv_total := dc_pv_total[dc_lx]
+							i := dc_x
+							dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+							dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
+							dc_lv_total = 0
+							dc_pv_a[dc_lx] = dc_lv_a
+							dc_pv_b[dc_lx] = dc_lv_b
+							dc_pv_total[dc_lx] = dc_lv_total
+						}
 					}
 				}
 			}
@@ -10744,14 +12720,64 @@ func dc_cpu_Inline_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_a := dc_pv_a[dc_lx]
-						v := dc_lv_a
-						sh := dc_sh6
-						l := dc_lx
-						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[0]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[1]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[2]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[3]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_a := dc_pv_a[dc_lx]
+							v := dc_lv_a
+							sh := dc_sh6
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
 					}
 				}
 			}
@@ -10774,13 +12800,62 @@ func dc_cpu_Inline_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh6
-							l_2 := dc_lx
-							{
-								(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_2 := dc_sh6
+								l_2 := dc_lx
+								{
+									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -10802,11 +12877,49 @@ func dc_cpu_Inline_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_3 := dc_sh6
-						dc_lv_r = sh_3[0]
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_3 := dc_sh6
+							dc_lv_r = sh_3[0]
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -10873,15 +12986,72 @@ func dc_cpu_Inline_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_a_2 := dc_pv_a_2[dc_lx]
-						dc_lv_b := dc_pv_b[dc_lx]
-						dc_lv_b_2 := dc_pv_b_2[dc_lx]
-						dc_lv_a := dc_pv_a[dc_lx]
-						dc_lv_a_2 = dc_lv_b
-						dc_lv_b_2 = dc_lv_a
-						dc_pv_a_2[dc_lx] = dc_lv_a_2
-						dc_pv_b_2[dc_lx] = dc_lv_b_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a_2 := dc_pv_a_2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b_2 := dc_pv_b_2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[0]
+								dc_lv_b := dc_pv_b[0]
+								dc_lv_b_2 := dc_pv_b_2[0]
+								dc_lv_a := dc_pv_a[0]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[0] = dc_lv_a_2
+								dc_pv_b_2[0] = dc_lv_b_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[1]
+								dc_lv_b := dc_pv_b[1]
+								dc_lv_b_2 := dc_pv_b_2[1]
+								dc_lv_a := dc_pv_a[1]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[1] = dc_lv_a_2
+								dc_pv_b_2[1] = dc_lv_b_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[2]
+								dc_lv_b := dc_pv_b[2]
+								dc_lv_b_2 := dc_pv_b_2[2]
+								dc_lv_a := dc_pv_a[2]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[2] = dc_lv_a_2
+								dc_pv_b_2[2] = dc_lv_b_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[3]
+								dc_lv_b := dc_pv_b[3]
+								dc_lv_b_2 := dc_pv_b_2[3]
+								dc_lv_a := dc_pv_a[3]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[3] = dc_lv_a_2
+								dc_pv_b_2[3] = dc_lv_b_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_a_2 := dc_pv_a_2[dc_lx]
+							dc_lv_b := dc_pv_b[dc_lx]
+							dc_lv_b_2 := dc_pv_b_2[dc_lx]
+							dc_lv_a := dc_pv_a[dc_lx]
+							dc_lv_a_2 = dc_lv_b
+							dc_lv_b_2 = dc_lv_a
+							dc_pv_a_2[dc_lx] = dc_lv_a_2
+							dc_pv_b_2[dc_lx] = dc_lv_b_2
+						}
 					}
 				}
 			}
@@ -10903,12 +13073,56 @@ func dc_cpu_Inline_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_a_2 := dc_pt_a_2[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_d := dc_pv_d[dc_lx]
-						dc_lv_a_2 := dc_pv_a_2[dc_lx]
-						dc_lv_b_2 := dc_pv_b_2[dc_lx]
-						dc_lv_d = dc_lv_a_2 - dc_lv_b_2
-						dc_pv_d[dc_lx] = dc_lv_d
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_d := dc_pv_d[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_a_2 := dc_pv_a_2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b_2 := dc_pv_b_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[0]
+								dc_lv_a_2 := dc_pv_a_2[0]
+								dc_lv_b_2 := dc_pv_b_2[0]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[0] = dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[1]
+								dc_lv_a_2 := dc_pv_a_2[1]
+								dc_lv_b_2 := dc_pv_b_2[1]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[1] = dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[2]
+								dc_lv_a_2 := dc_pv_a_2[2]
+								dc_lv_b_2 := dc_pv_b_2[2]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[2] = dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[3]
+								dc_lv_a_2 := dc_pv_a_2[3]
+								dc_lv_b_2 := dc_pv_b_2[3]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[3] = dc_lv_d
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_d := dc_pv_d[dc_lx]
+							dc_lv_a_2 := dc_pv_a_2[dc_lx]
+							dc_lv_b_2 := dc_pv_b_2[dc_lx]
+							dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+							dc_pv_d[dc_lx] = dc_lv_d
+						}
 					}
 				}
 			}
@@ -10953,14 +13167,64 @@ func dc_cpu_Inline_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_b := dc_pv_b[dc_lx]
-						v_2 := dc_lv_b
-						sh_4 := dc_sh6
-						l_3 := dc_lx
-						(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[0]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[1]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[2]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[3]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b := dc_pv_b[dc_lx]
+							v_2 := dc_lv_b
+							sh_4 := dc_sh6
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+						}
 					}
 				}
 			}
@@ -10983,13 +13247,62 @@ func dc_cpu_Inline_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_5 := dc_sh6
-							l_4 := dc_lx
-							{
-								(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_5 := dc_sh6
+								l_4 := dc_lx
+								{
+									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -11011,11 +13324,49 @@ func dc_cpu_Inline_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r_2 := dc_pv_r_2[dc_lx]
-						sh_6 := dc_sh6
-						dc_lv_r_2 = sh_6[0]
-						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r_2 := dc_pv_r_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[0]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[0] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[1]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[1] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[2]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[2] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[3]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[3] = dc_lv_r_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r_2 := dc_pv_r_2[dc_lx]
+							sh_6 := dc_sh6
+							dc_lv_r_2 = sh_6[0]
+							dc_pv_r_2[dc_lx] = dc_lv_r_2
+						}
 					}
 				}
 			}
@@ -11062,14 +13413,66 @@ func dc_cpu_Inline_tl14(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 					dc_pv_total := dc_pt_total[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_total := dc_pv_total[dc_lx]
-						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
-						dc_lv_d := dc_pv_d[dc_lx]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_total := dc_pv_total[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_dc_r := dc_pv_dc_r[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_d := dc_pv_d[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_total := dc_pv_total[0]
+								dc_lv_dc_r := dc_pv_dc_r[0]
+								dc_lv_d := dc_pv_d[0]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_total := dc_pv_total[1]
+								dc_lv_dc_r := dc_pv_dc_r[1]
+								dc_lv_d := dc_pv_d[1]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_total := dc_pv_total[2]
+								dc_lv_dc_r := dc_pv_dc_r[2]
+								dc_lv_d := dc_pv_d[2]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_total := dc_pv_total[3]
+								dc_lv_dc_r := dc_pv_dc_r[3]
+								dc_lv_d := dc_pv_d[3]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_total := dc_pv_total[dc_lx]
+							dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+							dc_lv_d := dc_pv_d[dc_lx]
+							i_2 := dc_x
+							(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+						}
 					}
 				}
 			}
@@ -11139,20 +13542,97 @@ func dc_cpu_Inline_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_total := dc_pt_total[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						dc_lv_a := dc_pv_a[dc_lx]
-						dc_lv_b := dc_pv_b[dc_lx]
-						dc_lv_total := dc_pv_total[dc_lx]
-						i := dc_x
-						_ = i
-						dc_lv_a = dc_rv1[dc_lx]
-						dc_lv_b = 2 * dc_rv1[dc_lx]
-						dc_lv_total = 0
-						dc_pv_a[dc_lx] = dc_lv_a
-						dc_pv_b[dc_lx] = dc_lv_b
-						dc_pv_total[dc_lx] = dc_lv_total
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_total := dc_pv_total[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_a := dc_pv_a[0]
+								dc_lv_b := dc_pv_b[0]
+								dc_lv_total := dc_pv_total[0]
+								i := dc_x
+								_ = i
+								dc_lv_a = dc_rv1[0]
+								dc_lv_b = 2 * dc_rv1[0]
+								dc_lv_total = 0
+								dc_pv_a[0] = dc_lv_a
+								dc_pv_b[0] = dc_lv_b
+								dc_pv_total[0] = dc_lv_total
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_a := dc_pv_a[1]
+								dc_lv_b := dc_pv_b[1]
+								dc_lv_total := dc_pv_total[1]
+								i := dc_x
+								_ = i
+								dc_lv_a = dc_rv1[1]
+								dc_lv_b = 2 * dc_rv1[1]
+								dc_lv_total = 0
+								dc_pv_a[1] = dc_lv_a
+								dc_pv_b[1] = dc_lv_b
+								dc_pv_total[1] = dc_lv_total
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_a := dc_pv_a[2]
+								dc_lv_b := dc_pv_b[2]
+								dc_lv_total := dc_pv_total[2]
+								i := dc_x
+								_ = i
+								dc_lv_a = dc_rv1[2]
+								dc_lv_b = 2 * dc_rv1[2]
+								dc_lv_total = 0
+								dc_pv_a[2] = dc_lv_a
+								dc_pv_b[2] = dc_lv_b
+								dc_pv_total[2] = dc_lv_total
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_a := dc_pv_a[3]
+								dc_lv_b := dc_pv_b[3]
+								dc_lv_total := dc_pv_total[3]
+								i := dc_x
+								_ = i
+								dc_lv_a = dc_rv1[3]
+								dc_lv_b = 2 * dc_rv1[3]
+								dc_lv_total = 0
+								dc_pv_a[3] = dc_lv_a
+								dc_pv_b[3] = dc_lv_b
+								dc_pv_total[3] = dc_lv_total
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							dc_lv_a := dc_pv_a[dc_lx]
+							dc_lv_b := dc_pv_b[dc_lx]
+							dc_lv_total := dc_pv_total[dc_lx]
+							i := dc_x
+							_ = i
+							dc_lv_a = dc_rv1[dc_lx]
+							dc_lv_b = 2 * dc_rv1[dc_lx]
+							dc_lv_total = 0
+							dc_pv_a[dc_lx] = dc_lv_a
+							dc_pv_b[dc_lx] = dc_lv_b
+							dc_pv_total[dc_lx] = dc_lv_total
+						}
 					}
 				}
 			}
@@ -11175,14 +13655,64 @@ func dc_cpu_Inline_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_a := dc_pv_a[dc_lx]
-						v := dc_lv_a
-						sh := dc_sh6
-						l := dc_lx
-						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[0]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[1]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[2]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[3]
+								v := dc_lv_a
+								sh := dc_sh6
+								l := dc_lx
+								(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_a := dc_pv_a[dc_lx]
+							v := dc_lv_a
+							sh := dc_sh6
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
 					}
 				}
 			}
@@ -11205,13 +13735,62 @@ func dc_cpu_Inline_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh6
-							l_2 := dc_lx
-							{
-								(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh6
+									l_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_2 := dc_sh6
+								l_2 := dc_lx
+								{
+									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -11233,11 +13812,49 @@ func dc_cpu_Inline_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_3 := dc_sh6
-						dc_lv_r = sh_3[0]
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								sh_3 := dc_sh6
+								dc_lv_r = sh_3[0]
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_3 := dc_sh6
+							dc_lv_r = sh_3[0]
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -11304,15 +13921,72 @@ func dc_cpu_Inline_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_a_2 := dc_pv_a_2[dc_lx]
-						dc_lv_b := dc_pv_b[dc_lx]
-						dc_lv_b_2 := dc_pv_b_2[dc_lx]
-						dc_lv_a := dc_pv_a[dc_lx]
-						dc_lv_a_2 = dc_lv_b
-						dc_lv_b_2 = dc_lv_a
-						dc_pv_a_2[dc_lx] = dc_lv_a_2
-						dc_pv_b_2[dc_lx] = dc_lv_b_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a_2 := dc_pv_a_2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b_2 := dc_pv_b_2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[0]
+								dc_lv_b := dc_pv_b[0]
+								dc_lv_b_2 := dc_pv_b_2[0]
+								dc_lv_a := dc_pv_a[0]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[0] = dc_lv_a_2
+								dc_pv_b_2[0] = dc_lv_b_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[1]
+								dc_lv_b := dc_pv_b[1]
+								dc_lv_b_2 := dc_pv_b_2[1]
+								dc_lv_a := dc_pv_a[1]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[1] = dc_lv_a_2
+								dc_pv_b_2[1] = dc_lv_b_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[2]
+								dc_lv_b := dc_pv_b[2]
+								dc_lv_b_2 := dc_pv_b_2[2]
+								dc_lv_a := dc_pv_a[2]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[2] = dc_lv_a_2
+								dc_pv_b_2[2] = dc_lv_b_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_a_2 := dc_pv_a_2[3]
+								dc_lv_b := dc_pv_b[3]
+								dc_lv_b_2 := dc_pv_b_2[3]
+								dc_lv_a := dc_pv_a[3]
+								dc_lv_a_2 = dc_lv_b
+								dc_lv_b_2 = dc_lv_a
+								dc_pv_a_2[3] = dc_lv_a_2
+								dc_pv_b_2[3] = dc_lv_b_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_a_2 := dc_pv_a_2[dc_lx]
+							dc_lv_b := dc_pv_b[dc_lx]
+							dc_lv_b_2 := dc_pv_b_2[dc_lx]
+							dc_lv_a := dc_pv_a[dc_lx]
+							dc_lv_a_2 = dc_lv_b
+							dc_lv_b_2 = dc_lv_a
+							dc_pv_a_2[dc_lx] = dc_lv_a_2
+							dc_pv_b_2[dc_lx] = dc_lv_b_2
+						}
 					}
 				}
 			}
@@ -11334,12 +14008,56 @@ func dc_cpu_Inline_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_a_2 := dc_pt_a_2[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_d := dc_pv_d[dc_lx]
-						dc_lv_a_2 := dc_pv_a_2[dc_lx]
-						dc_lv_b_2 := dc_pv_b_2[dc_lx]
-						dc_lv_d = dc_lv_a_2 - dc_lv_b_2
-						dc_pv_d[dc_lx] = dc_lv_d
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_d := dc_pv_d[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_a_2 := dc_pv_a_2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_b_2 := dc_pv_b_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[0]
+								dc_lv_a_2 := dc_pv_a_2[0]
+								dc_lv_b_2 := dc_pv_b_2[0]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[0] = dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[1]
+								dc_lv_a_2 := dc_pv_a_2[1]
+								dc_lv_b_2 := dc_pv_b_2[1]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[1] = dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[2]
+								dc_lv_a_2 := dc_pv_a_2[2]
+								dc_lv_b_2 := dc_pv_b_2[2]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[2] = dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_d := dc_pv_d[3]
+								dc_lv_a_2 := dc_pv_a_2[3]
+								dc_lv_b_2 := dc_pv_b_2[3]
+								dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+								dc_pv_d[3] = dc_lv_d
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_d := dc_pv_d[dc_lx]
+							dc_lv_a_2 := dc_pv_a_2[dc_lx]
+							dc_lv_b_2 := dc_pv_b_2[dc_lx]
+							dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+							dc_pv_d[dc_lx] = dc_lv_d
+						}
 					}
 				}
 			}
@@ -11384,14 +14102,64 @@ func dc_cpu_Inline_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_b := dc_pv_b[dc_lx]
-						v_2 := dc_lv_b
-						sh_4 := dc_sh6
-						l_3 := dc_lx
-						(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[0]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[1]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[2]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[3]
+								v_2 := dc_lv_b
+								sh_4 := dc_sh6
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_b := dc_pv_b[dc_lx]
+							v_2 := dc_lv_b
+							sh_4 := dc_sh6
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+						}
 					}
 				}
 			}
@@ -11414,13 +14182,62 @@ func dc_cpu_Inline_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_5 := dc_sh6
-							l_4 := dc_lx
-							{
-								(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_5 := dc_sh6
+									l_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_5 := dc_sh6
+								l_4 := dc_lx
+								{
+									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -11442,11 +14259,49 @@ func dc_cpu_Inline_fast_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r_2 := dc_pv_r_2[dc_lx]
-						sh_6 := dc_sh6
-						dc_lv_r_2 = sh_6[0]
-						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r_2 := dc_pv_r_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[0]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[0] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[1]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[1] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[2]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[2] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[3]
+								sh_6 := dc_sh6
+								dc_lv_r_2 = sh_6[0]
+								dc_pv_r_2[3] = dc_lv_r_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r_2 := dc_pv_r_2[dc_lx]
+							sh_6 := dc_sh6
+							dc_lv_r_2 = sh_6[0]
+							dc_pv_r_2[dc_lx] = dc_lv_r_2
+						}
 					}
 				}
 			}
@@ -11492,15 +14347,72 @@ func dc_cpu_Inline_fast_tl14(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := out[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						dc_lv_total := dc_pv_total[dc_lx]
-						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
-						dc_lv_d := dc_pv_d[dc_lx]
-						i_2 := dc_x
-						_ = i_2
-						dc_rv1[dc_lx] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_total := dc_pv_total[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_dc_r := dc_pv_dc_r[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_d := dc_pv_d[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_total := dc_pv_total[0]
+								dc_lv_dc_r := dc_pv_dc_r[0]
+								dc_lv_d := dc_pv_d[0]
+								i_2 := dc_x
+								_ = i_2
+								dc_rv1[0] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_total := dc_pv_total[1]
+								dc_lv_dc_r := dc_pv_dc_r[1]
+								dc_lv_d := dc_pv_d[1]
+								i_2 := dc_x
+								_ = i_2
+								dc_rv1[1] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_total := dc_pv_total[2]
+								dc_lv_dc_r := dc_pv_dc_r[2]
+								dc_lv_d := dc_pv_d[2]
+								i_2 := dc_x
+								_ = i_2
+								dc_rv1[2] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_total := dc_pv_total[3]
+								dc_lv_dc_r := dc_pv_dc_r[3]
+								dc_lv_d := dc_pv_d[3]
+								i_2 := dc_x
+								_ = i_2
+								dc_rv1[3] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							dc_lv_total := dc_pv_total[dc_lx]
+							dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+							dc_lv_d := dc_pv_d[dc_lx]
+							i_2 := dc_x
+							_ = i_2
+							dc_rv1[dc_lx] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+						}
 					}
 				}
 			}
@@ -11633,13 +14545,58 @@ func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh7
-					i_2 := dc_x
-					l_2 := dc_lx
-					(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh7
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh7
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh7
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh7
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_2 := dc_sh7
+						i_2 := dc_x
+						l_2 := dc_lx
+						(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+					}
 				}
 			}
 		}
@@ -11803,16 +14760,75 @@ func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				{
 					dc_rv1 := dc_sh7[0:dc_gs.X]
 					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh_2 := dc_sh7
-						_ = sh_2
-						i_2 := dc_x
-						_ = i_2
-						l_2 := dc_lx
-						_ = l_2
-						dc_rv1[dc_lx] = dc_rv2[dc_lx] + int32(r)
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh7
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[0] = dc_rv2[0] + int32(r)
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh7
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[1] = dc_rv2[1] + int32(r)
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh7
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[2] = dc_rv2[2] + int32(r)
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh7
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[3] = dc_rv2[3] + int32(r)
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh_2 := dc_sh7
+							_ = sh_2
+							i_2 := dc_x
+							_ = i_2
+							l_2 := dc_lx
+							_ = l_2
+							dc_rv1[dc_lx] = dc_rv2[dc_lx] + int32(r)
+						}
 					}
 				}
 			}
@@ -12163,20 +15179,95 @@ func dc_cpu_Twice_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh := dc_sh9
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_r = 0
-						dc_pv_acc[dc_lx] = dc_lv_acc
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[0] = dc_lv_acc
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[1] = dc_lv_acc
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[2] = dc_lv_acc
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
+								dc_lv_r = 0
+								dc_pv_acc[3] = dc_lv_acc
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh := dc_sh9
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
+							dc_lv_r = 0
+							dc_pv_acc[dc_lx] = dc_lv_acc
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -12196,10 +15287,44 @@ func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						dc_lv_r++
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								dc_lv_r++
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								dc_lv_r++
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								dc_lv_r++
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								dc_lv_r++
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							dc_lv_r++
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -12222,13 +15347,59 @@ func dc_cpu_Twice_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_2 := dc_sh9
-						l_2 := dc_lx
-						(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh_2 := dc_sh9
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh_2 := dc_sh9
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh_2 := dc_sh9
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh_2 := dc_sh9
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_2 := dc_sh9
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12252,15 +15423,70 @@ func dc_cpu_Twice_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_3 := dc_sh9
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_3 := dc_sh9
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12280,10 +15506,44 @@ func dc_cpu_Twice_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						dc_lv_r++
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								dc_lv_r++
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								dc_lv_r++
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								dc_lv_r++
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								dc_lv_r++
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							dc_lv_r++
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -12306,12 +15566,54 @@ func dc_cpu_Twice_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							i_2 := dc_x
+							(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12365,21 +15667,101 @@ func dc_cpu_Twice_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh := dc_sh9
-						_ = sh
-						i := dc_x
-						_ = i
-						l := dc_lx
-						_ = l
-						dc_lv_acc = dc_rv1[dc_lx]
-						dc_lv_r = 0
-						dc_pv_acc[dc_lx] = dc_lv_acc
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[0]
+								dc_lv_r = 0
+								dc_pv_acc[0] = dc_lv_acc
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[1]
+								dc_lv_r = 0
+								dc_pv_acc[1] = dc_lv_acc
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[2]
+								dc_lv_r = 0
+								dc_pv_acc[2] = dc_lv_acc
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh := dc_sh9
+								_ = sh
+								i := dc_x
+								_ = i
+								l := dc_lx
+								_ = l
+								dc_lv_acc = dc_rv1[3]
+								dc_lv_r = 0
+								dc_pv_acc[3] = dc_lv_acc
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh := dc_sh9
+							_ = sh
+							i := dc_x
+							_ = i
+							l := dc_lx
+							_ = l
+							dc_lv_acc = dc_rv1[dc_lx]
+							dc_lv_r = 0
+							dc_pv_acc[dc_lx] = dc_lv_acc
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -12402,10 +15784,44 @@ func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						dc_lv_r++
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								dc_lv_r++
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								dc_lv_r++
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								dc_lv_r++
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								dc_lv_r++
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							dc_lv_r++
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -12457,15 +15873,70 @@ func dc_cpu_Twice_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_3 := dc_sh9
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_r := dc_pv_r[0]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_r := dc_pv_r[1]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_r := dc_pv_r[2]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_r := dc_pv_r[3]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_3 := dc_sh9
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12488,10 +15959,44 @@ func dc_cpu_Twice_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						dc_lv_r++
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								dc_lv_r++
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								dc_lv_r++
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								dc_lv_r++
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								dc_lv_r++
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							dc_lv_r++
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -12593,17 +16098,79 @@ func dc_cpu_OuterBreak_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh := dc_sh10
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh := dc_sh10
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh := dc_sh10
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh := dc_sh10
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh := dc_sh10
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh := dc_sh10
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12626,13 +16193,59 @@ func dc_cpu_OuterBreak_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_2 := dc_sh10
-						l_2 := dc_lx
-						(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh_2 := dc_sh10
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh_2 := dc_sh10
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh_2 := dc_sh10
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh_2 := dc_sh10
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_2 := dc_sh10
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12655,12 +16268,54 @@ func dc_cpu_OuterBreak_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							i_2 := dc_x
+							(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12946,17 +16601,79 @@ func dc_cpu_Restep_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh := dc_sh12
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh := dc_sh12
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh := dc_sh12
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh := dc_sh12
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh := dc_sh12
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								dc_lv_acc = (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh := dc_sh12
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_acc = (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -12980,16 +16697,75 @@ func dc_cpu_Restep_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				{
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_2 := dc_sh12
-						l_2 := dc_lx
-						dc_lv_stride = size
-						(*cpu.Index(dc_f, 87, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-						dc_pv_stride[dc_lx] = dc_lv_stride
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_stride := dc_pv_stride[0]
+								dc_lv_acc := dc_pv_acc[0]
+								sh_2 := dc_sh12
+								l_2 := dc_lx
+								dc_lv_stride = size
+								(*cpu.Index(dc_f, 87, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+								dc_pv_stride[0] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_stride := dc_pv_stride[1]
+								dc_lv_acc := dc_pv_acc[1]
+								sh_2 := dc_sh12
+								l_2 := dc_lx
+								dc_lv_stride = size
+								(*cpu.Index(dc_f, 87, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+								dc_pv_stride[1] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_stride := dc_pv_stride[2]
+								dc_lv_acc := dc_pv_acc[2]
+								sh_2 := dc_sh12
+								l_2 := dc_lx
+								dc_lv_stride = size
+								(*cpu.Index(dc_f, 87, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+								dc_pv_stride[2] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_stride := dc_pv_stride[3]
+								dc_lv_acc := dc_pv_acc[3]
+								sh_2 := dc_sh12
+								l_2 := dc_lx
+								dc_lv_stride = size
+								(*cpu.Index(dc_f, 87, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+								dc_pv_stride[3] = dc_lv_stride
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_2 := dc_sh12
+							l_2 := dc_lx
+							dc_lv_stride = size
+							(*cpu.Index(dc_f, 87, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							dc_pv_stride[dc_lx] = dc_lv_stride
+						}
 					}
 				}
 			}
@@ -13013,17 +16789,80 @@ func dc_cpu_Restep_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						sh_3 := dc_sh12
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int(cpu.Rem(dc_f, 88, l_3+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-						dc_lv_stride >>= 1
-						dc_pv_acc[dc_lx] = dc_lv_acc
-						dc_pv_stride[dc_lx] = dc_lv_stride
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_stride := dc_pv_stride[0]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int(cpu.Rem(dc_f, 88, l_3+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[0] = dc_lv_acc
+								dc_pv_stride[0] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_stride := dc_pv_stride[1]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int(cpu.Rem(dc_f, 88, l_3+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[1] = dc_lv_acc
+								dc_pv_stride[1] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_stride := dc_pv_stride[2]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int(cpu.Rem(dc_f, 88, l_3+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[2] = dc_lv_acc
+								dc_pv_stride[2] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_stride := dc_pv_stride[3]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int(cpu.Rem(dc_f, 88, l_3+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[3] = dc_lv_acc
+								dc_pv_stride[3] = dc_lv_stride
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							sh_3 := dc_sh12
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int(cpu.Rem(dc_f, 88, l_3+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_lv_stride >>= 1
+							dc_pv_acc[dc_lx] = dc_lv_acc
+							dc_pv_stride[dc_lx] = dc_lv_stride
+						}
 					}
 				}
 			}
@@ -13043,10 +16882,44 @@ func dc_cpu_Restep_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						dc_lv_stride >>= 1
-						dc_pv_stride[dc_lx] = dc_lv_stride
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[0]
+								dc_lv_stride >>= 1
+								dc_pv_stride[0] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[1]
+								dc_lv_stride >>= 1
+								dc_pv_stride[1] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[2]
+								dc_lv_stride >>= 1
+								dc_pv_stride[2] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[3]
+								dc_lv_stride >>= 1
+								dc_pv_stride[3] = dc_lv_stride
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							dc_lv_stride >>= 1
+							dc_pv_stride[dc_lx] = dc_lv_stride
+						}
 					}
 				}
 			}
@@ -13070,15 +16943,70 @@ func dc_cpu_Restep_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						sh_4 := dc_sh12
-						l_4 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int(cpu.Rem(dc_f, 90, l_4+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_stride := dc_pv_stride[0]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int(cpu.Rem(dc_f, 90, l_4+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_stride := dc_pv_stride[1]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int(cpu.Rem(dc_f, 90, l_4+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_stride := dc_pv_stride[2]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int(cpu.Rem(dc_f, 90, l_4+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_stride := dc_pv_stride[3]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int(cpu.Rem(dc_f, 90, l_4+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							sh_4 := dc_sh12
+							l_4 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int(cpu.Rem(dc_f, 90, l_4+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -13101,12 +17029,54 @@ func dc_cpu_Restep_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 92, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 92, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 92, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 92, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								i_2 := dc_x
+								(*cpu.Index(dc_f, 92, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							i_2 := dc_x
+							(*cpu.Index(dc_f, 92, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -13187,16 +17157,76 @@ func dc_cpu_Restep_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh12[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_2 := dc_sh12
-						_ = sh_2
-						l_2 := dc_lx
-						_ = l_2
-						dc_lv_stride = size
-						dc_rv1[dc_lx] = dc_lv_acc
-						dc_pv_stride[dc_lx] = dc_lv_stride
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[0]
+								dc_lv_acc := dc_pv_acc[0]
+								sh_2 := dc_sh12
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_stride = size
+								dc_rv1[0] = dc_lv_acc
+								dc_pv_stride[0] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[1]
+								dc_lv_acc := dc_pv_acc[1]
+								sh_2 := dc_sh12
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_stride = size
+								dc_rv1[1] = dc_lv_acc
+								dc_pv_stride[1] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[2]
+								dc_lv_acc := dc_pv_acc[2]
+								sh_2 := dc_sh12
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_stride = size
+								dc_rv1[2] = dc_lv_acc
+								dc_pv_stride[2] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[3]
+								dc_lv_acc := dc_pv_acc[3]
+								sh_2 := dc_sh12
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_stride = size
+								dc_rv1[3] = dc_lv_acc
+								dc_pv_stride[3] = dc_lv_stride
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_2 := dc_sh12
+							_ = sh_2
+							l_2 := dc_lx
+							_ = l_2
+							dc_lv_stride = size
+							dc_rv1[dc_lx] = dc_lv_acc
+							dc_pv_stride[dc_lx] = dc_lv_stride
+						}
 					}
 				}
 			}
@@ -13223,17 +17253,80 @@ func dc_cpu_Restep_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						sh_3 := dc_sh12
-						l_3 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int((l_3+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
-						dc_lv_stride >>= 1
-						dc_pv_acc[dc_lx] = dc_lv_acc
-						dc_pv_stride[dc_lx] = dc_lv_stride
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_stride := dc_pv_stride[0]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int((l_3+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[0] = dc_lv_acc
+								dc_pv_stride[0] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_stride := dc_pv_stride[1]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int((l_3+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[1] = dc_lv_acc
+								dc_pv_stride[1] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_stride := dc_pv_stride[2]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int((l_3+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[2] = dc_lv_acc
+								dc_pv_stride[2] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_stride := dc_pv_stride[3]
+								sh_3 := dc_sh12
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int((l_3+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_lv_stride >>= 1
+								dc_pv_acc[3] = dc_lv_acc
+								dc_pv_stride[3] = dc_lv_stride
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							sh_3 := dc_sh12
+							l_3 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int((l_3+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_lv_stride >>= 1
+							dc_pv_acc[dc_lx] = dc_lv_acc
+							dc_pv_stride[dc_lx] = dc_lv_stride
+						}
 					}
 				}
 			}
@@ -13256,10 +17349,44 @@ func dc_cpu_Restep_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						dc_lv_stride >>= 1
-						dc_pv_stride[dc_lx] = dc_lv_stride
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[0]
+								dc_lv_stride >>= 1
+								dc_pv_stride[0] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[1]
+								dc_lv_stride >>= 1
+								dc_pv_stride[1] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[2]
+								dc_lv_stride >>= 1
+								dc_pv_stride[2] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[3]
+								dc_lv_stride >>= 1
+								dc_pv_stride[3] = dc_lv_stride
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							dc_lv_stride >>= 1
+							dc_pv_stride[dc_lx] = dc_lv_stride
+						}
 					}
 				}
 			}
@@ -13286,15 +17413,70 @@ func dc_cpu_Restep_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						sh_4 := dc_sh12
-						l_4 := dc_lx
-						dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int((l_4+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								dc_lv_stride := dc_pv_stride[0]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int((l_4+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								dc_lv_stride := dc_pv_stride[1]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int((l_4+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								dc_lv_stride := dc_pv_stride[2]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int((l_4+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								dc_lv_stride := dc_pv_stride[3]
+								sh_4 := dc_sh12
+								l_4 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int((l_4+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							sh_4 := dc_sh12
+							l_4 := dc_lx
+							dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int((l_4+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -13397,17 +17579,80 @@ func dc_cpu_Neighbours_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				{
 					dc_pv_g := dc_pt_g[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_g := dc_pv_g[dc_lx]
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh := dc_sh13
-						_ = sh
-						dc_lv_g = dc_gx
-						l := dc_lx
-						_ = l
-						dc_lv_acc = 0
-						dc_pv_g[dc_lx] = dc_lv_g
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_g := dc_pv_g[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[0]
+								dc_lv_acc := dc_pv_acc[0]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[0] = dc_lv_g
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[1]
+								dc_lv_acc := dc_pv_acc[1]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[1] = dc_lv_g
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[2]
+								dc_lv_acc := dc_pv_acc[2]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[2] = dc_lv_g
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[3]
+								dc_lv_acc := dc_pv_acc[3]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[3] = dc_lv_g
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_g := dc_pv_g[dc_lx]
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh := dc_sh13
+							_ = sh
+							dc_lv_g = dc_gx
+							l := dc_lx
+							_ = l
+							dc_lv_acc = 0
+							dc_pv_g[dc_lx] = dc_lv_g
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -13465,14 +17710,64 @@ func dc_cpu_Neighbours_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_3 := dc_sh13
-						l_3 := dc_lx
-						dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_3 := dc_sh13
+							l_3 := dc_lx
+							dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -13503,13 +17798,67 @@ func dc_cpu_Neighbours_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				}
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						{
-							i := dc_x
-							if i < len(out) {
-								out[i] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[0]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[1]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[2]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[3]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							{
+								i := dc_x
+								if i < len(out) {
+									out[i] = dc_lv_acc
+								}
 							}
 						}
 					}
@@ -13560,17 +17909,80 @@ func dc_cpu_Neighbours_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				{
 					dc_pv_g := dc_pt_g[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_g := dc_pv_g[dc_lx]
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh := dc_sh13
-						_ = sh
-						dc_lv_g = dc_gx
-						l := dc_lx
-						_ = l
-						dc_lv_acc = 0
-						dc_pv_g[dc_lx] = dc_lv_g
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_g := dc_pv_g[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[0]
+								dc_lv_acc := dc_pv_acc[0]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[0] = dc_lv_g
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[1]
+								dc_lv_acc := dc_pv_acc[1]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[1] = dc_lv_g
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[2]
+								dc_lv_acc := dc_pv_acc[2]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[2] = dc_lv_g
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_g := dc_pv_g[3]
+								dc_lv_acc := dc_pv_acc[3]
+								sh := dc_sh13
+								_ = sh
+								dc_lv_g = dc_gx
+								l := dc_lx
+								_ = l
+								dc_lv_acc = 0
+								dc_pv_g[3] = dc_lv_g
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_g := dc_pv_g[dc_lx]
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh := dc_sh13
+							_ = sh
+							dc_lv_g = dc_gx
+							l := dc_lx
+							_ = l
+							dc_lv_acc = 0
+							dc_pv_g[dc_lx] = dc_lv_g
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -13630,14 +18042,64 @@ func dc_cpu_Neighbours_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						sh_3 := dc_sh13
-						l_3 := dc_lx
-						dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
-						dc_pv_acc[dc_lx] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[0]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[0] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[1]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[1] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[2]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[2] = dc_lv_acc
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[3]
+								sh_3 := dc_sh13
+								l_3 := dc_lx
+								dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+								dc_pv_acc[3] = dc_lv_acc
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							sh_3 := dc_sh13
+							l_3 := dc_lx
+							dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+							dc_pv_acc[dc_lx] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -13671,13 +18133,67 @@ func dc_cpu_Neighbours_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				}
 				{
 					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pv_acc[dc_lx]
-						{
-							i := dc_x
-							if i < len(out) {
-								out[i] = dc_lv_acc
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_acc := dc_pv_acc[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[0]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[1]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[2]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_acc := dc_pv_acc[3]
+								{
+									i := dc_x
+									if i < len(out) {
+										out[i] = dc_lv_acc
+									}
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_acc := dc_pv_acc[dc_lx]
+							{
+								i := dc_x
+								if i < len(out) {
+									out[i] = dc_lv_acc
+								}
 							}
 						}
 					}

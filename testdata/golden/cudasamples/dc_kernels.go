@@ -5568,11 +5568,49 @@ func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_ddd := dc_pv_ddd[dc_lx]
-						l_2 := dc_lx
-						dc_lv_ddd = dir != (l_2&(size/2) != 0)
-						dc_pv_ddd[dc_lx] = dc_lv_ddd
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_ddd := dc_pv_ddd[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[0]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[0] = dc_lv_ddd
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[1]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[1] = dc_lv_ddd
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[2]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[2] = dc_lv_ddd
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[3]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[3] = dc_lv_ddd
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_ddd := dc_pv_ddd[dc_lx]
+							l_2 := dc_lx
+							dc_lv_ddd = dir != (l_2&(size/2) != 0)
+							dc_pv_ddd[dc_lx] = dc_lv_ddd
+						}
 					}
 				}
 			}
@@ -5762,11 +5800,49 @@ func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_ddd := dc_pv_ddd[dc_lx]
-						l_2 := dc_lx
-						dc_lv_ddd = dir != (l_2&(size/2) != 0)
-						dc_pv_ddd[dc_lx] = dc_lv_ddd
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_ddd := dc_pv_ddd[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[0]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[0] = dc_lv_ddd
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[1]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[1] = dc_lv_ddd
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[2]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[2] = dc_lv_ddd
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_ddd := dc_pv_ddd[3]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[3] = dc_lv_ddd
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_ddd := dc_pv_ddd[dc_lx]
+							l_2 := dc_lx
+							dc_lv_ddd = dir != (l_2&(size/2) != 0)
+							dc_pv_ddd[dc_lx] = dc_lv_ddd
+						}
 					}
 				}
 			}
@@ -5957,11 +6033,49 @@ func dc_cpu_BlackScholes_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_opt := dc_pt_opt[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_opt := dc_pv_opt[dc_lx]
-						dc_lv_opt = dc_x
-						dc_pv_opt[dc_lx] = dc_lv_opt
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_opt := dc_pv_opt[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[0]
+								dc_lv_opt = dc_x
+								dc_pv_opt[0] = dc_lv_opt
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[1]
+								dc_lv_opt = dc_x
+								dc_pv_opt[1] = dc_lv_opt
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[2]
+								dc_lv_opt = dc_x
+								dc_pv_opt[2] = dc_lv_opt
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[3]
+								dc_lv_opt = dc_x
+								dc_pv_opt[3] = dc_lv_opt
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_opt := dc_pv_opt[dc_lx]
+							dc_lv_opt = dc_x
+							dc_pv_opt[dc_lx] = dc_lv_opt
+						}
 					}
 				}
 			}
@@ -6070,11 +6184,49 @@ func dc_cpu_BlackScholes_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_opt := dc_pt_opt[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_opt := dc_pv_opt[dc_lx]
-						dc_lv_opt = dc_x
-						dc_pv_opt[dc_lx] = dc_lv_opt
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_opt := dc_pv_opt[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[0]
+								dc_lv_opt = dc_x
+								dc_pv_opt[0] = dc_lv_opt
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[1]
+								dc_lv_opt = dc_x
+								dc_pv_opt[1] = dc_lv_opt
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[2]
+								dc_lv_opt = dc_x
+								dc_pv_opt[2] = dc_lv_opt
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_opt := dc_pv_opt[3]
+								dc_lv_opt = dc_x
+								dc_pv_opt[3] = dc_lv_opt
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_opt := dc_pv_opt[dc_lx]
+							dc_lv_opt = dc_x
+							dc_pv_opt[dc_lx] = dc_lv_opt
+						}
 					}
 				}
 			}
@@ -6388,13 +6540,63 @@ func dc_cpu_Reduce6_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						tid_6 := uint32(dc_lx)
-						if tid_6 == 0 {
-							(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							tid_6 := uint32(dc_lx)
+							if tid_6 == 0 {
+								(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -6613,11 +6815,53 @@ func dc_cpu_Reduce6_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						tid_6 := uint32(dc_lx)
-						if tid_6 == 0 {
-							gOdata[dc_gx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_6 := uint32(dc_lx)
+								if tid_6 == 0 {
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							tid_6 := uint32(dc_lx)
+							if tid_6 == 0 {
+								gOdata[dc_gx] = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -6740,21 +6984,101 @@ func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 							dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_dSrc := dc_pt_dSrc[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_pos := dc_pv_pos[dc_lx]
-								dc_lv_N := dc_pv_N[dc_lx]
-								dc_lv_dSrc := dc_pv_dSrc[dc_lx]
-								sData_2 := dc_sh3
-								if dc_lv_pos < dc_lv_N {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_pos := dc_pv_pos[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_N := dc_pv_N[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_dSrc := dc_pv_dSrc[dc_u : dc_u+4 : dc_u+4]
 									{
-										(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos := dc_pv_pos[0]
+										dc_lv_N := dc_pv_N[0]
+										dc_lv_dSrc := dc_pv_dSrc[0]
+										sData_2 := dc_sh3
+										if dc_lv_pos < dc_lv_N {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos += dc_gs.X
+										}
+										dc_pv_pos[0] = dc_lv_pos
 									}
-									dc_lv_pos += dc_gs.X
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos := dc_pv_pos[1]
+										dc_lv_N := dc_pv_N[1]
+										dc_lv_dSrc := dc_pv_dSrc[1]
+										sData_2 := dc_sh3
+										if dc_lv_pos < dc_lv_N {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos += dc_gs.X
+										}
+										dc_pv_pos[1] = dc_lv_pos
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos := dc_pv_pos[2]
+										dc_lv_N := dc_pv_N[2]
+										dc_lv_dSrc := dc_pv_dSrc[2]
+										sData_2 := dc_sh3
+										if dc_lv_pos < dc_lv_N {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos += dc_gs.X
+										}
+										dc_pv_pos[2] = dc_lv_pos
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos := dc_pv_pos[3]
+										dc_lv_N := dc_pv_N[3]
+										dc_lv_dSrc := dc_pv_dSrc[3]
+										sData_2 := dc_sh3
+										if dc_lv_pos < dc_lv_N {
+											dc_any = true
+											{
+												(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos += dc_gs.X
+										}
+										dc_pv_pos[3] = dc_lv_pos
+									}
 								}
-								dc_pv_pos[dc_lx] = dc_lv_pos
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_pos := dc_pv_pos[dc_lx]
+									dc_lv_N := dc_pv_N[dc_lx]
+									dc_lv_dSrc := dc_pv_dSrc[dc_lx]
+									sData_2 := dc_sh3
+									if dc_lv_pos < dc_lv_N {
+										dc_any = true
+										{
+											(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+										}
+										dc_lv_pos += dc_gs.X
+									}
+									dc_pv_pos[dc_lx] = dc_lv_pos
+								}
 							}
 						}
 					}
@@ -6798,10 +7122,44 @@ func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						dc_lv_stride >>= 2
-						dc_pv_stride[dc_lx] = dc_lv_stride
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[0]
+								dc_lv_stride >>= 2
+								dc_pv_stride[0] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[1]
+								dc_lv_stride >>= 2
+								dc_pv_stride[1] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[2]
+								dc_lv_stride >>= 2
+								dc_pv_stride[2] = dc_lv_stride
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[3]
+								dc_lv_stride >>= 2
+								dc_pv_stride[3] = dc_lv_stride
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							dc_lv_stride >>= 2
+							dc_pv_stride[dc_lx] = dc_lv_stride
+						}
 					}
 				}
 			}
@@ -6906,10 +7264,43 @@ func dc_cpu_FWTBatch1_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					i0_1 := dc_lx << 1
-					i1_1 := i0_1 + 1
-					_ = i1_1
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							i0_1 := dc_lx << 1
+							i1_1 := i0_1 + 1
+							_ = i1_1
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							i0_1 := dc_lx << 1
+							i1_1 := i0_1 + 1
+							_ = i1_1
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							i0_1 := dc_lx << 1
+							i1_1 := i0_1 + 1
+							_ = i1_1
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							i0_1 := dc_lx << 1
+							i1_1 := i0_1 + 1
+							_ = i1_1
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						i0_1 := dc_lx << 1
+						i1_1 := i0_1 + 1
+						_ = i1_1
+					}
 				}
 			}
 		}
@@ -6956,10 +7347,44 @@ func dc_cpu_FWTBatch1_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_pos_1 := dc_pt_pos_1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_pos_1 := dc_pv_pos_1[dc_lx]
-						dc_lv_pos_1 = dc_lx
-						dc_pv_pos_1[dc_lx] = dc_lv_pos_1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pos_1 := dc_pv_pos_1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_pos_1 := dc_pv_pos_1[0]
+								dc_lv_pos_1 = dc_lx
+								dc_pv_pos_1[0] = dc_lv_pos_1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_pos_1 := dc_pv_pos_1[1]
+								dc_lv_pos_1 = dc_lx
+								dc_pv_pos_1[1] = dc_lv_pos_1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_pos_1 := dc_pv_pos_1[2]
+								dc_lv_pos_1 = dc_lx
+								dc_pv_pos_1[2] = dc_lv_pos_1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_pos_1 := dc_pv_pos_1[3]
+								dc_lv_pos_1 = dc_lx
+								dc_pv_pos_1[3] = dc_lv_pos_1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_pos_1 := dc_pv_pos_1[dc_lx]
+							dc_lv_pos_1 = dc_lx
+							dc_pv_pos_1[dc_lx] = dc_lv_pos_1
+						}
 					}
 				}
 			}
@@ -6987,21 +7412,101 @@ func dc_cpu_FWTBatch1_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 							dc_pv_pos_1 := dc_pt_pos_1[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_dDst := dc_pt_dDst[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_pos_1 := dc_pv_pos_1[dc_lx]
-								dc_lv_N := dc_pv_N[dc_lx]
-								dc_lv_dDst := dc_pv_dDst[dc_lx]
-								sData_5 := dc_sh3
-								if dc_lv_pos_1 < dc_lv_N {
-									dc_any_2 = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_pos_1 := dc_pv_pos_1[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_N := dc_pv_N[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_dDst := dc_pv_dDst[dc_u : dc_u+4 : dc_u+4]
 									{
-										(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos_1 := dc_pv_pos_1[0]
+										dc_lv_N := dc_pv_N[0]
+										dc_lv_dDst := dc_pv_dDst[0]
+										sData_5 := dc_sh3
+										if dc_lv_pos_1 < dc_lv_N {
+											dc_any_2 = true
+											{
+												(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos_1 += dc_gs.X
+										}
+										dc_pv_pos_1[0] = dc_lv_pos_1
 									}
-									dc_lv_pos_1 += dc_gs.X
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos_1 := dc_pv_pos_1[1]
+										dc_lv_N := dc_pv_N[1]
+										dc_lv_dDst := dc_pv_dDst[1]
+										sData_5 := dc_sh3
+										if dc_lv_pos_1 < dc_lv_N {
+											dc_any_2 = true
+											{
+												(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos_1 += dc_gs.X
+										}
+										dc_pv_pos_1[1] = dc_lv_pos_1
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos_1 := dc_pv_pos_1[2]
+										dc_lv_N := dc_pv_N[2]
+										dc_lv_dDst := dc_pv_dDst[2]
+										sData_5 := dc_sh3
+										if dc_lv_pos_1 < dc_lv_N {
+											dc_any_2 = true
+											{
+												(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos_1 += dc_gs.X
+										}
+										dc_pv_pos_1[2] = dc_lv_pos_1
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_pos_1 := dc_pv_pos_1[3]
+										dc_lv_N := dc_pv_N[3]
+										dc_lv_dDst := dc_pv_dDst[3]
+										sData_5 := dc_sh3
+										if dc_lv_pos_1 < dc_lv_N {
+											dc_any_2 = true
+											{
+												(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+											}
+											dc_lv_pos_1 += dc_gs.X
+										}
+										dc_pv_pos_1[3] = dc_lv_pos_1
+									}
 								}
-								dc_pv_pos_1[dc_lx] = dc_lv_pos_1
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_pos_1 := dc_pv_pos_1[dc_lx]
+									dc_lv_N := dc_pv_N[dc_lx]
+									dc_lv_dDst := dc_pv_dDst[dc_lx]
+									sData_5 := dc_sh3
+									if dc_lv_pos_1 < dc_lv_N {
+										dc_any_2 = true
+										{
+											(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+										}
+										dc_lv_pos_1 += dc_gs.X
+									}
+									dc_pv_pos_1[dc_lx] = dc_lv_pos_1
+								}
 							}
 						}
 					}
@@ -7114,11 +7619,49 @@ func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_pos := dc_pv_pos[dc_lx]
-						dc_lv_pos = dc_x
-						dc_pv_pos[dc_lx] = dc_lv_pos
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pos := dc_pv_pos[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[0]
+								dc_lv_pos = dc_x
+								dc_pv_pos[0] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[1]
+								dc_lv_pos = dc_x
+								dc_pv_pos[1] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[2]
+								dc_lv_pos = dc_x
+								dc_pv_pos[2] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[3]
+								dc_lv_pos = dc_x
+								dc_pv_pos[3] = dc_lv_pos
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_pos := dc_pv_pos[dc_lx]
+							dc_lv_pos = dc_x
+							dc_pv_pos[dc_lx] = dc_lv_pos
+						}
 					}
 				}
 			}
@@ -7293,11 +7836,49 @@ func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_pos := dc_pv_pos[dc_lx]
-						dc_lv_pos = dc_x
-						dc_pv_pos[dc_lx] = dc_lv_pos
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pos := dc_pv_pos[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[0]
+								dc_lv_pos = dc_x
+								dc_pv_pos[0] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[1]
+								dc_lv_pos = dc_x
+								dc_pv_pos[1] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[2]
+								dc_lv_pos = dc_x
+								dc_pv_pos[2] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_pos := dc_pv_pos[3]
+								dc_lv_pos = dc_x
+								dc_pv_pos[3] = dc_lv_pos
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_pos := dc_pv_pos[dc_lx]
+							dc_lv_pos = dc_x
+							dc_pv_pos[dc_lx] = dc_lv_pos
+						}
 					}
 				}
 			}
@@ -7568,13 +8149,63 @@ func dc_cpu_NBodyTile_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_a := dc_pv_a[dc_lx]
-						i_2 := dc_x
-						if i_2 < n {
-							(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[0]
+								i_2 := dc_x
+								if i_2 < n {
+									(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[1]
+								i_2 := dc_x
+								if i_2 < n {
+									(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[2]
+								i_2 := dc_x
+								if i_2 < n {
+									(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[3]
+								i_2 := dc_x
+								if i_2 < n {
+									(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_a := dc_pv_a[dc_lx]
+							i_2 := dc_x
+							if i_2 < n {
+								(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+							}
 						}
 					}
 				}
@@ -7730,12 +8361,58 @@ func dc_cpu_NBodyTile_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_a := dc_pv_a[dc_lx]
-						i_2 := dc_x
-						if i_2 < n {
-							acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_a := dc_pv_a[0]
+								i_2 := dc_x
+								if i_2 < n {
+									acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_a := dc_pv_a[1]
+								i_2 := dc_x
+								if i_2 < n {
+									acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_a := dc_pv_a[2]
+								i_2 := dc_x
+								if i_2 < n {
+									acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_a := dc_pv_a[3]
+								i_2 := dc_x
+								if i_2 < n {
+									acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_a := dc_pv_a[dc_lx]
+							i_2 := dc_x
+							if i_2 < n {
+								acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+							}
 						}
 					}
 				}

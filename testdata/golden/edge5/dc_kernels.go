@@ -3683,14 +3683,63 @@ func dc_cpu_SharedA_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_2 := dc_x
-					x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
-					sh := dc_sh0
-					l := dc_lx
-					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_2 := dc_x
+						x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
+						sh := dc_sh0
+						l := dc_lx
+						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+					}
 				}
 			}
 		}
@@ -3709,12 +3758,54 @@ func dc_cpu_SharedA_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						dc_lv_r = sh_2[(l_2+1)%64]
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -3778,14 +3869,63 @@ func dc_cpu_SharedA_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_3 := dc_x
-					x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
-					sh_3 := dc_sh0
-					l_3 := dc_lx
-					(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_3 := dc_x
+						x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+						sh_3 := dc_sh0
+						l_3 := dc_lx
+						(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+					}
 				}
 			}
 		}
@@ -3804,12 +3944,54 @@ func dc_cpu_SharedA_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r_2 := dc_pv_r_2[dc_lx]
-						sh_4 := dc_sh0
-						l_4 := dc_lx
-						dc_lv_r_2 = sh_4[(l_4+1)%64]
-						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r_2 := dc_pv_r_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[0]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[0] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[1]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[1] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[2]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[2] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[3]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[3] = dc_lv_r_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r_2 := dc_pv_r_2[dc_lx]
+							sh_4 := dc_sh0
+							l_4 := dc_lx
+							dc_lv_r_2 = sh_4[(l_4+1)%64]
+							dc_pv_r_2[dc_lx] = dc_lv_r_2
+						}
 					}
 				}
 			}
@@ -3855,13 +4037,60 @@ func dc_cpu_SharedA_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				{
 					dc_pv_first := dc_pt_first[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_first := dc_pv_first[dc_lx]
-						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
-						i_4 := dc_x
-						(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_first := dc_pv_first[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_dc_r := dc_pv_dc_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_first := dc_pv_first[0]
+								dc_lv_dc_r := dc_pv_dc_r[0]
+								i_4 := dc_x
+								(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_first := dc_pv_first[1]
+								dc_lv_dc_r := dc_pv_dc_r[1]
+								i_4 := dc_x
+								(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_first := dc_pv_first[2]
+								dc_lv_dc_r := dc_pv_dc_r[2]
+								i_4 := dc_x
+								(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_first := dc_pv_first[3]
+								dc_lv_dc_r := dc_pv_dc_r[3]
+								i_4 := dc_x
+								(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_first := dc_pv_first[dc_lx]
+							dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+							i_4 := dc_x
+							(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+						}
 					}
 				}
 			}
@@ -3938,14 +4167,63 @@ func dc_cpu_SharedA_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_2 := dc_x
-					x := a[i_2]
-					sh := dc_sh0
-					l := dc_lx
-					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_2 := dc_x
+						x := a[i_2]
+						sh := dc_sh0
+						l := dc_lx
+						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+					}
 				}
 			}
 		}
@@ -3964,12 +4242,54 @@ func dc_cpu_SharedA_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						dc_lv_r = sh_2[(l_2+1)%64]
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -4033,14 +4353,63 @@ func dc_cpu_SharedA_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_3 := dc_x
-					x_2 := a[i_3] * 2
-					sh_3 := dc_sh0
-					l_3 := dc_lx
-					(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := a[i_3] * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := a[i_3] * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := a[i_3] * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_x
+							x_2 := a[i_3] * 2
+							sh_3 := dc_sh0
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_3 := dc_x
+						x_2 := a[i_3] * 2
+						sh_3 := dc_sh0
+						l_3 := dc_lx
+						(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+					}
 				}
 			}
 		}
@@ -4059,12 +4428,54 @@ func dc_cpu_SharedA_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r_2 := dc_pv_r_2[dc_lx]
-						sh_4 := dc_sh0
-						l_4 := dc_lx
-						dc_lv_r_2 = sh_4[(l_4+1)%64]
-						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r_2 := dc_pv_r_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[0]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[0] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[1]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[1] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[2]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[2] = dc_lv_r_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r_2 := dc_pv_r_2[3]
+								sh_4 := dc_sh0
+								l_4 := dc_lx
+								dc_lv_r_2 = sh_4[(l_4+1)%64]
+								dc_pv_r_2[3] = dc_lv_r_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r_2 := dc_pv_r_2[dc_lx]
+							sh_4 := dc_sh0
+							l_4 := dc_lx
+							dc_lv_r_2 = sh_4[(l_4+1)%64]
+							dc_pv_r_2[dc_lx] = dc_lv_r_2
+						}
 					}
 				}
 			}
@@ -4109,14 +4520,66 @@ func dc_cpu_SharedA_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					dc_pv_first := dc_pt_first[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := out[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						dc_lv_first := dc_pv_first[dc_lx]
-						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
-						i_4 := dc_x
-						_ = i_4
-						dc_rv1[dc_lx] = dc_lv_first + dc_lv_dc_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_first := dc_pv_first[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_dc_r := dc_pv_dc_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_first := dc_pv_first[0]
+								dc_lv_dc_r := dc_pv_dc_r[0]
+								i_4 := dc_x
+								_ = i_4
+								dc_rv1[0] = dc_lv_first + dc_lv_dc_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_first := dc_pv_first[1]
+								dc_lv_dc_r := dc_pv_dc_r[1]
+								i_4 := dc_x
+								_ = i_4
+								dc_rv1[1] = dc_lv_first + dc_lv_dc_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_first := dc_pv_first[2]
+								dc_lv_dc_r := dc_pv_dc_r[2]
+								i_4 := dc_x
+								_ = i_4
+								dc_rv1[2] = dc_lv_first + dc_lv_dc_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								dc_lv_first := dc_pv_first[3]
+								dc_lv_dc_r := dc_pv_dc_r[3]
+								i_4 := dc_x
+								_ = i_4
+								dc_rv1[3] = dc_lv_first + dc_lv_dc_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							dc_lv_first := dc_pv_first[dc_lx]
+							dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+							i_4 := dc_x
+							_ = i_4
+							dc_rv1[dc_lx] = dc_lv_first + dc_lv_dc_r
+						}
 					}
 				}
 			}
@@ -4190,10 +4653,43 @@ func dc_cpu_SharedB_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					i := dc_x
-					_ = i
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						i := dc_x
+						_ = i
+					}
 				}
 			}
 		}
@@ -4212,14 +4708,63 @@ func dc_cpu_SharedB_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_2 := dc_x
-					x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
-					sh := dc_sh0
-					l := dc_lx
-					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_2 := dc_x
+						x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
+						sh := dc_sh0
+						l := dc_lx
+						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+					}
 				}
 			}
 		}
@@ -4238,12 +4783,54 @@ func dc_cpu_SharedB_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						dc_lv_r = sh_2[(l_2+1)%64]
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -4266,12 +4853,54 @@ func dc_cpu_SharedB_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_r := dc_pv_r[dc_lx]
-						i_3 := dc_x
-						(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_r := dc_pv_r[0]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_r := dc_pv_r[1]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_r := dc_pv_r[2]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_r := dc_pv_r[3]
+								i_3 := dc_x
+								(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_r := dc_pv_r[dc_lx]
+							i_3 := dc_x
+							(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+						}
 					}
 				}
 			}
@@ -4313,10 +4942,43 @@ func dc_cpu_SharedB_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					i := dc_x
-					_ = i
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							i := dc_x
+							_ = i
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						i := dc_x
+						_ = i
+					}
 				}
 			}
 		}
@@ -4335,14 +4997,63 @@ func dc_cpu_SharedB_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_2 := dc_x
-					x := -a[i_2]
-					sh := dc_sh0
-					l := dc_lx
-					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_2 := dc_x
+							x := -a[i_2]
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_2 := dc_x
+						x := -a[i_2]
+						sh := dc_sh0
+						l := dc_lx
+						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+					}
 				}
 			}
 		}
@@ -4361,12 +5072,54 @@ func dc_cpu_SharedB_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_r := dc_pv_r[dc_lx]
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						dc_lv_r = sh_2[(l_2+1)%64]
-						dc_pv_r[dc_lx] = dc_lv_r
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_r := dc_pv_r[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[0]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[0] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[1]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[1] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[2]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[2] = dc_lv_r
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_r := dc_pv_r[3]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_r = sh_2[(l_2+1)%64]
+								dc_pv_r[3] = dc_lv_r
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_r := dc_pv_r[dc_lx]
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							dc_lv_r = sh_2[(l_2+1)%64]
+							dc_pv_r[dc_lx] = dc_lv_r
+						}
 					}
 				}
 			}
@@ -4442,7 +5195,20 @@ func dc_chunk_SharedB(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 
 // dc_bump is device function bump.
 func dc_bump(v Vec) Vec {
-	for k := 0; k < 4; k++ {
+	{
+		k := int(0)
+		v.V[k] = v.V[k] + 1
+	}
+	{
+		k := int(1)
+		v.V[k] = v.V[k] + 1
+	}
+	{
+		k := int(2)
+		v.V[k] = v.V[k] + 1
+	}
+	{
+		k := int(3)
 		v.V[k] = v.V[k] + 1
 	}
 	v.N = v.N + 1

@@ -6309,12 +6309,53 @@ func dc_cpu_SharedIndex_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh0
-					l := dc_lx
-					(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						l := dc_lx
+						(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+					}
 				}
 			}
 		}
@@ -6380,11 +6421,49 @@ func dc_cpu_SharedIndex_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh0
-						_ = sh
-						l := dc_lx
-						dc_rv1[dc_lx] = int32(l)
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								sh := dc_sh0
+								_ = sh
+								l := dc_lx
+								dc_rv1[0] = int32(l)
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								sh := dc_sh0
+								_ = sh
+								l := dc_lx
+								dc_rv1[1] = int32(l)
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								sh := dc_sh0
+								_ = sh
+								l := dc_lx
+								dc_rv1[2] = int32(l)
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								sh := dc_sh0
+								_ = sh
+								l := dc_lx
+								dc_rv1[3] = int32(l)
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							sh := dc_sh0
+							_ = sh
+							l := dc_lx
+							dc_rv1[dc_lx] = int32(l)
+						}
 					}
 				}
 			}
@@ -6476,12 +6555,53 @@ func dc_cpu_StrideSum_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh1
-					l := dc_lx
-					(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh1
+							l := dc_lx
+							(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh1
+						l := dc_lx
+						(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+					}
 				}
 			}
 		}
@@ -6502,14 +6622,65 @@ func dc_cpu_StrideSum_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				{
 					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_s := dc_pv_s[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_s = 0
-						dc_lv_i = dc_x
-						dc_pv_s[dc_lx] = dc_lv_s
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[0]
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[0] = dc_lv_s
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[1]
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[1] = dc_lv_s
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[2]
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[2] = dc_lv_s
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[3]
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[3] = dc_lv_s
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_s := dc_pv_s[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_s = 0
+							dc_lv_i = dc_x
+							dc_pv_s[dc_lx] = dc_lv_s
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -6535,17 +6706,79 @@ func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_s := dc_pv_s[dc_lx]
-								sh_2 := dc_sh1
-								l_2 := dc_lx
-								i := dc_b + dc_lx
-								{
-									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[0]
+										sh_2 := dc_sh1
+										l_2 := dc_lx
+										i := dc_b + dc_lx
+										{
+											dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[0] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[1]
+										sh_2 := dc_sh1
+										l_2 := dc_lx
+										i := dc_b + dc_lx
+										{
+											dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[1] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[2]
+										sh_2 := dc_sh1
+										l_2 := dc_lx
+										i := dc_b + dc_lx
+										{
+											dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[2] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[3]
+										sh_2 := dc_sh1
+										l_2 := dc_lx
+										i := dc_b + dc_lx
+										{
+											dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[3] = dc_lv_s
+									}
 								}
-								dc_pv_s[dc_lx] = dc_lv_s
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_s := dc_pv_s[dc_lx]
+									sh_2 := dc_sh1
+									l_2 := dc_lx
+									i := dc_b + dc_lx
+									{
+										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+									}
+									dc_pv_s[dc_lx] = dc_lv_s
+								}
 							}
 						}
 					}
@@ -6614,11 +6847,49 @@ func dc_cpu_StrideSum_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_s := dc_pv_s[dc_lx]
-						(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[0]
+								(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[1]
+								(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[2]
+								(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[3]
+								(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_s := dc_pv_s[dc_lx]
+							(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+						}
 					}
 				}
 			}
@@ -6667,12 +6938,54 @@ func dc_cpu_StrideSum_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh1[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh1
-						_ = sh
-						l := dc_lx
-						_ = l
-						dc_rv1[dc_lx] = 1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[0] = 1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[1] = 1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[2] = 1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[3] = 1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							sh := dc_sh1
+							_ = sh
+							l := dc_lx
+							_ = l
+							dc_rv1[dc_lx] = 1
+						}
 					}
 				}
 			}
@@ -6697,14 +7010,65 @@ func dc_cpu_StrideSum_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				{
 					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_s := dc_pv_s[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_s = 0
-						dc_lv_i = dc_x
-						dc_pv_s[dc_lx] = dc_lv_s
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[0]
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[0] = dc_lv_s
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[1]
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[1] = dc_lv_s
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[2]
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[2] = dc_lv_s
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[3]
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[3] = dc_lv_s
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_s := dc_pv_s[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_s = 0
+							dc_lv_i = dc_x
+							dc_pv_s[dc_lx] = dc_lv_s
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -6732,18 +7096,86 @@ func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
 							dc_rv1 := x[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							dc_rv2 := dc_sh1[0:dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_lv_s := dc_pv_s[dc_lx]
-								sh_2 := dc_sh1
-								_ = sh_2
-								l_2 := dc_lx
-								_ = l_2
-								i := dc_b + dc_lx
-								_ = i
-								{
-									dc_lv_s += dc_rv1[dc_lx] * dc_rv2[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_s := dc_pv_s[0]
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_s += dc_rv1[0] * dc_rv2[0]
+										}
+										dc_pv_s[0] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_s := dc_pv_s[1]
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_s += dc_rv1[1] * dc_rv2[1]
+										}
+										dc_pv_s[1] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_s := dc_pv_s[2]
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_s += dc_rv1[2] * dc_rv2[2]
+										}
+										dc_pv_s[2] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_s := dc_pv_s[3]
+										sh_2 := dc_sh1
+										_ = sh_2
+										l_2 := dc_lx
+										_ = l_2
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_s += dc_rv1[3] * dc_rv2[3]
+										}
+										dc_pv_s[3] = dc_lv_s
+									}
 								}
-								dc_pv_s[dc_lx] = dc_lv_s
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_lv_s := dc_pv_s[dc_lx]
+									sh_2 := dc_sh1
+									_ = sh_2
+									l_2 := dc_lx
+									_ = l_2
+									i := dc_b + dc_lx
+									_ = i
+									{
+										dc_lv_s += dc_rv1[dc_lx] * dc_rv2[dc_lx]
+									}
+									dc_pv_s[dc_lx] = dc_lv_s
+								}
 							}
 						}
 					}

@@ -4778,12 +4778,53 @@ func dc_cpu_Hist_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh0
-					l := dc_lx
-					(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							l := dc_lx
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						l := dc_lx
+						(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+					}
 				}
 			}
 		}
@@ -4803,11 +4844,49 @@ func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -4830,13 +4909,62 @@ func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh0
-							i := dc_b + dc_lx
-							{
-								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_2 := dc_sh0
+								i := dc_b + dc_lx
+								{
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+								}
 							}
 						}
 					}
@@ -4898,12 +5026,53 @@ func dc_cpu_Hist_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_4 := dc_sh0
-					l_2 := dc_lx
-					dc_adds.Int32(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh0
+							l_2 := dc_lx
+							dc_adds.Int32(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh0
+							l_2 := dc_lx
+							dc_adds.Int32(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh0
+							l_2 := dc_lx
+							dc_adds.Int32(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_4 := dc_sh0
+							l_2 := dc_lx
+							dc_adds.Int32(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh_4 := dc_sh0
+						l_2 := dc_lx
+						dc_adds.Int32(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
+					}
 				}
 			}
 		}
@@ -4975,11 +5144,49 @@ func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -5005,13 +5212,62 @@ func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh0
-							i := dc_b + dc_lx
-							{
-								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int(in[i]&63), dc_x, dc_y, dc_z)), 1)
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int(in[i]&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int(in[i]&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int(in[i]&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sh_2 := dc_sh0
+									i := dc_b + dc_lx
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int(in[i]&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sh_2 := dc_sh0
+								i := dc_b + dc_lx
+								{
+									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int(in[i]&63), dc_x, dc_y, dc_z)), 1)
+								}
 							}
 						}
 					}
@@ -5079,12 +5335,55 @@ func dc_cpu_Hist_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				{
 					dc_rv1 := hist[0:dc_gs.X]
 					dc_rv2 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh_4 := dc_sh0
-						_ = sh_4
-						l_2 := dc_lx
-						_ = l_2
-						dc_adds.Int32(&dc_rv1[dc_lx], dc_rv2[dc_lx])
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								sh_4 := dc_sh0
+								_ = sh_4
+								l_2 := dc_lx
+								_ = l_2
+								dc_adds.Int32(&dc_rv1[0], dc_rv2[0])
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								sh_4 := dc_sh0
+								_ = sh_4
+								l_2 := dc_lx
+								_ = l_2
+								dc_adds.Int32(&dc_rv1[1], dc_rv2[1])
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								sh_4 := dc_sh0
+								_ = sh_4
+								l_2 := dc_lx
+								_ = l_2
+								dc_adds.Int32(&dc_rv1[2], dc_rv2[2])
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								sh_4 := dc_sh0
+								_ = sh_4
+								l_2 := dc_lx
+								_ = l_2
+								dc_adds.Int32(&dc_rv1[3], dc_rv2[3])
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							sh_4 := dc_sh0
+							_ = sh_4
+							l_2 := dc_lx
+							_ = l_2
+							dc_adds.Int32(&dc_rv1[dc_lx], dc_rv2[dc_lx])
+						}
 					}
 				}
 			}
@@ -5161,22 +5460,106 @@ func dc_cpu_Sums_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_sum := dc_pv_sum[dc_lx]
-						dc_lv_count := dc_pv_count[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						sh := dc_sh1
-						_ = sh
-						l := dc_lx
-						dc_lv_sum = 0
-						dc_lv_count = 0
-						w := int32(l%5) + 1
-						_ = w
-						dc_lv_i = dc_x + 2
-						dc_pv_sum[dc_lx] = dc_lv_sum
-						dc_pv_count[dc_lx] = dc_lv_count
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_sum := dc_pv_sum[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_count := dc_pv_count[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[0]
+								dc_lv_count := dc_pv_count[0]
+								dc_lv_i := dc_pv_i[0]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[0] = dc_lv_sum
+								dc_pv_count[0] = dc_lv_count
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[1]
+								dc_lv_count := dc_pv_count[1]
+								dc_lv_i := dc_pv_i[1]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[1] = dc_lv_sum
+								dc_pv_count[1] = dc_lv_count
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[2]
+								dc_lv_count := dc_pv_count[2]
+								dc_lv_i := dc_pv_i[2]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[2] = dc_lv_sum
+								dc_pv_count[2] = dc_lv_count
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[3]
+								dc_lv_count := dc_pv_count[3]
+								dc_lv_i := dc_pv_i[3]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[3] = dc_lv_sum
+								dc_pv_count[3] = dc_lv_count
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_sum := dc_pv_sum[dc_lx]
+							dc_lv_count := dc_pv_count[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							sh := dc_sh1
+							_ = sh
+							l := dc_lx
+							dc_lv_sum = 0
+							dc_lv_count = 0
+							w := int32(l%5) + 1
+							_ = w
+							dc_lv_i = dc_x + 2
+							dc_pv_sum[dc_lx] = dc_lv_sum
+							dc_pv_count[dc_lx] = dc_lv_count
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -5290,14 +5673,65 @@ func dc_cpu_Sums_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				{
 					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_sum := dc_pv_sum[dc_lx]
-						dc_lv_count := dc_pv_count[dc_lx]
-						sh_2 := dc_sh1
-						l_4 := dc_lx
-						(*cpu.Index(dc_f, 6, sh_2[:], int(l_4), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_sum := dc_pv_sum[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_count := dc_pv_count[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_sum := dc_pv_sum[0]
+								dc_lv_count := dc_pv_count[0]
+								sh_2 := dc_sh1
+								l_4 := dc_lx
+								(*cpu.Index(dc_f, 6, sh_2[:], int(l_4), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_sum := dc_pv_sum[1]
+								dc_lv_count := dc_pv_count[1]
+								sh_2 := dc_sh1
+								l_4 := dc_lx
+								(*cpu.Index(dc_f, 6, sh_2[:], int(l_4), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_sum := dc_pv_sum[2]
+								dc_lv_count := dc_pv_count[2]
+								sh_2 := dc_sh1
+								l_4 := dc_lx
+								(*cpu.Index(dc_f, 6, sh_2[:], int(l_4), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_sum := dc_pv_sum[3]
+								dc_lv_count := dc_pv_count[3]
+								sh_2 := dc_sh1
+								l_4 := dc_lx
+								(*cpu.Index(dc_f, 6, sh_2[:], int(l_4), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_sum := dc_pv_sum[dc_lx]
+							dc_lv_count := dc_pv_count[dc_lx]
+							sh_2 := dc_sh1
+							l_4 := dc_lx
+							(*cpu.Index(dc_f, 6, sh_2[:], int(l_4), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+						}
 					}
 				}
 			}
@@ -5384,22 +5818,106 @@ func dc_cpu_Sums_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_sum := dc_pv_sum[dc_lx]
-						dc_lv_count := dc_pv_count[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						sh := dc_sh1
-						_ = sh
-						l := dc_lx
-						dc_lv_sum = 0
-						dc_lv_count = 0
-						w := int32(l%5) + 1
-						_ = w
-						dc_lv_i = dc_x + 2
-						dc_pv_sum[dc_lx] = dc_lv_sum
-						dc_pv_count[dc_lx] = dc_lv_count
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_sum := dc_pv_sum[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_count := dc_pv_count[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[0]
+								dc_lv_count := dc_pv_count[0]
+								dc_lv_i := dc_pv_i[0]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[0] = dc_lv_sum
+								dc_pv_count[0] = dc_lv_count
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[1]
+								dc_lv_count := dc_pv_count[1]
+								dc_lv_i := dc_pv_i[1]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[1] = dc_lv_sum
+								dc_pv_count[1] = dc_lv_count
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[2]
+								dc_lv_count := dc_pv_count[2]
+								dc_lv_i := dc_pv_i[2]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[2] = dc_lv_sum
+								dc_pv_count[2] = dc_lv_count
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_sum := dc_pv_sum[3]
+								dc_lv_count := dc_pv_count[3]
+								dc_lv_i := dc_pv_i[3]
+								sh := dc_sh1
+								_ = sh
+								l := dc_lx
+								dc_lv_sum = 0
+								dc_lv_count = 0
+								w := int32(l%5) + 1
+								_ = w
+								dc_lv_i = dc_x + 2
+								dc_pv_sum[3] = dc_lv_sum
+								dc_pv_count[3] = dc_lv_count
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_sum := dc_pv_sum[dc_lx]
+							dc_lv_count := dc_pv_count[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							sh := dc_sh1
+							_ = sh
+							l := dc_lx
+							dc_lv_sum = 0
+							dc_lv_count = 0
+							w := int32(l%5) + 1
+							_ = w
+							dc_lv_i = dc_x + 2
+							dc_pv_sum[dc_lx] = dc_lv_sum
+							dc_pv_count[dc_lx] = dc_lv_count
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -5512,14 +6030,66 @@ func dc_cpu_Sums_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh1[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_sum := dc_pv_sum[dc_lx]
-						dc_lv_count := dc_pv_count[dc_lx]
-						sh_2 := dc_sh1
-						_ = sh_2
-						l_4 := dc_lx
-						_ = l_4
-						dc_rv1[dc_lx] = dc_lv_sum * int32(dc_lv_count+1)
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_sum := dc_pv_sum[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_count := dc_pv_count[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_sum := dc_pv_sum[0]
+								dc_lv_count := dc_pv_count[0]
+								sh_2 := dc_sh1
+								_ = sh_2
+								l_4 := dc_lx
+								_ = l_4
+								dc_rv1[0] = dc_lv_sum * int32(dc_lv_count+1)
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_sum := dc_pv_sum[1]
+								dc_lv_count := dc_pv_count[1]
+								sh_2 := dc_sh1
+								_ = sh_2
+								l_4 := dc_lx
+								_ = l_4
+								dc_rv1[1] = dc_lv_sum * int32(dc_lv_count+1)
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_sum := dc_pv_sum[2]
+								dc_lv_count := dc_pv_count[2]
+								sh_2 := dc_sh1
+								_ = sh_2
+								l_4 := dc_lx
+								_ = l_4
+								dc_rv1[2] = dc_lv_sum * int32(dc_lv_count+1)
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_sum := dc_pv_sum[3]
+								dc_lv_count := dc_pv_count[3]
+								sh_2 := dc_sh1
+								_ = sh_2
+								l_4 := dc_lx
+								_ = l_4
+								dc_rv1[3] = dc_lv_sum * int32(dc_lv_count+1)
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_sum := dc_pv_sum[dc_lx]
+							dc_lv_count := dc_pv_count[dc_lx]
+							sh_2 := dc_sh1
+							_ = sh_2
+							l_4 := dc_lx
+							_ = l_4
+							dc_rv1[dc_lx] = dc_lv_sum * int32(dc_lv_count+1)
+						}
 					}
 				}
 			}
@@ -5624,12 +6194,53 @@ func dc_cpu_Strides_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh2
-					l := dc_lx
-					(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh2
+							l := dc_lx
+							(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh2
+							l := dc_lx
+							(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh2
+							l := dc_lx
+							(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh2
+							l := dc_lx
+							(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh2
+						l := dc_lx
+						(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
+					}
 				}
 			}
 		}
@@ -5649,15 +6260,70 @@ func dc_cpu_Strides_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				{
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_a := dc_pv_a[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						l_2 := dc_lx
-						base := dc_gx * dc_gs.X
-						dc_lv_a = 0
-						dc_lv_i = l_2 + base
-						dc_pv_a[dc_lx] = dc_lv_a
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[0]
+								dc_lv_i := dc_pv_i[0]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[0] = dc_lv_a
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[1]
+								dc_lv_i := dc_pv_i[1]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[1] = dc_lv_a
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[2]
+								dc_lv_i := dc_pv_i[2]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[2] = dc_lv_a
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[3]
+								dc_lv_i := dc_pv_i[3]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[3] = dc_lv_a
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_a := dc_pv_a[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							l_2 := dc_lx
+							base := dc_gx * dc_gs.X
+							dc_lv_a = 0
+							dc_lv_i = l_2 + base
+							dc_pv_a[dc_lx] = dc_lv_a
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -5683,15 +6349,69 @@ func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_a := dc_pv_a[dc_lx]
-								i := dc_b + dc_lx
-								{
-									dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_a := dc_pv_a[0]
+										i := dc_b + dc_lx
+										{
+											dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_a[0] = dc_lv_a
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_a := dc_pv_a[1]
+										i := dc_b + dc_lx
+										{
+											dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_a[1] = dc_lv_a
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_a := dc_pv_a[2]
+										i := dc_b + dc_lx
+										{
+											dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_a[2] = dc_lv_a
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_a := dc_pv_a[3]
+										i := dc_b + dc_lx
+										{
+											dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_a[3] = dc_lv_a
+									}
 								}
-								dc_pv_a[dc_lx] = dc_lv_a
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_a := dc_pv_a[dc_lx]
+									i := dc_b + dc_lx
+									{
+										dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+									}
+									dc_pv_a[dc_lx] = dc_lv_a
+								}
 							}
 						}
 					}
@@ -5757,16 +6477,75 @@ func dc_cpu_Strides_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				{
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_b := dc_pv_b[dc_lx]
-						dc_lv_j := dc_pv_j[dc_lx]
-						stride := (dc_ng.X * dc_gs.X)
-						_ = stride
-						dc_lv_b = 0
-						dc_lv_j = dc_x
-						dc_pv_b[dc_lx] = dc_lv_b
-						dc_pv_j[dc_lx] = dc_lv_j
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_j := dc_pv_j[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[0]
+								dc_lv_j := dc_pv_j[0]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[0] = dc_lv_b
+								dc_pv_j[0] = dc_lv_j
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[1]
+								dc_lv_j := dc_pv_j[1]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[1] = dc_lv_b
+								dc_pv_j[1] = dc_lv_j
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[2]
+								dc_lv_j := dc_pv_j[2]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[2] = dc_lv_b
+								dc_pv_j[2] = dc_lv_j
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[3]
+								dc_lv_j := dc_pv_j[3]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[3] = dc_lv_b
+								dc_pv_j[3] = dc_lv_j
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_b := dc_pv_b[dc_lx]
+							dc_lv_j := dc_pv_j[dc_lx]
+							stride := (dc_ng.X * dc_gs.X)
+							_ = stride
+							dc_lv_b = 0
+							dc_lv_j = dc_x
+							dc_pv_b[dc_lx] = dc_lv_b
+							dc_pv_j[dc_lx] = dc_lv_j
+						}
 					}
 				}
 			}
@@ -5951,11 +6730,49 @@ func dc_cpu_Strides_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh2[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh2
-						_ = sh
-						l := dc_lx
-						dc_rv1[dc_lx] = int32(l * 3)
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								sh := dc_sh2
+								_ = sh
+								l := dc_lx
+								dc_rv1[0] = int32(l * 3)
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								sh := dc_sh2
+								_ = sh
+								l := dc_lx
+								dc_rv1[1] = int32(l * 3)
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								sh := dc_sh2
+								_ = sh
+								l := dc_lx
+								dc_rv1[2] = int32(l * 3)
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								sh := dc_sh2
+								_ = sh
+								l := dc_lx
+								dc_rv1[3] = int32(l * 3)
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							sh := dc_sh2
+							_ = sh
+							l := dc_lx
+							dc_rv1[dc_lx] = int32(l * 3)
+						}
 					}
 				}
 			}
@@ -5979,15 +6796,70 @@ func dc_cpu_Strides_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				{
 					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_a := dc_pv_a[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						l_2 := dc_lx
-						base := dc_gx * dc_gs.X
-						dc_lv_a = 0
-						dc_lv_i = l_2 + base
-						dc_pv_a[dc_lx] = dc_lv_a
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[0]
+								dc_lv_i := dc_pv_i[0]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[0] = dc_lv_a
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[1]
+								dc_lv_i := dc_pv_i[1]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[1] = dc_lv_a
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[2]
+								dc_lv_i := dc_pv_i[2]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[2] = dc_lv_a
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_a := dc_pv_a[3]
+								dc_lv_i := dc_pv_i[3]
+								l_2 := dc_lx
+								base := dc_gx * dc_gs.X
+								dc_lv_a = 0
+								dc_lv_i = l_2 + base
+								dc_pv_a[3] = dc_lv_a
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_a := dc_pv_a[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							l_2 := dc_lx
+							base := dc_gx * dc_gs.X
+							dc_lv_a = 0
+							dc_lv_i = l_2 + base
+							dc_pv_a[dc_lx] = dc_lv_a
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -6014,14 +6886,65 @@ func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						if 0 < dc_xhi {
 							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_xhi]
 							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_lv_a := dc_pv_a[dc_lx]
-								i := dc_b + dc_lx
-								_ = i
-								{
-									dc_lv_a = dc_lv_a*3 + dc_rv1[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_a := dc_pv_a[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_a := dc_pv_a[0]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_a = dc_lv_a*3 + dc_rv1[0]
+										}
+										dc_pv_a[0] = dc_lv_a
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_a := dc_pv_a[1]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_a = dc_lv_a*3 + dc_rv1[1]
+										}
+										dc_pv_a[1] = dc_lv_a
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_a := dc_pv_a[2]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_a = dc_lv_a*3 + dc_rv1[2]
+										}
+										dc_pv_a[2] = dc_lv_a
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_a := dc_pv_a[3]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_a = dc_lv_a*3 + dc_rv1[3]
+										}
+										dc_pv_a[3] = dc_lv_a
+									}
 								}
-								dc_pv_a[dc_lx] = dc_lv_a
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_lv_a := dc_pv_a[dc_lx]
+									i := dc_b + dc_lx
+									_ = i
+									{
+										dc_lv_a = dc_lv_a*3 + dc_rv1[dc_lx]
+									}
+									dc_pv_a[dc_lx] = dc_lv_a
+								}
 							}
 						}
 					}
@@ -6088,16 +7011,75 @@ func dc_cpu_Strides_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				{
 					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_b := dc_pv_b[dc_lx]
-						dc_lv_j := dc_pv_j[dc_lx]
-						stride := (dc_ng.X * dc_gs.X)
-						_ = stride
-						dc_lv_b = 0
-						dc_lv_j = dc_x
-						dc_pv_b[dc_lx] = dc_lv_b
-						dc_pv_j[dc_lx] = dc_lv_j
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_b := dc_pv_b[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_j := dc_pv_j[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[0]
+								dc_lv_j := dc_pv_j[0]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[0] = dc_lv_b
+								dc_pv_j[0] = dc_lv_j
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[1]
+								dc_lv_j := dc_pv_j[1]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[1] = dc_lv_b
+								dc_pv_j[1] = dc_lv_j
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[2]
+								dc_lv_j := dc_pv_j[2]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[2] = dc_lv_b
+								dc_pv_j[2] = dc_lv_j
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_b := dc_pv_b[3]
+								dc_lv_j := dc_pv_j[3]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_b = 0
+								dc_lv_j = dc_x
+								dc_pv_b[3] = dc_lv_b
+								dc_pv_j[3] = dc_lv_j
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_b := dc_pv_b[dc_lx]
+							dc_lv_j := dc_pv_j[dc_lx]
+							stride := (dc_ng.X * dc_gs.X)
+							_ = stride
+							dc_lv_b = 0
+							dc_lv_j = dc_x
+							dc_pv_b[dc_lx] = dc_lv_b
+							dc_pv_j[dc_lx] = dc_lv_j
+						}
 					}
 				}
 			}
@@ -6840,12 +7822,53 @@ func dc_cpu_Kept_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh4
-					l := dc_lx
-					(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh4
+							l := dc_lx
+							(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh4
+							l := dc_lx
+							(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh4
+							l := dc_lx
+							(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh4
+							l := dc_lx
+							(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh4
+						l := dc_lx
+						(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+					}
 				}
 			}
 		}
@@ -6866,14 +7889,65 @@ func dc_cpu_Kept_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				{
 					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_s := dc_pv_s[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_s = 0
-						dc_lv_i = dc_x
-						dc_pv_s[dc_lx] = dc_lv_s
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[0]
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[0] = dc_lv_s
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[1]
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[1] = dc_lv_s
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[2]
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[2] = dc_lv_s
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[3]
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[3] = dc_lv_s
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_s := dc_pv_s[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_s = 0
+							dc_lv_i = dc_x
+							dc_pv_s[dc_lx] = dc_lv_s
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -7051,12 +8125,54 @@ func dc_cpu_Kept_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh4[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh4
-						_ = sh
-						l := dc_lx
-						_ = l
-						dc_rv1[dc_lx] = 1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								sh := dc_sh4
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[0] = 1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								sh := dc_sh4
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[1] = 1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								sh := dc_sh4
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[2] = 1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								sh := dc_sh4
+								_ = sh
+								l := dc_lx
+								_ = l
+								dc_rv1[3] = 1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							sh := dc_sh4
+							_ = sh
+							l := dc_lx
+							_ = l
+							dc_rv1[dc_lx] = 1
+						}
 					}
 				}
 			}
@@ -7081,14 +8197,65 @@ func dc_cpu_Kept_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				{
 					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_s := dc_pv_s[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_s = 0
-						dc_lv_i = dc_x
-						dc_pv_s[dc_lx] = dc_lv_s
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[0]
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[0] = dc_lv_s
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[1]
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[1] = dc_lv_s
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[2]
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[2] = dc_lv_s
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_s := dc_pv_s[3]
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_s = 0
+								dc_lv_i = dc_x
+								dc_pv_s[3] = dc_lv_s
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_s := dc_pv_s[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_s = 0
+							dc_lv_i = dc_x
+							dc_pv_s[dc_lx] = dc_lv_s
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -7290,10 +8457,44 @@ func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh5[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh5
-						_ = sh
-						dc_rv1[dc_lx] = 1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								sh := dc_sh5
+								_ = sh
+								dc_rv1[0] = 1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								sh := dc_sh5
+								_ = sh
+								dc_rv1[1] = 1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								sh := dc_sh5
+								_ = sh
+								dc_rv1[2] = 1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								sh := dc_sh5
+								_ = sh
+								dc_rv1[3] = 1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							sh := dc_sh5
+							_ = sh
+							dc_rv1[dc_lx] = 1
+						}
 					}
 				}
 			}
@@ -7314,11 +8515,49 @@ func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x + base
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x + base
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x + base
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x + base
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x + base
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x + base
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -7340,12 +8579,58 @@ func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						if 0 < dc_xhi {
 							dc_rv1 := dc_sh5[0:dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								sh_2 := dc_sh5
-								_ = sh_2
-								i := dc_b + dc_lx
-								{
-									dc_adds.Int32(&count[i>>56], dc_rv1[dc_lx])
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										sh_2 := dc_sh5
+										_ = sh_2
+										i := dc_b + dc_lx
+										{
+											dc_adds.Int32(&count[i>>56], dc_rv1[0])
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										sh_2 := dc_sh5
+										_ = sh_2
+										i := dc_b + dc_lx
+										{
+											dc_adds.Int32(&count[i>>56], dc_rv1[1])
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										sh_2 := dc_sh5
+										_ = sh_2
+										i := dc_b + dc_lx
+										{
+											dc_adds.Int32(&count[i>>56], dc_rv1[2])
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										sh_2 := dc_sh5
+										_ = sh_2
+										i := dc_b + dc_lx
+										{
+											dc_adds.Int32(&count[i>>56], dc_rv1[3])
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									sh_2 := dc_sh5
+									_ = sh_2
+									i := dc_b + dc_lx
+									{
+										dc_adds.Int32(&count[i>>56], dc_rv1[dc_lx])
+									}
 								}
 							}
 						}
@@ -7446,11 +8731,49 @@ func dc_cpu_Scale_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x + base
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x + base
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x + base
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x + base
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x + base
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x + base
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -7472,12 +8795,57 @@ func dc_cpu_Scale_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i := dc_b + dc_lx
-							{
-								(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								i := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+								}
 							}
 						}
 					}
@@ -7559,11 +8927,49 @@ func dc_cpu_Scale_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x + base
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x + base
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x + base
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x + base
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x + base
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x + base
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -7585,11 +8991,54 @@ func dc_cpu_Scale_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						if 0 < dc_xhi {
 							dc_rv1 := out[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							dc_rv2 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								i := dc_b + dc_lx
-								_ = i
-								{
-									dc_rv1[dc_lx] = dc_rv2[dc_lx]*3 + int32(dc_lx)
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[0] = dc_rv2[0]*3 + int32(dc_lx)
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[1] = dc_rv2[1]*3 + int32(dc_lx)
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[2] = dc_rv2[2]*3 + int32(dc_lx)
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[3] = dc_rv2[3]*3 + int32(dc_lx)
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									i := dc_b + dc_lx
+									_ = i
+									{
+										dc_rv1[dc_lx] = dc_rv2[dc_lx]*3 + int32(dc_lx)
+									}
 								}
 							}
 						}
@@ -8175,12 +9624,54 @@ func dc_cpu_Sparse_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_i := dc_pv_i[dc_lx]
-						stride := (dc_ng.X * dc_gs.X)
-						_ = stride
-						dc_lv_i = dc_gx*dc_gs.X + dc_lx
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[0]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[1]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[2]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[3]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_i := dc_pv_i[dc_lx]
+							stride := (dc_ng.X * dc_gs.X)
+							_ = stride
+							dc_lv_i = dc_gx*dc_gs.X + dc_lx
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -8299,12 +9790,54 @@ func dc_cpu_Sparse_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_i := dc_pv_i[dc_lx]
-						stride := (dc_ng.X * dc_gs.X)
-						_ = stride
-						dc_lv_i = dc_gx*dc_gs.X + dc_lx
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[0]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[1]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[2]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[3]
+								stride := (dc_ng.X * dc_gs.X)
+								_ = stride
+								dc_lv_i = dc_gx*dc_gs.X + dc_lx
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_i := dc_pv_i[dc_lx]
+							stride := (dc_ng.X * dc_gs.X)
+							_ = stride
+							dc_lv_i = dc_gx*dc_gs.X + dc_lx
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -8450,14 +9983,65 @@ func dc_cpu_Offset_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_v = 0
-						dc_lv_i = 1 + dc_x
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_v = 0
+							dc_lv_i = 1 + dc_x
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -8482,16 +10066,74 @@ func dc_cpu_Offset_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_v := dc_pv_v[dc_lx]
-								i := dc_b + dc_lx
-								{
-									(*cpu.Index(dc_f, 29, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i-1), dc_x, dc_y, dc_z))
-									dc_lv_v++
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[0]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 29, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i-1), dc_x, dc_y, dc_z))
+											dc_lv_v++
+										}
+										dc_pv_v[0] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[1]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 29, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i-1), dc_x, dc_y, dc_z))
+											dc_lv_v++
+										}
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[2]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 29, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i-1), dc_x, dc_y, dc_z))
+											dc_lv_v++
+										}
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[3]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 29, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i-1), dc_x, dc_y, dc_z))
+											dc_lv_v++
+										}
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_v := dc_pv_v[dc_lx]
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 29, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i-1), dc_x, dc_y, dc_z))
+										dc_lv_v++
+									}
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -8565,13 +10207,67 @@ func dc_cpu_Offset_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				}
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						{
-							g := dc_x
-							if g < len(visits) {
-								visits[g] = dc_lv_v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							{
+								g := dc_x
+								if g < len(visits) {
+									visits[g] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -8618,14 +10314,65 @@ func dc_cpu_Offset_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_v = 0
-						dc_lv_i = 1 + dc_x
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_v = 0
+								dc_lv_i = 1 + dc_x
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_v = 0
+							dc_lv_i = 1 + dc_x
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -8649,15 +10396,71 @@ func dc_cpu_Offset_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
 							dc_rv1 := out[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							dc_rv2 := in[(dc_b+0-1)+0 : (dc_b+0-1)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_lv_v := dc_pv_v[dc_lx]
-								i := dc_b + dc_lx
-								_ = i
-								{
-									dc_rv1[dc_lx] = dc_rv2[dc_lx]
-									dc_lv_v++
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[0]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[0] = dc_rv2[0]
+											dc_lv_v++
+										}
+										dc_pv_v[0] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[1]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[1] = dc_rv2[1]
+											dc_lv_v++
+										}
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[2]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[2] = dc_rv2[2]
+											dc_lv_v++
+										}
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[3]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[3] = dc_rv2[3]
+											dc_lv_v++
+										}
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_lv_v := dc_pv_v[dc_lx]
+									i := dc_b + dc_lx
+									_ = i
+									{
+										dc_rv1[dc_lx] = dc_rv2[dc_lx]
+										dc_lv_v++
+									}
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -8726,13 +10529,67 @@ func dc_cpu_Offset_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				}
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						{
-							g := dc_x
-							if g < len(visits) {
-								visits[g] = dc_lv_v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								{
+									g := dc_x
+									if g < len(visits) {
+										visits[g] = dc_lv_v
+									}
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							{
+								g := dc_x
+								if g < len(visits) {
+									visits[g] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -8802,11 +10659,49 @@ func dc_cpu_WrapFree_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x + base
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x + base
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x + base
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x + base
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x + base
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x + base
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -8825,10 +10720,47 @@ func dc_cpu_WrapFree_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							i := dc_b + dc_lx
-							{
-								dc_adds.Int32(&count[i>>56], 1)
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									i := dc_b + dc_lx
+									{
+										dc_adds.Int32(&count[i>>56], 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									i := dc_b + dc_lx
+									{
+										dc_adds.Int32(&count[i>>56], 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									i := dc_b + dc_lx
+									{
+										dc_adds.Int32(&count[i>>56], 1)
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									i := dc_b + dc_lx
+									{
+										dc_adds.Int32(&count[i>>56], 1)
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								i := dc_b + dc_lx
+								{
+									dc_adds.Int32(&count[i>>56], 1)
+								}
 							}
 						}
 					}
@@ -8852,16 +10784,74 @@ func dc_cpu_WrapFree_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_i := dc_pv_i[dc_lx]
-								if dc_lv_i < n {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
 									{
-										dc_adds.Int32(&count[dc_lv_i>>56], 1)
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[0]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_adds.Int32(&count[dc_lv_i>>56], 1)
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[0] = dc_lv_i
 									}
-									dc_lv_i += (dc_ng.X * dc_gs.X)
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[1]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_adds.Int32(&count[dc_lv_i>>56], 1)
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[1] = dc_lv_i
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[2]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_adds.Int32(&count[dc_lv_i>>56], 1)
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[2] = dc_lv_i
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[3]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_adds.Int32(&count[dc_lv_i>>56], 1)
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[3] = dc_lv_i
+									}
 								}
-								dc_pv_i[dc_lx] = dc_lv_i
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_lv_i := dc_pv_i[dc_lx]
+									if dc_lv_i < n {
+										dc_any = true
+										{
+											dc_adds.Int32(&count[dc_lv_i>>56], 1)
+										}
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+									}
+									dc_pv_i[dc_lx] = dc_lv_i
+								}
 							}
 						}
 					}
@@ -8963,16 +10953,74 @@ func dc_cpu_Blocks_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_s := dc_pv_s[dc_lx]
-								i := dc_b + dc_lx
-								{
-									(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
-									dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[0]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[0] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[1]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[1] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[2]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[2] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[3]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[3] = dc_lv_s
+									}
 								}
-								dc_pv_s[dc_lx] = dc_lv_s
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_s := dc_pv_s[dc_lx]
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+										dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+									}
+									dc_pv_s[dc_lx] = dc_lv_s
+								}
 							}
 						}
 					}
@@ -9042,13 +11090,59 @@ func dc_cpu_Blocks_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_s := dc_pv_s[dc_lx]
-						sh_2 := dc_sh6
-						l_2 := dc_lx
-						(*cpu.Index(dc_f, 34, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_s
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[0]
+								sh_2 := dc_sh6
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 34, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[1]
+								sh_2 := dc_sh6
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 34, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[2]
+								sh_2 := dc_sh6
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 34, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[3]
+								sh_2 := dc_sh6
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 34, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_s
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_s := dc_pv_s[dc_lx]
+							sh_2 := dc_sh6
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 34, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_s
+						}
 					}
 				}
 			}
@@ -9175,16 +11269,74 @@ func dc_cpu_Blocks_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_s := dc_pv_s[dc_lx]
-								i := dc_b + dc_lx
-								{
-									(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
-									dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_s := dc_pv_s[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[0]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[0] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[1]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[1] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[2]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[2] = dc_lv_s
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_s := dc_pv_s[3]
+										i := dc_b + dc_lx
+										{
+											(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+											dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_s[3] = dc_lv_s
+									}
 								}
-								dc_pv_s[dc_lx] = dc_lv_s
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_s := dc_pv_s[dc_lx]
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 31, out, int(i), dc_x, dc_y, dc_z)) = 2 * (*cpu.Index(dc_f, 32, in, int(i), dc_x, dc_y, dc_z))
+										dc_lv_s += (*cpu.Index(dc_f, 33, in, int(i), dc_x, dc_y, dc_z))
+									}
+									dc_pv_s[dc_lx] = dc_lv_s
+								}
 							}
 						}
 					}

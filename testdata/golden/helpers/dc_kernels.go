@@ -1871,12 +1871,54 @@ func dc_cpu_GroupStats_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v_2 := dc_pt_v_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v_2 := dc_pv_v_2[dc_lx]
-						s_2 := dc_sh0
-						(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v_2 := dc_pv_v_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[0]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[1]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[2]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[3]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_2 := dc_pv_v_2[dc_lx]
+							s_2 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+						}
 					}
 				}
 			}
@@ -1893,12 +1935,53 @@ func dc_cpu_GroupStats_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					s_3 := dc_sh0
-					s_4 := s_3
-					_ = s_4
-					lx := dc_lx
-					_ = lx
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh0
+						s_4 := s_3
+						_ = s_4
+						lx := dc_lx
+						_ = lx
+					}
 				}
 			}
 		}
@@ -1920,14 +2003,67 @@ func dc_cpu_GroupStats_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_5 := dc_sh0
-							s_6 := s_5
-							lx_2 := dc_lx
-							{
-								(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_5 := dc_sh0
+								s_6 := s_5
+								lx_2 := dc_lx
+								{
+									(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -1949,12 +2085,54 @@ func dc_cpu_GroupStats_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_s1 := dc_pt_s1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_s1 := dc_pv_s1[dc_lx]
-						s_7 := dc_sh0
-						s_8 := s_7
-						dc_lv_s1 = s_8[0]
-						dc_pv_s1[dc_lx] = dc_lv_s1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s1 := dc_pv_s1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[0]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[0] = dc_lv_s1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[1]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[1] = dc_lv_s1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[2]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[2] = dc_lv_s1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[3]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[3] = dc_lv_s1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_s1 := dc_pv_s1[dc_lx]
+							s_7 := dc_sh0
+							s_8 := s_7
+							dc_lv_s1 = s_8[0]
+							dc_pv_s1[dc_lx] = dc_lv_s1
+						}
 					}
 				}
 			}
@@ -1997,13 +2175,60 @@ func dc_cpu_GroupStats_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				{
 					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_v_3 := dc_pv_v_3[dc_lx]
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_v_3 = dc_lv_v * dc_lv_v
-						s_9 := dc_sh0
-						_ = s_9
-						dc_pv_v_3[dc_lx] = dc_lv_v_3
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v_3 := dc_pv_v_3[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[0]
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[0] = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[1]
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[1] = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[2]
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[2] = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[3]
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[3] = dc_lv_v_3
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_v_3 := dc_pv_v_3[dc_lx]
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_v_3 = dc_lv_v * dc_lv_v
+							s_9 := dc_sh0
+							_ = s_9
+							dc_pv_v_3[dc_lx] = dc_lv_v_3
+						}
 					}
 				}
 			}
@@ -2026,12 +2251,54 @@ func dc_cpu_GroupStats_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v_3 := dc_pv_v_3[dc_lx]
-						s_10 := dc_sh0
-						(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v_3 := dc_pv_v_3[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[0]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[1]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[2]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[3]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_3 := dc_pv_v_3[dc_lx]
+							s_10 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+						}
 					}
 				}
 			}
@@ -2048,12 +2315,53 @@ func dc_cpu_GroupStats_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					s_11 := dc_sh0
-					s_12 := s_11
-					_ = s_12
-					lx_3 := dc_lx
-					_ = lx_3
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						s_11 := dc_sh0
+						s_12 := s_11
+						_ = s_12
+						lx_3 := dc_lx
+						_ = lx_3
+					}
 				}
 			}
 		}
@@ -2075,14 +2383,67 @@ func dc_cpu_GroupStats_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_13 := dc_sh0
-							s_14 := s_13
-							lx_4 := dc_lx
-							{
-								(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_13 := dc_sh0
+								s_14 := s_13
+								lx_4 := dc_lx
+								{
+									(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -2104,12 +2465,54 @@ func dc_cpu_GroupStats_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_s2 := dc_pt_s2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_s2 := dc_pv_s2[dc_lx]
-						s_15 := dc_sh0
-						s_16 := s_15
-						dc_lv_s2 = s_16[0]
-						dc_pv_s2[dc_lx] = dc_lv_s2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s2 := dc_pv_s2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[0]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[0] = dc_lv_s2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[1]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[1] = dc_lv_s2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[2]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[2] = dc_lv_s2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[3]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[3] = dc_lv_s2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_s2 := dc_pv_s2[dc_lx]
+							s_15 := dc_sh0
+							s_16 := s_15
+							dc_lv_s2 = s_16[0]
+							dc_pv_s2[dc_lx] = dc_lv_s2
+						}
 					}
 				}
 			}
@@ -2135,14 +2538,69 @@ func dc_cpu_GroupStats_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				if dc_xlo < dc_xhi {
 					dc_pv_s1 := dc_pt_s1[dc_t0+dc_xlo : dc_t0+dc_xhi]
 					dc_pv_s2 := dc_pt_s2[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_s1 := dc_pv_s1[dc_lx-dc_xlo]
-						dc_lv_s2 := dc_pv_s2[dc_lx-dc_xlo]
-						{
-							(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
-							(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_s1 := dc_pv_s1[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							dc_pv_s2 := dc_pv_s2[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s1 := dc_pv_s1[0]
+								dc_lv_s2 := dc_pv_s2[0]
+								{
+									(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+									(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s1 := dc_pv_s1[1]
+								dc_lv_s2 := dc_pv_s2[1]
+								{
+									(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+									(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s1 := dc_pv_s1[2]
+								dc_lv_s2 := dc_pv_s2[2]
+								{
+									(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+									(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s1 := dc_pv_s1[3]
+								dc_lv_s2 := dc_pv_s2[3]
+								{
+									(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+									(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_s1 := dc_pv_s1[dc_lx-dc_xlo]
+							dc_lv_s2 := dc_pv_s2[dc_lx-dc_xlo]
+							{
+								(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+								(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+							}
 						}
 					}
 				}
@@ -2272,12 +2730,54 @@ func dc_cpu_GroupStats_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v_2 := dc_pt_v_2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v_2 := dc_pv_v_2[dc_lx]
-						s_2 := dc_sh0
-						(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v_2 := dc_pv_v_2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[0]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[1]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[2]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_2 := dc_pv_v_2[3]
+								s_2 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_2 := dc_pv_v_2[dc_lx]
+							s_2 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+						}
 					}
 				}
 			}
@@ -2294,12 +2794,53 @@ func dc_cpu_GroupStats_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					s_3 := dc_sh0
-					s_4 := s_3
-					_ = s_4
-					lx := dc_lx
-					_ = lx
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_3 := dc_sh0
+							s_4 := s_3
+							_ = s_4
+							lx := dc_lx
+							_ = lx
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						s_3 := dc_sh0
+						s_4 := s_3
+						_ = s_4
+						lx := dc_lx
+						_ = lx
+					}
 				}
 			}
 		}
@@ -2321,14 +2862,67 @@ func dc_cpu_GroupStats_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_5 := dc_sh0
-							s_6 := s_5
-							lx_2 := dc_lx
-							{
-								(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_5 := dc_sh0
+									s_6 := s_5
+									lx_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_5 := dc_sh0
+								s_6 := s_5
+								lx_2 := dc_lx
+								{
+									(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -2350,12 +2944,54 @@ func dc_cpu_GroupStats_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_s1 := dc_pt_s1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_s1 := dc_pv_s1[dc_lx]
-						s_7 := dc_sh0
-						s_8 := s_7
-						dc_lv_s1 = s_8[0]
-						dc_pv_s1[dc_lx] = dc_lv_s1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s1 := dc_pv_s1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[0]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[0] = dc_lv_s1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[1]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[1] = dc_lv_s1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[2]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[2] = dc_lv_s1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[3]
+								s_7 := dc_sh0
+								s_8 := s_7
+								dc_lv_s1 = s_8[0]
+								dc_pv_s1[3] = dc_lv_s1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_s1 := dc_pv_s1[dc_lx]
+							s_7 := dc_sh0
+							s_8 := s_7
+							dc_lv_s1 = s_8[0]
+							dc_pv_s1[dc_lx] = dc_lv_s1
+						}
 					}
 				}
 			}
@@ -2398,13 +3034,60 @@ func dc_cpu_GroupStats_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				{
 					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_v_3 := dc_pv_v_3[dc_lx]
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_v_3 = dc_lv_v * dc_lv_v
-						s_9 := dc_sh0
-						_ = s_9
-						dc_pv_v_3[dc_lx] = dc_lv_v_3
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v_3 := dc_pv_v_3[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[0]
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[0] = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[1]
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[1] = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[2]
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[2] = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_v_3 := dc_pv_v_3[3]
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_v_3 = dc_lv_v * dc_lv_v
+								s_9 := dc_sh0
+								_ = s_9
+								dc_pv_v_3[3] = dc_lv_v_3
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_v_3 := dc_pv_v_3[dc_lx]
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_v_3 = dc_lv_v * dc_lv_v
+							s_9 := dc_sh0
+							_ = s_9
+							dc_pv_v_3[dc_lx] = dc_lv_v_3
+						}
 					}
 				}
 			}
@@ -2427,12 +3110,54 @@ func dc_cpu_GroupStats_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v_3 := dc_pv_v_3[dc_lx]
-						s_10 := dc_sh0
-						(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v_3 := dc_pv_v_3[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[0]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[1]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[2]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v_3 := dc_pv_v_3[3]
+								s_10 := dc_sh0
+								(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v_3 := dc_pv_v_3[dc_lx]
+							s_10 := dc_sh0
+							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+						}
 					}
 				}
 			}
@@ -2449,12 +3174,53 @@ func dc_cpu_GroupStats_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					s_11 := dc_sh0
-					s_12 := s_11
-					_ = s_12
-					lx_3 := dc_lx
-					_ = lx_3
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_11 := dc_sh0
+							s_12 := s_11
+							_ = s_12
+							lx_3 := dc_lx
+							_ = lx_3
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						s_11 := dc_sh0
+						s_12 := s_11
+						_ = s_12
+						lx_3 := dc_lx
+						_ = lx_3
+					}
 				}
 			}
 		}
@@ -2476,14 +3242,67 @@ func dc_cpu_GroupStats_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_13 := dc_sh0
-							s_14 := s_13
-							lx_4 := dc_lx
-							{
-								(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_13 := dc_sh0
+									s_14 := s_13
+									lx_4 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_13 := dc_sh0
+								s_14 := s_13
+								lx_4 := dc_lx
+								{
+									(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -2505,12 +3324,54 @@ func dc_cpu_GroupStats_fast_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_s2 := dc_pt_s2[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_s2 := dc_pv_s2[dc_lx]
-						s_15 := dc_sh0
-						s_16 := s_15
-						dc_lv_s2 = s_16[0]
-						dc_pv_s2[dc_lx] = dc_lv_s2
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_s2 := dc_pv_s2[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[0]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[0] = dc_lv_s2
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[1]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[1] = dc_lv_s2
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[2]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[2] = dc_lv_s2
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_s2 := dc_pv_s2[3]
+								s_15 := dc_sh0
+								s_16 := s_15
+								dc_lv_s2 = s_16[0]
+								dc_pv_s2[3] = dc_lv_s2
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_s2 := dc_pv_s2[dc_lx]
+							s_15 := dc_sh0
+							s_16 := s_15
+							dc_lv_s2 = s_16[0]
+							dc_pv_s2[dc_lx] = dc_lv_s2
+						}
 					}
 				}
 			}
@@ -2533,12 +3394,59 @@ func dc_cpu_GroupStats_fast_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				if dc_xlo < dc_xhi {
 					dc_pv_s1 := dc_pt_s1[dc_t0+dc_xlo : dc_t0+dc_xhi]
 					dc_pv_s2 := dc_pt_s2[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_s1 := dc_pv_s1[dc_lx-dc_xlo]
-						dc_lv_s2 := dc_pv_s2[dc_lx-dc_xlo]
-						{
-							sums[2*dc_gx] = dc_lv_s1
-							sums[2*dc_gx+1] = dc_lv_s2
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_s1 := dc_pv_s1[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							dc_pv_s2 := dc_pv_s2[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[0]
+								dc_lv_s2 := dc_pv_s2[0]
+								{
+									sums[2*dc_gx] = dc_lv_s1
+									sums[2*dc_gx+1] = dc_lv_s2
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[1]
+								dc_lv_s2 := dc_pv_s2[1]
+								{
+									sums[2*dc_gx] = dc_lv_s1
+									sums[2*dc_gx+1] = dc_lv_s2
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[2]
+								dc_lv_s2 := dc_pv_s2[2]
+								{
+									sums[2*dc_gx] = dc_lv_s1
+									sums[2*dc_gx+1] = dc_lv_s2
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_s1 := dc_pv_s1[3]
+								dc_lv_s2 := dc_pv_s2[3]
+								{
+									sums[2*dc_gx] = dc_lv_s1
+									sums[2*dc_gx+1] = dc_lv_s2
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_s1 := dc_pv_s1[dc_lx-dc_xlo]
+							dc_lv_s2 := dc_pv_s2[dc_lx-dc_xlo]
+							{
+								sums[2*dc_gx] = dc_lv_s1
+								sums[2*dc_gx+1] = dc_lv_s2
+							}
 						}
 					}
 				}

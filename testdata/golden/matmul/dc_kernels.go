@@ -1115,7 +1115,68 @@ func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						bs_3 := dc_sh1
 						tx_3 := dc_lx
 						ty_3 := dc_ly
-						for kk := 0; kk < 16; kk++ {
+						{
+							kk := int(0)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(1)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(2)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(3)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(4)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(5)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(6)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(7)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(8)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(9)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(10)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(11)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(12)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(13)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(14)
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							kk := int(15)
 							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
 						}
 						dc_pv_sum[dc_lx] = dc_lv_sum
@@ -1279,7 +1340,68 @@ func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						bs_3 := dc_sh1
 						tx_3 := dc_lx
 						ty_3 := dc_ly
-						for kk := 0; kk < 16; kk++ {
+						{
+							kk := int(0)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(1)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(2)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(3)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(4)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(5)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(6)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(7)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(8)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(9)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(10)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(11)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(12)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(13)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(14)
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						{
+							kk := int(15)
 							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
 						}
 						dc_pv_sum[dc_lx] = dc_lv_sum

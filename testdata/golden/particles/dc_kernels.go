@@ -1625,7 +1625,16 @@ func dc_cpu_Step_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ps []Particle, dt float3
 		p.Pos.X = min(max(p.Pos.X, box.Min.X), box.Max.X)
 		p.Vel.X = -p.Vel.X
 	}
-	for c := 0; c < 3; c++ {
+	{
+		c := int(0)
+		p.Color[c] = p.Color[c] * 0.99
+	}
+	{
+		c := int(1)
+		p.Color[c] = p.Color[c] * 0.99
+	}
+	{
+		c := int(2)
 		p.Color[c] = p.Color[c] * 0.99
 	}
 	ps[i] = p
@@ -1676,7 +1685,18 @@ func dc_cpu_Measure_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ps []Part
 	i := dc_x
 	p := ps[i]
 	var lum float32
-	for i_1 := 0; i_1 < 3; i_1++ {
+	{
+		i_1 := int(0)
+		c := p.Color[i_1]
+		lum += c
+	}
+	{
+		i_1 := int(1)
+		c := p.Color[i_1]
+		lum += c
+	}
+	{
+		i_1 := int(2)
 		c := p.Color[i_1]
 		lum += c
 	}
@@ -1714,7 +1734,18 @@ func dc_cpu_Measure_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ps []Particle, o
 	i := dc_x
 	p := ps[i]
 	var lum float32
-	for i_1 := 0; i_1 < 3; i_1++ {
+	{
+		i_1 := int(0)
+		c := p.Color[i_1]
+		lum += c
+	}
+	{
+		i_1 := int(1)
+		c := p.Color[i_1]
+		lum += c
+	}
+	{
+		i_1 := int(2)
 		c := p.Color[i_1]
 		lum += c
 	}
@@ -1882,14 +1913,67 @@ func dc_cpu_Moments_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh0
-					lx_3 := dc_lx
-					_ = lx_3
-					{
-						(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s_3 := dc_sh0
+						lx_3 := dc_lx
+						_ = lx_3
+						{
+							(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+						}
 					}
 				}
 			}
@@ -2002,12 +2086,57 @@ func dc_cpu_Moments_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s_3 := dc_sh0
-					lx_3 := dc_lx
-					_ = lx_3
-					{
-						moments[dc_gx] = s_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								moments[dc_gx] = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								moments[dc_gx] = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								moments[dc_gx] = s_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							_ = lx_3
+							{
+								moments[dc_gx] = s_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s_3 := dc_sh0
+						lx_3 := dc_lx
+						_ = lx_3
+						{
+							moments[dc_gx] = s_3[0]
+						}
 					}
 				}
 			}

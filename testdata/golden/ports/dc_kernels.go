@@ -28629,9 +28629,38 @@ func dc_cpu_ScalarProd_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					accum := dc_sh2
-					_ = accum
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						accum := dc_sh2
+						_ = accum
+					}
 				}
 			}
 		}
@@ -28652,16 +28681,76 @@ func dc_cpu_ScalarProd_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					dc_pv_vectorBase := dc_pt_vectorBase[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_vectorEnd := dc_pt_vectorEnd[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_iAccum := dc_pt_iAccum[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_vectorBase := dc_pv_vectorBase[dc_lx]
-						dc_lv_vectorEnd := dc_pv_vectorEnd[dc_lx]
-						dc_lv_iAccum := dc_pv_iAccum[dc_lx]
-						dc_lv_vectorBase = elementN * vec
-						dc_lv_vectorEnd = dc_lv_vectorBase + elementN
-						dc_lv_iAccum = dc_lx
-						dc_pv_vectorBase[dc_lx] = dc_lv_vectorBase
-						dc_pv_vectorEnd[dc_lx] = dc_lv_vectorEnd
-						dc_pv_iAccum[dc_lx] = dc_lv_iAccum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_vectorBase := dc_pv_vectorBase[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_vectorEnd := dc_pv_vectorEnd[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_iAccum := dc_pv_iAccum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[0]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[0]
+								dc_lv_iAccum := dc_pv_iAccum[0]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[0] = dc_lv_vectorBase
+								dc_pv_vectorEnd[0] = dc_lv_vectorEnd
+								dc_pv_iAccum[0] = dc_lv_iAccum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[1]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[1]
+								dc_lv_iAccum := dc_pv_iAccum[1]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[1] = dc_lv_vectorBase
+								dc_pv_vectorEnd[1] = dc_lv_vectorEnd
+								dc_pv_iAccum[1] = dc_lv_iAccum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[2]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[2]
+								dc_lv_iAccum := dc_pv_iAccum[2]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[2] = dc_lv_vectorBase
+								dc_pv_vectorEnd[2] = dc_lv_vectorEnd
+								dc_pv_iAccum[2] = dc_lv_iAccum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[3]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[3]
+								dc_lv_iAccum := dc_pv_iAccum[3]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[3] = dc_lv_vectorBase
+								dc_pv_vectorEnd[3] = dc_lv_vectorEnd
+								dc_pv_iAccum[3] = dc_lv_iAccum
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_vectorBase := dc_pv_vectorBase[dc_lx]
+							dc_lv_vectorEnd := dc_pv_vectorEnd[dc_lx]
+							dc_lv_iAccum := dc_pv_iAccum[dc_lx]
+							dc_lv_vectorBase = elementN * vec
+							dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+							dc_lv_iAccum = dc_lx
+							dc_pv_vectorBase[dc_lx] = dc_lv_vectorBase
+							dc_pv_vectorEnd[dc_lx] = dc_lv_vectorEnd
+							dc_pv_iAccum[dc_lx] = dc_lv_iAccum
+						}
 					}
 				}
 			}
@@ -28771,10 +28860,44 @@ func dc_cpu_ScalarProd_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_iAccum_1 := dc_pt_iAccum_1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_iAccum_1 := dc_pv_iAccum_1[dc_lx]
-						dc_lv_iAccum_1 = dc_lx
-						dc_pv_iAccum_1[dc_lx] = dc_lv_iAccum_1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_iAccum_1 := dc_pv_iAccum_1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[0]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[0] = dc_lv_iAccum_1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[1]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[1] = dc_lv_iAccum_1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[2]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[2] = dc_lv_iAccum_1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[3]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[3] = dc_lv_iAccum_1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_iAccum_1 := dc_pv_iAccum_1[dc_lx]
+							dc_lv_iAccum_1 = dc_lx
+							dc_pv_iAccum_1[dc_lx] = dc_lv_iAccum_1
+						}
 					}
 				}
 			}
@@ -28797,13 +28920,62 @@ func dc_cpu_ScalarProd_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							accum_4 := dc_sh2
-							iAccum_1 := dc_b_2 + dc_lx
-							{
-								accum_4[iAccum_1] = accum_4[iAccum_1] + (*cpu.Index(dc_f, 43, accum_4[:], int(stride+iAccum_1), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									accum_4 := dc_sh2
+									iAccum_1 := dc_b_2 + dc_lx
+									{
+										accum_4[iAccum_1] = accum_4[iAccum_1] + (*cpu.Index(dc_f, 43, accum_4[:], int(stride+iAccum_1), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									accum_4 := dc_sh2
+									iAccum_1 := dc_b_2 + dc_lx
+									{
+										accum_4[iAccum_1] = accum_4[iAccum_1] + (*cpu.Index(dc_f, 43, accum_4[:], int(stride+iAccum_1), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									accum_4 := dc_sh2
+									iAccum_1 := dc_b_2 + dc_lx
+									{
+										accum_4[iAccum_1] = accum_4[iAccum_1] + (*cpu.Index(dc_f, 43, accum_4[:], int(stride+iAccum_1), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									accum_4 := dc_sh2
+									iAccum_1 := dc_b_2 + dc_lx
+									{
+										accum_4[iAccum_1] = accum_4[iAccum_1] + (*cpu.Index(dc_f, 43, accum_4[:], int(stride+iAccum_1), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								accum_4 := dc_sh2
+								iAccum_1 := dc_b_2 + dc_lx
+								{
+									accum_4[iAccum_1] = accum_4[iAccum_1] + (*cpu.Index(dc_f, 43, accum_4[:], int(stride+iAccum_1), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -28867,12 +29039,57 @@ func dc_cpu_ScalarProd_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					accum_6 := dc_sh2
-					{
-						(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_6[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							accum_6 := dc_sh2
+							{
+								(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_6[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							accum_6 := dc_sh2
+							{
+								(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_6[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							accum_6 := dc_sh2
+							{
+								(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_6[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							accum_6 := dc_sh2
+							{
+								(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_6[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						accum_6 := dc_sh2
+						{
+							(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_6[0]
+						}
 					}
 				}
 			}
@@ -28928,9 +29145,38 @@ func dc_cpu_ScalarProd_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					accum := dc_sh2
-					_ = accum
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							accum := dc_sh2
+							_ = accum
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						accum := dc_sh2
+						_ = accum
+					}
 				}
 			}
 		}
@@ -28951,16 +29197,76 @@ func dc_cpu_ScalarProd_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					dc_pv_vectorBase := dc_pt_vectorBase[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_vectorEnd := dc_pt_vectorEnd[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_iAccum := dc_pt_iAccum[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_vectorBase := dc_pv_vectorBase[dc_lx]
-						dc_lv_vectorEnd := dc_pv_vectorEnd[dc_lx]
-						dc_lv_iAccum := dc_pv_iAccum[dc_lx]
-						dc_lv_vectorBase = elementN * vec
-						dc_lv_vectorEnd = dc_lv_vectorBase + elementN
-						dc_lv_iAccum = dc_lx
-						dc_pv_vectorBase[dc_lx] = dc_lv_vectorBase
-						dc_pv_vectorEnd[dc_lx] = dc_lv_vectorEnd
-						dc_pv_iAccum[dc_lx] = dc_lv_iAccum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_vectorBase := dc_pv_vectorBase[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_vectorEnd := dc_pv_vectorEnd[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_iAccum := dc_pv_iAccum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[0]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[0]
+								dc_lv_iAccum := dc_pv_iAccum[0]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[0] = dc_lv_vectorBase
+								dc_pv_vectorEnd[0] = dc_lv_vectorEnd
+								dc_pv_iAccum[0] = dc_lv_iAccum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[1]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[1]
+								dc_lv_iAccum := dc_pv_iAccum[1]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[1] = dc_lv_vectorBase
+								dc_pv_vectorEnd[1] = dc_lv_vectorEnd
+								dc_pv_iAccum[1] = dc_lv_iAccum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[2]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[2]
+								dc_lv_iAccum := dc_pv_iAccum[2]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[2] = dc_lv_vectorBase
+								dc_pv_vectorEnd[2] = dc_lv_vectorEnd
+								dc_pv_iAccum[2] = dc_lv_iAccum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_vectorBase := dc_pv_vectorBase[3]
+								dc_lv_vectorEnd := dc_pv_vectorEnd[3]
+								dc_lv_iAccum := dc_pv_iAccum[3]
+								dc_lv_vectorBase = elementN * vec
+								dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+								dc_lv_iAccum = dc_lx
+								dc_pv_vectorBase[3] = dc_lv_vectorBase
+								dc_pv_vectorEnd[3] = dc_lv_vectorEnd
+								dc_pv_iAccum[3] = dc_lv_iAccum
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_vectorBase := dc_pv_vectorBase[dc_lx]
+							dc_lv_vectorEnd := dc_pv_vectorEnd[dc_lx]
+							dc_lv_iAccum := dc_pv_iAccum[dc_lx]
+							dc_lv_vectorBase = elementN * vec
+							dc_lv_vectorEnd = dc_lv_vectorBase + elementN
+							dc_lv_iAccum = dc_lx
+							dc_pv_vectorBase[dc_lx] = dc_lv_vectorBase
+							dc_pv_vectorEnd[dc_lx] = dc_lv_vectorEnd
+							dc_pv_iAccum[dc_lx] = dc_lv_iAccum
+						}
 					}
 				}
 			}
@@ -29060,10 +29366,44 @@ func dc_cpu_ScalarProd_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_iAccum_1 := dc_pt_iAccum_1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_iAccum_1 := dc_pv_iAccum_1[dc_lx]
-						dc_lv_iAccum_1 = dc_lx
-						dc_pv_iAccum_1[dc_lx] = dc_lv_iAccum_1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_iAccum_1 := dc_pv_iAccum_1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[0]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[0] = dc_lv_iAccum_1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[1]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[1] = dc_lv_iAccum_1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[2]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[2] = dc_lv_iAccum_1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_iAccum_1 := dc_pv_iAccum_1[3]
+								dc_lv_iAccum_1 = dc_lx
+								dc_pv_iAccum_1[3] = dc_lv_iAccum_1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_iAccum_1 := dc_pv_iAccum_1[dc_lx]
+							dc_lv_iAccum_1 = dc_lx
+							dc_pv_iAccum_1[dc_lx] = dc_lv_iAccum_1
+						}
 					}
 				}
 			}
@@ -29086,13 +29426,64 @@ func dc_cpu_ScalarProd_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						if 0 < dc_xhi {
 							dc_rv1 := dc_sh2[(dc_b_2+0)+0 : (dc_b_2+0)+dc_xhi]
 							dc_rv2 := dc_sh2[(stride+(dc_b_2+0))+0 : (stride+(dc_b_2+0))+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								accum_4 := dc_sh2
-								_ = accum_4
-								iAccum_1 := dc_b_2 + dc_lx
-								_ = iAccum_1
-								{
-									dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										accum_4 := dc_sh2
+										_ = accum_4
+										iAccum_1 := dc_b_2 + dc_lx
+										_ = iAccum_1
+										{
+											dc_rv1[0] = dc_rv1[0] + dc_rv2[0]
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										accum_4 := dc_sh2
+										_ = accum_4
+										iAccum_1 := dc_b_2 + dc_lx
+										_ = iAccum_1
+										{
+											dc_rv1[1] = dc_rv1[1] + dc_rv2[1]
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										accum_4 := dc_sh2
+										_ = accum_4
+										iAccum_1 := dc_b_2 + dc_lx
+										_ = iAccum_1
+										{
+											dc_rv1[2] = dc_rv1[2] + dc_rv2[2]
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										accum_4 := dc_sh2
+										_ = accum_4
+										iAccum_1 := dc_b_2 + dc_lx
+										_ = iAccum_1
+										{
+											dc_rv1[3] = dc_rv1[3] + dc_rv2[3]
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									accum_4 := dc_sh2
+									_ = accum_4
+									iAccum_1 := dc_b_2 + dc_lx
+									_ = iAccum_1
+									{
+										dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+									}
 								}
 							}
 						}
@@ -29149,10 +29540,47 @@ func dc_cpu_ScalarProd_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					accum_6 := dc_sh2
-					{
-						c[vec] = accum_6[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							accum_6 := dc_sh2
+							{
+								c[vec] = accum_6[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							accum_6 := dc_sh2
+							{
+								c[vec] = accum_6[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							accum_6 := dc_sh2
+							{
+								c[vec] = accum_6[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							accum_6 := dc_sh2
+							{
+								c[vec] = accum_6[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						accum_6 := dc_sh2
+						{
+							c[vec] = accum_6[0]
+						}
 					}
 				}
 			}
@@ -29513,13 +29941,59 @@ func dc_cpu_BinomialOptions_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_call := dc_pt_call[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_call := dc_pv_call[dc_lx]
-						exchange_2 := dc_sh4
-						tid_2 := dc_lx
-						(*cpu.Index(dc_f, 56, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_call := dc_pv_call[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[0]
+								exchange_2 := dc_sh4
+								tid_2 := dc_lx
+								(*cpu.Index(dc_f, 56, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[1]
+								exchange_2 := dc_sh4
+								tid_2 := dc_lx
+								(*cpu.Index(dc_f, 56, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[2]
+								exchange_2 := dc_sh4
+								tid_2 := dc_lx
+								(*cpu.Index(dc_f, 56, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[3]
+								exchange_2 := dc_sh4
+								tid_2 := dc_lx
+								(*cpu.Index(dc_f, 56, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_call := dc_pv_call[dc_lx]
+							exchange_2 := dc_sh4
+							tid_2 := dc_lx
+							(*cpu.Index(dc_f, 56, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+						}
 					}
 				}
 			}
@@ -29542,14 +30016,64 @@ func dc_cpu_BinomialOptions_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_call := dc_pt_call[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_call := dc_pv_call[dc_lx]
-						exchange_3 := dc_sh4
-						tid_3 := dc_lx
-						dc_lv_call[4] = (*cpu.Index(dc_f, 57, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
-						dc_pv_call[dc_lx] = dc_lv_call
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_call := dc_pv_call[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[0]
+								exchange_3 := dc_sh4
+								tid_3 := dc_lx
+								dc_lv_call[4] = (*cpu.Index(dc_f, 57, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
+								dc_pv_call[0] = dc_lv_call
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[1]
+								exchange_3 := dc_sh4
+								tid_3 := dc_lx
+								dc_lv_call[4] = (*cpu.Index(dc_f, 57, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
+								dc_pv_call[1] = dc_lv_call
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[2]
+								exchange_3 := dc_sh4
+								tid_3 := dc_lx
+								dc_lv_call[4] = (*cpu.Index(dc_f, 57, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
+								dc_pv_call[2] = dc_lv_call
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[3]
+								exchange_3 := dc_sh4
+								tid_3 := dc_lx
+								dc_lv_call[4] = (*cpu.Index(dc_f, 57, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
+								dc_pv_call[3] = dc_lv_call
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_call := dc_pv_call[dc_lx]
+							exchange_3 := dc_sh4
+							tid_3 := dc_lx
+							dc_lv_call[4] = (*cpu.Index(dc_f, 57, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
+							dc_pv_call[dc_lx] = dc_lv_call
+						}
 					}
 				}
 			}
@@ -29610,14 +30134,68 @@ func dc_cpu_BinomialOptions_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_call := dc_pt_call[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_call := dc_pv_call[dc_lx-dc_xlo]
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							(*cpu.Index(dc_f, 59, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_call := dc_pv_call[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[0]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 59, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[1]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 59, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[2]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 59, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_call := dc_pv_call[3]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 59, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_call := dc_pv_call[dc_lx-dc_xlo]
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								(*cpu.Index(dc_f, 59, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+							}
 						}
 					}
 				}
@@ -29714,13 +30292,60 @@ func dc_cpu_BinomialOptions_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				{
 					dc_pv_call := dc_pt_call[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh4[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_call := dc_pv_call[dc_lx]
-						exchange_2 := dc_sh4
-						_ = exchange_2
-						tid_2 := dc_lx
-						_ = tid_2
-						dc_rv1[dc_lx] = dc_lv_call[0]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_call := dc_pv_call[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[0]
+								exchange_2 := dc_sh4
+								_ = exchange_2
+								tid_2 := dc_lx
+								_ = tid_2
+								dc_rv1[0] = dc_lv_call[0]
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[1]
+								exchange_2 := dc_sh4
+								_ = exchange_2
+								tid_2 := dc_lx
+								_ = tid_2
+								dc_rv1[1] = dc_lv_call[0]
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[2]
+								exchange_2 := dc_sh4
+								_ = exchange_2
+								tid_2 := dc_lx
+								_ = tid_2
+								dc_rv1[2] = dc_lv_call[0]
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[3]
+								exchange_2 := dc_sh4
+								_ = exchange_2
+								tid_2 := dc_lx
+								_ = tid_2
+								dc_rv1[3] = dc_lv_call[0]
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_call := dc_pv_call[dc_lx]
+							exchange_2 := dc_sh4
+							_ = exchange_2
+							tid_2 := dc_lx
+							_ = tid_2
+							dc_rv1[dc_lx] = dc_lv_call[0]
+						}
 					}
 				}
 			}
@@ -29744,14 +30369,65 @@ func dc_cpu_BinomialOptions_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				{
 					dc_pv_call := dc_pt_call[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh4[([1]int{0}[0]+1)+0 : ([1]int{0}[0]+1)+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_call := dc_pv_call[dc_lx]
-						exchange_3 := dc_sh4
-						_ = exchange_3
-						tid_3 := dc_lx
-						_ = tid_3
-						dc_lv_call[4] = dc_rv1[dc_lx]
-						dc_pv_call[dc_lx] = dc_lv_call
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_call := dc_pv_call[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[0]
+								exchange_3 := dc_sh4
+								_ = exchange_3
+								tid_3 := dc_lx
+								_ = tid_3
+								dc_lv_call[4] = dc_rv1[0]
+								dc_pv_call[0] = dc_lv_call
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[1]
+								exchange_3 := dc_sh4
+								_ = exchange_3
+								tid_3 := dc_lx
+								_ = tid_3
+								dc_lv_call[4] = dc_rv1[1]
+								dc_pv_call[1] = dc_lv_call
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[2]
+								exchange_3 := dc_sh4
+								_ = exchange_3
+								tid_3 := dc_lx
+								_ = tid_3
+								dc_lv_call[4] = dc_rv1[2]
+								dc_pv_call[2] = dc_lv_call
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[3]
+								exchange_3 := dc_sh4
+								_ = exchange_3
+								tid_3 := dc_lx
+								_ = tid_3
+								dc_lv_call[4] = dc_rv1[3]
+								dc_pv_call[3] = dc_lv_call
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_call := dc_pv_call[dc_lx]
+							exchange_3 := dc_sh4
+							_ = exchange_3
+							tid_3 := dc_lx
+							_ = tid_3
+							dc_lv_call[4] = dc_rv1[dc_lx]
+							dc_pv_call[dc_lx] = dc_lv_call
+						}
 					}
 				}
 			}
@@ -29810,12 +30486,58 @@ func dc_cpu_BinomialOptions_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_call := dc_pt_call[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_call := dc_pv_call[dc_lx-dc_xlo]
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							callValue[dc_gx] = dc_lv_call[0]
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_call := dc_pv_call[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[0]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									callValue[dc_gx] = dc_lv_call[0]
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[1]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									callValue[dc_gx] = dc_lv_call[0]
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[2]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									callValue[dc_gx] = dc_lv_call[0]
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_call := dc_pv_call[3]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									callValue[dc_gx] = dc_lv_call[0]
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_call := dc_pv_call[dc_lx-dc_xlo]
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								callValue[dc_gx] = dc_lv_call[0]
+							}
 						}
 					}
 				}
@@ -29955,7 +30677,29 @@ func dc_cpu_FiniteDifferences_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						}
 						dc_lv_outputIndex = dc_lv_inputIndex
 						dc_lv_inputIndex += strideZ
-						for i_1 := 0; i_1 < 4; i_1++ {
+						{
+							i_1 := int(0)
+							if dc_lv_validr {
+								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							}
+							dc_lv_inputIndex += strideZ
+						}
+						{
+							i_1 := int(1)
+							if dc_lv_validr {
+								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							}
+							dc_lv_inputIndex += strideZ
+						}
+						{
+							i_1 := int(2)
+							if dc_lv_validr {
+								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							}
+							dc_lv_inputIndex += strideZ
+						}
+						{
+							i_1 := int(3)
 							if dc_lv_validr {
 								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 							}
@@ -30011,7 +30755,16 @@ func dc_cpu_FiniteDifferences_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						}
 						dc_lv_behind[0] = dc_lv_current
 						dc_lv_current = dc_lv_infront[0]
-						for i_3 := 0; i_3 < 3; i_3++ {
+						{
+							i_3 := int(0)
+							dc_lv_infront[i_3] = (*cpu.Index(dc_f, 65, dc_lv_infront[:], int(i_3+1), dc_x, dc_y, dc_z))
+						}
+						{
+							i_3 := int(1)
+							dc_lv_infront[i_3] = (*cpu.Index(dc_f, 65, dc_lv_infront[:], int(i_3+1), dc_x, dc_y, dc_z))
+						}
+						{
+							i_3 := int(2)
 							dc_lv_infront[i_3] = (*cpu.Index(dc_f, 65, dc_lv_infront[:], int(i_3+1), dc_x, dc_y, dc_z))
 						}
 						if dc_lv_validr {
@@ -30231,7 +30984,29 @@ func dc_cpu_FiniteDifferences_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 						}
 						dc_lv_outputIndex = dc_lv_inputIndex
 						dc_lv_inputIndex += strideZ
-						for i_1 := 0; i_1 < 4; i_1++ {
+						{
+							i_1 := int(0)
+							if dc_lv_validr {
+								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							}
+							dc_lv_inputIndex += strideZ
+						}
+						{
+							i_1 := int(1)
+							if dc_lv_validr {
+								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							}
+							dc_lv_inputIndex += strideZ
+						}
+						{
+							i_1 := int(2)
+							if dc_lv_validr {
+								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							}
+							dc_lv_inputIndex += strideZ
+						}
+						{
+							i_1 := int(3)
 							if dc_lv_validr {
 								dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 							}
@@ -30287,7 +31062,16 @@ func dc_cpu_FiniteDifferences_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 						}
 						dc_lv_behind[0] = dc_lv_current
 						dc_lv_current = dc_lv_infront[0]
-						for i_3 := 0; i_3 < 3; i_3++ {
+						{
+							i_3 := int(0)
+							dc_lv_infront[i_3] = dc_lv_infront[i_3+1]
+						}
+						{
+							i_3 := int(1)
+							dc_lv_infront[i_3] = dc_lv_infront[i_3+1]
+						}
+						{
+							i_3 := int(2)
 							dc_lv_infront[i_3] = dc_lv_infront[i_3+1]
 						}
 						if dc_lv_validr {
@@ -30699,13 +31483,60 @@ func dc_cpu_ScanNaive_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				{
 					dc_pv_pout := dc_pt_pout[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_pin := dc_pt_pin[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_pout := dc_pv_pout[dc_lx]
-						dc_lv_pin := dc_pv_pin[dc_lx]
-						dc_lv_pout = 1 - dc_lv_pout
-						dc_lv_pin = 1 - dc_lv_pout
-						dc_pv_pout[dc_lx] = dc_lv_pout
-						dc_pv_pin[dc_lx] = dc_lv_pin
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pout := dc_pv_pout[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_pin := dc_pv_pin[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[0]
+								dc_lv_pin := dc_pv_pin[0]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[0] = dc_lv_pout
+								dc_pv_pin[0] = dc_lv_pin
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[1]
+								dc_lv_pin := dc_pv_pin[1]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[1] = dc_lv_pout
+								dc_pv_pin[1] = dc_lv_pin
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[2]
+								dc_lv_pin := dc_pv_pin[2]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[2] = dc_lv_pout
+								dc_pv_pin[2] = dc_lv_pin
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[3]
+								dc_lv_pin := dc_pv_pin[3]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[3] = dc_lv_pout
+								dc_pv_pin[3] = dc_lv_pin
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_pout := dc_pv_pout[dc_lx]
+							dc_lv_pin := dc_pv_pin[dc_lx]
+							dc_lv_pout = 1 - dc_lv_pout
+							dc_lv_pin = 1 - dc_lv_pout
+							dc_pv_pout[dc_lx] = dc_lv_pout
+							dc_pv_pin[dc_lx] = dc_lv_pin
+						}
 					}
 				}
 			}
@@ -30762,13 +31593,59 @@ func dc_cpu_ScanNaive_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_pout := dc_pt_pout[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_pout := dc_pv_pout[dc_lx]
-						temp_3 := dc_sh8
-						thid_3 := dc_lx
-						(*cpu.Index(dc_f, 108, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pout := dc_pv_pout[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[0]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								(*cpu.Index(dc_f, 108, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[1]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								(*cpu.Index(dc_f, 108, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[2]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								(*cpu.Index(dc_f, 108, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[3]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								(*cpu.Index(dc_f, 108, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_pout := dc_pv_pout[dc_lx]
+							temp_3 := dc_sh8
+							thid_3 := dc_lx
+							(*cpu.Index(dc_f, 108, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -30853,13 +31730,60 @@ func dc_cpu_ScanNaive_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				{
 					dc_pv_pout := dc_pt_pout[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_pin := dc_pt_pin[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_pout := dc_pv_pout[dc_lx]
-						dc_lv_pin := dc_pv_pin[dc_lx]
-						dc_lv_pout = 1 - dc_lv_pout
-						dc_lv_pin = 1 - dc_lv_pout
-						dc_pv_pout[dc_lx] = dc_lv_pout
-						dc_pv_pin[dc_lx] = dc_lv_pin
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pout := dc_pv_pout[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_pin := dc_pv_pin[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[0]
+								dc_lv_pin := dc_pv_pin[0]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[0] = dc_lv_pout
+								dc_pv_pin[0] = dc_lv_pin
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[1]
+								dc_lv_pin := dc_pv_pin[1]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[1] = dc_lv_pout
+								dc_pv_pin[1] = dc_lv_pin
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[2]
+								dc_lv_pin := dc_pv_pin[2]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[2] = dc_lv_pout
+								dc_pv_pin[2] = dc_lv_pin
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_pout := dc_pv_pout[3]
+								dc_lv_pin := dc_pv_pin[3]
+								dc_lv_pout = 1 - dc_lv_pout
+								dc_lv_pin = 1 - dc_lv_pout
+								dc_pv_pout[3] = dc_lv_pout
+								dc_pv_pin[3] = dc_lv_pin
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_pout := dc_pv_pout[dc_lx]
+							dc_lv_pin := dc_pv_pin[dc_lx]
+							dc_lv_pout = 1 - dc_lv_pout
+							dc_lv_pin = 1 - dc_lv_pout
+							dc_pv_pout[dc_lx] = dc_lv_pout
+							dc_pv_pin[dc_lx] = dc_lv_pin
+						}
 					}
 				}
 			}
@@ -30916,13 +31840,59 @@ func dc_cpu_ScanNaive_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_pout := dc_pt_pout[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_pout := dc_pv_pout[dc_lx]
-						temp_3 := dc_sh8
-						thid_3 := dc_lx
-						out[thid_3] = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pout := dc_pv_pout[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[0]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								out[thid_3] = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[1]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								out[thid_3] = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[2]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								out[thid_3] = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pout := dc_pv_pout[3]
+								temp_3 := dc_sh8
+								thid_3 := dc_lx
+								out[thid_3] = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_pout := dc_pv_pout[dc_lx]
+							temp_3 := dc_sh8
+							thid_3 := dc_lx
+							out[thid_3] = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -31112,10 +32082,44 @@ func dc_cpu_ScanBlelloch_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_offset := dc_pt_offset[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_offset := dc_pv_offset[dc_lx]
-						dc_lv_offset >>= 1
-						dc_pv_offset[dc_lx] = dc_lv_offset
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_offset := dc_pv_offset[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[0]
+								dc_lv_offset >>= 1
+								dc_pv_offset[0] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[1]
+								dc_lv_offset >>= 1
+								dc_pv_offset[1] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[2]
+								dc_lv_offset >>= 1
+								dc_pv_offset[2] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[3]
+								dc_lv_offset >>= 1
+								dc_pv_offset[3] = dc_lv_offset
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_offset := dc_pv_offset[dc_lx]
+							dc_lv_offset >>= 1
+							dc_pv_offset[dc_lx] = dc_lv_offset
+						}
 					}
 				}
 			}
@@ -31362,10 +32366,44 @@ func dc_cpu_ScanBlelloch_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_offset := dc_pt_offset[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_offset := dc_pv_offset[dc_lx]
-						dc_lv_offset >>= 1
-						dc_pv_offset[dc_lx] = dc_lv_offset
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_offset := dc_pv_offset[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[0]
+								dc_lv_offset >>= 1
+								dc_pv_offset[0] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[1]
+								dc_lv_offset >>= 1
+								dc_pv_offset[1] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[2]
+								dc_lv_offset >>= 1
+								dc_pv_offset[2] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_offset := dc_pv_offset[3]
+								dc_lv_offset >>= 1
+								dc_pv_offset[3] = dc_lv_offset
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_offset := dc_pv_offset[dc_lx]
+							dc_lv_offset >>= 1
+							dc_pv_offset[dc_lx] = dc_lv_offset
+						}
 					}
 				}
 			}
@@ -33081,7 +34119,68 @@ func dc_cpu_LudInternal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					globalRowID_2 := offset + (dc_gy+1)*16
 					globalColID_2 := offset + (dc_gx+1)*16
 					var sum float32
-					for i := 0; i < 16; i++ {
+					{
+						i := int(0)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(1)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(2)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(3)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(4)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(5)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(6)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(7)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(8)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(9)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(10)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(11)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(12)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(13)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(14)
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+					}
+					{
+						i := int(15)
 						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
 					}
 					(*cpu.Index(dc_f, 335, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 335, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) - sum
@@ -33179,7 +34278,68 @@ func dc_cpu_LudInternal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 					globalRowID_2 := offset + (dc_gy+1)*16
 					globalColID_2 := offset + (dc_gx+1)*16
 					var sum float32
-					for i := 0; i < 16; i++ {
+					{
+						i := int(0)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(1)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(2)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(3)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(4)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(5)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(6)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(7)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(8)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(9)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(10)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(11)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(12)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(13)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(14)
+						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
+					}
+					{
+						i := int(15)
 						sum += periCol_2[ty_2][i] * periRow_2[i][tx_2]
 					}
 					m[(globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2] = m[(globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2] - sum
@@ -33254,14 +34414,65 @@ func dc_cpu_LavaMD_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				{
 					dc_pv_bx := dc_pt_bx[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_wtx := dc_pt_wtx[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_bx := dc_pv_bx[dc_lx]
-						dc_lv_wtx := dc_pv_wtx[dc_lx]
-						dc_lv_bx = dc_gx
-						tx := dc_lx
-						dc_lv_wtx = tx
-						dc_pv_bx[dc_lx] = dc_lv_bx
-						dc_pv_wtx[dc_lx] = dc_lv_wtx
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_bx := dc_pv_bx[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_wtx := dc_pv_wtx[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[0]
+								dc_lv_wtx := dc_pv_wtx[0]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[0] = dc_lv_bx
+								dc_pv_wtx[0] = dc_lv_wtx
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[1]
+								dc_lv_wtx := dc_pv_wtx[1]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[1] = dc_lv_bx
+								dc_pv_wtx[1] = dc_lv_wtx
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[2]
+								dc_lv_wtx := dc_pv_wtx[2]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[2] = dc_lv_bx
+								dc_pv_wtx[2] = dc_lv_wtx
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[3]
+								dc_lv_wtx := dc_pv_wtx[3]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[3] = dc_lv_bx
+								dc_pv_wtx[3] = dc_lv_wtx
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_bx := dc_pv_bx[dc_lx]
+							dc_lv_wtx := dc_pv_wtx[dc_lx]
+							dc_lv_bx = dc_gx
+							tx := dc_lx
+							dc_lv_wtx = tx
+							dc_pv_bx[dc_lx] = dc_lv_bx
+							dc_pv_wtx[dc_lx] = dc_lv_wtx
+						}
 					}
 				}
 			}
@@ -33339,13 +34550,60 @@ func dc_cpu_LavaMD_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				{
 					dc_pv_nn := dc_pt_nn[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_bx := dc_pt_bx[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_nn := dc_pv_nn[dc_lx]
-						dc_lv_bx := dc_pv_bx[dc_lx]
-						dc_lv_nn = int((*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
-						dc_pv_nn[dc_lx] = dc_lv_nn
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_nn := dc_pv_nn[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_bx := dc_pv_bx[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_nn := dc_pv_nn[0]
+								dc_lv_bx := dc_pv_bx[0]
+								dc_lv_nn = int((*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
+								dc_pv_nn[0] = dc_lv_nn
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_nn := dc_pv_nn[1]
+								dc_lv_bx := dc_pv_bx[1]
+								dc_lv_nn = int((*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
+								dc_pv_nn[1] = dc_lv_nn
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_nn := dc_pv_nn[2]
+								dc_lv_bx := dc_pv_bx[2]
+								dc_lv_nn = int((*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
+								dc_pv_nn[2] = dc_lv_nn
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_nn := dc_pv_nn[3]
+								dc_lv_bx := dc_pv_bx[3]
+								dc_lv_nn = int((*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
+								dc_pv_nn[3] = dc_lv_nn
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_nn := dc_pv_nn[dc_lx]
+							dc_lv_bx := dc_pv_bx[dc_lx]
+							dc_lv_nn = int((*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
+							dc_pv_nn[dc_lx] = dc_lv_nn
+						}
 					}
 				}
 			}
@@ -33521,14 +34779,65 @@ func dc_cpu_LavaMD_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_pv_bx := dc_pt_bx[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_wtx := dc_pt_wtx[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_bx := dc_pv_bx[dc_lx]
-						dc_lv_wtx := dc_pv_wtx[dc_lx]
-						dc_lv_bx = dc_gx
-						tx := dc_lx
-						dc_lv_wtx = tx
-						dc_pv_bx[dc_lx] = dc_lv_bx
-						dc_pv_wtx[dc_lx] = dc_lv_wtx
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_bx := dc_pv_bx[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_wtx := dc_pv_wtx[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[0]
+								dc_lv_wtx := dc_pv_wtx[0]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[0] = dc_lv_bx
+								dc_pv_wtx[0] = dc_lv_wtx
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[1]
+								dc_lv_wtx := dc_pv_wtx[1]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[1] = dc_lv_bx
+								dc_pv_wtx[1] = dc_lv_wtx
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[2]
+								dc_lv_wtx := dc_pv_wtx[2]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[2] = dc_lv_bx
+								dc_pv_wtx[2] = dc_lv_wtx
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_bx := dc_pv_bx[3]
+								dc_lv_wtx := dc_pv_wtx[3]
+								dc_lv_bx = dc_gx
+								tx := dc_lx
+								dc_lv_wtx = tx
+								dc_pv_bx[3] = dc_lv_bx
+								dc_pv_wtx[3] = dc_lv_wtx
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_bx := dc_pv_bx[dc_lx]
+							dc_lv_wtx := dc_pv_wtx[dc_lx]
+							dc_lv_bx = dc_gx
+							tx := dc_lx
+							dc_lv_wtx = tx
+							dc_pv_bx[dc_lx] = dc_lv_bx
+							dc_pv_wtx[dc_lx] = dc_lv_wtx
+						}
 					}
 				}
 			}
@@ -33603,11 +34912,50 @@ func dc_cpu_LavaMD_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				{
 					dc_pv_nn := dc_pt_nn[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_bx := dc_pt_bx[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_nn := dc_pv_nn[dc_lx]
-						dc_lv_bx := dc_pv_bx[dc_lx]
-						dc_lv_nn = int(boxes[dc_lv_bx].NN)
-						dc_pv_nn[dc_lx] = dc_lv_nn
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_nn := dc_pv_nn[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_bx := dc_pv_bx[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_nn := dc_pv_nn[0]
+								dc_lv_bx := dc_pv_bx[0]
+								dc_lv_nn = int(boxes[dc_lv_bx].NN)
+								dc_pv_nn[0] = dc_lv_nn
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_nn := dc_pv_nn[1]
+								dc_lv_bx := dc_pv_bx[1]
+								dc_lv_nn = int(boxes[dc_lv_bx].NN)
+								dc_pv_nn[1] = dc_lv_nn
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_nn := dc_pv_nn[2]
+								dc_lv_bx := dc_pv_bx[2]
+								dc_lv_nn = int(boxes[dc_lv_bx].NN)
+								dc_pv_nn[2] = dc_lv_nn
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_nn := dc_pv_nn[3]
+								dc_lv_bx := dc_pv_bx[3]
+								dc_lv_nn = int(boxes[dc_lv_bx].NN)
+								dc_pv_nn[3] = dc_lv_nn
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_nn := dc_pv_nn[dc_lx]
+							dc_lv_bx := dc_pv_bx[dc_lx]
+							dc_lv_nn = int(boxes[dc_lv_bx].NN)
+							dc_pv_nn[dc_lx] = dc_lv_nn
+						}
 					}
 				}
 			}
@@ -33838,14 +35186,65 @@ func dc_cpu_MergeSortShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				{
 					dc_pv_lPos := dc_pt_lPos[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_base := dc_pt_base[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_lPos := dc_pv_lPos[dc_lx]
-						dc_lv_base := dc_pv_base[dc_lx]
-						tid_2 := uint32(dc_lx)
-						dc_lv_lPos = tid_2 & (stride - 1)
-						dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
-						dc_pv_lPos[dc_lx] = dc_lv_lPos
-						dc_pv_base[dc_lx] = dc_lv_base
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_lPos := dc_pv_lPos[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_base := dc_pv_base[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[0]
+								dc_lv_base := dc_pv_base[0]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[0] = dc_lv_lPos
+								dc_pv_base[0] = dc_lv_base
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[1]
+								dc_lv_base := dc_pv_base[1]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[1] = dc_lv_lPos
+								dc_pv_base[1] = dc_lv_base
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[2]
+								dc_lv_base := dc_pv_base[2]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[2] = dc_lv_lPos
+								dc_pv_base[2] = dc_lv_base
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[3]
+								dc_lv_base := dc_pv_base[3]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[3] = dc_lv_lPos
+								dc_pv_base[3] = dc_lv_base
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_lPos := dc_pv_lPos[dc_lx]
+							dc_lv_base := dc_pv_base[dc_lx]
+							tid_2 := uint32(dc_lx)
+							dc_lv_lPos = tid_2 & (stride - 1)
+							dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+							dc_pv_lPos[dc_lx] = dc_lv_lPos
+							dc_pv_base[dc_lx] = dc_lv_base
+						}
 					}
 				}
 			}
@@ -34069,14 +35468,65 @@ func dc_cpu_MergeSortShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				{
 					dc_pv_lPos := dc_pt_lPos[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_base := dc_pt_base[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_lPos := dc_pv_lPos[dc_lx]
-						dc_lv_base := dc_pv_base[dc_lx]
-						tid_2 := uint32(dc_lx)
-						dc_lv_lPos = tid_2 & (stride - 1)
-						dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
-						dc_pv_lPos[dc_lx] = dc_lv_lPos
-						dc_pv_base[dc_lx] = dc_lv_base
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_lPos := dc_pv_lPos[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_base := dc_pv_base[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[0]
+								dc_lv_base := dc_pv_base[0]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[0] = dc_lv_lPos
+								dc_pv_base[0] = dc_lv_base
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[1]
+								dc_lv_base := dc_pv_base[1]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[1] = dc_lv_lPos
+								dc_pv_base[1] = dc_lv_base
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[2]
+								dc_lv_base := dc_pv_base[2]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[2] = dc_lv_lPos
+								dc_pv_base[2] = dc_lv_base
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_lPos := dc_pv_lPos[3]
+								dc_lv_base := dc_pv_base[3]
+								tid_2 := uint32(dc_lx)
+								dc_lv_lPos = tid_2 & (stride - 1)
+								dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+								dc_pv_lPos[3] = dc_lv_lPos
+								dc_pv_base[3] = dc_lv_base
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_lPos := dc_pv_lPos[dc_lx]
+							dc_lv_base := dc_pv_base[dc_lx]
+							tid_2 := uint32(dc_lx)
+							dc_lv_lPos = tid_2 & (stride - 1)
+							dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+							dc_pv_lPos[dc_lx] = dc_lv_lPos
+							dc_pv_base[dc_lx] = dc_lv_base
+						}
 					}
 				}
 			}
@@ -34332,14 +35782,65 @@ func dc_cpu_OddEvenMergeSortShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 				{
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_offset := dc_pt_offset[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						dc_lv_offset := dc_pv_offset[dc_lx]
-						tid_2 := uint32(dc_lx)
-						dc_lv_stride = size / 2
-						dc_lv_offset = tid_2 & (dc_lv_stride - 1)
-						dc_pv_stride[dc_lx] = dc_lv_stride
-						dc_pv_offset[dc_lx] = dc_lv_offset
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_offset := dc_pv_offset[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[0]
+								dc_lv_offset := dc_pv_offset[0]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[0] = dc_lv_stride
+								dc_pv_offset[0] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[1]
+								dc_lv_offset := dc_pv_offset[1]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[1] = dc_lv_stride
+								dc_pv_offset[1] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[2]
+								dc_lv_offset := dc_pv_offset[2]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[2] = dc_lv_stride
+								dc_pv_offset[2] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[3]
+								dc_lv_offset := dc_pv_offset[3]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[3] = dc_lv_stride
+								dc_pv_offset[3] = dc_lv_offset
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							dc_lv_offset := dc_pv_offset[dc_lx]
+							tid_2 := uint32(dc_lx)
+							dc_lv_stride = size / 2
+							dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+							dc_pv_stride[dc_lx] = dc_lv_stride
+							dc_pv_offset[dc_lx] = dc_lv_offset
+						}
 					}
 				}
 			}
@@ -34529,14 +36030,65 @@ func dc_cpu_OddEvenMergeSortShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, 
 				{
 					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_offset := dc_pt_offset[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_stride := dc_pv_stride[dc_lx]
-						dc_lv_offset := dc_pv_offset[dc_lx]
-						tid_2 := uint32(dc_lx)
-						dc_lv_stride = size / 2
-						dc_lv_offset = tid_2 & (dc_lv_stride - 1)
-						dc_pv_stride[dc_lx] = dc_lv_stride
-						dc_pv_offset[dc_lx] = dc_lv_offset
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_stride := dc_pv_stride[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_offset := dc_pv_offset[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[0]
+								dc_lv_offset := dc_pv_offset[0]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[0] = dc_lv_stride
+								dc_pv_offset[0] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[1]
+								dc_lv_offset := dc_pv_offset[1]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[1] = dc_lv_stride
+								dc_pv_offset[1] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[2]
+								dc_lv_offset := dc_pv_offset[2]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[2] = dc_lv_stride
+								dc_pv_offset[2] = dc_lv_offset
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_stride := dc_pv_stride[3]
+								dc_lv_offset := dc_pv_offset[3]
+								tid_2 := uint32(dc_lx)
+								dc_lv_stride = size / 2
+								dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+								dc_pv_stride[3] = dc_lv_stride
+								dc_pv_offset[3] = dc_lv_offset
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_stride := dc_pv_stride[dc_lx]
+							dc_lv_offset := dc_pv_offset[dc_lx]
+							tid_2 := uint32(dc_lx)
+							dc_lv_stride = size / 2
+							dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+							dc_pv_stride[dc_lx] = dc_lv_stride
+							dc_pv_offset[dc_lx] = dc_lv_offset
+						}
 					}
 				}
 			}
@@ -34733,7 +36285,36 @@ func dc_cpu_Histogram256_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					tid := uint32(dc_lx)
 					warpBase := tid >> 5 * 256
 					_ = warpBase
-					for i := uint32(0); i < 8; i++ {
+					{
+						i := uint32(0)
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+					{
+						i := uint32(1)
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+					{
+						i := uint32(2)
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+					{
+						i := uint32(3)
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+					{
+						i := uint32(4)
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+					{
+						i := uint32(5)
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+					{
+						i := uint32(6)
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+					{
+						i := uint32(7)
 						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
 					}
 				}
@@ -34788,7 +36369,28 @@ func dc_cpu_Histogram256_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					tid_3 := uint32(dc_lx)
 					for bin := tid_3; bin < 256; bin += 192 {
 						sum := uint32(0)
-						for i_1 := uint32(0); i_1 < 6; i_1++ {
+						{
+							i_1 := uint32(0)
+							sum += (*cpu.Index(dc_f, 406, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
+						}
+						{
+							i_1 := uint32(1)
+							sum += (*cpu.Index(dc_f, 406, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
+						}
+						{
+							i_1 := uint32(2)
+							sum += (*cpu.Index(dc_f, 406, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
+						}
+						{
+							i_1 := uint32(3)
+							sum += (*cpu.Index(dc_f, 406, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
+						}
+						{
+							i_1 := uint32(4)
+							sum += (*cpu.Index(dc_f, 406, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
+						}
+						{
+							i_1 := uint32(5)
 							sum += (*cpu.Index(dc_f, 406, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
 						}
 						(*cpu.Index(dc_f, 407, partial, int(uint32(dc_gx)*256+bin), dc_x, dc_y, dc_z)) = sum
@@ -34836,7 +36438,36 @@ func dc_cpu_Histogram256_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					tid := uint32(dc_lx)
 					warpBase := tid >> 5 * 256
 					_ = warpBase
-					for i := uint32(0); i < 8; i++ {
+					{
+						i := uint32(0)
+						sHist[tid+i*192] = 0
+					}
+					{
+						i := uint32(1)
+						sHist[tid+i*192] = 0
+					}
+					{
+						i := uint32(2)
+						sHist[tid+i*192] = 0
+					}
+					{
+						i := uint32(3)
+						sHist[tid+i*192] = 0
+					}
+					{
+						i := uint32(4)
+						sHist[tid+i*192] = 0
+					}
+					{
+						i := uint32(5)
+						sHist[tid+i*192] = 0
+					}
+					{
+						i := uint32(6)
+						sHist[tid+i*192] = 0
+					}
+					{
+						i := uint32(7)
 						sHist[tid+i*192] = 0
 					}
 				}
@@ -34892,7 +36523,28 @@ func dc_cpu_Histogram256_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					tid_3 := uint32(dc_lx)
 					for bin := tid_3; bin < 256; bin += 192 {
 						sum := uint32(0)
-						for i_1 := uint32(0); i_1 < 6; i_1++ {
+						{
+							i_1 := uint32(0)
+							sum += sHist_3[bin+i_1*256] & 4294967295
+						}
+						{
+							i_1 := uint32(1)
+							sum += sHist_3[bin+i_1*256] & 4294967295
+						}
+						{
+							i_1 := uint32(2)
+							sum += sHist_3[bin+i_1*256] & 4294967295
+						}
+						{
+							i_1 := uint32(3)
+							sum += sHist_3[bin+i_1*256] & 4294967295
+						}
+						{
+							i_1 := uint32(4)
+							sum += sHist_3[bin+i_1*256] & 4294967295
+						}
+						{
+							i_1 := uint32(5)
 							sum += sHist_3[bin+i_1*256] & 4294967295
 						}
 						partial[uint32(dc_gx)*256+bin] = sum
@@ -34990,12 +36642,57 @@ func dc_cpu_MergeHistogram256_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							data_2 := dc_sh33
-							if uint32(dc_lx) < stride {
-								(*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 412, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										(*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 412, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										(*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 412, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										(*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 412, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										(*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 412, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								data_2 := dc_sh33
+								if uint32(dc_lx) < stride {
+									(*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 412, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -35019,12 +36716,57 @@ func dc_cpu_MergeHistogram256_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					data_3 := dc_sh33
-					{
-						(*cpu.Index(dc_f, 413, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							data_3 := dc_sh33
+							{
+								(*cpu.Index(dc_f, 413, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							data_3 := dc_sh33
+							{
+								(*cpu.Index(dc_f, 413, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							data_3 := dc_sh33
+							{
+								(*cpu.Index(dc_f, 413, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							data_3 := dc_sh33
+							{
+								(*cpu.Index(dc_f, 413, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						data_3 := dc_sh33
+						{
+							(*cpu.Index(dc_f, 413, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+						}
 					}
 				}
 			}
@@ -35096,10 +36838,47 @@ func dc_cpu_MergeHistogram256_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							data_2 := dc_sh33
-							if uint32(dc_lx) < stride {
-								data_2[dc_lx] = data_2[dc_lx] + data_2[uint32(dc_lx)+stride]
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										data_2[dc_lx] = data_2[dc_lx] + data_2[uint32(dc_lx)+stride]
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										data_2[dc_lx] = data_2[dc_lx] + data_2[uint32(dc_lx)+stride]
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										data_2[dc_lx] = data_2[dc_lx] + data_2[uint32(dc_lx)+stride]
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									data_2 := dc_sh33
+									if uint32(dc_lx) < stride {
+										data_2[dc_lx] = data_2[dc_lx] + data_2[uint32(dc_lx)+stride]
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+								data_2 := dc_sh33
+								if uint32(dc_lx) < stride {
+									data_2[dc_lx] = data_2[dc_lx] + data_2[uint32(dc_lx)+stride]
+								}
 							}
 						}
 					}
@@ -35123,10 +36902,47 @@ func dc_cpu_MergeHistogram256_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					data_3 := dc_sh33
-					{
-						histogram[dc_gx] = data_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							data_3 := dc_sh33
+							{
+								histogram[dc_gx] = data_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							data_3 := dc_sh33
+							{
+								histogram[dc_gx] = data_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							data_3 := dc_sh33
+							{
+								histogram[dc_gx] = data_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							data_3 := dc_sh33
+							{
+								histogram[dc_gx] = data_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						data_3 := dc_sh33
+						{
+							histogram[dc_gx] = data_3[0]
+						}
 					}
 				}
 			}
@@ -35188,11 +37004,48 @@ func dc_cpu_FindK_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					thid := dc_lx
-					_ = thid
-					bid := dc_gx
-					_ = bid
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						thid := dc_lx
+						_ = thid
+						bid := dc_gx
+						_ = bid
+					}
 				}
 			}
 		}
@@ -35239,14 +37092,67 @@ func dc_cpu_FindK_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					thid_3 := dc_lx
-					_ = thid_3
-					bid_3 := dc_gx
-					{
-						(*cpu.Index(dc_f, 429, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 430, offset, int(bid_3), dc_x, dc_y, dc_z))
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								(*cpu.Index(dc_f, 429, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 430, offset, int(bid_3), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								(*cpu.Index(dc_f, 429, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 430, offset, int(bid_3), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								(*cpu.Index(dc_f, 429, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 430, offset, int(bid_3), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								(*cpu.Index(dc_f, 429, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 430, offset, int(bid_3), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						thid_3 := dc_lx
+						_ = thid_3
+						bid_3 := dc_gx
+						{
+							(*cpu.Index(dc_f, 429, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 430, offset, int(bid_3), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -35311,11 +37217,48 @@ func dc_cpu_FindK_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					thid := dc_lx
-					_ = thid
-					bid := dc_gx
-					_ = bid
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							thid := dc_lx
+							_ = thid
+							bid := dc_gx
+							_ = bid
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						thid := dc_lx
+						_ = thid
+						bid := dc_gx
+						_ = bid
+					}
 				}
 			}
 		}
@@ -35365,12 +37308,57 @@ func dc_cpu_FindK_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					thid_3 := dc_lx
-					_ = thid_3
-					bid_3 := dc_gx
-					{
-						currKnode[bid_3] = offset[bid_3]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								currKnode[bid_3] = offset[bid_3]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								currKnode[bid_3] = offset[bid_3]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								currKnode[bid_3] = offset[bid_3]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							thid_3 := dc_lx
+							_ = thid_3
+							bid_3 := dc_gx
+							{
+								currKnode[bid_3] = offset[bid_3]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						thid_3 := dc_lx
+						_ = thid_3
+						bid_3 := dc_gx
+						{
+							currKnode[bid_3] = offset[bid_3]
+						}
 					}
 				}
 			}
@@ -35555,7 +37543,68 @@ func dc_cpu_MatrixMulCUDA_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 						ty_3 := dc_ly
 						as_2 := dc_sh34
 						bs_2 := dc_sh35
-						for k := 0; k < 16; k++ {
+						{
+							k := int(0)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(1)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(2)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(3)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(4)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(5)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(6)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(7)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(8)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(9)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(10)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(11)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(12)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(13)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(14)
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						{
+							k := int(15)
 							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
 						}
 						dc_pv_cSub[dc_lx] = dc_lv_cSub
@@ -35626,13 +37675,58 @@ func dc_cpu_MatrixMulCUDA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c [
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							bx_2 := dc_gx
-							by_2 := dc_gy
-							aBegin_2 := wA * 16 * by_2
-							bBegin_2 := 16 * bx_2
-							ia = aBegin_2
-							ib = bBegin_2
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+								bx_2 := dc_gx
+								by_2 := dc_gy
+								aBegin_2 := wA * 16 * by_2
+								bBegin_2 := 16 * bx_2
+								ia = aBegin_2
+								ib = bBegin_2
+							}
 						}
 					}
 				}
@@ -35761,7 +37855,68 @@ func dc_cpu_MatrixMulCUDA_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 						ty_3 := dc_ly
 						as_2 := dc_sh34
 						bs_2 := dc_sh35
-						for k := 0; k < 16; k++ {
+						{
+							k := int(0)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(1)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(2)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(3)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(4)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(5)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(6)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(7)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(8)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(9)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(10)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(11)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(12)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(13)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(14)
+							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+						}
+						{
+							k := int(15)
 							dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
 						}
 						dc_pv_cSub[dc_lx] = dc_lv_cSub
@@ -35834,13 +37989,58 @@ func dc_cpu_MatrixMulCUDA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							bx_2 := dc_gx
-							by_2 := dc_gy
-							aBegin_2 := wA * 16 * by_2
-							bBegin_2 := 16 * bx_2
-							ia = aBegin_2
-							ib = bBegin_2
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									bx_2 := dc_gx
+									by_2 := dc_gy
+									aBegin_2 := wA * 16 * by_2
+									bBegin_2 := 16 * bx_2
+									ia = aBegin_2
+									ib = bBegin_2
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+								bx_2 := dc_gx
+								by_2 := dc_gy
+								aBegin_2 := wA * 16 * by_2
+								bBegin_2 := 16 * bx_2
+								ia = aBegin_2
+								ib = bBegin_2
+							}
 						}
 					}
 				}

@@ -1216,18 +1216,85 @@ func dc_cpu_Reduce_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						s := dc_sh0
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_i := dc_pv_i[0]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_i := dc_pv_i[1]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_i := dc_pv_i[2]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_i := dc_pv_i[3]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							s := dc_sh0
+							_ = s
+							lx := dc_lx
+							_ = lx
+							dc_lv_v = 0
+							dc_lv_i = dc_x
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -1253,15 +1320,69 @@ func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_v := dc_pv_v[dc_lx]
-								i := dc_b + dc_lx
-								{
-									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[0]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[0] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[1]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[2]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[3]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_v := dc_pv_v[dc_lx]
+									i := dc_b + dc_lx
+									{
+										dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+									}
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -1290,20 +1411,95 @@ func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_i := dc_pv_i[dc_lx]
-								dc_lv_v := dc_pv_v[dc_lx]
-								if dc_lv_i < n {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
 									{
-										dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[0]
+										dc_lv_v := dc_pv_v[0]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[0] = dc_lv_i
+										dc_pv_v[0] = dc_lv_v
 									}
-									dc_lv_i += (dc_ng.X * dc_gs.X)
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[1]
+										dc_lv_v := dc_pv_v[1]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[1] = dc_lv_i
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[2]
+										dc_lv_v := dc_pv_v[2]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[2] = dc_lv_i
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[3]
+										dc_lv_v := dc_pv_v[3]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[3] = dc_lv_i
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_i[dc_lx] = dc_lv_i
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_i := dc_pv_i[dc_lx]
+									dc_lv_v := dc_pv_v[dc_lx]
+									if dc_lv_i < n {
+										dc_any = true
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										}
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+									}
+									dc_pv_i[dc_lx] = dc_lv_i
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -1328,13 +1524,59 @@ func dc_cpu_Reduce_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pv_v[dc_lx]
-						s_2 := dc_sh0
-						lx_2 := dc_lx
-						(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[0]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[1]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[2]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[3]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v := dc_pv_v[dc_lx]
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+						}
 					}
 				}
 			}
@@ -1357,13 +1599,62 @@ func dc_cpu_Reduce_float32_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh0
-							lx_3 := dc_lx
-							{
-								(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_3 := dc_sh0
+								lx_3 := dc_lx
+								{
+									(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -1387,14 +1678,67 @@ func dc_cpu_Reduce_float32_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_4 := dc_sh0
-					lx_4 := dc_lx
-					_ = lx_4
-					{
-						(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s_4 := dc_sh0
+						lx_4 := dc_lx
+						_ = lx_4
+						{
+							(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+						}
 					}
 				}
 			}
@@ -1447,18 +1791,85 @@ func dc_cpu_Reduce_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						s := dc_sh0
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_i := dc_pv_i[0]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_i := dc_pv_i[1]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_i := dc_pv_i[2]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_i := dc_pv_i[3]
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							s := dc_sh0
+							_ = s
+							lx := dc_lx
+							_ = lx
+							dc_lv_v = 0
+							dc_lv_i = dc_x
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -1485,14 +1896,65 @@ func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 						if 0 < dc_xhi {
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
 							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_lv_v := dc_pv_v[dc_lx]
-								i := dc_b + dc_lx
-								_ = i
-								{
-									dc_lv_v += dc_rv1[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[0]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[0]
+										}
+										dc_pv_v[0] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[1]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[1]
+										}
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[2]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[2]
+										}
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[3]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[3]
+										}
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_lv_v := dc_pv_v[dc_lx]
+									i := dc_b + dc_lx
+									_ = i
+									{
+										dc_lv_v += dc_rv1[dc_lx]
+									}
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -1521,18 +1983,85 @@ func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_i := dc_pv_i[dc_lx]
-								dc_lv_v := dc_pv_v[dc_lx]
-								if dc_lv_i < n {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
 									{
-										dc_lv_v += in[dc_lv_i]
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[0]
+										dc_lv_v := dc_pv_v[0]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[0] = dc_lv_i
+										dc_pv_v[0] = dc_lv_v
 									}
-									dc_lv_i += (dc_ng.X * dc_gs.X)
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[1]
+										dc_lv_v := dc_pv_v[1]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[1] = dc_lv_i
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[2]
+										dc_lv_v := dc_pv_v[2]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[2] = dc_lv_i
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[3]
+										dc_lv_v := dc_pv_v[3]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[3] = dc_lv_i
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_i[dc_lx] = dc_lv_i
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_lv_i := dc_pv_i[dc_lx]
+									dc_lv_v := dc_pv_v[dc_lx]
+									if dc_lv_i < n {
+										dc_any = true
+										{
+											dc_lv_v += in[dc_lv_i]
+										}
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+									}
+									dc_pv_i[dc_lx] = dc_lv_i
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -1585,13 +2114,62 @@ func dc_cpu_Reduce_float32_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh0
-							lx_3 := dc_lx
-							{
-								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh0
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_3 := dc_sh0
+								lx_3 := dc_lx
+								{
+									s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -1615,12 +2193,57 @@ func dc_cpu_Reduce_float32_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s_4 := dc_sh0
-					lx_4 := dc_lx
-					_ = lx_4
-					{
-						partial[dc_gx] = s_4[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_4 := dc_sh0
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s_4 := dc_sh0
+						lx_4 := dc_lx
+						_ = lx_4
+						{
+							partial[dc_gx] = s_4[0]
+						}
 					}
 				}
 			}
@@ -1696,18 +2319,85 @@ func dc_cpu_Reduce_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						s := dc_sh1
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_i := dc_pv_i[0]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_i := dc_pv_i[1]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_i := dc_pv_i[2]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_i := dc_pv_i[3]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							s := dc_sh1
+							_ = s
+							lx := dc_lx
+							_ = lx
+							dc_lv_v = 0
+							dc_lv_i = dc_x
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -1733,15 +2423,69 @@ func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_v := dc_pv_v[dc_lx]
-								i := dc_b + dc_lx
-								{
-									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[0]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[0] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[1]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[2]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_v := dc_pv_v[3]
+										i := dc_b + dc_lx
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+										}
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_v := dc_pv_v[dc_lx]
+									i := dc_b + dc_lx
+									{
+										dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+									}
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -1770,20 +2514,95 @@ func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_i := dc_pv_i[dc_lx]
-								dc_lv_v := dc_pv_v[dc_lx]
-								if dc_lv_i < n {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
 									{
-										dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[0]
+										dc_lv_v := dc_pv_v[0]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[0] = dc_lv_i
+										dc_pv_v[0] = dc_lv_v
 									}
-									dc_lv_i += (dc_ng.X * dc_gs.X)
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[1]
+										dc_lv_v := dc_pv_v[1]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[1] = dc_lv_i
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[2]
+										dc_lv_v := dc_pv_v[2]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[2] = dc_lv_i
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_i := dc_pv_i[3]
+										dc_lv_v := dc_pv_v[3]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[3] = dc_lv_i
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_i[dc_lx] = dc_lv_i
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_i := dc_pv_i[dc_lx]
+									dc_lv_v := dc_pv_v[dc_lx]
+									if dc_lv_i < n {
+										dc_any = true
+										{
+											dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										}
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+									}
+									dc_pv_i[dc_lx] = dc_lv_i
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -1808,13 +2627,59 @@ func dc_cpu_Reduce_float64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pv_v[dc_lx]
-						s_2 := dc_sh1
-						lx_2 := dc_lx
-						(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[0]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[1]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[2]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[3]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_v := dc_pv_v[dc_lx]
+							s_2 := dc_sh1
+							lx_2 := dc_lx
+							(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+						}
 					}
 				}
 			}
@@ -1837,13 +2702,62 @@ func dc_cpu_Reduce_float64_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh1
-							lx_3 := dc_lx
-							{
-								(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_3 := dc_sh1
+								lx_3 := dc_lx
+								{
+									(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -1867,14 +2781,67 @@ func dc_cpu_Reduce_float64_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_4 := dc_sh1
-					lx_4 := dc_lx
-					_ = lx_4
-					{
-						(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s_4 := dc_sh1
+						lx_4 := dc_lx
+						_ = lx_4
+						{
+							(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+						}
 					}
 				}
 			}
@@ -1927,18 +2894,85 @@ func dc_cpu_Reduce_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 				{
 					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pv_v[dc_lx]
-						dc_lv_i := dc_pv_i[dc_lx]
-						s := dc_sh1
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pv_v[dc_lx] = dc_lv_v
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[0]
+								dc_lv_i := dc_pv_i[0]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[0] = dc_lv_v
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[1]
+								dc_lv_i := dc_pv_i[1]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[1] = dc_lv_v
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[2]
+								dc_lv_i := dc_pv_i[2]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[2] = dc_lv_v
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_v := dc_pv_v[3]
+								dc_lv_i := dc_pv_i[3]
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								dc_lv_v = 0
+								dc_lv_i = dc_x
+								dc_pv_v[3] = dc_lv_v
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_v := dc_pv_v[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							s := dc_sh1
+							_ = s
+							lx := dc_lx
+							_ = lx
+							dc_lv_v = 0
+							dc_lv_i = dc_x
+							dc_pv_v[dc_lx] = dc_lv_v
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -1965,14 +2999,65 @@ func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 						if 0 < dc_xhi {
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
 							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_lv_v := dc_pv_v[dc_lx]
-								i := dc_b + dc_lx
-								_ = i
-								{
-									dc_lv_v += dc_rv1[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[0]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[0]
+										}
+										dc_pv_v[0] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[1]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[1]
+										}
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[2]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[2]
+										}
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_v := dc_pv_v[3]
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_lv_v += dc_rv1[3]
+										}
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_lv_v := dc_pv_v[dc_lx]
+									i := dc_b + dc_lx
+									_ = i
+									{
+										dc_lv_v += dc_rv1[dc_lx]
+									}
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -2001,18 +3086,85 @@ func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_i := dc_pv_i[dc_lx]
-								dc_lv_v := dc_pv_v[dc_lx]
-								if dc_lv_i < n {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_v := dc_pv_v[dc_u : dc_u+4 : dc_u+4]
 									{
-										dc_lv_v += in[dc_lv_i]
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[0]
+										dc_lv_v := dc_pv_v[0]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[0] = dc_lv_i
+										dc_pv_v[0] = dc_lv_v
 									}
-									dc_lv_i += (dc_ng.X * dc_gs.X)
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[1]
+										dc_lv_v := dc_pv_v[1]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[1] = dc_lv_i
+										dc_pv_v[1] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[2]
+										dc_lv_v := dc_pv_v[2]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[2] = dc_lv_i
+										dc_pv_v[2] = dc_lv_v
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[3]
+										dc_lv_v := dc_pv_v[3]
+										if dc_lv_i < n {
+											dc_any = true
+											{
+												dc_lv_v += in[dc_lv_i]
+											}
+											dc_lv_i += (dc_ng.X * dc_gs.X)
+										}
+										dc_pv_i[3] = dc_lv_i
+										dc_pv_v[3] = dc_lv_v
+									}
 								}
-								dc_pv_i[dc_lx] = dc_lv_i
-								dc_pv_v[dc_lx] = dc_lv_v
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_lv_i := dc_pv_i[dc_lx]
+									dc_lv_v := dc_pv_v[dc_lx]
+									if dc_lv_i < n {
+										dc_any = true
+										{
+											dc_lv_v += in[dc_lv_i]
+										}
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+									}
+									dc_pv_i[dc_lx] = dc_lv_i
+									dc_pv_v[dc_lx] = dc_lv_v
+								}
 							}
 						}
 					}
@@ -2065,13 +3217,62 @@ func dc_cpu_Reduce_float64_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh1
-							lx_3 := dc_lx
-							{
-								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									s_3 := dc_sh1
+									lx_3 := dc_lx
+									{
+										s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								s_3 := dc_sh1
+								lx_3 := dc_lx
+								{
+									s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -2095,12 +3296,57 @@ func dc_cpu_Reduce_float64_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s_4 := dc_sh1
-					lx_4 := dc_lx
-					_ = lx_4
-					{
-						partial[dc_gx] = s_4[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s_4 := dc_sh1
+							lx_4 := dc_lx
+							_ = lx_4
+							{
+								partial[dc_gx] = s_4[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s_4 := dc_sh1
+						lx_4 := dc_lx
+						_ = lx_4
+						{
+							partial[dc_gx] = s_4[0]
+						}
 					}
 				}
 			}

@@ -8943,7 +8943,68 @@ func dc_cpu_NW1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 					if tx == 0 {
 						(*cpu.Index(dc_f, 44, temp[:], int(tx), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 45, matrix, int(indexNW), dc_x, dc_y, dc_z))
 					}
-					for ty := 0; ty < 16; ty++ {
+					{
+						ty := int(0)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(1)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(2)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(3)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(4)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(5)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(6)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(7)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(8)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(9)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(10)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(11)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(12)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(13)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(14)
+						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(15)
 						(*cpu.Index(dc_f, 46, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
 					}
 				}
@@ -9165,7 +9226,68 @@ func dc_cpu_NW1_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 					if tx == 0 {
 						temp[tx][0] = matrix[indexNW]
 					}
-					for ty := 0; ty < 16; ty++ {
+					{
+						ty := int(0)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(1)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(2)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(3)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(4)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(5)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(6)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(7)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(8)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(9)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(10)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(11)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(12)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(13)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(14)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(15)
 						ref[ty][tx] = reference[index+cols*ty]
 					}
 				}
@@ -9454,14 +9576,63 @@ func dc_cpu_LayerForward_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					tx_3 := dc_lx
-					ty_3 := dc_ly
-					inputNode_2 := dc_sh7
-					weightMatrix_3 := dc_sh8
-					(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_3 := dc_lx
+							ty_3 := dc_ly
+							inputNode_2 := dc_sh7
+							weightMatrix_3 := dc_sh8
+							(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_3 := dc_lx
+							ty_3 := dc_ly
+							inputNode_2 := dc_sh7
+							weightMatrix_3 := dc_sh8
+							(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_3 := dc_lx
+							ty_3 := dc_ly
+							inputNode_2 := dc_sh7
+							weightMatrix_3 := dc_sh8
+							(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_3 := dc_lx
+							ty_3 := dc_ly
+							inputNode_2 := dc_sh7
+							weightMatrix_3 := dc_sh8
+							(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						tx_3 := dc_lx
+						ty_3 := dc_ly
+						inputNode_2 := dc_sh7
+						weightMatrix_3 := dc_sh8
+						(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -9544,15 +9715,72 @@ func dc_cpu_LayerForward_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					by_4 := dc_gy
-					tx_6 := dc_lx
-					ty_6 := dc_ly
-					weightMatrix_6 := dc_sh8
-					{
-						(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							by_4 := dc_gy
+							tx_6 := dc_lx
+							ty_6 := dc_ly
+							weightMatrix_6 := dc_sh8
+							{
+								(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							by_4 := dc_gy
+							tx_6 := dc_lx
+							ty_6 := dc_ly
+							weightMatrix_6 := dc_sh8
+							{
+								(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							by_4 := dc_gy
+							tx_6 := dc_lx
+							ty_6 := dc_ly
+							weightMatrix_6 := dc_sh8
+							{
+								(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							by_4 := dc_gy
+							tx_6 := dc_lx
+							ty_6 := dc_ly
+							weightMatrix_6 := dc_sh8
+							{
+								(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						by_4 := dc_gy
+						tx_6 := dc_lx
+						ty_6 := dc_ly
+						weightMatrix_6 := dc_sh8
+						{
+							(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -9667,14 +9895,64 @@ func dc_cpu_LayerForward_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh8[dc_ly][0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						tx_3 := dc_lx
-						_ = tx_3
-						ty_3 := dc_ly
-						inputNode_2 := dc_sh7
-						weightMatrix_3 := dc_sh8
-						_ = weightMatrix_3
-						dc_rv1[dc_lx] = dc_rv1[dc_lx] * inputNode_2[ty_3]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								tx_3 := dc_lx
+								_ = tx_3
+								ty_3 := dc_ly
+								inputNode_2 := dc_sh7
+								weightMatrix_3 := dc_sh8
+								_ = weightMatrix_3
+								dc_rv1[0] = dc_rv1[0] * inputNode_2[ty_3]
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								tx_3 := dc_lx
+								_ = tx_3
+								ty_3 := dc_ly
+								inputNode_2 := dc_sh7
+								weightMatrix_3 := dc_sh8
+								_ = weightMatrix_3
+								dc_rv1[1] = dc_rv1[1] * inputNode_2[ty_3]
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								tx_3 := dc_lx
+								_ = tx_3
+								ty_3 := dc_ly
+								inputNode_2 := dc_sh7
+								weightMatrix_3 := dc_sh8
+								_ = weightMatrix_3
+								dc_rv1[2] = dc_rv1[2] * inputNode_2[ty_3]
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								tx_3 := dc_lx
+								_ = tx_3
+								ty_3 := dc_ly
+								inputNode_2 := dc_sh7
+								weightMatrix_3 := dc_sh8
+								_ = weightMatrix_3
+								dc_rv1[3] = dc_rv1[3] * inputNode_2[ty_3]
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							tx_3 := dc_lx
+							_ = tx_3
+							ty_3 := dc_ly
+							inputNode_2 := dc_sh7
+							weightMatrix_3 := dc_sh8
+							_ = weightMatrix_3
+							dc_rv1[dc_lx] = dc_rv1[dc_lx] * inputNode_2[ty_3]
+						}
 					}
 				}
 			}
@@ -9768,15 +10046,73 @@ func dc_cpu_LayerForward_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				if dc_xlo < dc_xhi {
 					dc_rv1 := dc_sh8[dc_xlo:dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						by_4 := dc_gy
-						tx_6 := dc_lx
-						_ = tx_6
-						ty_6 := dc_ly
-						weightMatrix_6 := dc_sh8
-						_ = weightMatrix_6
-						{
-							hiddenPartialSum[by_4*hid+ty_6] = dc_rv1[dc_lx-dc_xlo][ty_6]
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								by_4 := dc_gy
+								tx_6 := dc_lx
+								_ = tx_6
+								ty_6 := dc_ly
+								weightMatrix_6 := dc_sh8
+								_ = weightMatrix_6
+								{
+									hiddenPartialSum[by_4*hid+ty_6] = dc_rv1[0][ty_6]
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								by_4 := dc_gy
+								tx_6 := dc_lx
+								_ = tx_6
+								ty_6 := dc_ly
+								weightMatrix_6 := dc_sh8
+								_ = weightMatrix_6
+								{
+									hiddenPartialSum[by_4*hid+ty_6] = dc_rv1[1][ty_6]
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								by_4 := dc_gy
+								tx_6 := dc_lx
+								_ = tx_6
+								ty_6 := dc_ly
+								weightMatrix_6 := dc_sh8
+								_ = weightMatrix_6
+								{
+									hiddenPartialSum[by_4*hid+ty_6] = dc_rv1[2][ty_6]
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								by_4 := dc_gy
+								tx_6 := dc_lx
+								_ = tx_6
+								ty_6 := dc_ly
+								weightMatrix_6 := dc_sh8
+								_ = weightMatrix_6
+								{
+									hiddenPartialSum[by_4*hid+ty_6] = dc_rv1[3][ty_6]
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							by_4 := dc_gy
+							tx_6 := dc_lx
+							_ = tx_6
+							ty_6 := dc_ly
+							weightMatrix_6 := dc_sh8
+							_ = weightMatrix_6
+							{
+								hiddenPartialSum[by_4*hid+ty_6] = dc_rv1[dc_lx-dc_xlo][ty_6]
+							}
 						}
 					}
 				}

@@ -1782,13 +1782,59 @@ func dc_cpu_Shared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_j := dc_pv_j[dc_lx]
-						l_2 := dc_lx
-						sh_2 := dc_sh0
-						(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_j := dc_pv_j[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[0]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[1]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[2]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[3]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_j := dc_pv_j[dc_lx]
+							l_2 := dc_lx
+							sh_2 := dc_sh0
+							(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -1957,13 +2003,59 @@ func dc_cpu_Shared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_j := dc_pv_j[dc_lx]
-						l_2 := dc_lx
-						sh_2 := dc_sh0
-						sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_j := dc_pv_j[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[0]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[1]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[2]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[3]
+								l_2 := dc_lx
+								sh_2 := dc_sh0
+								sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_j := dc_pv_j[dc_lx]
+							l_2 := dc_lx
+							sh_2 := dc_sh0
+							sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}

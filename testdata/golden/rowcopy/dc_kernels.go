@@ -3789,17 +3789,78 @@ func dc_cpu_Stage_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh := dc_sh0
-					i := dc_x
-					l := dc_lx
-					var v float32
-					if i < len(in) {
-						v = in[i]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh := dc_sh0
+							i := dc_x
+							l := dc_lx
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						}
 					}
-					(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						var v float32
+						if i < len(in) {
+							v = in[i]
+						}
+						(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
 				}
 			}
 		}
@@ -3887,19 +3948,89 @@ func dc_cpu_Stage_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				}
 				{
 					dc_rv1 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						sh := dc_sh0
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						var v float32
-						if i < len(in) {
-							v = in[i]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[0] = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[1] = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[2] = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh := dc_sh0
+								_ = sh
+								i := dc_x
+								l := dc_lx
+								_ = l
+								var v float32
+								if i < len(in) {
+									v = in[i]
+								}
+								dc_rv1[3] = v
+							}
 						}
-						dc_rv1[dc_lx] = v
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							sh := dc_sh0
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							var v float32
+							if i < len(in) {
+								v = in[i]
+							}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}
@@ -4031,17 +4162,79 @@ func dc_cpu_Window_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_left := dc_pt_left[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_left := dc_pv_left[dc_lx]
-						w_2 := dc_sh1
-						l_2 := dc_lx
-						dc_lv_left = 0
-						if !(l_2 < 1) {
-							dc_lv_left = (*cpu.Index(dc_f, 3, w_2[:], int(l_2-1), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_left := dc_pv_left[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[0]
+								w_2 := dc_sh1
+								l_2 := dc_lx
+								dc_lv_left = 0
+								if !(l_2 < 1) {
+									dc_lv_left = (*cpu.Index(dc_f, 3, w_2[:], int(l_2-1), dc_x, dc_y, dc_z))
+								}
+								dc_pv_left[0] = dc_lv_left
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[1]
+								w_2 := dc_sh1
+								l_2 := dc_lx
+								dc_lv_left = 0
+								if !(l_2 < 1) {
+									dc_lv_left = (*cpu.Index(dc_f, 3, w_2[:], int(l_2-1), dc_x, dc_y, dc_z))
+								}
+								dc_pv_left[1] = dc_lv_left
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[2]
+								w_2 := dc_sh1
+								l_2 := dc_lx
+								dc_lv_left = 0
+								if !(l_2 < 1) {
+									dc_lv_left = (*cpu.Index(dc_f, 3, w_2[:], int(l_2-1), dc_x, dc_y, dc_z))
+								}
+								dc_pv_left[2] = dc_lv_left
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[3]
+								w_2 := dc_sh1
+								l_2 := dc_lx
+								dc_lv_left = 0
+								if !(l_2 < 1) {
+									dc_lv_left = (*cpu.Index(dc_f, 3, w_2[:], int(l_2-1), dc_x, dc_y, dc_z))
+								}
+								dc_pv_left[3] = dc_lv_left
+							}
 						}
-						dc_pv_left[dc_lx] = dc_lv_left
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_left := dc_pv_left[dc_lx]
+							w_2 := dc_sh1
+							l_2 := dc_lx
+							dc_lv_left = 0
+							if !(l_2 < 1) {
+								dc_lv_left = (*cpu.Index(dc_f, 3, w_2[:], int(l_2-1), dc_x, dc_y, dc_z))
+							}
+							dc_pv_left[dc_lx] = dc_lv_left
+						}
 					}
 				}
 			}
@@ -4064,15 +4257,73 @@ func dc_cpu_Window_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_left := dc_pt_left[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_left := dc_pv_left[dc_lx]
-						w_3 := dc_sh1
-						i_2 := dc_x
-						l_3 := dc_lx
-						if i_2 < len(out) {
-							out[i_2] = (*cpu.Index(dc_f, 4, w_3[:], int(l_3), dc_x, dc_y, dc_z)) + 2*dc_lv_left
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_left := dc_pv_left[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[0]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = (*cpu.Index(dc_f, 4, w_3[:], int(l_3), dc_x, dc_y, dc_z)) + 2*dc_lv_left
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[1]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = (*cpu.Index(dc_f, 4, w_3[:], int(l_3), dc_x, dc_y, dc_z)) + 2*dc_lv_left
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[2]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = (*cpu.Index(dc_f, 4, w_3[:], int(l_3), dc_x, dc_y, dc_z)) + 2*dc_lv_left
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_left := dc_pv_left[3]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = (*cpu.Index(dc_f, 4, w_3[:], int(l_3), dc_x, dc_y, dc_z)) + 2*dc_lv_left
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_left := dc_pv_left[dc_lx]
+							w_3 := dc_sh1
+							i_2 := dc_x
+							l_3 := dc_lx
+							if i_2 < len(out) {
+								out[i_2] = (*cpu.Index(dc_f, 4, w_3[:], int(l_3), dc_x, dc_y, dc_z)) + 2*dc_lv_left
+							}
 						}
 					}
 				}
@@ -4204,14 +4455,68 @@ func dc_cpu_Window_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_left := dc_pt_left[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_left := dc_pv_left[dc_lx]
-						w_3 := dc_sh1
-						i_2 := dc_x
-						l_3 := dc_lx
-						if i_2 < len(out) {
-							out[i_2] = w_3[l_3] + 2*dc_lv_left
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_left := dc_pv_left[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_left := dc_pv_left[0]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = w_3[l_3] + 2*dc_lv_left
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_left := dc_pv_left[1]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = w_3[l_3] + 2*dc_lv_left
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_left := dc_pv_left[2]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = w_3[l_3] + 2*dc_lv_left
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_left := dc_pv_left[3]
+								w_3 := dc_sh1
+								i_2 := dc_x
+								l_3 := dc_lx
+								if i_2 < len(out) {
+									out[i_2] = w_3[l_3] + 2*dc_lv_left
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_left := dc_pv_left[dc_lx]
+							w_3 := dc_sh1
+							i_2 := dc_x
+							l_3 := dc_lx
+							if i_2 < len(out) {
+								out[i_2] = w_3[l_3] + 2*dc_lv_left
+							}
 						}
 					}
 				}
@@ -4698,17 +5003,80 @@ func dc_cpu_Hold_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				{
 					dc_pv_mine := dc_pt_mine[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_first := dc_pt_first[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mine := dc_pv_mine[dc_lx]
-						dc_lv_first := dc_pv_first[dc_lx]
-						sh_2 := dc_sh4
-						l_2 := dc_lx
-						dc_lv_mine = (*cpu.Index(dc_f, 17, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-						dc_lv_first = sh_2[0]
-						dc_pv_mine[dc_lx] = dc_lv_mine
-						dc_pv_first[dc_lx] = dc_lv_first
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mine := dc_pv_mine[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_first := dc_pv_first[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[0]
+								dc_lv_first := dc_pv_first[0]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								dc_lv_mine = (*cpu.Index(dc_f, 17, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[0] = dc_lv_mine
+								dc_pv_first[0] = dc_lv_first
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[1]
+								dc_lv_first := dc_pv_first[1]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								dc_lv_mine = (*cpu.Index(dc_f, 17, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[1] = dc_lv_mine
+								dc_pv_first[1] = dc_lv_first
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[2]
+								dc_lv_first := dc_pv_first[2]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								dc_lv_mine = (*cpu.Index(dc_f, 17, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[2] = dc_lv_mine
+								dc_pv_first[2] = dc_lv_first
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[3]
+								dc_lv_first := dc_pv_first[3]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								dc_lv_mine = (*cpu.Index(dc_f, 17, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[3] = dc_lv_mine
+								dc_pv_first[3] = dc_lv_first
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mine := dc_pv_mine[dc_lx]
+							dc_lv_first := dc_pv_first[dc_lx]
+							sh_2 := dc_sh4
+							l_2 := dc_lx
+							dc_lv_mine = (*cpu.Index(dc_f, 17, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+							dc_lv_first = sh_2[0]
+							dc_pv_mine[dc_lx] = dc_lv_mine
+							dc_pv_first[dc_lx] = dc_lv_first
+						}
 					}
 				}
 			}
@@ -4731,13 +5099,59 @@ func dc_cpu_Hold_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_mine := dc_pt_mine[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mine := dc_pv_mine[dc_lx]
-						sh_3 := dc_sh4
-						l_3 := dc_lx
-						(*cpu.Index(dc_f, 18, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_mine
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mine := dc_pv_mine[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[0]
+								sh_3 := dc_sh4
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 18, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_mine
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[1]
+								sh_3 := dc_sh4
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 18, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_mine
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[2]
+								sh_3 := dc_sh4
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 18, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_mine
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mine := dc_pv_mine[3]
+								sh_3 := dc_sh4
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 18, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_mine
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mine := dc_pv_mine[dc_lx]
+							sh_3 := dc_sh4
+							l_3 := dc_lx
+							(*cpu.Index(dc_f, 18, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_mine
+						}
 					}
 				}
 			}
@@ -4877,16 +5291,76 @@ func dc_cpu_Hold_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					dc_pv_mine := dc_pt_mine[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_first := dc_pt_first[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh4[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_mine := dc_pv_mine[dc_lx]
-						dc_lv_first := dc_pv_first[dc_lx]
-						sh_2 := dc_sh4
-						l_2 := dc_lx
-						_ = l_2
-						dc_lv_mine = dc_rv1[dc_lx]
-						dc_lv_first = sh_2[0]
-						dc_pv_mine[dc_lx] = dc_lv_mine
-						dc_pv_first[dc_lx] = dc_lv_first
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mine := dc_pv_mine[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_first := dc_pv_first[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mine := dc_pv_mine[0]
+								dc_lv_first := dc_pv_first[0]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_mine = dc_rv1[0]
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[0] = dc_lv_mine
+								dc_pv_first[0] = dc_lv_first
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mine := dc_pv_mine[1]
+								dc_lv_first := dc_pv_first[1]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_mine = dc_rv1[1]
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[1] = dc_lv_mine
+								dc_pv_first[1] = dc_lv_first
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mine := dc_pv_mine[2]
+								dc_lv_first := dc_pv_first[2]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_mine = dc_rv1[2]
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[2] = dc_lv_mine
+								dc_pv_first[2] = dc_lv_first
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mine := dc_pv_mine[3]
+								dc_lv_first := dc_pv_first[3]
+								sh_2 := dc_sh4
+								l_2 := dc_lx
+								_ = l_2
+								dc_lv_mine = dc_rv1[3]
+								dc_lv_first = sh_2[0]
+								dc_pv_mine[3] = dc_lv_mine
+								dc_pv_first[3] = dc_lv_first
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_mine := dc_pv_mine[dc_lx]
+							dc_lv_first := dc_pv_first[dc_lx]
+							sh_2 := dc_sh4
+							l_2 := dc_lx
+							_ = l_2
+							dc_lv_mine = dc_rv1[dc_lx]
+							dc_lv_first = sh_2[0]
+							dc_pv_mine[dc_lx] = dc_lv_mine
+							dc_pv_first[dc_lx] = dc_lv_first
+						}
 					}
 				}
 			}
@@ -5055,14 +5529,63 @@ func dc_cpu_Tile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					a_2 := dc_sh5
-					b_2 := dc_sh6
-					lx_2 := dc_lx
-					ly_2 := dc_ly
-					(*cpu.Index(dc_f, 24, (*cpu.Index(dc_f, 23, b_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 26, (*cpu.Index(dc_f, 25, a_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							a_2 := dc_sh5
+							b_2 := dc_sh6
+							lx_2 := dc_lx
+							ly_2 := dc_ly
+							(*cpu.Index(dc_f, 24, (*cpu.Index(dc_f, 23, b_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 26, (*cpu.Index(dc_f, 25, a_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							a_2 := dc_sh5
+							b_2 := dc_sh6
+							lx_2 := dc_lx
+							ly_2 := dc_ly
+							(*cpu.Index(dc_f, 24, (*cpu.Index(dc_f, 23, b_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 26, (*cpu.Index(dc_f, 25, a_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							a_2 := dc_sh5
+							b_2 := dc_sh6
+							lx_2 := dc_lx
+							ly_2 := dc_ly
+							(*cpu.Index(dc_f, 24, (*cpu.Index(dc_f, 23, b_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 26, (*cpu.Index(dc_f, 25, a_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z))
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							a_2 := dc_sh5
+							b_2 := dc_sh6
+							lx_2 := dc_lx
+							ly_2 := dc_ly
+							(*cpu.Index(dc_f, 24, (*cpu.Index(dc_f, 23, b_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 26, (*cpu.Index(dc_f, 25, a_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z))
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						a_2 := dc_sh5
+						b_2 := dc_sh6
+						lx_2 := dc_lx
+						ly_2 := dc_ly
+						(*cpu.Index(dc_f, 24, (*cpu.Index(dc_f, 23, b_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 26, (*cpu.Index(dc_f, 25, a_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -5342,14 +5865,64 @@ func dc_cpu_Spill_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
-						sh_2 := dc_sh7
-						l_2 := dc_lx
-						dc_lv_mirrored = (*cpu.Index(dc_f, 31, sh_2[:], int(63-l_2), dc_x, dc_y, dc_z))
-						dc_pv_mirrored[dc_lx] = dc_lv_mirrored
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mirrored := dc_pv_mirrored[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[0]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = (*cpu.Index(dc_f, 31, sh_2[:], int(63-l_2), dc_x, dc_y, dc_z))
+								dc_pv_mirrored[0] = dc_lv_mirrored
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[1]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = (*cpu.Index(dc_f, 31, sh_2[:], int(63-l_2), dc_x, dc_y, dc_z))
+								dc_pv_mirrored[1] = dc_lv_mirrored
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[2]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = (*cpu.Index(dc_f, 31, sh_2[:], int(63-l_2), dc_x, dc_y, dc_z))
+								dc_pv_mirrored[2] = dc_lv_mirrored
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[3]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = (*cpu.Index(dc_f, 31, sh_2[:], int(63-l_2), dc_x, dc_y, dc_z))
+								dc_pv_mirrored[3] = dc_lv_mirrored
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+							sh_2 := dc_sh7
+							l_2 := dc_lx
+							dc_lv_mirrored = (*cpu.Index(dc_f, 31, sh_2[:], int(63-l_2), dc_x, dc_y, dc_z))
+							dc_pv_mirrored[dc_lx] = dc_lv_mirrored
+						}
 					}
 				}
 			}
@@ -5397,15 +5970,73 @@ func dc_cpu_Spill_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
-						sh_4 := dc_sh7
-						i_3 := dc_x
-						l_4 := dc_lx
-						if i_3 < len(out) {
-							out[i_3] = 2*dc_lv_mirrored + (*cpu.Index(dc_f, 32, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mirrored := dc_pv_mirrored[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[0]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + (*cpu.Index(dc_f, 32, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[1]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + (*cpu.Index(dc_f, 32, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[2]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + (*cpu.Index(dc_f, 32, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mirrored := dc_pv_mirrored[3]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + (*cpu.Index(dc_f, 32, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+							sh_4 := dc_sh7
+							i_3 := dc_x
+							l_4 := dc_lx
+							if i_3 < len(out) {
+								out[i_3] = 2*dc_lv_mirrored + (*cpu.Index(dc_f, 32, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+							}
 						}
 					}
 				}
@@ -5504,12 +6135,54 @@ func dc_cpu_Spill_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
-						sh_2 := dc_sh7
-						l_2 := dc_lx
-						dc_lv_mirrored = sh_2[63-l_2]
-						dc_pv_mirrored[dc_lx] = dc_lv_mirrored
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mirrored := dc_pv_mirrored[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[0]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = sh_2[63-l_2]
+								dc_pv_mirrored[0] = dc_lv_mirrored
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[1]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = sh_2[63-l_2]
+								dc_pv_mirrored[1] = dc_lv_mirrored
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[2]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = sh_2[63-l_2]
+								dc_pv_mirrored[2] = dc_lv_mirrored
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[3]
+								sh_2 := dc_sh7
+								l_2 := dc_lx
+								dc_lv_mirrored = sh_2[63-l_2]
+								dc_pv_mirrored[3] = dc_lv_mirrored
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+							sh_2 := dc_sh7
+							l_2 := dc_lx
+							dc_lv_mirrored = sh_2[63-l_2]
+							dc_pv_mirrored[dc_lx] = dc_lv_mirrored
+						}
 					}
 				}
 			}
@@ -5561,14 +6234,68 @@ func dc_cpu_Spill_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
-						sh_4 := dc_sh7
-						i_3 := dc_x
-						l_4 := dc_lx
-						if i_3 < len(out) {
-							out[i_3] = 2*dc_lv_mirrored + sh_4[l_4]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mirrored := dc_pv_mirrored[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[0]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + sh_4[l_4]
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[1]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + sh_4[l_4]
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[2]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + sh_4[l_4]
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_mirrored := dc_pv_mirrored[3]
+								sh_4 := dc_sh7
+								i_3 := dc_x
+								l_4 := dc_lx
+								if i_3 < len(out) {
+									out[i_3] = 2*dc_lv_mirrored + sh_4[l_4]
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+							sh_4 := dc_sh7
+							i_3 := dc_x
+							l_4 := dc_lx
+							if i_3 < len(out) {
+								out[i_3] = 2*dc_lv_mirrored + sh_4[l_4]
+							}
 						}
 					}
 				}

@@ -32531,14 +32531,67 @@ func dc_cpu_Reduce0_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sdata_3 := dc_sh0
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						(*cpu.Index(dc_f, 29, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 29, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 29, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 29, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 29, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sdata_3 := dc_sh0
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							(*cpu.Index(dc_f, 29, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -32635,12 +32688,57 @@ func dc_cpu_Reduce0_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sdata_3 := dc_sh0
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						gOdata[dc_gx] = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sdata_3 := dc_sh0
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sdata_3 := dc_sh0
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							gOdata[dc_gx] = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -32767,14 +32865,67 @@ func dc_cpu_Reduce0_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sdata_3 := dc_sh1
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						(*cpu.Index(dc_f, 37, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 37, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 37, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 37, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 37, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sdata_3 := dc_sh1
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							(*cpu.Index(dc_f, 37, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -32871,12 +33022,57 @@ func dc_cpu_Reduce0_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sdata_3 := dc_sh1
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						gOdata[dc_gx] = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sdata_3 := dc_sh1
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sdata_3 := dc_sh1
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							gOdata[dc_gx] = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33002,13 +33198,62 @@ func dc_cpu_Reduce1_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sdata_3 := dc_sh2
-					tid_3 := uint(dc_lx)
-					if tid_3 == 0 {
-						(*cpu.Index(dc_f, 43, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 43, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 43, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 43, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 43, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sdata_3 := dc_sh2
+						tid_3 := uint(dc_lx)
+						if tid_3 == 0 {
+							(*cpu.Index(dc_f, 43, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33109,11 +33354,52 @@ func dc_cpu_Reduce1_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sdata_3 := dc_sh2
-					tid_3 := uint(dc_lx)
-					if tid_3 == 0 {
-						gOdata[dc_gx] = sdata_3[0]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sdata_3 := dc_sh2
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						sdata_3 := dc_sh2
+						tid_3 := uint(dc_lx)
+						if tid_3 == 0 {
+							gOdata[dc_gx] = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33239,13 +33525,62 @@ func dc_cpu_Reduce1_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sdata_3 := dc_sh3
-					tid_3 := uint(dc_lx)
-					if tid_3 == 0 {
-						(*cpu.Index(dc_f, 49, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 49, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 49, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 49, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								(*cpu.Index(dc_f, 49, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sdata_3 := dc_sh3
+						tid_3 := uint(dc_lx)
+						if tid_3 == 0 {
+							(*cpu.Index(dc_f, 49, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33346,11 +33681,52 @@ func dc_cpu_Reduce1_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sdata_3 := dc_sh3
-					tid_3 := uint(dc_lx)
-					if tid_3 == 0 {
-						gOdata[dc_gx] = sdata_3[0]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sdata_3 := dc_sh3
+							tid_3 := uint(dc_lx)
+							if tid_3 == 0 {
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						sdata_3 := dc_sh3
+						tid_3 := uint(dc_lx)
+						if tid_3 == 0 {
+							gOdata[dc_gx] = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33447,13 +33823,62 @@ func dc_cpu_Reduce2_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sdata_2 := dc_sh4
-							tid_2 := dc_lx
-							{
-								(*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sdata_2 := dc_sh4
+								tid_2 := dc_lx
+								{
+									(*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -33477,14 +33902,67 @@ func dc_cpu_Reduce2_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sdata_3 := dc_sh4
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						(*cpu.Index(dc_f, 56, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 56, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 56, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 56, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 56, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sdata_3 := dc_sh4
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							(*cpu.Index(dc_f, 56, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33559,13 +34037,62 @@ func dc_cpu_Reduce2_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sdata_2 := dc_sh4
-							tid_2 := dc_lx
-							{
-								sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh4
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sdata_2 := dc_sh4
+								tid_2 := dc_lx
+								{
+									sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 55, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -33589,12 +34116,57 @@ func dc_cpu_Reduce2_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sdata_3 := dc_sh4
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						gOdata[dc_gx] = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sdata_3 := dc_sh4
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sdata_3 := dc_sh4
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							gOdata[dc_gx] = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33691,13 +34263,62 @@ func dc_cpu_Reduce2_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sdata_2 := dc_sh5
-							tid_2 := dc_lx
-							{
-								(*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										(*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sdata_2 := dc_sh5
+								tid_2 := dc_lx
+								{
+									(*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -33721,14 +34342,67 @@ func dc_cpu_Reduce2_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sdata_3 := dc_sh5
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						(*cpu.Index(dc_f, 63, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 63, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 63, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 63, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 63, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sdata_3 := dc_sh5
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							(*cpu.Index(dc_f, 63, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33803,13 +34477,62 @@ func dc_cpu_Reduce2_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sdata_2 := dc_sh5
-							tid_2 := dc_lx
-							{
-								sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									sdata_2 := dc_sh5
+									tid_2 := dc_lx
+									{
+										sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								sdata_2 := dc_sh5
+								tid_2 := dc_lx
+								{
+									sdata_2[tid_2] = sdata_2[tid_2] + (*cpu.Index(dc_f, 62, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -33833,12 +34556,57 @@ func dc_cpu_Reduce2_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sdata_3 := dc_sh5
-					tid_3 := dc_lx
-					_ = tid_3
-					{
-						gOdata[dc_gx] = sdata_3[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sdata_3 := dc_sh5
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = sdata_3[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sdata_3 := dc_sh5
+						tid_3 := dc_lx
+						_ = tid_3
+						{
+							gOdata[dc_gx] = sdata_3[0]
+						}
 					}
 				}
 			}
@@ -33948,17 +34716,79 @@ func dc_cpu_Reduce3_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh6
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 68, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 68, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 68, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 68, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 68, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh6
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 68, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -33985,14 +34815,68 @@ func dc_cpu_Reduce3_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_3 := dc_lx
-						_ = tid_3
-						{
-							(*cpu.Index(dc_f, 69, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 69, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 69, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 69, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 69, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 69, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -34082,17 +34966,79 @@ func dc_cpu_Reduce3_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh6
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									sdata_2[tid_2] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh6
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh6
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 67, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										sdata_2[tid_2] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -34119,12 +35065,58 @@ func dc_cpu_Reduce3_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_3 := dc_lx
-						_ = tid_3
-						{
-							gOdata[dc_gx] = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -34236,17 +35228,79 @@ func dc_cpu_Reduce3_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh7
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 74, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 74, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 74, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 74, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 74, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh7
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 74, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -34273,14 +35327,68 @@ func dc_cpu_Reduce3_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_3 := dc_lx
-						_ = tid_3
-						{
-							(*cpu.Index(dc_f, 75, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 75, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 75, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 75, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									(*cpu.Index(dc_f, 75, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								(*cpu.Index(dc_f, 75, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -34370,17 +35478,79 @@ func dc_cpu_Reduce3_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh7
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									sdata_2[tid_2] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh7
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh7
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 73, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										sdata_2[tid_2] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -34407,12 +35577,58 @@ func dc_cpu_Reduce3_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_3 := dc_lx
-						_ = tid_3
-						{
-							gOdata[dc_gx] = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								gOdata[dc_gx] = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -34524,17 +35740,79 @@ func dc_cpu_Reduce4_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh8
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 80, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 80, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 80, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 80, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 80, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh8
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 80, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -34599,14 +35877,68 @@ func dc_cpu_Reduce4_int32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							(*cpu.Index(dc_f, 82, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 82, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 82, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 82, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 82, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								(*cpu.Index(dc_f, 82, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -34697,17 +36029,79 @@ func dc_cpu_Reduce4_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh8
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									sdata_2[tid_2] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh8
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh8
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 79, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										sdata_2[tid_2] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -34770,12 +36164,58 @@ func dc_cpu_Reduce4_int32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							gOdata[dc_gx] = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								gOdata[dc_gx] = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -34888,17 +36328,79 @@ func dc_cpu_Reduce4_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh9
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 87, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 87, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 87, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 87, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											(*cpu.Index(dc_f, 87, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh9
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										(*cpu.Index(dc_f, 87, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -34963,14 +36465,68 @@ func dc_cpu_Reduce4_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							(*cpu.Index(dc_f, 89, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 89, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 89, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 89, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									(*cpu.Index(dc_f, 89, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								(*cpu.Index(dc_f, 89, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -35061,17 +36617,79 @@ func dc_cpu_Reduce4_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_2 := dc_sh9
-								tid_2 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
-									sdata_2[tid_2] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_2 := dc_sh9
+										tid_2 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+											sdata_2[tid_2] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_2 := dc_sh9
+									tid_2 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 86, sdata_2[:], int(tid_2+s), dc_x, dc_y, dc_z))
+										sdata_2[tid_2] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -35134,12 +36752,58 @@ func dc_cpu_Reduce4_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							gOdata[dc_gx] = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								gOdata[dc_gx] = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -35250,17 +36914,79 @@ func dc_cpu_Reduce5_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_2 := dc_sh10
-						tid_2 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 93, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 94, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_2 := dc_sh10
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 93, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 94, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_2 := dc_sh10
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 93, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 94, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_2 := dc_sh10
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 93, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 94, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_2 := dc_sh10
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 93, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 94, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_2 := dc_sh10
+							tid_2 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 93, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 94, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35284,17 +37010,79 @@ func dc_cpu_Reduce5_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_3 := dc_sh10
-						tid_3 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 95, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
-							sdata_3[tid_3] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_3 := dc_sh10
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 95, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_3 := dc_sh10
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 95, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_3 := dc_sh10
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 95, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_3 := dc_sh10
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 95, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_3 := dc_sh10
+							tid_3 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 95, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+								sdata_3[tid_3] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35318,17 +37106,79 @@ func dc_cpu_Reduce5_int32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_4 := dc_sh10
-						tid_4 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 96, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
-							sdata_4[tid_4] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_4 := dc_sh10
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 96, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_4 := dc_sh10
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 96, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_4 := dc_sh10
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 96, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_4 := dc_sh10
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 96, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_4 := dc_sh10
+							tid_4 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 96, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+								sdata_4[tid_4] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35352,17 +37202,79 @@ func dc_cpu_Reduce5_int32_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_5 := dc_sh10
-						tid_5 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 97, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
-							sdata_5[tid_5] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_5 := dc_sh10
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 97, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_5 := dc_sh10
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 97, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_5 := dc_sh10
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 97, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_5 := dc_sh10
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 97, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_5 := dc_sh10
+							tid_5 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 97, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+								sdata_5[tid_5] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35388,17 +37300,79 @@ func dc_cpu_Reduce5_int32_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_6 := dc_sh10
-								tid_6 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 98, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
-									sdata_6[tid_6] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_6 := dc_sh10
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 98, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_6 := dc_sh10
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 98, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_6 := dc_sh10
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 98, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_6 := dc_sh10
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 98, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_6 := dc_sh10
+									tid_6 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 98, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+										sdata_6[tid_6] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -35425,14 +37399,68 @@ func dc_cpu_Reduce5_int32_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_7 := dc_lx
-						_ = tid_7
-						{
-							(*cpu.Index(dc_f, 99, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 99, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 99, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 99, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 99, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_7 := dc_lx
+							_ = tid_7
+							{
+								(*cpu.Index(dc_f, 99, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -35531,17 +37559,81 @@ func dc_cpu_Reduce5_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh10[([1]int{0}[0]+256)+0 : ([1]int{0}[0]+256)+dc_xhi]
 					dc_rv2 := dc_sh10[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_2 := dc_sh10
-						_ = sdata_2
-						tid_2 := dc_lx
-						_ = tid_2
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_2 := dc_sh10
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_2 := dc_sh10
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_2 := dc_sh10
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_2 := dc_sh10
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_2 := dc_sh10
+							_ = sdata_2
+							tid_2 := dc_lx
+							_ = tid_2
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35567,17 +37659,81 @@ func dc_cpu_Reduce5_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh10[([1]int{0}[0]+128)+0 : ([1]int{0}[0]+128)+dc_xhi]
 					dc_rv2 := dc_sh10[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_3 := dc_sh10
-						_ = sdata_3
-						tid_3 := dc_lx
-						_ = tid_3
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_3 := dc_sh10
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_3 := dc_sh10
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_3 := dc_sh10
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_3 := dc_sh10
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_3 := dc_sh10
+							_ = sdata_3
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35603,17 +37759,81 @@ func dc_cpu_Reduce5_int32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh10[([1]int{0}[0]+64)+0 : ([1]int{0}[0]+64)+dc_xhi]
 					dc_rv2 := dc_sh10[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_4 := dc_sh10
-						_ = sdata_4
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_4 := dc_sh10
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_4 := dc_sh10
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_4 := dc_sh10
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_4 := dc_sh10
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_4 := dc_sh10
+							_ = sdata_4
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35639,17 +37859,81 @@ func dc_cpu_Reduce5_int32_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh10[([1]int{0}[0]+32)+0 : ([1]int{0}[0]+32)+dc_xhi]
 					dc_rv2 := dc_sh10[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_5 := dc_sh10
-						_ = sdata_5
-						tid_5 := dc_lx
-						_ = tid_5
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_5 := dc_sh10
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_5 := dc_sh10
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_5 := dc_sh10
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_5 := dc_sh10
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_5 := dc_sh10
+							_ = sdata_5
+							tid_5 := dc_lx
+							_ = tid_5
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35677,17 +37961,81 @@ func dc_cpu_Reduce5_int32_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 							dc_rv1 := dc_sh10[(0+offset)+0 : (0+offset)+dc_xhi]
 							dc_rv2 := dc_sh10[0:dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_6 := dc_sh10
-								_ = sdata_6
-								tid_6 := dc_lx
-								_ = tid_6
-								{
-									dc_lv_mySum += dc_rv1[dc_lx]
-									dc_rv2[dc_lx] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_6 := dc_sh10
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[0]
+											dc_rv2[0] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_6 := dc_sh10
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[1]
+											dc_rv2[1] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_6 := dc_sh10
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[2]
+											dc_rv2[2] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_6 := dc_sh10
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[3]
+											dc_rv2[3] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_6 := dc_sh10
+									_ = sdata_6
+									tid_6 := dc_lx
+									_ = tid_6
+									{
+										dc_lv_mySum += dc_rv1[dc_lx]
+										dc_rv2[dc_lx] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -35714,12 +38062,58 @@ func dc_cpu_Reduce5_int32_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_7 := dc_lx
-						_ = tid_7
-						{
-							gOdata[dc_gx] = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_7 := dc_lx
+							_ = tid_7
+							{
+								gOdata[dc_gx] = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -35841,17 +38235,79 @@ func dc_cpu_Reduce5_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_2 := dc_sh11
-						tid_2 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 103, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 104, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_2 := dc_sh11
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 103, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 104, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_2 := dc_sh11
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 103, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 104, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_2 := dc_sh11
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 103, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 104, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_2 := dc_sh11
+								tid_2 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 103, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 104, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_2 := dc_sh11
+							tid_2 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 103, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 104, sdata_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35875,17 +38331,79 @@ func dc_cpu_Reduce5_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_3 := dc_sh11
-						tid_3 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 105, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
-							sdata_3[tid_3] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_3 := dc_sh11
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 105, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_3 := dc_sh11
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 105, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_3 := dc_sh11
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 105, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_3 := dc_sh11
+								tid_3 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 105, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+									sdata_3[tid_3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_3 := dc_sh11
+							tid_3 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 105, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+								sdata_3[tid_3] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35909,17 +38427,79 @@ func dc_cpu_Reduce5_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_4 := dc_sh11
-						tid_4 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 106, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
-							sdata_4[tid_4] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_4 := dc_sh11
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 106, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_4 := dc_sh11
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 106, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_4 := dc_sh11
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 106, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_4 := dc_sh11
+								tid_4 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 106, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+									sdata_4[tid_4] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_4 := dc_sh11
+							tid_4 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 106, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+								sdata_4[tid_4] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35943,17 +38523,79 @@ func dc_cpu_Reduce5_float32_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if 0 < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_5 := dc_sh11
-						tid_5 := dc_lx
-						{
-							dc_lv_mySum += (*cpu.Index(dc_f, 107, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
-							sdata_5[tid_5] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_5 := dc_sh11
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 107, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_5 := dc_sh11
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 107, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_5 := dc_sh11
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 107, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_5 := dc_sh11
+								tid_5 := dc_lx
+								{
+									dc_lv_mySum += (*cpu.Index(dc_f, 107, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_5 := dc_sh11
+							tid_5 := dc_lx
+							{
+								dc_lv_mySum += (*cpu.Index(dc_f, 107, sdata_5[:], int(tid_5+32), dc_x, dc_y, dc_z))
+								sdata_5[tid_5] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -35979,17 +38621,79 @@ func dc_cpu_Reduce5_float32_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_6 := dc_sh11
-								tid_6 := dc_lx
-								{
-									dc_lv_mySum += (*cpu.Index(dc_f, 108, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
-									sdata_6[tid_6] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_6 := dc_sh11
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 108, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_6 := dc_sh11
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 108, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_6 := dc_sh11
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 108, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_x := dc_x0 + dc_lx
+										_, _, _ = dc_x, dc_y, dc_z
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_6 := dc_sh11
+										tid_6 := dc_lx
+										{
+											dc_lv_mySum += (*cpu.Index(dc_f, 108, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+											sdata_6[tid_6] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_6 := dc_sh11
+									tid_6 := dc_lx
+									{
+										dc_lv_mySum += (*cpu.Index(dc_f, 108, sdata_6[:], int(tid_6+offset), dc_x, dc_y, dc_z))
+										sdata_6[tid_6] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -36016,14 +38720,68 @@ func dc_cpu_Reduce5_float32_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_7 := dc_lx
-						_ = tid_7
-						{
-							(*cpu.Index(dc_f, 109, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 109, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 109, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 109, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									(*cpu.Index(dc_f, 109, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_7 := dc_lx
+							_ = tid_7
+							{
+								(*cpu.Index(dc_f, 109, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -36122,17 +38880,81 @@ func dc_cpu_Reduce5_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh11[([1]int{0}[0]+256)+0 : ([1]int{0}[0]+256)+dc_xhi]
 					dc_rv2 := dc_sh11[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_2 := dc_sh11
-						_ = sdata_2
-						tid_2 := dc_lx
-						_ = tid_2
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_2 := dc_sh11
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_2 := dc_sh11
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_2 := dc_sh11
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_2 := dc_sh11
+								_ = sdata_2
+								tid_2 := dc_lx
+								_ = tid_2
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_2 := dc_sh11
+							_ = sdata_2
+							tid_2 := dc_lx
+							_ = tid_2
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -36158,17 +38980,81 @@ func dc_cpu_Reduce5_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh11[([1]int{0}[0]+128)+0 : ([1]int{0}[0]+128)+dc_xhi]
 					dc_rv2 := dc_sh11[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_3 := dc_sh11
-						_ = sdata_3
-						tid_3 := dc_lx
-						_ = tid_3
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_3 := dc_sh11
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_3 := dc_sh11
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_3 := dc_sh11
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_3 := dc_sh11
+								_ = sdata_3
+								tid_3 := dc_lx
+								_ = tid_3
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_3 := dc_sh11
+							_ = sdata_3
+							tid_3 := dc_lx
+							_ = tid_3
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -36194,17 +39080,81 @@ func dc_cpu_Reduce5_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh11[([1]int{0}[0]+64)+0 : ([1]int{0}[0]+64)+dc_xhi]
 					dc_rv2 := dc_sh11[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_4 := dc_sh11
-						_ = sdata_4
-						tid_4 := dc_lx
-						_ = tid_4
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_4 := dc_sh11
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_4 := dc_sh11
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_4 := dc_sh11
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_4 := dc_sh11
+								_ = sdata_4
+								tid_4 := dc_lx
+								_ = tid_4
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_4 := dc_sh11
+							_ = sdata_4
+							tid_4 := dc_lx
+							_ = tid_4
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -36230,17 +39180,81 @@ func dc_cpu_Reduce5_float32_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 					dc_rv1 := dc_sh11[([1]int{0}[0]+32)+0 : ([1]int{0}[0]+32)+dc_xhi]
 					dc_rv2 := dc_sh11[0:dc_xhi]
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx]
-						sdata_5 := dc_sh11
-						_ = sdata_5
-						tid_5 := dc_lx
-						_ = tid_5
-						{
-							dc_lv_mySum += dc_rv1[dc_lx]
-							dc_rv2[dc_lx] = dc_lv_mySum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								sdata_5 := dc_sh11
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[0]
+									dc_rv2[0] = dc_lv_mySum
+								}
+								dc_pv_mySum[0] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								sdata_5 := dc_sh11
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[1]
+									dc_rv2[1] = dc_lv_mySum
+								}
+								dc_pv_mySum[1] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								sdata_5 := dc_sh11
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[2]
+									dc_rv2[2] = dc_lv_mySum
+								}
+								dc_pv_mySum[2] = dc_lv_mySum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								sdata_5 := dc_sh11
+								_ = sdata_5
+								tid_5 := dc_lx
+								_ = tid_5
+								{
+									dc_lv_mySum += dc_rv1[3]
+									dc_rv2[3] = dc_lv_mySum
+								}
+								dc_pv_mySum[3] = dc_lv_mySum
+							}
 						}
-						dc_pv_mySum[dc_lx] = dc_lv_mySum
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx]
+							sdata_5 := dc_sh11
+							_ = sdata_5
+							tid_5 := dc_lx
+							_ = tid_5
+							{
+								dc_lv_mySum += dc_rv1[dc_lx]
+								dc_rv2[dc_lx] = dc_lv_mySum
+							}
+							dc_pv_mySum[dc_lx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -36268,17 +39282,81 @@ func dc_cpu_Reduce5_float32_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_xhi]
 							dc_rv1 := dc_sh11[(0+offset)+0 : (0+offset)+dc_xhi]
 							dc_rv2 := dc_sh11[0:dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_lv_mySum := dc_pv_mySum[dc_lx]
-								sdata_6 := dc_sh11
-								_ = sdata_6
-								tid_6 := dc_lx
-								_ = tid_6
-								{
-									dc_lv_mySum += dc_rv1[dc_lx]
-									dc_rv2[dc_lx] = dc_lv_mySum
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									dc_pv_mySum := dc_pv_mySum[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[0]
+										sdata_6 := dc_sh11
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[0]
+											dc_rv2[0] = dc_lv_mySum
+										}
+										dc_pv_mySum[0] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[1]
+										sdata_6 := dc_sh11
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[1]
+											dc_rv2[1] = dc_lv_mySum
+										}
+										dc_pv_mySum[1] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[2]
+										sdata_6 := dc_sh11
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[2]
+											dc_rv2[2] = dc_lv_mySum
+										}
+										dc_pv_mySum[2] = dc_lv_mySum
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_mySum := dc_pv_mySum[3]
+										sdata_6 := dc_sh11
+										_ = sdata_6
+										tid_6 := dc_lx
+										_ = tid_6
+										{
+											dc_lv_mySum += dc_rv1[3]
+											dc_rv2[3] = dc_lv_mySum
+										}
+										dc_pv_mySum[3] = dc_lv_mySum
+									}
 								}
-								dc_pv_mySum[dc_lx] = dc_lv_mySum
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									dc_lv_mySum := dc_pv_mySum[dc_lx]
+									sdata_6 := dc_sh11
+									_ = sdata_6
+									tid_6 := dc_lx
+									_ = tid_6
+									{
+										dc_lv_mySum += dc_rv1[dc_lx]
+										dc_rv2[dc_lx] = dc_lv_mySum
+									}
+									dc_pv_mySum[dc_lx] = dc_lv_mySum
+								}
 							}
 						}
 					}
@@ -36305,12 +39383,58 @@ func dc_cpu_Reduce5_float32_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				if dc_xlo < dc_xhi {
 					dc_pv_mySum := dc_pt_mySum[dc_t0+dc_xlo : dc_t0+dc_xhi]
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
-						tid_7 := dc_lx
-						_ = tid_7
-						{
-							gOdata[dc_gx] = dc_lv_mySum
+					{
+						dc_u := dc_xlo
+						for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+							dc_pv_mySum := dc_pv_mySum[dc_u-dc_xlo : dc_u-dc_xlo+4 : dc_u-dc_xlo+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[0]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[1]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[2]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mySum := dc_pv_mySum[3]
+								tid_7 := dc_lx
+								_ = tid_7
+								{
+									gOdata[dc_gx] = dc_lv_mySum
+								}
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+							dc_lv_mySum := dc_pv_mySum[dc_lx-dc_xlo]
+							tid_7 := dc_lx
+							_ = tid_7
+							{
+								gOdata[dc_gx] = dc_lv_mySum
+							}
 						}
 					}
 				}
@@ -36487,11 +39611,48 @@ func dc_cpu_MonteCarloOneBlockPerOption_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, 
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sSumCall := dc_sh12
-					_ = sSumCall
-					sSum2Call := dc_sh13
-					_ = sSum2Call
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						sSumCall := dc_sh12
+						_ = sSumCall
+						sSum2Call := dc_sh13
+						_ = sSum2Call
+					}
 				}
 			}
 		}
@@ -36515,15 +39676,70 @@ func dc_cpu_MonteCarloOneBlockPerOption_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, 
 				{
 					dc_pv_o := dc_pt_o[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_iSum := dc_pt_iSum[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_o := dc_pv_o[dc_lx]
-						dc_lv_iSum := dc_pv_iSum[dc_lx]
-						dc_lv_o = (*cpu.Index(dc_f, 116, options, int(optionIndex), dc_x, dc_y, dc_z))
-						dc_lv_iSum = dc_lx
-						dc_pv_o[dc_lx] = dc_lv_o
-						dc_pv_iSum[dc_lx] = dc_lv_iSum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_o := dc_pv_o[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_iSum := dc_pv_iSum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_o := dc_pv_o[0]
+								dc_lv_iSum := dc_pv_iSum[0]
+								dc_lv_o = (*cpu.Index(dc_f, 116, options, int(optionIndex), dc_x, dc_y, dc_z))
+								dc_lv_iSum = dc_lx
+								dc_pv_o[0] = dc_lv_o
+								dc_pv_iSum[0] = dc_lv_iSum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_o := dc_pv_o[1]
+								dc_lv_iSum := dc_pv_iSum[1]
+								dc_lv_o = (*cpu.Index(dc_f, 116, options, int(optionIndex), dc_x, dc_y, dc_z))
+								dc_lv_iSum = dc_lx
+								dc_pv_o[1] = dc_lv_o
+								dc_pv_iSum[1] = dc_lv_iSum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_o := dc_pv_o[2]
+								dc_lv_iSum := dc_pv_iSum[2]
+								dc_lv_o = (*cpu.Index(dc_f, 116, options, int(optionIndex), dc_x, dc_y, dc_z))
+								dc_lv_iSum = dc_lx
+								dc_pv_o[2] = dc_lv_o
+								dc_pv_iSum[2] = dc_lv_iSum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_o := dc_pv_o[3]
+								dc_lv_iSum := dc_pv_iSum[3]
+								dc_lv_o = (*cpu.Index(dc_f, 116, options, int(optionIndex), dc_x, dc_y, dc_z))
+								dc_lv_iSum = dc_lx
+								dc_pv_o[3] = dc_lv_o
+								dc_pv_iSum[3] = dc_lv_iSum
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_o := dc_pv_o[dc_lx]
+							dc_lv_iSum := dc_pv_iSum[dc_lx]
+							dc_lv_o = (*cpu.Index(dc_f, 116, options, int(optionIndex), dc_x, dc_y, dc_z))
+							dc_lv_iSum = dc_lx
+							dc_pv_o[dc_lx] = dc_lv_o
+							dc_pv_iSum[dc_lx] = dc_lv_iSum
+						}
 					}
 				}
 			}
@@ -36675,13 +39891,62 @@ func dc_cpu_MonteCarloOneBlockPerOption_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, 
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sSumCall_5 := dc_sh12
-					sSum2Call_5 := dc_sh13
-					{
-						(*cpu.Index(dc_f, 120, callValue, int(optionIndex), dc_x, dc_y, dc_z)) = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								(*cpu.Index(dc_f, 120, callValue, int(optionIndex), dc_x, dc_y, dc_z)) = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								(*cpu.Index(dc_f, 120, callValue, int(optionIndex), dc_x, dc_y, dc_z)) = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								(*cpu.Index(dc_f, 120, callValue, int(optionIndex), dc_x, dc_y, dc_z)) = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								(*cpu.Index(dc_f, 120, callValue, int(optionIndex), dc_x, dc_y, dc_z)) = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						sSumCall_5 := dc_sh12
+						sSum2Call_5 := dc_sh13
+						{
+							(*cpu.Index(dc_f, 120, callValue, int(optionIndex), dc_x, dc_y, dc_z)) = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+						}
 					}
 				}
 			}
@@ -36731,11 +39996,48 @@ func dc_cpu_MonteCarloOneBlockPerOption_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.D
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sSumCall := dc_sh12
-					_ = sSumCall
-					sSum2Call := dc_sh13
-					_ = sSum2Call
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sSumCall := dc_sh12
+							_ = sSumCall
+							sSum2Call := dc_sh13
+							_ = sSum2Call
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						sSumCall := dc_sh12
+						_ = sSumCall
+						sSum2Call := dc_sh13
+						_ = sSum2Call
+					}
 				}
 			}
 		}
@@ -36756,13 +40058,60 @@ func dc_cpu_MonteCarloOneBlockPerOption_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.D
 				{
 					dc_pv_o := dc_pt_o[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_iSum := dc_pt_iSum[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_o := dc_pv_o[dc_lx]
-						dc_lv_iSum := dc_pv_iSum[dc_lx]
-						dc_lv_o = options[optionIndex]
-						dc_lv_iSum = dc_lx
-						dc_pv_o[dc_lx] = dc_lv_o
-						dc_pv_iSum[dc_lx] = dc_lv_iSum
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_o := dc_pv_o[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_iSum := dc_pv_iSum[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_o := dc_pv_o[0]
+								dc_lv_iSum := dc_pv_iSum[0]
+								dc_lv_o = options[optionIndex]
+								dc_lv_iSum = dc_lx
+								dc_pv_o[0] = dc_lv_o
+								dc_pv_iSum[0] = dc_lv_iSum
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_o := dc_pv_o[1]
+								dc_lv_iSum := dc_pv_iSum[1]
+								dc_lv_o = options[optionIndex]
+								dc_lv_iSum = dc_lx
+								dc_pv_o[1] = dc_lv_o
+								dc_pv_iSum[1] = dc_lv_iSum
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_o := dc_pv_o[2]
+								dc_lv_iSum := dc_pv_iSum[2]
+								dc_lv_o = options[optionIndex]
+								dc_lv_iSum = dc_lx
+								dc_pv_o[2] = dc_lv_o
+								dc_pv_iSum[2] = dc_lv_iSum
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_o := dc_pv_o[3]
+								dc_lv_iSum := dc_pv_iSum[3]
+								dc_lv_o = options[optionIndex]
+								dc_lv_iSum = dc_lx
+								dc_pv_o[3] = dc_lv_o
+								dc_pv_iSum[3] = dc_lv_iSum
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_o := dc_pv_o[dc_lx]
+							dc_lv_iSum := dc_pv_iSum[dc_lx]
+							dc_lv_o = options[optionIndex]
+							dc_lv_iSum = dc_lx
+							dc_pv_o[dc_lx] = dc_lv_o
+							dc_pv_iSum[dc_lx] = dc_lv_iSum
+						}
 					}
 				}
 			}
@@ -36904,11 +40253,52 @@ func dc_cpu_MonteCarloOneBlockPerOption_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.D
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					sSumCall_5 := dc_sh12
-					sSum2Call_5 := dc_sh13
-					{
-						callValue[optionIndex] = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								callValue[optionIndex] = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								callValue[optionIndex] = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								callValue[optionIndex] = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							sSumCall_5 := dc_sh12
+							sSum2Call_5 := dc_sh13
+							{
+								callValue[optionIndex] = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						sSumCall_5 := dc_sh12
+						sSum2Call_5 := dc_sh13
+						{
+							callValue[optionIndex] = MCValue{Expected: sSumCall_5[0], Confidence: sSum2Call_5[0]}
+						}
 					}
 				}
 			}
@@ -37159,15 +40549,69 @@ func dc_cpu_FWTModulate_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_pos := dc_pv_pos[dc_lx]
-						tid := dc_gx*dc_gs.X + dc_lx
-						numThreads := dc_gs.X * dc_ng.X
-						_ = numThreads
-						rcpN := 1 / float32(n)
-						_ = rcpN
-						dc_lv_pos = tid
-						dc_pv_pos[dc_lx] = dc_lv_pos
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_pos := dc_pv_pos[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_pos := dc_pv_pos[0]
+								tid := dc_gx*dc_gs.X + dc_lx
+								numThreads := dc_gs.X * dc_ng.X
+								_ = numThreads
+								rcpN := 1 / float32(n)
+								_ = rcpN
+								dc_lv_pos = tid
+								dc_pv_pos[0] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_pos := dc_pv_pos[1]
+								tid := dc_gx*dc_gs.X + dc_lx
+								numThreads := dc_gs.X * dc_ng.X
+								_ = numThreads
+								rcpN := 1 / float32(n)
+								_ = rcpN
+								dc_lv_pos = tid
+								dc_pv_pos[1] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_pos := dc_pv_pos[2]
+								tid := dc_gx*dc_gs.X + dc_lx
+								numThreads := dc_gs.X * dc_ng.X
+								_ = numThreads
+								rcpN := 1 / float32(n)
+								_ = rcpN
+								dc_lv_pos = tid
+								dc_pv_pos[2] = dc_lv_pos
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_pos := dc_pv_pos[3]
+								tid := dc_gx*dc_gs.X + dc_lx
+								numThreads := dc_gs.X * dc_ng.X
+								_ = numThreads
+								rcpN := 1 / float32(n)
+								_ = rcpN
+								dc_lv_pos = tid
+								dc_pv_pos[3] = dc_lv_pos
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_pos := dc_pv_pos[dc_lx]
+							tid := dc_gx*dc_gs.X + dc_lx
+							numThreads := dc_gs.X * dc_ng.X
+							_ = numThreads
+							rcpN := 1 / float32(n)
+							_ = rcpN
+							dc_lv_pos = tid
+							dc_pv_pos[dc_lx] = dc_lv_pos
+						}
 					}
 				}
 			}
@@ -37189,13 +40633,62 @@ func dc_cpu_FWTModulate_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							rcpN_2 := 1 / float32(n)
-							pos := dc_b + dc_lx
-							{
-								(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN_2)
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									rcpN_2 := 1 / float32(n)
+									pos := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN_2)
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									rcpN_2 := 1 / float32(n)
+									pos := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN_2)
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									rcpN_2 := 1 / float32(n)
+									pos := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN_2)
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									rcpN_2 := 1 / float32(n)
+									pos := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN_2)
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								rcpN_2 := 1 / float32(n)
+								pos := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, dA, int(pos), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 137, dB, int(pos), dc_x, dc_y, dc_z)) * rcpN_2)
+								}
 							}
 						}
 					}
@@ -38142,7 +41635,68 @@ func dc_cpu_NW2_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 					temp := dc_sh15
 					_ = temp
 					ref := dc_sh16
-					for ty := 0; ty < 16; ty++ {
+					{
+						ty := int(0)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(1)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(2)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(3)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(4)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(5)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(6)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(7)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(8)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(9)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(10)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(11)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(12)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(13)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(14)
+						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
+					}
+					{
+						ty := int(15)
 						(*cpu.Index(dc_f, 164, ref[ty][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 165, reference, int(index+cols*ty), dc_x, dc_y, dc_z))
 					}
 				}
@@ -38197,9 +41751,38 @@ func dc_cpu_NW2_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					p := int32(penalty)
-					_ = p
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						p := int32(penalty)
+						_ = p
+					}
 				}
 			}
 		}
@@ -38364,7 +41947,68 @@ func dc_cpu_NW2_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 					temp := dc_sh15
 					_ = temp
 					ref := dc_sh16
-					for ty := 0; ty < 16; ty++ {
+					{
+						ty := int(0)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(1)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(2)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(3)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(4)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(5)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(6)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(7)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(8)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(9)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(10)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(11)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(12)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(13)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(14)
+						ref[ty][tx] = reference[index+cols*ty]
+					}
+					{
+						ty := int(15)
 						ref[ty][tx] = reference[index+cols*ty]
 					}
 				}
@@ -38426,9 +42070,38 @@ func dc_cpu_NW2_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					p := int32(penalty)
-					_ = p
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							p := int32(penalty)
+							_ = p
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						p := int32(penalty)
+						_ = p
+					}
 				}
 			}
 		}
@@ -39256,14 +42929,67 @@ func dc_cpu_PFNormalize_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i := dc_gs.X*dc_gx + dc_lx
-					_ = i
-					shared := dc_sh17
-					{
-						shared[1] = (*cpu.Index(dc_f, 233, partialSums, int(0), dc_x, dc_y, dc_z))
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = (*cpu.Index(dc_f, 233, partialSums, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = (*cpu.Index(dc_f, 233, partialSums, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = (*cpu.Index(dc_f, 233, partialSums, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = (*cpu.Index(dc_f, 233, partialSums, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i := dc_gs.X*dc_gx + dc_lx
+						_ = i
+						shared := dc_sh17
+						{
+							shared[1] = (*cpu.Index(dc_f, 233, partialSums, int(0), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -39340,12 +43066,57 @@ func dc_cpu_PFNormalize_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					shared_3 := dc_sh17
-					{
-						shared_3[0] = (*cpu.Index(dc_f, 242, u, int(0), dc_x, dc_y, dc_z))
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = (*cpu.Index(dc_f, 242, u, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = (*cpu.Index(dc_f, 242, u, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = (*cpu.Index(dc_f, 242, u, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = (*cpu.Index(dc_f, 242, u, int(0), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						shared_3 := dc_sh17
+						{
+							shared_3[0] = (*cpu.Index(dc_f, 242, u, int(0), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -39412,12 +43183,57 @@ func dc_cpu_PFNormalize_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					i := dc_gs.X*dc_gx + dc_lx
-					_ = i
-					shared := dc_sh17
-					{
-						shared[1] = partialSums[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = partialSums[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = partialSums[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = partialSums[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							i := dc_gs.X*dc_gx + dc_lx
+							_ = i
+							shared := dc_sh17
+							{
+								shared[1] = partialSums[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						i := dc_gs.X*dc_gx + dc_lx
+						_ = i
+						shared := dc_sh17
+						{
+							shared[1] = partialSums[0]
+						}
 					}
 				}
 			}
@@ -39486,10 +43302,47 @@ func dc_cpu_PFNormalize_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					shared_3 := dc_sh17
-					{
-						shared_3[0] = u[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = u[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = u[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = u[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							shared_3 := dc_sh17
+							{
+								shared_3[0] = u[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						shared_3 := dc_sh17
+						{
+							shared_3[0] = u[0]
+						}
 					}
 				}
 			}
@@ -39713,19 +43566,89 @@ func dc_cpu_BucketCount_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_i := dc_pv_i[dc_lx]
-						sOffset := dc_sh18
-						_ = sOffset
-						lid := dc_lx
-						lsize := dc_gs.X
-						_ = lsize
-						gid := dc_gx
-						_ = gid
-						gsize := dc_ng.X
-						_ = gsize
-						dc_lv_i = lid
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[0]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[1]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[2]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[3]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_i := dc_pv_i[dc_lx]
+							sOffset := dc_sh18
+							_ = sOffset
+							lid := dc_lx
+							lsize := dc_gs.X
+							_ = lsize
+							gid := dc_gx
+							_ = gid
+							gsize := dc_ng.X
+							_ = gsize
+							dc_lv_i = lid
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -39773,18 +43696,84 @@ func dc_cpu_BucketCount_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_i := dc_pv_i[dc_lx]
-								sOffset_3 := dc_sh18
-								lsize_2 := dc_gs.X
-								if dc_lv_i < 64 {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
 									{
-										sOffset_3[dc_lv_i] = 0
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[0]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[0] = dc_lv_i
 									}
-									dc_lv_i += lsize_2
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[1]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[1] = dc_lv_i
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[2]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[2] = dc_lv_i
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[3]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[3] = dc_lv_i
+									}
 								}
-								dc_pv_i[dc_lx] = dc_lv_i
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_lv_i := dc_pv_i[dc_lx]
+									sOffset_3 := dc_sh18
+									lsize_2 := dc_gs.X
+									if dc_lv_i < 64 {
+										dc_any = true
+										{
+											sOffset_3[dc_lv_i] = 0
+										}
+										dc_lv_i += lsize_2
+									}
+									dc_pv_i[dc_lx] = dc_lv_i
+								}
 							}
 						}
 					}
@@ -39806,13 +43795,59 @@ func dc_cpu_BucketCount_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_tid := dc_pt_tid[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_tid := dc_pv_tid[dc_lx]
-						lid_2 := dc_lx
-						lsize_3 := dc_gs.X
-						gid_2 := dc_gx
-						dc_lv_tid = gid_2*lsize_3 + lid_2
-						dc_pv_tid[dc_lx] = dc_lv_tid
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_tid := dc_pv_tid[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[0]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[0] = dc_lv_tid
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[1]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[1] = dc_lv_tid
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[2]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[2] = dc_lv_tid
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[3]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[3] = dc_lv_tid
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_tid := dc_pv_tid[dc_lx]
+							lid_2 := dc_lx
+							lsize_3 := dc_gs.X
+							gid_2 := dc_gx
+							dc_lv_tid = gid_2*lsize_3 + lid_2
+							dc_pv_tid[dc_lx] = dc_lv_tid
+						}
 					}
 				}
 			}
@@ -39937,14 +43972,64 @@ func dc_cpu_BucketCount_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i_1 := dc_pt_i_1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_i_1 := dc_pv_i_1[dc_lx]
-						lid_3 := dc_lx
-						gid_3 := dc_gx
-						prefixBase := gid_3 * 64
-						_ = prefixBase
-						dc_lv_i_1 = lid_3
-						dc_pv_i_1[dc_lx] = dc_lv_i_1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i_1 := dc_pv_i_1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[0]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[0] = dc_lv_i_1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[1]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[1] = dc_lv_i_1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[2]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[2] = dc_lv_i_1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[3]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[3] = dc_lv_i_1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_i_1 := dc_pv_i_1[dc_lx]
+							lid_3 := dc_lx
+							gid_3 := dc_gx
+							prefixBase := gid_3 * 64
+							_ = prefixBase
+							dc_lv_i_1 = lid_3
+							dc_pv_i_1[dc_lx] = dc_lv_i_1
+						}
 					}
 				}
 			}
@@ -40078,19 +44163,89 @@ func dc_cpu_BucketCount_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_i := dc_pv_i[dc_lx]
-						sOffset := dc_sh18
-						_ = sOffset
-						lid := dc_lx
-						lsize := dc_gs.X
-						_ = lsize
-						gid := dc_gx
-						_ = gid
-						gsize := dc_ng.X
-						_ = gsize
-						dc_lv_i = lid
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[0]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[1]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[2]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_i := dc_pv_i[3]
+								sOffset := dc_sh18
+								_ = sOffset
+								lid := dc_lx
+								lsize := dc_gs.X
+								_ = lsize
+								gid := dc_gx
+								_ = gid
+								gsize := dc_ng.X
+								_ = gsize
+								dc_lv_i = lid
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_i := dc_pv_i[dc_lx]
+							sOffset := dc_sh18
+							_ = sOffset
+							lid := dc_lx
+							lsize := dc_gs.X
+							_ = lsize
+							gid := dc_gx
+							_ = gid
+							gsize := dc_ng.X
+							_ = gsize
+							dc_lv_i = lid
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -40138,18 +44293,84 @@ func dc_cpu_BucketCount_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_i := dc_pv_i[dc_lx]
-								sOffset_3 := dc_sh18
-								lsize_2 := dc_gs.X
-								if dc_lv_i < 64 {
-									dc_any = true
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+									dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
 									{
-										sOffset_3[dc_lv_i] = 0
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[0]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[0] = dc_lv_i
 									}
-									dc_lv_i += lsize_2
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[1]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[1] = dc_lv_i
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[2]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[2] = dc_lv_i
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										dc_lv_i := dc_pv_i[3]
+										sOffset_3 := dc_sh18
+										lsize_2 := dc_gs.X
+										if dc_lv_i < 64 {
+											dc_any = true
+											{
+												sOffset_3[dc_lv_i] = 0
+											}
+											dc_lv_i += lsize_2
+										}
+										dc_pv_i[3] = dc_lv_i
+									}
 								}
-								dc_pv_i[dc_lx] = dc_lv_i
+								for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+									dc_lv_i := dc_pv_i[dc_lx]
+									sOffset_3 := dc_sh18
+									lsize_2 := dc_gs.X
+									if dc_lv_i < 64 {
+										dc_any = true
+										{
+											sOffset_3[dc_lv_i] = 0
+										}
+										dc_lv_i += lsize_2
+									}
+									dc_pv_i[dc_lx] = dc_lv_i
+								}
 							}
 						}
 					}
@@ -40171,13 +44392,59 @@ func dc_cpu_BucketCount_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_tid := dc_pt_tid[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_tid := dc_pv_tid[dc_lx]
-						lid_2 := dc_lx
-						lsize_3 := dc_gs.X
-						gid_2 := dc_gx
-						dc_lv_tid = gid_2*lsize_3 + lid_2
-						dc_pv_tid[dc_lx] = dc_lv_tid
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_tid := dc_pv_tid[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[0]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[0] = dc_lv_tid
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[1]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[1] = dc_lv_tid
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[2]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[2] = dc_lv_tid
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_tid := dc_pv_tid[3]
+								lid_2 := dc_lx
+								lsize_3 := dc_gs.X
+								gid_2 := dc_gx
+								dc_lv_tid = gid_2*lsize_3 + lid_2
+								dc_pv_tid[3] = dc_lv_tid
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_tid := dc_pv_tid[dc_lx]
+							lid_2 := dc_lx
+							lsize_3 := dc_gs.X
+							gid_2 := dc_gx
+							dc_lv_tid = gid_2*lsize_3 + lid_2
+							dc_pv_tid[dc_lx] = dc_lv_tid
+						}
 					}
 				}
 			}
@@ -40302,14 +44569,64 @@ func dc_cpu_BucketCount_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i_1 := dc_pt_i_1[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_i_1 := dc_pv_i_1[dc_lx]
-						lid_3 := dc_lx
-						gid_3 := dc_gx
-						prefixBase := gid_3 * 64
-						_ = prefixBase
-						dc_lv_i_1 = lid_3
-						dc_pv_i_1[dc_lx] = dc_lv_i_1
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i_1 := dc_pv_i_1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[0]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[0] = dc_lv_i_1
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[1]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[1] = dc_lv_i_1
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[2]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[2] = dc_lv_i_1
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_i_1 := dc_pv_i_1[3]
+								lid_3 := dc_lx
+								gid_3 := dc_gx
+								prefixBase := gid_3 * 64
+								_ = prefixBase
+								dc_lv_i_1 = lid_3
+								dc_pv_i_1[3] = dc_lv_i_1
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_i_1 := dc_pv_i_1[dc_lx]
+							lid_3 := dc_lx
+							gid_3 := dc_gx
+							prefixBase := gid_3 * 64
+							_ = prefixBase
+							dc_lv_i_1 = lid_3
+							dc_pv_i_1[dc_lx] = dc_lv_i_1
+						}
 					}
 				}
 			}
@@ -40544,13 +44861,62 @@ func dc_cpu_PFLikelihood_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					i_3 := dc_gs.X*dc_gx + dc_lx
-					buffer_3 := dc_sh19
-					if i_3 < nParticles {
-						(*cpu.Index(dc_f, 277, buffer_3[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 278, weights, int(i_3), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								(*cpu.Index(dc_f, 277, buffer_3[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 278, weights, int(i_3), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								(*cpu.Index(dc_f, 277, buffer_3[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 278, weights, int(i_3), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								(*cpu.Index(dc_f, 277, buffer_3[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 278, weights, int(i_3), dc_x, dc_y, dc_z))
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								(*cpu.Index(dc_f, 277, buffer_3[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 278, weights, int(i_3), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						i_3 := dc_gs.X*dc_gx + dc_lx
+						buffer_3 := dc_sh19
+						if i_3 < nParticles {
+							(*cpu.Index(dc_f, 277, buffer_3[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 278, weights, int(i_3), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -40572,12 +44938,57 @@ func dc_cpu_PFLikelihood_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							buffer_4 := dc_sh19
-							if uint(dc_lx) < s {
-								(*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										(*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										(*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										(*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										(*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								buffer_4 := dc_sh19
+								if uint(dc_lx) < s {
+									(*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 280, buffer_4[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -40601,12 +45012,57 @@ func dc_cpu_PFLikelihood_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					buffer_5 := dc_sh19
-					{
-						(*cpu.Index(dc_f, 282, partialSums, int(dc_gx), dc_x, dc_y, dc_z)) = buffer_5[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							buffer_5 := dc_sh19
+							{
+								(*cpu.Index(dc_f, 282, partialSums, int(dc_gx), dc_x, dc_y, dc_z)) = buffer_5[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							buffer_5 := dc_sh19
+							{
+								(*cpu.Index(dc_f, 282, partialSums, int(dc_gx), dc_x, dc_y, dc_z)) = buffer_5[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							buffer_5 := dc_sh19
+							{
+								(*cpu.Index(dc_f, 282, partialSums, int(dc_gx), dc_x, dc_y, dc_z)) = buffer_5[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							buffer_5 := dc_sh19
+							{
+								(*cpu.Index(dc_f, 282, partialSums, int(dc_gx), dc_x, dc_y, dc_z)) = buffer_5[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						buffer_5 := dc_sh19
+						{
+							(*cpu.Index(dc_f, 282, partialSums, int(dc_gx), dc_x, dc_y, dc_z)) = buffer_5[0]
+						}
 					}
 				}
 			}
@@ -40743,11 +45199,52 @@ func dc_cpu_PFLikelihood_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					}
 					continue
 				}
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					i_3 := dc_gs.X*dc_gx + dc_lx
-					buffer_3 := dc_sh19
-					if i_3 < nParticles {
-						buffer_3[dc_lx] = weights[i_3]
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								buffer_3[dc_lx] = weights[i_3]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								buffer_3[dc_lx] = weights[i_3]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								buffer_3[dc_lx] = weights[i_3]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							i_3 := dc_gs.X*dc_gx + dc_lx
+							buffer_3 := dc_sh19
+							if i_3 < nParticles {
+								buffer_3[dc_lx] = weights[i_3]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						i_3 := dc_gs.X*dc_gx + dc_lx
+						buffer_3 := dc_sh19
+						if i_3 < nParticles {
+							buffer_3[dc_lx] = weights[i_3]
+						}
 					}
 				}
 			}
@@ -40772,12 +45269,57 @@ func dc_cpu_PFLikelihood_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							buffer_4 := dc_sh19
-							if uint(dc_lx) < s {
-								buffer_4[dc_lx] = buffer_4[dc_lx] + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										buffer_4[dc_lx] = buffer_4[dc_lx] + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										buffer_4[dc_lx] = buffer_4[dc_lx] + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										buffer_4[dc_lx] = buffer_4[dc_lx] + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									buffer_4 := dc_sh19
+									if uint(dc_lx) < s {
+										buffer_4[dc_lx] = buffer_4[dc_lx] + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								buffer_4 := dc_sh19
+								if uint(dc_lx) < s {
+									buffer_4[dc_lx] = buffer_4[dc_lx] + (*cpu.Index(dc_f, 281, buffer_4[:], int(uint(dc_lx)+s), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -40801,10 +45343,47 @@ func dc_cpu_PFLikelihood_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					buffer_5 := dc_sh19
-					{
-						partialSums[dc_gx] = buffer_5[0]
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							buffer_5 := dc_sh19
+							{
+								partialSums[dc_gx] = buffer_5[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							buffer_5 := dc_sh19
+							{
+								partialSums[dc_gx] = buffer_5[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							buffer_5 := dc_sh19
+							{
+								partialSums[dc_gx] = buffer_5[0]
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							buffer_5 := dc_sh19
+							{
+								partialSums[dc_gx] = buffer_5[0]
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						buffer_5 := dc_sh19
+						{
+							partialSums[dc_gx] = buffer_5[0]
+						}
 					}
 				}
 			}
@@ -41005,19 +45584,90 @@ func dc_cpu_MersenneTwister_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				{
 					dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_mt := dc_pv_mt[dc_lx]
-						dc_lv_iRng := dc_pv_iRng[dc_lx]
-						tid := dc_gs.X*dc_gx + dc_lx
-						threadN := dc_gs.X * dc_ng.X
-						_ = threadN
-						{
-							var dc_zero [19]uint32
-							dc_lv_mt = dc_zero
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mt := dc_pv_mt[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_iRng := dc_pv_iRng[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[0]
+								dc_lv_iRng := dc_pv_iRng[0]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[0] = dc_lv_mt
+								dc_pv_iRng[0] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[1]
+								dc_lv_iRng := dc_pv_iRng[1]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[1] = dc_lv_mt
+								dc_pv_iRng[1] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[2]
+								dc_lv_iRng := dc_pv_iRng[2]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[2] = dc_lv_mt
+								dc_pv_iRng[2] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[3]
+								dc_lv_iRng := dc_pv_iRng[3]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[3] = dc_lv_mt
+								dc_pv_iRng[3] = dc_lv_iRng
+							}
 						}
-						dc_lv_iRng = tid
-						dc_pv_mt[dc_lx] = dc_lv_mt
-						dc_pv_iRng[dc_lx] = dc_lv_iRng
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_mt := dc_pv_mt[dc_lx]
+							dc_lv_iRng := dc_pv_iRng[dc_lx]
+							tid := dc_gs.X*dc_gx + dc_lx
+							threadN := dc_gs.X * dc_ng.X
+							_ = threadN
+							{
+								var dc_zero [19]uint32
+								dc_lv_mt = dc_zero
+							}
+							dc_lv_iRng = tid
+							dc_pv_mt[dc_lx] = dc_lv_mt
+							dc_pv_iRng[dc_lx] = dc_lv_iRng
+						}
 					}
 				}
 			}
@@ -41211,19 +45861,90 @@ func dc_cpu_MersenneTwister_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				{
 					dc_pv_mt := dc_pt_mt[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_mt := dc_pv_mt[dc_lx]
-						dc_lv_iRng := dc_pv_iRng[dc_lx]
-						tid := dc_gs.X*dc_gx + dc_lx
-						threadN := dc_gs.X * dc_ng.X
-						_ = threadN
-						{
-							var dc_zero [19]uint32
-							dc_lv_mt = dc_zero
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_mt := dc_pv_mt[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_iRng := dc_pv_iRng[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[0]
+								dc_lv_iRng := dc_pv_iRng[0]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[0] = dc_lv_mt
+								dc_pv_iRng[0] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[1]
+								dc_lv_iRng := dc_pv_iRng[1]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[1] = dc_lv_mt
+								dc_pv_iRng[1] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[2]
+								dc_lv_iRng := dc_pv_iRng[2]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[2] = dc_lv_mt
+								dc_pv_iRng[2] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_mt := dc_pv_mt[3]
+								dc_lv_iRng := dc_pv_iRng[3]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								{
+									var dc_zero [19]uint32
+									dc_lv_mt = dc_zero
+								}
+								dc_lv_iRng = tid
+								dc_pv_mt[3] = dc_lv_mt
+								dc_pv_iRng[3] = dc_lv_iRng
+							}
 						}
-						dc_lv_iRng = tid
-						dc_pv_mt[dc_lx] = dc_lv_mt
-						dc_pv_iRng[dc_lx] = dc_lv_iRng
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_mt := dc_pv_mt[dc_lx]
+							dc_lv_iRng := dc_pv_iRng[dc_lx]
+							tid := dc_gs.X*dc_gx + dc_lx
+							threadN := dc_gs.X * dc_ng.X
+							_ = threadN
+							{
+								var dc_zero [19]uint32
+								dc_lv_mt = dc_zero
+							}
+							dc_lv_iRng = tid
+							dc_pv_mt[dc_lx] = dc_lv_mt
+							dc_pv_iRng[dc_lx] = dc_lv_iRng
+						}
 					}
 				}
 			}
@@ -41439,13 +46160,59 @@ func dc_cpu_BoxMullerGPU_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_iRng := dc_pt_iRng[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_iRng := dc_pv_iRng[dc_lx]
-						tid := dc_gs.X*dc_gx + dc_lx
-						threadN := dc_gs.X * dc_ng.X
-						_ = threadN
-						dc_lv_iRng = tid
-						dc_pv_iRng[dc_lx] = dc_lv_iRng
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_iRng := dc_pv_iRng[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_iRng := dc_pv_iRng[0]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								dc_lv_iRng = tid
+								dc_pv_iRng[0] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_iRng := dc_pv_iRng[1]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								dc_lv_iRng = tid
+								dc_pv_iRng[1] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_iRng := dc_pv_iRng[2]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								dc_lv_iRng = tid
+								dc_pv_iRng[2] = dc_lv_iRng
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_iRng := dc_pv_iRng[3]
+								tid := dc_gs.X*dc_gx + dc_lx
+								threadN := dc_gs.X * dc_ng.X
+								_ = threadN
+								dc_lv_iRng = tid
+								dc_pv_iRng[3] = dc_lv_iRng
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_iRng := dc_pv_iRng[dc_lx]
+							tid := dc_gs.X*dc_gx + dc_lx
+							threadN := dc_gs.X * dc_ng.X
+							_ = threadN
+							dc_lv_iRng = tid
+							dc_pv_iRng[dc_lx] = dc_lv_iRng
+						}
 					}
 				}
 			}
@@ -41896,15 +46663,70 @@ func dc_cpu_StereoDisparity_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				{
 					dc_pv_offset_3 := dc_pt_offset_3[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_cost := dc_pt_cost[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_offset_3 := dc_pv_offset_3[dc_lx]
-						dc_lv_cost := dc_pv_cost[dc_lx]
-						sidx_4 := dc_lx + 8
-						sidy_4 := dc_ly + 8
-						diff_4 := dc_sh20
-						(*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, diff_4[:], int(sidy_4+dc_lv_offset_3), dc_x, dc_y, dc_z))[:], int(sidx_4), dc_x, dc_y, dc_z)) = dc_lv_cost
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_offset_3 := dc_pv_offset_3[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_cost := dc_pv_cost[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_offset_3 := dc_pv_offset_3[0]
+								dc_lv_cost := dc_pv_cost[0]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								(*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, diff_4[:], int(sidy_4+dc_lv_offset_3), dc_x, dc_y, dc_z))[:], int(sidx_4), dc_x, dc_y, dc_z)) = dc_lv_cost
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_offset_3 := dc_pv_offset_3[1]
+								dc_lv_cost := dc_pv_cost[1]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								(*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, diff_4[:], int(sidy_4+dc_lv_offset_3), dc_x, dc_y, dc_z))[:], int(sidx_4), dc_x, dc_y, dc_z)) = dc_lv_cost
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_offset_3 := dc_pv_offset_3[2]
+								dc_lv_cost := dc_pv_cost[2]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								(*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, diff_4[:], int(sidy_4+dc_lv_offset_3), dc_x, dc_y, dc_z))[:], int(sidx_4), dc_x, dc_y, dc_z)) = dc_lv_cost
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_offset_3 := dc_pv_offset_3[3]
+								dc_lv_cost := dc_pv_cost[3]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								(*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, diff_4[:], int(sidy_4+dc_lv_offset_3), dc_x, dc_y, dc_z))[:], int(sidx_4), dc_x, dc_y, dc_z)) = dc_lv_cost
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_offset_3 := dc_pv_offset_3[dc_lx]
+							dc_lv_cost := dc_pv_cost[dc_lx]
+							sidx_4 := dc_lx + 8
+							sidy_4 := dc_ly + 8
+							diff_4 := dc_sh20
+							(*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, diff_4[:], int(sidy_4+dc_lv_offset_3), dc_x, dc_y, dc_z))[:], int(sidx_4), dc_x, dc_y, dc_z)) = dc_lv_cost
+						}
 					}
 				}
 			}
@@ -42167,13 +46989,60 @@ func dc_cpu_StereoDisparity_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 				{
 					dc_pv_offset_3 := dc_pt_offset_3[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_cost := dc_pt_cost[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_offset_3 := dc_pv_offset_3[dc_lx]
-						dc_lv_cost := dc_pv_cost[dc_lx]
-						sidx_4 := dc_lx + 8
-						sidy_4 := dc_ly + 8
-						diff_4 := dc_sh20
-						diff_4[sidy_4+dc_lv_offset_3][sidx_4] = dc_lv_cost
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_offset_3 := dc_pv_offset_3[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_cost := dc_pv_cost[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_offset_3 := dc_pv_offset_3[0]
+								dc_lv_cost := dc_pv_cost[0]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								diff_4[sidy_4+dc_lv_offset_3][sidx_4] = dc_lv_cost
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_offset_3 := dc_pv_offset_3[1]
+								dc_lv_cost := dc_pv_cost[1]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								diff_4[sidy_4+dc_lv_offset_3][sidx_4] = dc_lv_cost
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_offset_3 := dc_pv_offset_3[2]
+								dc_lv_cost := dc_pv_cost[2]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								diff_4[sidy_4+dc_lv_offset_3][sidx_4] = dc_lv_cost
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_offset_3 := dc_pv_offset_3[3]
+								dc_lv_cost := dc_pv_cost[3]
+								sidx_4 := dc_lx + 8
+								sidy_4 := dc_ly + 8
+								diff_4 := dc_sh20
+								diff_4[sidy_4+dc_lv_offset_3][sidx_4] = dc_lv_cost
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_offset_3 := dc_pv_offset_3[dc_lx]
+							dc_lv_cost := dc_pv_cost[dc_lx]
+							sidx_4 := dc_lx + 8
+							sidy_4 := dc_ly + 8
+							diff_4 := dc_sh20
+							diff_4[sidy_4+dc_lv_offset_3][sidx_4] = dc_lv_cost
+						}
 					}
 				}
 			}

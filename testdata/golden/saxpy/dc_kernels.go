@@ -618,11 +618,49 @@ func dc_cpu_SaxpyStride_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -644,12 +682,57 @@ func dc_cpu_SaxpyStride_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						dc_x0 := dc_gx * dc_gs.X
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i := dc_b + dc_lx
-							{
-								(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+						{
+							dc_u := 0
+							for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+								{
+									dc_lx := dc_u + 0
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 1
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 2
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+									}
+								}
+								{
+									dc_lx := dc_u + 3
+									_ = dc_lx
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									i := dc_b + dc_lx
+									{
+										(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+									}
+								}
+							}
+							for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								i := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -731,11 +814,49 @@ func dc_cpu_SaxpyStride_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pv_i[dc_lx]
-						dc_lv_i = dc_x
-						dc_pv_i[dc_lx] = dc_lv_i
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_i := dc_pv_i[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[0]
+								dc_lv_i = dc_x
+								dc_pv_i[0] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[1]
+								dc_lv_i = dc_x
+								dc_pv_i[1] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[2]
+								dc_lv_i = dc_x
+								dc_pv_i[2] = dc_lv_i
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								dc_lv_i := dc_pv_i[3]
+								dc_lv_i = dc_x
+								dc_pv_i[3] = dc_lv_i
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_i := dc_pv_i[dc_lx]
+							dc_lv_i = dc_x
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
 					}
 				}
 			}
@@ -757,11 +878,54 @@ func dc_cpu_SaxpyStride_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 						if 0 < dc_xhi {
 							dc_rv1 := y[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							dc_rv2 := x[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								i := dc_b + dc_lx
-								_ = i
-								{
-									dc_rv1[dc_lx] = a*dc_rv2[dc_lx] + dc_rv1[dc_lx]
+							{
+								dc_u := 0
+								for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+									dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+									dc_rv2 := dc_rv2[dc_u : dc_u+4 : dc_u+4]
+									{
+										dc_lx := dc_u + 0
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[0] = a*dc_rv2[0] + dc_rv1[0]
+										}
+									}
+									{
+										dc_lx := dc_u + 1
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[1] = a*dc_rv2[1] + dc_rv1[1]
+										}
+									}
+									{
+										dc_lx := dc_u + 2
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[2] = a*dc_rv2[2] + dc_rv1[2]
+										}
+									}
+									{
+										dc_lx := dc_u + 3
+										_ = dc_lx
+										i := dc_b + dc_lx
+										_ = i
+										{
+											dc_rv1[3] = a*dc_rv2[3] + dc_rv1[3]
+										}
+									}
+								}
+								for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+									i := dc_b + dc_lx
+									_ = i
+									{
+										dc_rv1[dc_lx] = a*dc_rv2[dc_lx] + dc_rv1[dc_lx]
+									}
 								}
 							}
 						}

@@ -2198,17 +2198,78 @@ func dc_cpu_Scan_int32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s := dc_sh0
-					lx := dc_lx
-					i := dc_x
-					var v int32
-					if i < n {
-						v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh0
+							lx := dc_lx
+							i := dc_x
+							var v int32
+							if i < n {
+								v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh0
+							lx := dc_lx
+							i := dc_x
+							var v int32
+							if i < n {
+								v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh0
+							lx := dc_lx
+							i := dc_x
+							var v int32
+							if i < n {
+								v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh0
+							lx := dc_lx
+							i := dc_x
+							var v int32
+							if i < n {
+								v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
 					}
-					(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh0
+						lx := dc_lx
+						i := dc_x
+						var v int32
+						if i < n {
+							v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					}
 				}
 			}
 		}
@@ -2230,17 +2291,79 @@ func dc_cpu_Scan_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_add := dc_pv_add[dc_lx]
-						s_2 := dc_sh0
-						lx_2 := dc_lx
-						dc_lv_add = 0
-						if lx_2 >= off {
-							dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[0]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[0] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[1]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[1] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[2]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[2] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[3]
+								s_2 := dc_sh0
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[3] = dc_lv_add
+							}
 						}
-						dc_pv_add[dc_lx] = dc_lv_add
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pv_add[dc_lx]
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							dc_lv_add = 0
+							if lx_2 >= off {
+								dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+							}
+							dc_pv_add[dc_lx] = dc_lv_add
+						}
 					}
 				}
 			}
@@ -2263,13 +2386,59 @@ func dc_cpu_Scan_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_add := dc_pv_add[dc_lx]
-						s_3 := dc_sh0
-						lx_3 := dc_lx
-						(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[0]
+								s_3 := dc_sh0
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[1]
+								s_3 := dc_sh0
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[2]
+								s_3 := dc_sh0
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[3]
+								s_3 := dc_sh0
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pv_add[dc_lx]
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+						}
 					}
 				}
 			}
@@ -2362,19 +2531,89 @@ func dc_cpu_Scan_int32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				}
 				{
 					dc_rv1 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						s := dc_sh0
-						_ = s
-						lx := dc_lx
-						_ = lx
-						i := dc_x
-						var v int32
-						if i < n {
-							v = in[i]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v int32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[0] = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v int32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[1] = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v int32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[2] = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh0
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v int32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[3] = v
+							}
 						}
-						dc_rv1[dc_lx] = v
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							s := dc_sh0
+							_ = s
+							lx := dc_lx
+							_ = lx
+							i := dc_x
+							var v int32
+							if i < n {
+								v = in[i]
+							}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}
@@ -2430,13 +2669,60 @@ func dc_cpu_Scan_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh0[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_add := dc_pv_add[dc_lx]
-						s_3 := dc_sh0
-						_ = s_3
-						lx_3 := dc_lx
-						_ = lx_3
-						dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[0]
+								s_3 := dc_sh0
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[0] = dc_rv1[0] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[1]
+								s_3 := dc_sh0
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[1] = dc_rv1[1] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[2]
+								s_3 := dc_sh0
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[2] = dc_rv1[2] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[3]
+								s_3 := dc_sh0
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[3] = dc_rv1[3] + dc_lv_add
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_add := dc_pv_add[dc_lx]
+							s_3 := dc_sh0
+							_ = s_3
+							lx_3 := dc_lx
+							_ = lx_3
+							dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+						}
 					}
 				}
 			}
@@ -2539,17 +2825,78 @@ func dc_cpu_Scan_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s := dc_sh1
-					lx := dc_lx
-					i := dc_x
-					var v float32
-					if i < n {
-						v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+				{
+					dc_u := 0
+					for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh1
+							lx := dc_lx
+							i := dc_x
+							var v float32
+							if i < n {
+								v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh1
+							lx := dc_lx
+							i := dc_x
+							var v float32
+							if i < n {
+								v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh1
+							lx := dc_lx
+							i := dc_x
+							var v float32
+							if i < n {
+								v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s := dc_sh1
+							lx := dc_lx
+							i := dc_x
+							var v float32
+							if i < n {
+								v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+						}
 					}
-					(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						s := dc_sh1
+						lx := dc_lx
+						i := dc_x
+						var v float32
+						if i < n {
+							v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+					}
 				}
 			}
 		}
@@ -2571,17 +2918,79 @@ func dc_cpu_Scan_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_add := dc_pv_add[dc_lx]
-						s_2 := dc_sh1
-						lx_2 := dc_lx
-						dc_lv_add = 0
-						if lx_2 >= off {
-							dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[0]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[0] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[1]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[1] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[2]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[2] = dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[3]
+								s_2 := dc_sh1
+								lx_2 := dc_lx
+								dc_lv_add = 0
+								if lx_2 >= off {
+									dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[3] = dc_lv_add
+							}
 						}
-						dc_pv_add[dc_lx] = dc_lv_add
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pv_add[dc_lx]
+							s_2 := dc_sh1
+							lx_2 := dc_lx
+							dc_lv_add = 0
+							if lx_2 >= off {
+								dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+							}
+							dc_pv_add[dc_lx] = dc_lv_add
+						}
 					}
 				}
 			}
@@ -2604,13 +3013,59 @@ func dc_cpu_Scan_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_add := dc_pv_add[dc_lx]
-						s_3 := dc_sh1
-						lx_3 := dc_lx
-						(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[0]
+								s_3 := dc_sh1
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[1]
+								s_3 := dc_sh1
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[2]
+								s_3 := dc_sh1
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[3]
+								s_3 := dc_sh1
+								lx_3 := dc_lx
+								(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_add := dc_pv_add[dc_lx]
+							s_3 := dc_sh1
+							lx_3 := dc_lx
+							(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+						}
 					}
 				}
 			}
@@ -2703,19 +3158,89 @@ func dc_cpu_Scan_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 				}
 				{
 					dc_rv1 := dc_sh1[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_ = dc_x
-						s := dc_sh1
-						_ = s
-						lx := dc_lx
-						_ = lx
-						i := dc_x
-						var v float32
-						if i < n {
-							v = in[i]
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v float32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[0] = v
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v float32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[1] = v
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v float32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[2] = v
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								s := dc_sh1
+								_ = s
+								lx := dc_lx
+								_ = lx
+								i := dc_x
+								var v float32
+								if i < n {
+									v = in[i]
+								}
+								dc_rv1[3] = v
+							}
 						}
-						dc_rv1[dc_lx] = v
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_ = dc_x
+							s := dc_sh1
+							_ = s
+							lx := dc_lx
+							_ = lx
+							i := dc_x
+							var v float32
+							if i < n {
+								v = in[i]
+							}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}
@@ -2771,13 +3296,60 @@ func dc_cpu_Scan_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 				{
 					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_rv1 := dc_sh1[0:dc_gs.X]
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_lv_add := dc_pv_add[dc_lx]
-						s_3 := dc_sh1
-						_ = s_3
-						lx_3 := dc_lx
-						_ = lx_3
-						dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+					{
+						dc_u := 0
+						for ; dc_u+4 <= dc_gs.X; dc_u += 4 {
+							dc_rv1 := dc_rv1[dc_u : dc_u+4 : dc_u+4]
+							dc_pv_add := dc_pv_add[dc_u : dc_u+4 : dc_u+4]
+							{
+								dc_lx := dc_u + 0
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[0]
+								s_3 := dc_sh1
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[0] = dc_rv1[0] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 1
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[1]
+								s_3 := dc_sh1
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[1] = dc_rv1[1] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 2
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[2]
+								s_3 := dc_sh1
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[2] = dc_rv1[2] + dc_lv_add
+							}
+							{
+								dc_lx := dc_u + 3
+								_ = dc_lx
+								dc_lv_add := dc_pv_add[3]
+								s_3 := dc_sh1
+								_ = s_3
+								lx_3 := dc_lx
+								_ = lx_3
+								dc_rv1[3] = dc_rv1[3] + dc_lv_add
+							}
+						}
+						for dc_lx := dc_u; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_add := dc_pv_add[dc_lx]
+							s_3 := dc_sh1
+							_ = s_3
+							lx_3 := dc_lx
+							_ = lx_3
+							dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+						}
 					}
 				}
 			}

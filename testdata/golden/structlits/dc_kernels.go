@@ -1414,10 +1414,47 @@ func dc_cpu_CountCells_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh0
-					{
-						s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh0
+						{
+							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+						}
 					}
 				}
 			}
@@ -1512,10 +1549,47 @@ func dc_cpu_CountCells_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh0
-					{
-						s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+				{
+					dc_u := dc_xlo
+					for ; dc_u+4 <= dc_xhi; dc_u += 4 {
+						{
+							dc_lx := dc_u + 0
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+						{
+							dc_lx := dc_u + 1
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+						{
+							dc_lx := dc_u + 2
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+						{
+							dc_lx := dc_u + 3
+							_ = dc_lx
+							s := dc_sh0
+							{
+								s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+							}
+						}
+					}
+					for dc_lx := dc_u; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh0
+						{
+							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+						}
 					}
 				}
 			}
