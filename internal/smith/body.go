@@ -584,11 +584,13 @@ func (f *fgen) intOp(t *typ, depth int) expr {
 		case 0:
 			return expr{s: fmt.Sprintf("(%s %s (%s | 1))", a.s, pick(f.g, []string{"/", "%"}), f.expr(t, depth-1).s)}
 		case 1:
-			nz := "nz"
+			nz, d := "nz", f.expr
 			if f.g.faults && f.g.chance(0.1) {
-				nz = "" // a divisor that may be zero
+				// A divisor that may be zero at run time; a constant
+				// zero would not compile.
+				nz, d = "", f.nonConst
 			}
-			return expr{s: fmt.Sprintf("(%s %s %s(%s))", a.s, pick(f.g, []string{"/", "%"}), nz, f.expr(t, depth-1).s)}
+			return expr{s: fmt.Sprintf("(%s %s %s(%s))", a.s, pick(f.g, []string{"/", "%"}), nz, d(t, depth-1).s)}
 		case 2:
 			if t.signed {
 				return expr{s: fmt.Sprintf("(%s %s %s(-1))", a.s, pick(f.g, []string{"/", "%"}), t.name)}
