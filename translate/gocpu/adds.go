@@ -73,26 +73,21 @@ func addedTo(s ir.Stmt) (*ir.Index, bool) {
 	return loc, ok
 }
 
-// setAdds makes p print the atomic adds to kernel k's add-only
-// parameters (see addOnly) through the chunk's cpu.Adds, where k runs in
-// chunks (the loop or group form): it returns the parameter declaring it,
-// or nil.
-func (p *printer) setAdds(k *ir.Kernel, chunked bool) jen.Code {
-	p.adds = nil
-	if !chunked {
-		return nil
-	}
+// addOnlyVars returns addOnly's parameters of kernel k as a set, nil if
+// there are none: the printer adds to them through the chunk's cpu.Adds.
+func addOnlyVars(k *ir.Kernel) map[*ir.Var]bool {
+	var vars map[*ir.Var]bool
 	for _, i := range addOnly(k) {
-		if p.adds == nil {
-			p.adds = map[*ir.Var]bool{}
+		if vars == nil {
+			vars = map[*ir.Var]bool{}
 		}
-		p.adds[k.Params[i]] = true
+		vars[k.Params[i]] = true
 	}
-	if p.adds == nil {
-		return nil
-	}
-	return jen.Id(addsName).Op("*").Qual(cpuPath, "Adds")
+	return vars
 }
+
+// addsParam declares the chunk's cpu.Adds as a parameter.
+func addsParam() jen.Code { return jen.Id(addsName).Op("*").Qual(cpuPath, "Adds") }
 
 // addsCall returns the call adding to an add-only parameter's element that
 // atomic e prints as, or nil if e is not such an add.

@@ -207,18 +207,22 @@ func variant(k *ir.Kernel, g *threadloop.Group, fast, aliased bool) jen.Code {
 	if k.Checked {
 		params = append(params, jen.Id(faultName).Op("*").Qual(cpuPath, "Faults"))
 	}
-	if adds := p.setAdds(k, Loop(k) || g != nil); adds != nil {
-		params = append(params, adds)
+	loop := Loop(k)
+	var adds map[*ir.Var]bool
+	if loop || g != nil {
+		if adds = addOnlyVars(k); adds != nil {
+			params = append(params, addsParam())
+		}
 	}
-	if !Loop(k) {
+	if !loop {
 		if g == nil {
 			return p.threadKernel(k, params)
 		}
 		p = newPrinter(analyze(g.Body), k.Params, nil)
-		p.kernel, p.fast = true, fast
-		p.setAdds(k, true)
+		p.kernel, p.fast, p.adds = true, fast, adds
 		return p.groupKernel(k, g, params)
 	}
+	p.adds = adds
 	// The loop form bounds the x loop by the kernel's x guard, if any; the
 	// body is analysed again without it, and after scalar replacement.
 	body, bound, _ := xGuard(k)
@@ -236,8 +240,7 @@ func variant(k *ir.Kernel, g *threadloop.Group, fast, aliased bool) jen.Code {
 			seen = &ir.Block{Stmts: []ir.Stmt{body, &ir.ExprStmt{X: rows.row}}}
 		}
 		p = newPrinter(analyze(seen), k.Params, nil)
-		p.kernel, p.fast, p.aliased = true, fast, aliased
-		p.setAdds(k, true)
+		p.kernel, p.fast, p.aliased, p.adds = true, fast, aliased, adds
 	}
 	return p.loopKernel(k, body, bound, rows, params)
 }

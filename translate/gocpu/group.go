@@ -531,7 +531,7 @@ func (p *printer) outlineStmt(s ir.Stmt, print func() jen.Code) jen.Code {
 		args = append(args, jen.Id(faultName))
 	}
 	if p.adds != nil {
-		params = append(params, jen.Id(addsName).Op("*").Qual(cpuPath, "Adds"))
+		params = append(params, addsParam())
 		args = append(args, jen.Id(addsName))
 	}
 	body := []jen.Code{

@@ -73,9 +73,9 @@ func below(cond ir.Expr, i *ir.Var, k *ir.Kernel) ir.Expr {
 		return nil
 	}
 	switch {
-	case b.Op == token.LSS && isVar(b.X, i):
+	case b.Op == token.LSS && ir.IsRef(b.X, i):
 		return invariant(b.Y, k)
-	case b.Op == token.GTR && isVar(b.Y, i):
+	case b.Op == token.GTR && ir.IsRef(b.Y, i):
 		return invariant(b.X, k)
 	}
 	return nil
@@ -88,17 +88,12 @@ func atOrAbove(cond ir.Expr, i *ir.Var, k *ir.Kernel) ir.Expr {
 		return nil
 	}
 	switch {
-	case b.Op == token.GEQ && isVar(b.X, i):
+	case b.Op == token.GEQ && ir.IsRef(b.X, i):
 		return invariant(b.Y, k)
-	case b.Op == token.LEQ && isVar(b.Y, i):
+	case b.Op == token.LEQ && ir.IsRef(b.Y, i):
 		return invariant(b.X, k)
 	}
 	return nil
-}
-
-func isVar(e ir.Expr, v *ir.Var) bool {
-	r, ok := e.(*ir.VarRef)
-	return ok && r.Var == v
 }
 
 // invariant returns n if it is an int the kernel cannot change while it

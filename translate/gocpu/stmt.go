@@ -26,7 +26,7 @@ type printer struct {
 	// groupKernel).
 	group *groupState
 	// adds are the kernel's add-only parameters whose adds go through the
-	// chunk's cpu.Adds (see setAdds).
+	// chunk's cpu.Adds (see addOnly).
 	adds map[*ir.Var]bool
 }
 

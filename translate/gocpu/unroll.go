@@ -32,7 +32,7 @@ func (p *printer) unrolledFor(s *ir.ForStmt) []jen.Code {
 		return nil
 	}
 	d, ok := s.Init.(*ir.DeclStmt)
-	if !ok || !isInt(d.Var.Type) {
+	if !ok || !ir.IsInteger(d.Var.Type) {
 		return nil
 	}
 	c0, ok := intConst(d.Init)
@@ -40,7 +40,7 @@ func (p *printer) unrolledFor(s *ir.ForStmt) []jen.Code {
 		return nil
 	}
 	c, ok := s.Cond.(*ir.Binary)
-	if !ok || c.Op != token.LSS && c.Op != token.LEQ || !isRef(c.X, d.Var) {
+	if !ok || c.Op != token.LSS && c.Op != token.LEQ || !ir.IsRef(c.X, d.Var) {
 		return nil
 	}
 	c1, ok := intConst(c.Y)
@@ -51,11 +51,11 @@ func (p *printer) unrolledFor(s *ir.ForStmt) []jen.Code {
 		c1++
 	}
 	a, ok := s.Post.(*ir.AssignStmt)
-	if !ok || !isRef(a.Target, d.Var) {
+	if !ok || !ir.IsRef(a.Target, d.Var) {
 		return nil
 	}
 	step, ok := a.Value.(*ir.Binary)
-	if !ok || step.Op != token.ADD || step.Check != nil || !isRef(step.X, d.Var) {
+	if !ok || step.Op != token.ADD || step.Check != nil || !ir.IsRef(step.X, d.Var) {
 		return nil
 	}
 	if one, ok := intConst(step.Y); !ok || one != 1 {
@@ -100,16 +100,4 @@ func intConst(e ir.Expr) (int64, bool) {
 		return 0, false
 	}
 	return constant.Int64Val(k.Value)
-}
-
-// isInt reports whether t is an integer type.
-func isInt(t ir.Type) bool {
-	b := ir.BasicOf(t)
-	return b != nil && b.Kind.IsInteger()
-}
-
-// isRef reports whether e reads v.
-func isRef(e ir.Expr, v *ir.Var) bool {
-	r, ok := e.(*ir.VarRef)
-	return ok && r.Var == v
 }

@@ -2,6 +2,12 @@ package ir
 
 import "go/token"
 
+// IsRef reports whether e is a reference to v.
+func IsRef(e Expr, v *Var) bool {
+	r, ok := e.(*VarRef)
+	return ok && r.Var == v
+}
+
 // RootVar returns the variable e is based on, following indexing, field
 // selection and slicing: x for x[i].f[j] or x[lo:hi]. It returns nil when
 // e is based on anything else (a call, a shared array, a constant).

@@ -208,6 +208,12 @@ func IsKind(t Type, k Kind) bool {
 	return ok && b.Kind == k
 }
 
+// IsInteger reports whether t is an integer type.
+func IsInteger(t Type) bool {
+	b := BasicOf(t)
+	return b != nil && b.Kind.IsInteger()
+}
+
 // BasicOf returns t as a *Basic, or nil.
 func BasicOf(t Type) *Basic {
 	b, _ := t.(*Basic)

@@ -239,20 +239,20 @@ func retarget(b *ir.Block, f *ir.ForStmt, tl *ir.ThreadLoop) {
 // continuing the loop.
 func (t *pass) gridStride(f *ir.ForStmt) bool {
 	d, ok := f.Init.(*ir.DeclStmt)
-	if !ok || d.Init == nil || !isInt(d.Var.Type) {
+	if !ok || d.Init == nil || !ir.IsInteger(d.Var.Type) {
 		return false
 	}
 	i := d.Var
 	c, ok := f.Cond.(*ir.Binary)
-	if !ok || c.Op != token.LSS && c.Op != token.LEQ || !isRef(c.X, i) {
+	if !ok || c.Op != token.LSS && c.Op != token.LEQ || !ir.IsRef(c.X, i) {
 		return false
 	}
 	a, ok := f.Post.(*ir.AssignStmt)
-	if !ok || !isRef(a.Target, i) {
+	if !ok || !ir.IsRef(a.Target, i) {
 		return false
 	}
 	step, ok := a.Value.(*ir.Binary)
-	if !ok || step.Op != token.ADD || !isRef(step.X, i) {
+	if !ok || step.Op != token.ADD || !ir.IsRef(step.X, i) {
 		return false
 	}
 	if !t.groupValue(c.Y) || !t.groupValue(step.Y) || !t.positive(step.Y, 0) || !t.strided(d.Init, 0) {
@@ -362,18 +362,6 @@ func (t *pass) positive(e ir.Expr, depth int) bool {
 		}
 	}
 	return false
-}
-
-// isRef reports whether e reads or names v.
-func isRef(e ir.Expr, v *ir.Var) bool {
-	r, ok := e.(*ir.VarRef)
-	return ok && r.Var == v
-}
-
-// isInt reports whether t is an integer type.
-func isInt(t ir.Type) bool {
-	b := ir.BasicOf(t)
-	return b != nil && b.Kind.IsInteger()
 }
 
 // rounds is the closed form of an interchanged grid-stride loop whose
